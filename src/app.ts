@@ -1,0 +1,101 @@
+import fp from 'fastify-plugin'
+import type { FastifyError, FastifyInstance } from 'fastify'
+import { isSandbox, type Config } from './config.ts'
+import { errors } from './errors.ts'
+import { sendProblem, toProblem } from './problem.ts'
+import { ProblemSchema } from './problem-schema.ts'
+import { useStrictValidation } from './validation.ts'
+import openapi from './openapi.ts'
+import sandboxUpstream from './sandbox/sandbox-plugin.ts'
+import authlete from './upstream/authlete-plugin.ts'
+import type { AuthleteClientOptions } from './upstream/authlete-client.ts'
+import sessions from './auth/sessions.ts'
+import access from './auth/access.ts'
+import authRoutes from './auth/auth-routes.ts'
+import { createSandboxAdmin, createUserDirectory, readUsersFile, type User } from './auth/users.ts'
+import { createMemorySessionStore } from './auth/stores/memory-session-store.ts'
+import auditLog from './audit/audit-log.ts'
+import clientsRoutes from './clients/clients-routes.ts'
+import clientSecretAndLockRoutes from './clients/secret-and-lock-routes.ts'
+import authorizationRoutes from './clients/authorization-routes.ts'
+import registrationRoutes from './clients/registration-routes.ts'
+import healthRoutes from './ops/health-routes.ts'
+
+export interface AppRuntime {
+  /** Where the sandbox admin's one-time password is shown (never through the logger). */
+  announce: (message: string) => void
+}
+
+const defaultRuntime: AppRuntime = { announce: message => process.stderr.write(message) }
+
+const JSON_TYPES = ['application/json', 'application/merge-patch+json']
+
+export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) {
+  return fp(async function authleteBff (app: FastifyInstance) {
+    useStrictValidation(app)
+    app.addSchema(ProblemSchema)
+    // JSON only: text, form and multipart bodies are a 415, whatever the route.
+    app.removeAllContentTypeParsers()
+    app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
+    app.setErrorHandler<FastifyError>(async (error, request, reply) => {
+      const problem = toProblem(error, request)
+      if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
+      else request.log.info({ code: problem.code, status: problem.status }, problem.detail)
+      return sendProblem(reply, problem)
+    })
+    app.setNotFoundHandler(async (request, reply) => sendProblem(reply, toProblem(new errors.notFound(request.method, request.url), request)))
+    app.addHook('onSend', async (request, reply) => {
+      reply.header('x-request-id', request.id)
+      reply.header('x-content-type-options', 'nosniff')
+      if (!request.url.startsWith('/docs')) reply.header('cache-control', 'no-store')
+    })
+
+    await app.register(openapi)
+    await app.register(authlete, await upstreamOptions(app, config))
+    await app.register(sessions, {
+      secret: config.SESSION_SECRET!,
+      store: createMemorySessionStore(),
+      idleTimeoutMs: config.SESSION_IDLE_TIMEOUT * 1000,
+      maxAgeMs: config.SESSION_MAX_AGE * 1000
+    })
+    await app.register(access)
+    await app.register(auditLog)
+
+    await app.register(authRoutes, { users: await createUserDirectory(await loadUsers(config, runtime)) })
+    await app.register(clientsRoutes)
+    await app.register(clientSecretAndLockRoutes)
+    await app.register(authorizationRoutes)
+    await app.register(registrationRoutes)
+    await app.register(healthRoutes)
+  }, { name: 'authlete-bff', fastify: '5.x' })
+}
+
+async function upstreamOptions (app: FastifyInstance, config: Config): Promise<AuthleteClientOptions> {
+  const limits = {
+    timeoutMs: config.AUTHLETE_TIMEOUT_MS,
+    maxResponseBytes: config.AUTHLETE_MAX_RESPONSE_BYTES,
+    connections: config.AUTHLETE_CONNECTIONS
+  }
+  if (!isSandbox(config)) {
+    return {
+      ...limits,
+      baseUrl: config.AUTHLETE_BASE_URL!,
+      apiVersion: config.AUTHLETE_API_VERSION,
+      serviceId: config.AUTHLETE_SERVICE_ID,
+      accessToken: config.AUTHLETE_SERVICE_ACCESS_TOKEN,
+      apiKey: config.AUTHLETE_SERVICE_API_KEY,
+      apiSecret: config.AUTHLETE_SERVICE_API_SECRET
+    }
+  }
+  await app.register(sandboxUpstream)
+  const { url, credentials } = app.sandboxUpstream
+  return { ...limits, baseUrl: url, apiVersion: config.AUTHLETE_API_VERSION, ...credentials }
+}
+
+async function loadUsers (config: Config, runtime: AppRuntime): Promise<User[]> {
+  if (config.BFF_USERS_FILE !== undefined) return await readUsersFile(config.BFF_USERS_FILE)
+  if (!isSandbox(config)) return []
+  const { user, password } = await createSandboxAdmin()
+  runtime.announce(`\nSANDBOX MODE: sign in as "admin" with the password ${password} (generated for this run only)\n\n`)
+  return [user]
+}

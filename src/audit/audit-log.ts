@@ -1,0 +1,43 @@
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The audited action a mutating route performs; every mutating route must name one. */
+    audit?: string
+  }
+}
+
+const TARGET_PARAMS = ['clientId', 'clientIdentifier', 'subject'] as const
+
+// One structured line per mutating call, for log pipelines. Bodies are never logged: no secret can
+// leak through here, whatever the route carries.
+async function auditLogPlugin (app: FastifyInstance): Promise<void> {
+  const auditLog = app.log.child({ audit: true })
+  app.addHook('onResponse', async (request, reply) => {
+    const action = request.routeOptions.config.audit
+    if (action === undefined) return
+    const lastCall = request.upstreamCalls?.at(-1)
+    auditLog.info({
+      action,
+      requestId: request.id,
+      username: request.session?.username ?? null,
+      roles: request.session?.roles ?? [],
+      route: `${request.method} ${request.routeOptions.url ?? ''}`,
+      target: auditTarget(request),
+      status: reply.statusCode,
+      resultCode: lastCall?.resultCode ?? null,
+      upstream: request.upstreamCalls?.map(call => ({ operation: call.operation, status: call.status ?? null })) ?? [],
+      durationMs: Math.round(reply.elapsedTime * 1000) / 1000
+    }, 'audit')
+  })
+}
+
+function auditTarget (request: FastifyRequest): Record<string, string> {
+  const params = (request.params ?? {}) as Record<string, unknown>
+  const target: Record<string, string> = {}
+  for (const name of TARGET_PARAMS) if (typeof params[name] === 'string') target[name] = params[name]
+  return target
+}
+
+export default fp(auditLogPlugin, { name: 'audit-log', fastify: '5.x', dependencies: ['authlete', 'sessions'] })

@@ -1,0 +1,45 @@
+import { timingSafeEqual } from 'node:crypto'
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { errors } from '../errors.ts'
+import { hasRole, type Role } from './roles.ts'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call the route: a role, or 'session' for any signed-in user. Unset: public. */
+    access?: Role | 'session'
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+// Runs at onRequest, before the body is read: an anonymous or forged request is refused whatever it
+// sends, and nothing of it is parsed or forwarded.
+async function accessPlugin (app: FastifyInstance): Promise<void> {
+  app.addHook('onRequest', async (request) => {
+    const access = requiredAccess(request)
+    if (access === undefined) return
+    const session = await app.sessions.load(request)
+    if (session === null) throw new errors.unauthenticated()
+    if (!SAFE_METHODS.has(request.method) && !tokenMatches(request.headers['x-csrf-token'], session.csrfToken)) {
+      throw new errors.csrfRejected()
+    }
+    if (access !== 'session' && !hasRole(session.roles, access)) throw new errors.forbidden(access)
+  })
+}
+
+function requiredAccess (request: FastifyRequest): Role | 'session' | undefined {
+  const access = request.routeOptions.config.access
+  if (access !== undefined) return access
+  // Unknown /api paths too: an anonymous caller learns nothing about which routes exist.
+  return request.url.startsWith('/api/') || request.url === '/api' ? 'session' : undefined
+}
+
+function tokenMatches (header: string | string[] | undefined, expected: string): boolean {
+  if (typeof header !== 'string') return false
+  const given = Buffer.from(header)
+  const wanted = Buffer.from(expected)
+  return given.length === wanted.length && timingSafeEqual(given, wanted)
+}
+
+export default fp(accessPlugin, { name: 'access', fastify: '5.x', dependencies: ['sessions'] })

@@ -1,0 +1,109 @@
+import { createHash, randomBytes } from 'node:crypto'
+import fp from 'fastify-plugin'
+import cookie from '@fastify/cookie'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { SessionRecord, SessionStore } from './stores/session-store.ts'
+import type { Role } from './roles.ts'
+
+export interface SessionOptions {
+  secret: string
+  store: SessionStore
+  idleTimeoutMs: number
+  maxAgeMs: number
+}
+
+export interface ActiveSession extends SessionRecord {
+  key: string
+  expiresAt: number
+}
+
+const COOKIE = 'bff_session'
+const SECURE_COOKIE = '__Host-bff_session'
+// Writing back on every request would turn each read into a store write; a minute of slack in the
+// idle timeout is the price.
+const TOUCH_AFTER_MS = 60_000
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    sessionStore: SessionStore
+    sessions: ReturnType<typeof createSessionManager>
+  }
+  interface FastifyRequest {
+    session: ActiveSession | null
+  }
+}
+
+function createSessionManager (options: SessionOptions) {
+  const { store, idleTimeoutMs, maxAgeMs } = options
+
+  const expiresAt = (record: SessionRecord): number => Math.min(record.lastSeenAt + idleTimeoutMs, record.maxExpiresAt)
+  const ttl = (record: SessionRecord): number => Math.max(1, expiresAt(record) - Date.now())
+
+  async function load (request: FastifyRequest): Promise<ActiveSession | null> {
+    const signed = request.cookies[secureRequest(request) ? SECURE_COOKIE : COOKIE]
+    if (signed === undefined) return null
+    const unsigned = request.unsignCookie(signed)
+    if (!unsigned.valid || unsigned.value === null) return null
+    const key = sessionKey(unsigned.value)
+    const record = await store.get(key)
+    const now = Date.now()
+    if (record === undefined || expiresAt(record) <= now) return null
+    if (now - record.lastSeenAt >= TOUCH_AFTER_MS) {
+      record.lastSeenAt = now
+      await store.set(key, record, ttl(record))
+    }
+    request.session = { ...record, key, expiresAt: expiresAt(record) }
+    return request.session
+  }
+
+  async function start (request: FastifyRequest, reply: FastifyReply, user: { username: string, roles: Role[] }): Promise<ActiveSession> {
+    // A new id at every login: a session id planted before login is worth nothing after it.
+    const previous = request.session ?? await load(request)
+    if (previous !== null) await store.delete(previous.key)
+    const id = randomBytes(32).toString('base64url')
+    const now = Date.now()
+    const record: SessionRecord = {
+      username: user.username,
+      roles: user.roles,
+      csrfToken: randomBytes(32).toString('base64url'),
+      createdAt: now,
+      lastSeenAt: now,
+      maxExpiresAt: now + maxAgeMs
+    }
+    const key = sessionKey(id)
+    await store.set(key, record, ttl(record))
+    const secure = secureRequest(request)
+    reply.setCookie(secure ? SECURE_COOKIE : COOKIE, id, {
+      signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: Math.floor(maxAgeMs / 1000)
+    })
+    request.session = { ...record, key, expiresAt: expiresAt(record) }
+    return request.session
+  }
+
+  async function end (request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (request.session !== null) await store.delete(request.session.key)
+    request.session = null
+    const secure = secureRequest(request)
+    reply.clearCookie(secure ? SECURE_COOKIE : COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/' })
+  }
+
+  return { load, start, end }
+}
+
+function sessionKey (id: string): string {
+  return createHash('sha256').update(id).digest('base64url')
+}
+
+function secureRequest (request: FastifyRequest): boolean {
+  return request.protocol === 'https'
+}
+
+async function sessionsPlugin (app: FastifyInstance, options: SessionOptions): Promise<void> {
+  await app.register(cookie, { secret: options.secret })
+  app.decorate('sessionStore', options.store)
+  app.decorate('sessions', createSessionManager(options))
+  app.decorateRequest('session', null)
+  app.addHook('onClose', async () => { await options.store.close() })
+}
+
+export default fp(sessionsPlugin, { name: 'sessions', fastify: '5.x' })

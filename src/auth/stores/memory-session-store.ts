@@ -1,0 +1,35 @@
+import type { SessionRecord, SessionStore } from './session-store.ts'
+
+const SWEEP_INTERVAL_MS = 60_000
+
+/** Sessions of this process only: fine for one replica; a restart logs everybody out. */
+export function createMemorySessionStore (): SessionStore {
+  const entries = new Map<string, { record: SessionRecord, expiresAt: number }>()
+  const sweep = setInterval(() => {
+    const now = Date.now()
+    for (const [key, entry] of entries) if (entry.expiresAt <= now) entries.delete(key)
+  }, SWEEP_INTERVAL_MS)
+  sweep.unref()
+
+  return {
+    async get (key) {
+      const entry = entries.get(key)
+      if (entry === undefined) return undefined
+      if (entry.expiresAt <= Date.now()) {
+        entries.delete(key)
+        return undefined
+      }
+      return structuredClone(entry.record)
+    },
+    async set (key, record, ttlMs) {
+      entries.set(key, { record: structuredClone(record), expiresAt: Date.now() + ttlMs })
+    },
+    async delete (key) {
+      entries.delete(key)
+    },
+    async close () {
+      clearInterval(sweep)
+      entries.clear()
+    }
+  }
+}

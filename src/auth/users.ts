@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { Type, type Static } from 'typebox'
+import { Value } from 'typebox/value'
+import { RoleSchema, type Role } from './roles.ts'
+import { hashPassword, verifyPassword } from './passwords.ts'
+
+export const UsernameSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' })
+
+export const UserSchema = Type.Object({
+  username: UsernameSchema,
+  passwordHash: Type.String({ pattern: '^\\$argon2id\\$', maxLength: 512 }),
+  roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 3 })
+}, { additionalProperties: false })
+
+export const UsersFileSchema = Type.Array(UserSchema, { maxItems: 10_000 })
+
+export type User = Static<typeof UserSchema>
+
+export interface UserDirectory {
+  /** The user whose password matches, or undefined; takes about as long whether or not the user exists. */
+  authenticate: (username: string, password: string) => Promise<{ username: string, roles: Role[] } | undefined>
+}
+
+export async function readUsersFile (path: string): Promise<User[]> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'))
+  } catch (error) {
+    throw new Error(`BFF_USERS_FILE: cannot read ${path}: ${(error as Error).message}`)
+  }
+  const problem = Value.Errors(UsersFileSchema, parsed)[0]
+  if (problem !== undefined) throw new Error(`BFF_USERS_FILE: ${path}${problem.instancePath} ${problem.message}`)
+  const users = parsed as User[]
+  const names = new Set(users.map(user => user.username))
+  if (names.size !== users.length) throw new Error(`BFF_USERS_FILE: ${path} names a user twice`)
+  return users
+}
+
+export async function createUserDirectory (users: User[]): Promise<UserDirectory> {
+  const byName = new Map(users.map(user => [user.username, user]))
+  // Unknown names are checked against a real hash so both failures cost the same time.
+  const decoyHash = await hashPassword(randomBytes(16).toString('base64url'))
+  return {
+    async authenticate (username, password) {
+      const user = byName.get(username)
+      const valid = await verifyPassword(user?.passwordHash ?? decoyHash, password)
+      return user !== undefined && valid ? { username: user.username, roles: [...user.roles] } : undefined
+    }
+  }
+}
+
+/** The sandbox's own admin, with a password generated for this run only. */
+export async function createSandboxAdmin (): Promise<{ user: User, password: string }> {
+  const password = randomBytes(18).toString('base64url')
+  return { user: { username: 'admin', passwordHash: await hashPassword(password), roles: ['admin'] }, password }
+}

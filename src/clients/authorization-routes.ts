@@ -1,0 +1,80 @@
+import { Type } from 'typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { problems } from '../problem-schema.ts'
+import { Client } from './client-schema.ts'
+import { ClientSubjectParams, PageQuery, SubjectParams, UpstreamResult, visibleClient } from './route-schemas.ts'
+
+const tags = ['authorizations']
+const upstreamProblems = problems(400, 401, 403, 404, 502, 503, 504)
+const Scopes = Type.Array(Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\s]+$' }), { maxItems: 1000 })
+
+const GrantedScopes = Type.Object({
+  subject: Type.Optional(Type.String()),
+  latestGrantedScopes: Type.Optional(Type.Union([Type.Array(Type.String()), Type.Null()])),
+  mergedGrantedScopes: Type.Optional(Type.Union([Type.Array(Type.String()), Type.Null()]))
+}, { additionalProperties: true, description: 'Authlete\'s granted-scopes answer, as it answered' })
+
+const authorizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { authlete } = app
+
+  app.get('/api/subjects/:subject/clients', {
+    config: { access: 'viewer' },
+    schema: {
+      tags,
+      summary: 'Clients the end-user has authorized',
+      params: SubjectParams,
+      querystring: PageQuery,
+      response: {
+        200: Type.Object({ subject: Type.String(), clients: Type.Array(Client), total: Type.Integer(), offset: Type.Integer(), limit: Type.Integer() }),
+        ...upstreamProblems
+      }
+    }
+  }, async (request) => {
+    const { subject } = request.params
+    const { developer, offset, limit } = request.query
+    const { data } = await authlete.listAuthorizedClients(request.upstreamCalls, subject, { developer, start: offset, end: offset + limit })
+    const roles = request.session?.roles ?? []
+    return { subject, clients: (data.clients ?? []).map(client => visibleClient(client, roles)), total: data.totalCount, offset, limit }
+  })
+
+  app.put('/api/clients/:clientId/authorizations/:subject', {
+    config: { access: 'editor', audit: 'authorization.update' },
+    schema: {
+      tags,
+      summary: 'Change the scopes of the tokens the end-user holds for the client',
+      params: ClientSubjectParams,
+      body: Type.Object({ scopes: Type.Optional(Scopes) }, { additionalProperties: false }),
+      response: { 200: UpstreamResult, ...problems(415), ...upstreamProblems }
+    }
+  }, async (request) => {
+    const { clientId, subject } = request.params
+    const { data } = await authlete.updateAuthorization(request.upstreamCalls, clientId, subject, request.body.scopes)
+    return data
+  })
+
+  app.delete('/api/clients/:clientId/authorizations/:subject', {
+    config: { access: 'editor', audit: 'authorization.delete' },
+    schema: { tags, summary: 'Delete the tokens the end-user holds for the client', params: ClientSubjectParams, response: { 200: UpstreamResult, ...upstreamProblems } }
+  }, async (request) => {
+    const { data } = await authlete.deleteAuthorization(request.upstreamCalls, request.params.clientId, request.params.subject)
+    return data
+  })
+
+  app.get('/api/clients/:clientId/granted-scopes/:subject', {
+    config: { access: 'viewer' },
+    schema: { tags, summary: 'Scopes the end-user has granted to the client', params: ClientSubjectParams, response: { 200: GrantedScopes, ...upstreamProblems } }
+  }, async (request) => {
+    const { data } = await authlete.getGrantedScopes(request.upstreamCalls, request.params.clientId, request.params.subject)
+    return data
+  })
+
+  app.delete('/api/clients/:clientId/granted-scopes/:subject', {
+    config: { access: 'editor', audit: 'granted-scopes.delete' },
+    schema: { tags, summary: 'Forget the scopes the end-user has granted to the client', params: ClientSubjectParams, response: { 200: UpstreamResult, ...upstreamProblems } }
+  }, async (request) => {
+    const { data } = await authlete.deleteGrantedScopes(request.upstreamCalls, request.params.clientId, request.params.subject)
+    return data
+  })
+}
+
+export default authorizationRoutes

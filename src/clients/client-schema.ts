@@ -1,0 +1,154 @@
+import { Type, type TSchema } from 'typebox'
+import type { AuthleteClient } from '../upstream/authlete-api.ts'
+
+// The client's writable properties, written from Authlete's published Client schema (3.0, plus 2.x's
+// `developer`). Server-owned properties are deliberately absent: sending one is a 400 naming it.
+const literals = <const T extends string[]>(...values: T) => Type.Enum(values)
+const text = (maxLength = 2048) => Type.String({ maxLength })
+const texts = (maxItems = 100) => Type.Array(text(), { maxItems })
+const uri = () => Type.String({ maxLength: 2048, description: 'URI' })
+const uris = () => Type.Array(uri(), { maxItems: 100 })
+const flag = () => Type.Boolean()
+const int64 = () => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
+
+const TaggedValues = Type.Array(Type.Object({ tag: text(64), value: text() }, { additionalProperties: false }), { maxItems: 100 })
+const Pairs = Type.Array(Type.Object({ key: text(256), value: text(4096) }, { additionalProperties: false }), { maxItems: 100 })
+
+const JwsAlg = literals('NONE', 'HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'ES256K', 'EdDSA')
+const JweAlg = literals('RSA1_5', 'RSA_OAEP', 'RSA_OAEP_256', 'A128KW', 'A192KW', 'A256KW', 'DIR', 'ECDH_ES', 'ECDH_ES_A128KW', 'ECDH_ES_A192KW', 'ECDH_ES_A256KW', 'A128GCMKW', 'A192GCMKW', 'A256GCMKW', 'PBES2_HS256_A128KW', 'PBES2_HS384_A192KW', 'PBES2_HS512_A256KW')
+const JweEnc = literals('A128CBC_HS256', 'A192CBC_HS384', 'A256CBC_HS512', 'A128GCM', 'A192GCM', 'A256GCM')
+
+const extensionProperties = {
+  requestableScopes: texts(1000),
+  requestableScopesEnabled: flag(),
+  accessTokenDuration: int64(),
+  refreshTokenDuration: int64(),
+  idTokenDuration: int64(),
+  tokenExchangePermitted: flag()
+}
+
+export const writableClientProperties = {
+  developer: text(100),
+  clientName: text(),
+  clientNames: TaggedValues,
+  description: text(4096),
+  descriptions: TaggedValues,
+  clientIdAlias: Type.String({ maxLength: 128, pattern: '^[A-Za-z0-9._~-]*$' }),
+  clientIdAliasEnabled: flag(),
+  clientType: literals('PUBLIC', 'CONFIDENTIAL'),
+  applicationType: Type.Union([literals('WEB', 'NATIVE'), Type.Null()]),
+  logoUri: uri(),
+  logoUris: TaggedValues,
+  contacts: texts(),
+  tlsClientCertificateBoundAccessTokens: flag(),
+  softwareId: text(),
+  softwareVersion: text(),
+  registrationAccessTokenHash: text(),
+  grantTypes: Type.Array(literals('AUTHORIZATION_CODE', 'IMPLICIT', 'PASSWORD', 'CLIENT_CREDENTIALS', 'REFRESH_TOKEN', 'CIBA', 'DEVICE_CODE', 'TOKEN_EXCHANGE', 'JWT_BEARER'), { maxItems: 20 }),
+  responseTypes: Type.Array(literals('NONE', 'CODE', 'TOKEN', 'ID_TOKEN', 'CODE_TOKEN', 'CODE_ID_TOKEN', 'ID_TOKEN_TOKEN', 'CODE_ID_TOKEN_TOKEN'), { maxItems: 20 }),
+  redirectUris: uris(),
+  authorizationSignAlg: JwsAlg,
+  authorizationEncryptionAlg: JweAlg,
+  authorizationEncryptionEnc: JweEnc,
+  tokenAuthMethod: literals('NONE', 'CLIENT_SECRET_BASIC', 'CLIENT_SECRET_POST', 'CLIENT_SECRET_JWT', 'PRIVATE_KEY_JWT', 'TLS_CLIENT_AUTH', 'SELF_SIGNED_TLS_CLIENT_AUTH'),
+  tokenAuthSignAlg: JwsAlg,
+  selfSignedCertificateKeyId: text(),
+  tlsClientAuthSubjectDn: text(),
+  tlsClientAuthSanDns: text(),
+  tlsClientAuthSanUri: text(),
+  tlsClientAuthSanIp: text(),
+  tlsClientAuthSanEmail: text(),
+  parRequired: flag(),
+  requestObjectRequired: flag(),
+  requestSignAlg: JwsAlg,
+  requestEncryptionAlg: JweAlg,
+  requestEncryptionEnc: JweEnc,
+  requestUris: uris(),
+  defaultMaxAge: Type.Integer({ minimum: 0, maximum: 2_147_483_647 }),
+  defaultAcrs: texts(),
+  idTokenSignAlg: JwsAlg,
+  idTokenEncryptionAlg: JweAlg,
+  idTokenEncryptionEnc: JweEnc,
+  authTimeRequired: flag(),
+  subjectType: literals('PUBLIC', 'PAIRWISE'),
+  sectorIdentifierUri: uri(),
+  jwksUri: uri(),
+  jwks: Type.String({ maxLength: 65_536 }),
+  userInfoSignAlg: JwsAlg,
+  userInfoEncryptionAlg: JweAlg,
+  userInfoEncryptionEnc: JweEnc,
+  loginUri: uri(),
+  tosUri: uri(),
+  tosUris: TaggedValues,
+  policyUri: uri(),
+  policyUris: TaggedValues,
+  clientUri: uri(),
+  clientUris: TaggedValues,
+  bcDeliveryMode: literals('PING', 'POLL', 'PUSH'),
+  bcNotificationEndpoint: uri(),
+  bcRequestSignAlg: JwsAlg,
+  bcUserCodeRequired: flag(),
+  attributes: Pairs,
+  extension: Type.Object(Object.fromEntries(Object.entries(extensionProperties).map(([name, schema]) => [name, Type.Optional(schema)])), { additionalProperties: false }),
+  authorizationDetailsTypes: texts(),
+  customMetadata: Type.String({ maxLength: 65_536 }),
+  frontChannelRequestObjectEncryptionRequired: flag(),
+  requestObjectEncryptionAlgMatchRequired: flag(),
+  requestObjectEncryptionEncMatchRequired: flag(),
+  digestAlgorithm: text(64),
+  singleAccessTokenPerSubject: flag(),
+  pkceRequired: flag(),
+  pkceS256Required: flag(),
+  dpopRequired: flag(),
+  automaticallyRegistered: flag(),
+  explicitlyRegistered: flag(),
+  rsRequestSigned: flag(),
+  rsSignedRequestKeyId: text(),
+  clientRegistrationTypes: Type.Array(literals('AUTOMATIC', 'EXPLICIT'), { maxItems: 2 }),
+  organizationName: text(),
+  signedJwksUri: uri(),
+  entityId: uri(),
+  trustAnchorId: uri(),
+  trustChain: Type.Array(Type.String({ maxLength: 65_536 }), { maxItems: 20 }),
+  trustChainExpiresAt: int64(),
+  trustChainUpdatedAt: int64(),
+  locked: flag(),
+  credentialOfferEndpoint: uri(),
+  fapiModes: Type.Array(literals('FAPI1_ADVANCED', 'FAPI1_BASELINE', 'FAPI2_MESSAGE_SIGNING_AUTH_REQ', 'FAPI2_MESSAGE_SIGNING_AUTH_RES', 'FAPI2_MESSAGE_SIGNING_INTROSPECTION_RES', 'FAPI2_SECURITY'), { maxItems: 6 }),
+  responseModes: Type.Array(literals('QUERY', 'FRAGMENT', 'FORM_POST', 'JWT', 'QUERY_JWT', 'FRAGMENT_JWT', 'FORM_POST_JWT'), { maxItems: 7 }),
+  credentialResponseEncryptionRequired: flag()
+} satisfies Record<string, TSchema>
+
+/** Properties Authlete owns; they come back in answers and are never sent by callers. */
+export const SERVER_OWNED_PROPERTIES = ['number', 'serviceNumber', 'clientId', 'clientSecret', 'dynamicallyRegistered', 'createdAt', 'modifiedAt', 'derivedSectorIdentifier'] as const
+
+export const ClientInput = Type.Partial(Type.Object(writableClientProperties, { additionalProperties: false }), {
+  additionalProperties: false, title: 'ClientInput', description: 'The writable properties of an Authlete client'
+})
+
+// RFC 7396: every property may be given (replace), null (remove) or left out (keep); the same holds
+// one level down, inside `extension`.
+const mergePatchOf = (properties: Record<string, TSchema>, options: Record<string, unknown>) => Type.Object(
+  Object.fromEntries(Object.entries(properties).map(([name, schema]) => [name, Type.Optional(Type.Union([schema, Type.Null()]))])),
+  { additionalProperties: false, ...options }
+)
+
+export const ClientMergePatch = mergePatchOf(
+  { ...writableClientProperties, extension: mergePatchOf(extensionProperties, {}) },
+  { title: 'ClientMergePatch', description: 'A JSON merge patch (RFC 7396) of the writable properties' }
+)
+
+// Answers pass Authlete's client through as it is (unknown properties included); int64 values are
+// left untyped so that IDs above 2^53 are written back digit for digit.
+const UpstreamInt64 = Type.Unsafe<number>({ description: 'int64, written exactly as Authlete sent it' })
+export const Client = Type.Unsafe<AuthleteClient>(Type.Object({
+  clientId: UpstreamInt64,
+  number: Type.Optional(Type.Integer()),
+  serviceNumber: Type.Optional(Type.Integer()),
+  clientSecret: Type.Optional(Type.String({ description: 'Only in answers to admins, and in the answer that created it' })),
+  dynamicallyRegistered: Type.Optional(Type.Boolean()),
+  createdAt: Type.Optional(UpstreamInt64),
+  modifiedAt: Type.Optional(UpstreamInt64),
+  derivedSectorIdentifier: Type.Optional(Type.String()),
+  ...ClientInput.properties
+}, { additionalProperties: true, title: 'Client' }))

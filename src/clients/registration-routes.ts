@@ -1,0 +1,60 @@
+import { Type } from 'typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { errors } from '../errors.ts'
+import { hasRole } from '../auth/roles.ts'
+import { problems } from '../problem-schema.ts'
+import { ClientIdParams } from './route-schemas.ts'
+
+// Authlete answers HTTP 200 and names the outcome in `action`; the caller gets the RFC 7592 answer.
+const STATUS_BY_ACTION: Record<string, number> = {
+  UPDATED: 200,
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  INTERNAL_SERVER_ERROR: 502
+}
+
+const RegistrationContent = Type.Object({}, { additionalProperties: true, description: 'The RFC 7592 answer (client metadata, or an OAuth error)' })
+
+const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.put('/api/clients/:clientId/registration', {
+    config: { access: 'editor', audit: 'registration.update' },
+    schema: {
+      tags: ['registration'],
+      summary: 'RFC 7592 update of a dynamically registered client',
+      params: ClientIdParams,
+      body: Type.Object({
+        registrationAccessToken: Type.String({ minLength: 1, maxLength: 4096 }),
+        metadata: Type.Object({}, { additionalProperties: true, description: 'RFC 7591 client metadata' })
+      }, { additionalProperties: false }),
+      response: {
+        200: RegistrationContent,
+        400: RegistrationContent,
+        401: RegistrationContent,
+        502: RegistrationContent,
+        ...problems(403, 404, 415, 503, 504)
+      }
+    }
+  }, async (request, reply) => {
+    const { registrationAccessToken, metadata } = request.body
+    const { data } = await app.authlete.updateRegistration(request.upstreamCalls, request.params.clientId, registrationAccessToken, metadata as Record<string, unknown>)
+    const status = STATUS_BY_ACTION[data.action]
+    const content = parseContent(data.responseContent)
+    if (status === undefined || content === undefined) {
+      throw new errors.upstreamUnreadable({ cause: new Error(`registration update answered action ${String(data.action)}`) })
+    }
+    if (!hasRole(request.session?.roles ?? [], 'admin')) delete content.client_secret
+    return reply.code(status as 200).send(content)
+  })
+}
+
+function parseContent (text: unknown): Record<string, unknown> | undefined {
+  if (typeof text !== 'string') return undefined
+  try {
+    const parsed: unknown = JSON.parse(text)
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed as Record<string, unknown> : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export default registrationRoutes

@@ -1,0 +1,54 @@
+import { Type } from 'typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { problems } from '../problem-schema.ts'
+import { ClientIdentifierParams, SecretResult, UpstreamResult } from './route-schemas.ts'
+
+const tags = ['clients']
+const upstreamProblems = problems(400, 401, 403, 404, 415, 502, 503, 504)
+
+const clientSecretAndLockRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { authlete } = app
+
+  app.put('/api/clients/:clientIdentifier/lock', {
+    config: { access: 'editor', audit: 'client.lock' },
+    schema: {
+      tags,
+      summary: 'Lock or unlock a client',
+      params: ClientIdentifierParams,
+      body: Type.Object({ locked: Type.Boolean() }, { additionalProperties: false }),
+      response: { 200: UpstreamResult, ...upstreamProblems }
+    }
+  }, async (request) => {
+    const { data } = await authlete.updateLockFlag(request.upstreamCalls, request.params.clientIdentifier, request.body.locked)
+    return data
+  })
+
+  app.post('/api/clients/:clientIdentifier/secret/refresh', {
+    config: { access: 'admin', audit: 'client.secret.refresh' },
+    schema: {
+      tags,
+      summary: 'Generate a new client secret; the answer carries the new and the old one',
+      params: ClientIdentifierParams,
+      response: { 200: SecretResult, ...upstreamProblems }
+    }
+  }, async (request) => {
+    const { data } = await authlete.refreshSecret(request.upstreamCalls, request.params.clientIdentifier)
+    return data
+  })
+
+  app.put('/api/clients/:clientIdentifier/secret', {
+    config: { access: 'admin', audit: 'client.secret.update' },
+    schema: {
+      tags,
+      summary: 'Set the client secret to a given value',
+      params: ClientIdentifierParams,
+      body: Type.Object({ clientSecret: Type.String({ pattern: '^[A-Za-z0-9_-]{1,86}$' }) }, { additionalProperties: false }),
+      response: { 200: SecretResult, ...upstreamProblems }
+    }
+  }, async (request) => {
+    const { data } = await authlete.updateSecret(request.upstreamCalls, request.params.clientIdentifier, request.body.clientSecret)
+    return data
+  })
+}
+
+export default clientSecretAndLockRoutes

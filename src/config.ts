@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { Type, type Static } from 'typebox'
+import { Value } from 'typebox/value'
+
+// The environment is the configuration: one schema, keyed by the variable names users set, so an
+// error can always name the variable and the code never drifts from the documented names.
+const Digits = Type.String({ pattern: '^[0-9]{1,19}$' })
+const Secret = Type.String({ minLength: 1, maxLength: 4096 })
+
+export const ConfigSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  NODE_ENV: Type.String({ default: 'development' }),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+  AUTHLETE_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s?#]+$' })),
+  AUTHLETE_API_VERSION: Type.Enum(['v3', 'v2'], { default: 'v3' }),
+  AUTHLETE_SERVICE_ID: Type.Optional(Digits),
+  AUTHLETE_SERVICE_ACCESS_TOKEN: Type.Optional(Secret),
+  AUTHLETE_SERVICE_API_KEY: Type.Optional(Secret),
+  AUTHLETE_SERVICE_API_SECRET: Type.Optional(Secret),
+  AUTHLETE_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 600_000, default: 10_000 }),
+  AUTHLETE_MAX_RESPONSE_BYTES: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 4 * 1024 * 1024 }),
+  AUTHLETE_CONNECTIONS: Type.Integer({ minimum: 1, maximum: 1024, default: 64 }),
+  SESSION_SECRET: Type.Optional(Type.String({ minLength: 32, maxLength: 4096 })),
+  SESSION_IDLE_TIMEOUT: Type.Integer({ minimum: 60, maximum: 86_400 * 7, default: 1800, description: 'seconds' }),
+  SESSION_MAX_AGE: Type.Integer({ minimum: 60, maximum: 86_400 * 30, default: 28_800, description: 'seconds' }),
+  BFF_USERS_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  TRUST_PROXY: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F.:/]+(\\s*,\\s*[0-9a-fA-F.:/]+)*$' }))
+})
+
+export type Config = Static<typeof ConfigSchema>
+
+export const SECRET_VARIABLES = [
+  'AUTHLETE_SERVICE_ACCESS_TOKEN',
+  'AUTHLETE_SERVICE_API_KEY',
+  'AUTHLETE_SERVICE_API_SECRET',
+  'SESSION_SECRET'
+] as const
+
+export class ConfigError extends Error {
+  readonly problems: string[]
+  constructor (problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`)
+    this.name = 'ConfigError'
+    this.problems = problems
+  }
+}
+
+export function isSandbox (config: Config): boolean {
+  return config.AUTHLETE_BASE_URL === undefined && config.NODE_ENV !== 'production'
+}
+
+export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = []
+  const raw = pickKnownVariables(env, problems)
+  const converted = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw))
+  for (const error of Value.Errors(ConfigSchema, converted)) {
+    const name = error.instancePath.slice(1)
+    problems.push(error.keyword === 'enum' ? `${name}: must be one of ${listChoices(name)}` : `${name}: ${error.message}`)
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  const config = converted as Config
+  problems.push(...requiredTogether(config))
+  if (problems.length > 0) throw new ConfigError(problems)
+  // Outside production a missing secret only means sessions do not survive a restart.
+  config.SESSION_SECRET ??= randomBytes(32).toString('base64url')
+  return config
+}
+
+function pickKnownVariables (env: NodeJS.ProcessEnv, problems: string[]): Record<string, string> {
+  const raw: Record<string, string> = {}
+  for (const name of Object.keys(ConfigSchema.properties)) {
+    const value = env[name]
+    if (value !== undefined && value !== '') raw[name] = value
+  }
+  for (const name of SECRET_VARIABLES) {
+    const path = env[`${name}_FILE`]
+    if (path === undefined || path === '') continue
+    if (raw[name] !== undefined) {
+      problems.push(`${name}_FILE: set either ${name} or ${name}_FILE, not both`)
+      continue
+    }
+    try {
+      raw[name] = readFileSync(path, 'utf8').replace(/\r?\n$/, '')
+    } catch (error) {
+      problems.push(`${name}_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
+    }
+  }
+  return raw
+}
+
+function listChoices (name: string): string {
+  const schema = (ConfigSchema.properties as Record<string, { enum?: string[] }>)[name]
+  return (schema?.enum ?? []).join(', ')
+}
+
+function requiredTogether (config: Config): string[] {
+  const problems: string[] = []
+  const production = config.NODE_ENV === 'production'
+  const require = (name: keyof Config, why: string): void => {
+    if (config[name] === undefined) problems.push(`${name}: required ${why}`)
+  }
+  if (production) {
+    require('AUTHLETE_BASE_URL', 'when NODE_ENV=production (the sandbox never runs in production)')
+    require('SESSION_SECRET', 'when NODE_ENV=production')
+    require('BFF_USERS_FILE', 'when NODE_ENV=production')
+  }
+  if (config.AUTHLETE_BASE_URL !== undefined) {
+    const why = `with AUTHLETE_API_VERSION=${config.AUTHLETE_API_VERSION} and AUTHLETE_BASE_URL set`
+    if (config.AUTHLETE_API_VERSION === 'v3') {
+      require('AUTHLETE_SERVICE_ID', why)
+      require('AUTHLETE_SERVICE_ACCESS_TOKEN', why)
+    } else {
+      require('AUTHLETE_SERVICE_API_KEY', why)
+      require('AUTHLETE_SERVICE_API_SECRET', why)
+    }
+  }
+  if (config.SESSION_MAX_AGE < config.SESSION_IDLE_TIMEOUT) {
+    problems.push('SESSION_MAX_AGE: must not be shorter than SESSION_IDLE_TIMEOUT')
+  }
+  return problems
+}

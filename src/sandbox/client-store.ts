@@ -1,0 +1,204 @@
+import { createHash, randomBytes, randomInt } from 'node:crypto'
+import { withDefaults } from './client-model.ts'
+import type { ClientData } from './client-model.ts'
+import { ResultCode, badRequest, clientNotFound } from './wire.ts'
+
+export interface StoredClient { id: string, data: ClientData }
+
+export interface GrantedScopes { latest: string[], merged: string[], modifiedAt: number }
+
+export interface CreateOptions {
+  id?: string
+  createdAt?: number
+  dynamicallyRegistered?: boolean
+  registrationAccessTokenHash?: string
+}
+
+// Kept across a full replacement (update) because only the server, the lock API or
+// the secret APIs may change them.
+const SERVER_OWNED = ['number', 'serviceNumber', 'clientSecret', 'createdAt', 'modifiedAt', 'dynamicallyRegistered',
+  'registrationAccessTokenHash', 'locked']
+
+export function newClientSecret (): string {
+  return randomBytes(64).toString('base64url')
+}
+
+export function hashRegistrationToken (token: string): string {
+  return createHash('sha256').update(token).digest('base64url')
+}
+
+export function isDigits (value: string): boolean {
+  return /^\d+$/.test(value)
+}
+
+const INT64_MAX = 9223372036854775807n
+
+// Authlete parses client IDs as int64, so "0042" names client 42 and 2^63 names nothing.
+export function canonicalClientId (value: string): string | undefined {
+  if (!isDigits(value) || BigInt(value) > INT64_MAX) return undefined
+  return value.replace(/^0+(?=\d)/, '')
+}
+
+export class ClientStore {
+  readonly serviceId: string
+  readonly serviceNumber: number
+  readonly #clients = new Map<string, ClientData>()
+  // clientId -> subject -> scopes of the access tokens the subject let the client obtain
+  readonly #authorizations = new Map<string, Map<string, string[]>>()
+  // Authlete keeps granted-scope records apart from tokens: deleting one leaves the other.
+  readonly #grantedScopes = new Map<string, Map<string, GrantedScopes>>()
+  #nextNumber = 6164
+
+  constructor (serviceId: string, serviceNumber: number) {
+    this.serviceId = serviceId
+    this.serviceNumber = serviceNumber
+  }
+
+  find (id: string): ClientData | undefined {
+    return this.#clients.get(id)
+  }
+
+  get (id: string): ClientData {
+    const data = this.#clients.get(id)
+    if (data === undefined) throw clientNotFound(id)
+    return data
+  }
+
+  // A clientIdentifier is the numeric ID, or the alias of a client whose alias is enabled.
+  resolve (identifier: string): StoredClient {
+    if (isDigits(identifier)) {
+      const id = canonicalClientId(identifier)
+      if (id === undefined) throw clientNotFound(identifier)
+      return { id, data: this.get(id) }
+    }
+    for (const [id, data] of this.#clients) {
+      if (data.clientIdAliasEnabled === true && data.clientIdAlias === identifier) return { id, data }
+    }
+    throw clientNotFound(identifier)
+  }
+
+  list (developer?: string): StoredClient[] {
+    const clients: StoredClient[] = []
+    for (const [id, data] of this.#clients) {
+      if (developer === undefined || data.developer === developer) clients.push({ id, data })
+    }
+    return clients
+  }
+
+  create (writable: ClientData, options: CreateOptions = {}): StoredClient {
+    this.#checkAlias(writable.clientIdAlias, undefined)
+    const id = options.id ?? this.#newClientId()
+    const now = options.createdAt ?? Date.now()
+    const data: ClientData = {
+      number: this.#nextNumber++,
+      serviceNumber: this.serviceNumber,
+      ...withDefaults(writable),
+      clientSecret: newClientSecret(),
+      dynamicallyRegistered: options.dynamicallyRegistered ?? false,
+      createdAt: now,
+      modifiedAt: now,
+      locked: false
+    }
+    if (options.registrationAccessTokenHash !== undefined) {
+      data.registrationAccessTokenHash = options.registrationAccessTokenHash
+    }
+    this.#clients.set(id, data)
+    return { id, data }
+  }
+
+  replace (id: string, writable: ClientData): StoredClient {
+    const current = this.get(id)
+    this.#checkAlias(writable.clientIdAlias, id)
+    const data = withDefaults(writable)
+    for (const name of SERVER_OWNED) {
+      if (current[name] !== undefined) data[name] = current[name]
+    }
+    data.modifiedAt = nextModifiedAt(current)
+    this.#clients.set(id, data)
+    return { id, data }
+  }
+
+  // A property set to undefined in `changes` is removed from the client.
+  patch (id: string, changes: ClientData): ClientData {
+    const current = this.get(id)
+    for (const [name, value] of Object.entries(changes)) {
+      if (value === undefined) delete current[name]
+      else current[name] = value
+    }
+    current.modifiedAt = nextModifiedAt(current)
+    return current
+  }
+
+  delete (id: string): void {
+    this.get(id)
+    this.#clients.delete(id)
+    this.#authorizations.delete(id)
+    this.#grantedScopes.delete(id)
+  }
+
+  authorizedBy (subject: string, developer?: string): StoredClient[] {
+    return this.list(developer).filter(({ id }) => this.#authorizations.get(id)?.has(subject) === true)
+  }
+
+  authorize (id: string, subject: string, scopes: string[], at = Date.now()): void {
+    entry(this.#authorizations, id).set(subject, [...scopes])
+    const previous = this.#grantedScopes.get(id)?.get(subject)
+    const merged = [...new Set([...(previous?.merged ?? []), ...scopes])]
+    entry(this.#grantedScopes, id).set(subject, { latest: [...scopes], merged, modifiedAt: at })
+  }
+
+  // Returns how many access tokens were affected: the emulator models one per (client, subject).
+  updateAuthorization (id: string, subject: string, scopes: string[] | undefined): number {
+    this.get(id)
+    const tokens = this.#authorizations.get(id)
+    if (tokens?.has(subject) !== true) return 0
+    if (scopes !== undefined) tokens.set(subject, [...scopes])
+    return 1
+  }
+
+  deleteAuthorization (id: string, subject: string): number {
+    this.get(id)
+    return this.#authorizations.get(id)?.delete(subject) === true ? 1 : 0
+  }
+
+  grantedScopes (id: string, subject: string): GrantedScopes | undefined {
+    this.get(id)
+    return this.#grantedScopes.get(id)?.get(subject)
+  }
+
+  deleteGrantedScopes (id: string, subject: string): void {
+    this.get(id)
+    this.#grantedScopes.get(id)?.delete(subject)
+  }
+
+  #checkAlias (alias: unknown, ownerId: string | undefined): void {
+    if (typeof alias !== 'string') return
+    for (const [id, data] of this.#clients) {
+      if (id !== ownerId && data.clientIdAlias === alias) {
+        throw badRequest(ResultCode.clientIdAliasUnavailable, `The client ID alias '${alias}' is already in use.`)
+      }
+    }
+  }
+
+  #newClientId (): string {
+    let id: string
+    do id = String(randomInt(10_000_000_000_000, 100_000_000_000_000))
+    while (this.#clients.has(id))
+    return id
+  }
+}
+
+// Strictly increasing, so that a client can tell that an update happened within the same millisecond.
+function nextModifiedAt (current: ClientData): number {
+  const previous = typeof current.modifiedAt === 'number' ? current.modifiedAt : 0
+  return Math.max(Date.now(), previous + 1)
+}
+
+function entry<V> (map: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let inner = map.get(key)
+  if (inner === undefined) {
+    inner = new Map()
+    map.set(key, inner)
+  }
+  return inner
+}

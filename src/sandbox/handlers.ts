@@ -1,0 +1,118 @@
+import { toWireClient, writableProperties } from './client-model.ts'
+import { canonicalClientId, newClientSecret } from './client-store.ts'
+import type { StoredClient } from './client-store.ts'
+import { ResultCode, badRequest, parseJsonObject, result } from './wire.ts'
+import type { Operation, OperationContext } from './wire.ts'
+
+const CLIENT_SECRET_PATTERN = /^[A-Za-z0-9_-]{1,86}$/
+
+export function param (context: OperationContext, index: number): string {
+  return context.params[index] ?? ''
+}
+
+export function clientIdParam (context: OperationContext): string {
+  const raw = param(context, 0)
+  const clientId = canonicalClientId(raw)
+  if (clientId === undefined) {
+    throw badRequest(ResultCode.invalidClientId, `The client ID '${raw}' is not a valid number.`)
+  }
+  return clientId
+}
+
+function rangeParam (query: URLSearchParams, name: string, fallback: number): number {
+  const raw = query.get(name)
+  if (raw === null) return fallback
+  if (!/^\d{1,9}$/.test(raw)) {
+    throw badRequest(ResultCode.invalidRange, `The value of '${name}' must be a non-negative integer.`)
+  }
+  return Number(raw)
+}
+
+// Paging shared by the client list and the authorization list: start inclusive, end exclusive.
+export function page (query: URLSearchParams, clients: StoredClient[]): Record<string, unknown> {
+  const start = rangeParam(query, 'start', 0)
+  const end = rangeParam(query, 'end', 5)
+  return {
+    start,
+    end,
+    totalCount: clients.length,
+    clients: clients.slice(start, Math.max(start, end)).map(({ id, data }) => toWireClient(id, data))
+  }
+}
+
+function optionalQuery (query: URLSearchParams, name: string): string | undefined {
+  const value = query.get(name)
+  return value === null || value === '' ? undefined : value
+}
+
+export const getClient: Operation = (context) => {
+  const id = clientIdParam(context)
+  return { status: 200, body: toWireClient(id, context.store.get(id)) }
+}
+
+export const listClients: Operation = ({ store, query }) => {
+  return { status: 200, body: page(query, store.list(optionalQuery(query, 'developer'))) }
+}
+
+export const createClient: Operation = ({ store, body }) => {
+  const created = store.create(writableProperties(parseJsonObject(body)))
+  return { status: 200, body: toWireClient(created.id, created.data) }
+}
+
+export const updateClient: Operation = (context) => {
+  const id = clientIdParam(context)
+  const updated = context.store.replace(id, writableProperties(parseJsonObject(context.body)))
+  return { status: 200, body: toWireClient(updated.id, updated.data) }
+}
+
+export const deleteClient: Operation = (context) => {
+  context.store.delete(clientIdParam(context))
+  return { status: 204 }
+}
+
+export const updateLockFlag: Operation = (context) => {
+  const { clientLocked } = parseJsonObject(context.body)
+  if (typeof clientLocked !== 'boolean') {
+    throw badRequest(ResultCode.invalidLockFlag, "The request must contain a boolean 'clientLocked'.")
+  }
+  const { id } = context.store.resolve(param(context, 0))
+  context.store.patch(id, { locked: clientLocked })
+  return {
+    status: 200,
+    body: result(ResultCode.lockFlagUpdated, `Updated the lock flag of the client (ID = ${id}) successfully.`)
+  }
+}
+
+export const refreshSecret: Operation = (context) => {
+  const { id, data } = context.store.resolve(param(context, 0))
+  const oldClientSecret = data.clientSecret
+  const fresh = newClientSecret()
+  context.store.patch(id, { clientSecret: fresh })
+  return {
+    status: 200,
+    body: {
+      ...result(ResultCode.secretRefreshed, `Successfully refreshed the client secret of the client (ID = ${id}).`),
+      newClientSecret: fresh,
+      oldClientSecret
+    }
+  }
+}
+
+export const updateSecret: Operation = (context) => {
+  const { clientSecret } = parseJsonObject(context.body)
+  if (typeof clientSecret !== 'string' || !CLIENT_SECRET_PATTERN.test(clientSecret)) {
+    throw badRequest(ResultCode.invalidClientSecret,
+      "The 'clientSecret' must be 1 to 86 characters of A-Z, a-z, 0-9, '-' and '_'.")
+  }
+  const { id, data } = context.store.resolve(param(context, 0))
+  const oldClientSecret = data.clientSecret
+  context.store.patch(id, { clientSecret })
+  return {
+    status: 200,
+    body: {
+      ...result(ResultCode.secretUpdated, `Successfully updated the client secret of the client (ID = ${id}).`),
+      newClientSecret: clientSecret,
+      oldClientSecret
+    }
+  }
+}

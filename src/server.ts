@@ -1,0 +1,32 @@
+import Fastify from 'fastify'
+import { ConfigError, loadConfig } from './config.ts'
+import { serverOptions } from './server-options.ts'
+import { buildApp } from './app.ts'
+
+async function main (): Promise<void> {
+  let config
+  try {
+    config = loadConfig()
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    process.stderr.write(`authlete-bff cannot start: ${error.message}\n`)
+    process.exit(1)
+  }
+  const app = Fastify(serverOptions(config))
+  await app.register(buildApp(config))
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      app.log.info({ signal }, 'shutting down')
+      app.close().then(() => process.exit(0), (error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed')
+        process.exit(1)
+      })
+    })
+  }
+  await app.listen({ port: config.PORT, host: config.HOST })
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`authlete-bff failed to start: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,70 @@
+// Every Authlete client-management operation the proxy forwards, in the 2.x form. The 3.0 path is the
+// same after an `/api/{serviceId}` prefix (see upstreamPath). `{name}` segments are filled from the
+// caller's path parameters, each percent-encoded on its own, so no input can add a segment or a query.
+export interface Operation {
+  name: string
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  segments: readonly string[]
+  query: readonly string[]
+  /** Whether the upstream call changes state (a mutation is never retried, whatever its method). */
+  mutates: boolean
+}
+
+function operation (name: string, method: Operation['method'], template: string, query: string[], mutates: boolean): Operation {
+  return { name, method, segments: template.split('/'), query, mutates }
+}
+
+export const operations = {
+  getClient: operation('getClient', 'GET', 'client/get/{clientId}', [], false),
+  listClients: operation('listClients', 'GET', 'client/get/list', ['developer', 'start', 'end'], false),
+  createClient: operation('createClient', 'POST', 'client/create', [], true),
+  updateClient: operation('updateClient', 'POST', 'client/update/{clientId}', [], true),
+  deleteClient: operation('deleteClient', 'DELETE', 'client/delete/{clientId}', [], true),
+  updateLockFlag: operation('updateLockFlag', 'POST', 'client/lock_flag/update/{clientIdentifier}', [], true),
+  refreshSecret: operation('refreshSecret', 'GET', 'client/secret/refresh/{clientIdentifier}', [], true),
+  updateSecret: operation('updateSecret', 'POST', 'client/secret/update/{clientIdentifier}', [], true),
+  listAuthorizedClients: operation('listAuthorizedClients', 'GET', 'client/authorization/get/list', ['subject', 'developer', 'start', 'end'], false),
+  updateAuthorization: operation('updateAuthorization', 'POST', 'client/authorization/update/{clientId}', [], true),
+  deleteAuthorization: operation('deleteAuthorization', 'DELETE', 'client/authorization/delete/{clientId}', ['subject'], true),
+  getGrantedScopes: operation('getGrantedScopes', 'GET', 'client/granted_scopes/get/{clientId}', ['subject'], false),
+  deleteGrantedScopes: operation('deleteGrantedScopes', 'DELETE', 'client/granted_scopes/delete/{clientId}', ['subject'], true),
+  updateRegistration: operation('updateRegistration', 'POST', 'client/registration/update', [], true)
+} as const satisfies Record<string, Operation>
+
+export type OperationName = keyof typeof operations
+
+export interface UpstreamLocation {
+  basePath: string
+  apiVersion: 'v2' | 'v3'
+  serviceId?: string
+}
+
+export type PathParams = Readonly<Record<string, string>>
+export type QueryParams = Readonly<Record<string, string | number | undefined>>
+
+export function upstreamPath (location: UpstreamLocation, op: Operation, params: PathParams = {}, query: QueryParams = {}): string {
+  const prefix = location.apiVersion === 'v3' ? ['api', location.serviceId ?? ''] : ['api']
+  const segments = [...prefix, ...op.segments].map(segment => encodeSegment(fillSegment(segment, params)))
+  const search = new URLSearchParams()
+  for (const name of op.query) {
+    const value = query[name]
+    if (value !== undefined) search.append(name, String(value))
+  }
+  const queryString = search.size > 0 ? `?${search.toString()}` : ''
+  return `${location.basePath}/${segments.join('/')}${queryString}`
+}
+
+function fillSegment (segment: string, params: PathParams): string {
+  if (!segment.startsWith('{')) return segment
+  const name = segment.slice(1, -1)
+  const value = params[name]
+  if (value === undefined || value === '') throw new TypeError(`missing upstream path parameter ${name}`)
+  return value
+}
+
+// encodeURIComponent leaves `.` alone, and `.` or `..` as a whole segment would be collapsed by URL
+// normalisation on the way; routes already refuse them, this keeps the builder safe on its own.
+function encodeSegment (value: string): string {
+  const encoded = encodeURIComponent(value)
+  return encoded === '.' || encoded === '..' ? encoded.replaceAll('.', '%2E') : encoded
+}

@@ -1,0 +1,56 @@
+import { errors, upstreamRejection, type UpstreamResult } from '../errors.ts'
+
+// undici (and Node's socket) error codes mapped to what the caller is told. Anything not listed is a
+// 502: the upstream hop failed in a way the caller cannot fix by retrying differently.
+const TRANSPORT_ERRORS: Record<string, () => Error> = {
+  UND_ERR_CONNECT_TIMEOUT: () => new errors.upstreamTimeout(),
+  UND_ERR_HEADERS_TIMEOUT: () => new errors.upstreamTimeout(),
+  UND_ERR_BODY_TIMEOUT: () => new errors.upstreamTimeout(),
+  TimeoutError: () => new errors.upstreamTimeout(),
+  ECONNREFUSED: () => new errors.upstreamUnavailable(),
+  ENOTFOUND: () => new errors.upstreamUnavailable(),
+  EAI_AGAIN: () => new errors.upstreamUnavailable(),
+  EHOSTUNREACH: () => new errors.upstreamUnavailable(),
+  ENETUNREACH: () => new errors.upstreamUnavailable(),
+  UND_ERR_RES_EXCEEDED_MAX_SIZE: () => new errors.upstreamTooLarge()
+}
+
+export function transportError (cause: unknown): Error {
+  const code = knownTransportCode(cause)
+  const error = code !== undefined ? TRANSPORT_ERRORS[code]!() : new errors.upstreamFailed()
+  error.cause = cause
+  return error
+}
+
+// undici wraps socket failures, so the errno that decides the answer may sit a few causes deep.
+function knownTransportCode (cause: unknown): string | undefined {
+  let current = cause
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const { code, name } = current as { code?: unknown, name?: unknown }
+    for (const key of [code, name]) {
+      if (typeof key === 'string' && Object.hasOwn(TRANSPORT_ERRORS, key)) return key
+    }
+    current = (current as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+/** The error for a non-2xx upstream answer whose body was read (and parsed when it could be). */
+export function statusError (status: number, body: unknown): Error {
+  const result = asResult(body)
+  const detail = new Error(`upstream answered ${status}${result ? ` ${result.resultCode}` : ''}`)
+  let error: Error
+  if (status >= 300 && status < 400) error = new errors.upstreamRedirect()
+  else if (status === 401 || status === 403) error = new errors.upstreamCredentials()
+  else if (status >= 400 && status < 500 && result !== undefined) error = upstreamRejection(status, result)
+  else error = new errors.upstreamFailed()
+  error.cause = detail
+  return error
+}
+
+export function asResult (body: unknown): UpstreamResult | undefined {
+  if (typeof body !== 'object' || body === null) return undefined
+  const { resultCode, resultMessage } = body as Record<string, unknown>
+  if (typeof resultCode !== 'string') return undefined
+  return { resultCode, resultMessage: typeof resultMessage === 'string' ? resultMessage : resultCode }
+}

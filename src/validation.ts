@@ -1,0 +1,17 @@
+import { Ajv } from 'ajv'
+import addFormatsModule from 'ajv-formats'
+import type { FastifyInstance } from 'fastify'
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
+
+// Bodies are checked as sent: unknown properties are refused, not stripped (Fastify's default Ajv
+// strips them), and types are not coerced. Path and query values are strings on the wire, so those
+// alone are coerced to the declared types.
+export function useStrictValidation (app: FastifyInstance): void {
+  const bodyValidator = addFormats(new Ajv({ allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: true }))
+  const urlValidator = addFormats(new Ajv({ allErrors: true, coerceTypes: true, removeAdditional: false, useDefaults: true }))
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyValidator : urlValidator).compile(schema))
+  // Answers are the upstream's objects; JSON.stringify keeps their property order and writes raw int64
+  // values exactly. Route response schemas describe the contract and feed the OpenAPI document.
+  app.setSerializerCompiler(() => data => JSON.stringify(data))
+}
