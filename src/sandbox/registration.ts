@@ -61,7 +61,8 @@ export const updateRegistration: Operation = ({ store, body }) => {
     return invalidMetadata('The client metadata is not valid JSON.')
   }
   if (!isObject(metadata)) return invalidMetadata('The client metadata is not a JSON object.')
-  if (metadata.client_id !== undefined && String(metadata.client_id) !== clientId && String(metadata.client_id) !== id) {
+  const claimedId = metadata.client_id === undefined ? id : canonicalClientId(String(metadata.client_id))
+  if (claimedId !== id) {
     return invalidMetadata("'client_id' does not match the client being updated.")
   }
   if (metadata.client_secret !== undefined && metadata.client_secret !== current.clientSecret) {

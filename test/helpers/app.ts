@@ -1,0 +1,58 @@
+import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify'
+import type { Test } from 'tap'
+import { loadConfig, type Config } from '../../src/config.ts'
+import { serverOptions } from '../../src/server-options.ts'
+import { buildApp } from '../../src/app.ts'
+import { PASSWORDS, testUsersFile } from './users.ts'
+
+export interface TestApp {
+  app: FastifyInstance
+  config: Config
+  /** Every log line the app wrote, as text. */
+  logs: string[]
+  /** What the sandbox admin announcement printed, if anything. */
+  announced: string[]
+}
+
+export type ApiVersion = 'v2' | 'v3'
+
+/**
+ * The app as the server builds it (same Fastify options, same plugin), with logs captured. By default
+ * in sandbox mode with a users file holding `viewer`, `editor` and `admin`.
+ */
+export async function buildTestApp (t: Test, env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({ LOG_LEVEL: 'info', BFF_USERS_FILE: await testUsersFile(), ...env })
+  const logs: string[] = []
+  const announced: string[] = []
+  const options = serverOptions(config)
+  options.logger = { ...(options.logger as object), stream: { write: (line: string) => { logs.push(line) } } }
+  const app = Fastify(options)
+  await app.register(buildApp(config, { announce: message => { announced.push(message) } }))
+  await app.ready()
+  t.teardown(() => app.close())
+  return { app, config, logs, announced }
+}
+
+export interface Login {
+  cookie: string
+  csrfToken: string
+  headers: Record<string, string>
+}
+
+export async function login (app: FastifyInstance, role: keyof typeof PASSWORDS): Promise<Login> {
+  const response = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: role, password: PASSWORDS[role] } })
+  if (response.statusCode !== 200) throw new Error(`login as ${role} failed: ${response.statusCode} ${response.body}`)
+  const cookie = sessionCookie(response)
+  const csrfToken = response.json().csrfToken as string
+  return { cookie, csrfToken, headers: { cookie, 'x-csrf-token': csrfToken } }
+}
+
+/** `name=value` of the session cookie a response set. */
+export function sessionCookie (response: LightMyRequestResponse): string {
+  const header = response.headers['set-cookie']
+  const first = Array.isArray(header) ? header[0] : header
+  if (first === undefined) throw new Error('no session cookie set')
+  return first.split(';')[0]!
+}
+
+export { PASSWORDS }
