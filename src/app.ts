@@ -5,6 +5,7 @@ import { errors } from './errors.ts'
 import { sendProblem, toProblem } from './problem.ts'
 import { ProblemSchema } from './problem-schema.ts'
 import { useStrictValidation } from './validation.ts'
+import { ClientSchema } from './clients/client-schema.ts'
 import openapi from './openapi.ts'
 import sandboxUpstream from './sandbox/sandbox-plugin.ts'
 import authlete from './upstream/authlete-plugin.ts'
@@ -34,6 +35,7 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
   return fp(async function authleteBff (app: FastifyInstance) {
     useStrictValidation(app)
     app.addSchema(ProblemSchema)
+    app.addSchema(ClientSchema)
     // JSON only: text, form and multipart bodies are a 415, whatever the route.
     app.removeAllContentTypeParsers()
     app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
@@ -43,7 +45,7 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
       else request.log.info({ code: problem.code, status: problem.status }, problem.detail)
       return sendProblem(reply, problem)
     })
-    app.setNotFoundHandler(async (request, reply) => sendProblem(reply, toProblem(new errors.notFound(request.method, request.url), request)))
+    app.setNotFoundHandler(async (request, reply) => sendProblem(reply, toProblem(new errors.NotFound(request.method, request.url), request)))
     app.addHook('onSend', async (request, reply) => {
       reply.header('x-request-id', request.id)
       reply.header('x-content-type-options', 'nosniff')

@@ -3,20 +3,20 @@ import createError from '@fastify/error'
 // The one catalogue of errors the proxy itself raises. Messages are written for the caller: they are
 // shown as the problem's `detail`, so they never carry upstream internals or secret values.
 export const errors = {
-  unauthenticated: createError('BFF_UNAUTHENTICATED', 'A valid session is required', 401),
-  badCredentials: createError('BFF_BAD_CREDENTIALS', 'Invalid username or password', 401),
-  csrfRejected: createError('BFF_CSRF_REJECTED', 'The x-csrf-token header is missing or does not match the session', 403),
-  forbidden: createError('BFF_FORBIDDEN', 'This operation needs the %s role', 403),
-  notFound: createError('BFF_NOT_FOUND', 'Route %s %s not found', 404),
-  preconditionFailed: createError('BFF_PRECONDITION_FAILED', 'If-Match does not match the current ETag of client %s', 412),
-  upstreamRejected: createError('BFF_UPSTREAM_REJECTED', 'Authlete rejected the request: %s', 400),
-  upstreamCredentials: createError('BFF_UPSTREAM_CREDENTIALS', 'The upstream refused the proxy\'s service credentials', 502),
-  upstreamFailed: createError('BFF_UPSTREAM_FAILED', 'The upstream failed to process the request', 502),
-  upstreamUnreadable: createError('BFF_UPSTREAM_UNREADABLE', 'The upstream answer could not be read', 502),
-  upstreamRedirect: createError('BFF_UPSTREAM_REDIRECT', 'The upstream answered with a redirect, which is not followed', 502),
-  upstreamTooLarge: createError('BFF_UPSTREAM_TOO_LARGE', 'The upstream answer exceeded the size limit', 502),
-  upstreamTimeout: createError('BFF_UPSTREAM_TIMEOUT', 'The upstream did not answer in time', 504),
-  upstreamUnavailable: createError('BFF_UPSTREAM_UNAVAILABLE', 'The upstream cannot be reached', 503)
+  Unauthenticated: createError('BFF_UNAUTHENTICATED', 'A valid session is required', 401),
+  BadCredentials: createError('BFF_BAD_CREDENTIALS', 'Invalid username or password', 401),
+  CsrfRejected: createError('BFF_CSRF_REJECTED', 'The x-csrf-token header is missing or does not match the session', 403),
+  Forbidden: createError('BFF_FORBIDDEN', 'This operation needs the %s role', 403),
+  NotFound: createError('BFF_NOT_FOUND', 'Route %s %s not found', 404),
+  PreconditionFailed: createError('BFF_PRECONDITION_FAILED', 'If-Match does not match the current ETag of client %s', 412),
+  UpstreamRejected: createError('BFF_UPSTREAM_REJECTED', 'Authlete rejected the request: %s', 400),
+  UpstreamCredentials: createError('BFF_UPSTREAM_CREDENTIALS', 'The upstream refused the proxy\'s service credentials', 502),
+  UpstreamFailed: createError('BFF_UPSTREAM_FAILED', 'The upstream failed to process the request', 502),
+  UpstreamUnreadable: createError('BFF_UPSTREAM_UNREADABLE', 'The upstream answer could not be read', 502),
+  UpstreamRedirect: createError('BFF_UPSTREAM_REDIRECT', 'The upstream answered with a redirect, which is not followed', 502),
+  UpstreamTooLarge: createError('BFF_UPSTREAM_TOO_LARGE', 'The upstream answer exceeded the size limit', 502),
+  UpstreamTimeout: createError('BFF_UPSTREAM_TIMEOUT', 'The upstream did not answer in time', 504),
+  UpstreamUnavailable: createError('BFF_UPSTREAM_UNAVAILABLE', 'The upstream cannot be reached', 503)
 } as const
 
 export interface UpstreamResult {
@@ -26,5 +26,5 @@ export interface UpstreamResult {
 
 /** An upstream 4xx that carried Authlete's own result: passed on with the upstream status. */
 export function upstreamRejection (status: number, result: UpstreamResult): Error & { statusCode: number, upstreamResult: UpstreamResult } {
-  return Object.assign(new errors.upstreamRejected(result.resultMessage), { statusCode: status, upstreamResult: result })
+  return Object.assign(new errors.UpstreamRejected(result.resultMessage), { statusCode: status, upstreamResult: result })
 }

@@ -20,11 +20,11 @@ async function accessPlugin (app: FastifyInstance): Promise<void> {
     const access = requiredAccess(request)
     if (access === undefined) return
     const session = await app.sessions.load(request)
-    if (session === null) throw new errors.unauthenticated()
+    if (session === null) throw new errors.Unauthenticated()
     if (!SAFE_METHODS.has(request.method) && !tokenMatches(request.headers['x-csrf-token'], session.csrfToken)) {
-      throw new errors.csrfRejected()
+      throw new errors.CsrfRejected()
     }
-    if (access !== 'session' && !hasRole(session.roles, access)) throw new errors.forbidden(access)
+    if (access !== 'session' && !hasRole(session.roles, access)) throw new errors.Forbidden(access)
   })
 }
 

@@ -33,7 +33,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ users: UserDirectory }> = async (a
     }
   }, async (request, reply) => {
     const user = await users.authenticate(request.body.username, request.body.password)
-    if (user === undefined) throw new errors.badCredentials()
+    if (user === undefined) throw new errors.BadCredentials()
     const session = await app.sessions.start(request, reply, user)
     request.log.info({ username: user.username }, 'login')
     return { username: session.username, roles: session.roles, csrfToken: session.csrfToken }

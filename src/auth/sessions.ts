@@ -20,7 +20,8 @@ export interface ActiveSession extends SessionRecord {
 const COOKIE = 'bff_session'
 const SECURE_COOKIE = '__Host-bff_session'
 // Writing back on every request would turn each read into a store write; a minute of slack in the
-// idle timeout is the price.
+// idle timeout is the price. Never more than a tenth of the idle timeout, though: with the minimum
+// timeout (60 s) a one-minute slack would mean no use ever extended the session.
 const TOUCH_AFTER_MS = 60_000
 
 declare module 'fastify' {
@@ -35,6 +36,7 @@ declare module 'fastify' {
 
 function createSessionManager (options: SessionOptions) {
   const { store, idleTimeoutMs, maxAgeMs } = options
+  const touchAfterMs = Math.min(TOUCH_AFTER_MS, idleTimeoutMs / 10)
 
   const expiresAt = (record: SessionRecord): number => Math.min(record.lastSeenAt + idleTimeoutMs, record.maxExpiresAt)
   const ttl = (record: SessionRecord): number => Math.max(1, expiresAt(record) - Date.now())
@@ -48,7 +50,7 @@ function createSessionManager (options: SessionOptions) {
     const record = await store.get(key)
     const now = Date.now()
     if (record === undefined || expiresAt(record) <= now) return null
-    if (now - record.lastSeenAt >= TOUCH_AFTER_MS) {
+    if (now - record.lastSeenAt >= touchAfterMs) {
       record.lastSeenAt = now
       await store.set(key, record, ttl(record))
     }

@@ -141,7 +141,7 @@ export const ClientMergePatch = mergePatchOf(
 // Answers pass Authlete's client through as it is (unknown properties included); int64 values are
 // left untyped so that IDs above 2^53 are written back digit for digit.
 const UpstreamInt64 = Type.Unsafe<number>({ description: 'int64, written exactly as Authlete sent it' })
-export const Client = Type.Unsafe<AuthleteClient>(Type.Object({
+export const ClientSchema = Type.Object({
   clientId: UpstreamInt64,
   number: Type.Optional(Type.Integer()),
   serviceNumber: Type.Optional(Type.Integer()),
@@ -151,4 +151,7 @@ export const Client = Type.Unsafe<AuthleteClient>(Type.Object({
   modifiedAt: Type.Optional(UpstreamInt64),
   derivedSectorIdentifier: Type.Optional(Type.String()),
   ...ClientInput.properties
-}, { additionalProperties: true, title: 'Client' }))
+}, { additionalProperties: true, $id: 'Client', title: 'Client' })
+
+/** The answer schema of routes that return clients (shared, registered once by the app). */
+export const Client = Type.Unsafe<AuthleteClient>({ $ref: 'Client#' })

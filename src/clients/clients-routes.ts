@@ -33,7 +33,7 @@ const clientsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // overwriting someone else's change.
   async function currentClient (request: FastifyRequest, clientId: string, ifMatch: string | undefined): Promise<AuthleteClient> {
     const { data } = await authlete.getClient(request.upstreamCalls, clientId)
-    if (!ifMatchAccepts(ifMatch, clientEtag(data))) throw new errors.preconditionFailed(clientId)
+    if (!ifMatchAccepts(ifMatch, clientEtag(data))) throw new errors.PreconditionFailed(clientId)
     return data
   }
 

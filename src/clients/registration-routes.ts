@@ -40,7 +40,7 @@ const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const status = STATUS_BY_ACTION[data.action]
     const content = parseContent(data.responseContent)
     if (status === undefined || content === undefined) {
-      throw new errors.upstreamUnreadable({ cause: new Error(`registration update answered action ${String(data.action)}`) })
+      throw new errors.UpstreamUnreadable({ cause: new Error(`registration update answered action ${String(data.action)}`) })
     }
     if (!hasRole(request.session?.roles ?? [], 'admin')) delete content.client_secret
     return reply.code(status as 200).send(content)

@@ -99,6 +99,6 @@ function parseBody (bytes: Buffer, status: number): unknown {
   } catch (cause) {
     // An unreadable error answer still has a status that decides the outcome.
     if (status >= 300) return undefined
-    throw new errors.upstreamUnreadable({ cause })
+    throw new errors.UpstreamUnreadable({ cause })
   }
 }

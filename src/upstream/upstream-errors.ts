@@ -3,21 +3,21 @@ import { errors, upstreamRejection, type UpstreamResult } from '../errors.ts'
 // undici (and Node's socket) error codes mapped to what the caller is told. Anything not listed is a
 // 502: the upstream hop failed in a way the caller cannot fix by retrying differently.
 const TRANSPORT_ERRORS: Record<string, () => Error> = {
-  UND_ERR_CONNECT_TIMEOUT: () => new errors.upstreamTimeout(),
-  UND_ERR_HEADERS_TIMEOUT: () => new errors.upstreamTimeout(),
-  UND_ERR_BODY_TIMEOUT: () => new errors.upstreamTimeout(),
-  TimeoutError: () => new errors.upstreamTimeout(),
-  ECONNREFUSED: () => new errors.upstreamUnavailable(),
-  ENOTFOUND: () => new errors.upstreamUnavailable(),
-  EAI_AGAIN: () => new errors.upstreamUnavailable(),
-  EHOSTUNREACH: () => new errors.upstreamUnavailable(),
-  ENETUNREACH: () => new errors.upstreamUnavailable(),
-  UND_ERR_RES_EXCEEDED_MAX_SIZE: () => new errors.upstreamTooLarge()
+  UND_ERR_CONNECT_TIMEOUT: () => new errors.UpstreamTimeout(),
+  UND_ERR_HEADERS_TIMEOUT: () => new errors.UpstreamTimeout(),
+  UND_ERR_BODY_TIMEOUT: () => new errors.UpstreamTimeout(),
+  TimeoutError: () => new errors.UpstreamTimeout(),
+  ECONNREFUSED: () => new errors.UpstreamUnavailable(),
+  ENOTFOUND: () => new errors.UpstreamUnavailable(),
+  EAI_AGAIN: () => new errors.UpstreamUnavailable(),
+  EHOSTUNREACH: () => new errors.UpstreamUnavailable(),
+  ENETUNREACH: () => new errors.UpstreamUnavailable(),
+  UND_ERR_RES_EXCEEDED_MAX_SIZE: () => new errors.UpstreamTooLarge()
 }
 
 export function transportError (cause: unknown): Error {
   const code = knownTransportCode(cause)
-  const error = code !== undefined ? TRANSPORT_ERRORS[code]!() : new errors.upstreamFailed()
+  const error = code !== undefined ? TRANSPORT_ERRORS[code]!() : new errors.UpstreamFailed()
   error.cause = cause
   return error
 }
@@ -40,10 +40,10 @@ export function statusError (status: number, body: unknown): Error {
   const result = asResult(body)
   const detail = new Error(`upstream answered ${status}${result ? ` ${result.resultCode}` : ''}`)
   let error: Error
-  if (status >= 300 && status < 400) error = new errors.upstreamRedirect()
-  else if (status === 401 || status === 403) error = new errors.upstreamCredentials()
+  if (status >= 300 && status < 400) error = new errors.UpstreamRedirect()
+  else if (status === 401 || status === 403) error = new errors.UpstreamCredentials()
   else if (status >= 400 && status < 500 && result !== undefined) error = upstreamRejection(status, result)
-  else error = new errors.upstreamFailed()
+  else error = new errors.UpstreamFailed()
   error.cause = detail
   return error
 }

@@ -1,0 +1,6 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { buildOpenApiDocument } from '../src/openapi-document.ts'
+
+await mkdir('openapi', { recursive: true })
+await writeFile('openapi/openapi.json', await buildOpenApiDocument())
+process.stdout.write('wrote openapi/openapi.json\n')

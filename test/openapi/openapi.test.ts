@@ -1,0 +1,46 @@
+import { readFile } from 'node:fs/promises'
+import t from 'tap'
+import { buildOpenApiDocument } from '../../src/openapi-document.ts'
+import { buildTestApp } from '../helpers/app.ts'
+
+t.test('openapi/openapi.json ...should be what the routes produce (run `npm run openapi` after changing routes)', async t => {
+  const committed = await readFile(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')
+  t.equal(committed, await buildOpenApiDocument())
+})
+
+t.test('GET /openapi.json ...should describe every route with tags and a schema for every answer', async t => {
+  const { app } = await buildTestApp(t)
+  const response = await app.inject({ url: '/openapi.json' })
+  t.equal(response.statusCode, 200)
+  const document = response.json()
+  const paths = document.paths as Record<string, Record<string, { tags?: string[], responses?: Record<string, { content?: unknown }> }>>
+  const expected = [
+    'post /auth/login', 'get /auth/session', 'post /auth/logout',
+    'get /api/clients', 'post /api/clients', 'get /api/clients/{clientId}', 'put /api/clients/{clientId}',
+    'patch /api/clients/{clientId}', 'delete /api/clients/{clientId}', 'put /api/clients/{clientIdentifier}/lock',
+    'post /api/clients/{clientIdentifier}/secret/refresh', 'put /api/clients/{clientIdentifier}/secret',
+    'get /api/subjects/{subject}/clients', 'put /api/clients/{clientId}/authorizations/{subject}',
+    'delete /api/clients/{clientId}/authorizations/{subject}', 'get /api/clients/{clientId}/granted-scopes/{subject}',
+    'delete /api/clients/{clientId}/granted-scopes/{subject}', 'put /api/clients/{clientId}/registration',
+    'get /healthz', 'get /readyz'
+  ]
+  const documented = Object.entries(paths).flatMap(([path, methods]) => Object.keys(methods).map(method => `${method} ${path}`))
+  t.same(documented.sort(), [...expected].sort())
+  for (const [path, methods] of Object.entries(paths)) {
+    for (const [method, operation] of Object.entries(methods)) {
+      t.ok(operation.tags?.length, `${method} ${path} has tags`)
+      for (const [status, answer] of Object.entries(operation.responses ?? {})) {
+        if (status !== '204') t.ok(answer.content, `${method} ${path} ${status} has a schema`)
+      }
+    }
+  }
+  t.ok(document.components.schemas.Problem, 'the problem schema is shared')
+  t.ok(document.components.schemas.Client, 'the client schema is shared')
+})
+
+t.test('GET /docs ...should serve Swagger UI', async t => {
+  const { app } = await buildTestApp(t)
+  const response = await app.inject({ url: '/docs/' })
+  t.equal(response.statusCode, 200)
+  t.match(response.headers['content-type'], /text\/html/)
+})
