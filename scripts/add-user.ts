@@ -1,5 +1,4 @@
 import { readFile, rename, writeFile } from 'node:fs/promises'
-import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { Value } from 'typebox/value'
@@ -47,7 +46,10 @@ async function readUsers (path: string): Promise<User[]> {
 async function readPassword (): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write(`password for ${username}: `)
   const lines = createInterface({ input: process.stdin, terminal: false })
-  const [line] = await once(lines, 'line').catch(() => ['']) as [string]
+  const line = await new Promise<string>(resolve => {
+    lines.once('line', resolve)
+    lines.once('close', () => resolve(''))
+  })
   lines.close()
   return line
 }
