@@ -5,6 +5,7 @@ import { errors } from './errors.ts'
 import { sendProblem, toProblem } from './problem.ts'
 import { ProblemSchema } from './problem-schema.ts'
 import { useStrictValidation } from './validation.ts'
+import { applyApiHeaders } from './api-headers.ts'
 import { ClientSchema } from './clients/client-schema.ts'
 import openapi from './openapi.ts'
 import sandboxUpstream from './sandbox/sandbox-plugin.ts'
@@ -46,11 +47,7 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
       return sendProblem(reply, problem)
     })
     app.setNotFoundHandler(async (request, reply) => sendProblem(reply, toProblem(new errors.NotFound(request.method, request.url), request)))
-    app.addHook('onSend', async (request, reply) => {
-      reply.header('x-request-id', request.id)
-      reply.header('x-content-type-options', 'nosniff')
-      if (!request.url.startsWith('/docs')) reply.header('cache-control', 'no-store')
-    })
+    app.addHook('onSend', async (request, reply) => { applyApiHeaders(request, reply) })
 
     await app.register(openapi)
     await app.register(authlete, await upstreamOptions(app, config))
@@ -64,7 +61,7 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     await app.register(auditLog)
 
     await app.register(authRoutes, { users: await createUserDirectory(await loadUsers(config, runtime)) })
-    await app.register(clientsRoutes)
+    await app.register(clientsRoutes, { etagKey: config.SESSION_SECRET! })
     await app.register(clientSecretAndLockRoutes)
     await app.register(authorizationRoutes)
     await app.register(registrationRoutes)

@@ -32,7 +32,9 @@ function requiredAccess (request: FastifyRequest): Role | 'session' | undefined 
   const access = request.routeOptions.config.access
   if (access !== undefined) return access
   // Unknown /api paths too: an anonymous caller learns nothing about which routes exist.
-  return request.url.startsWith('/api/') || request.url === '/api' ? 'session' : undefined
+  // The path alone: `/api?x` is /api too.
+  const path = request.url.split('?', 1)[0]!
+  return path.startsWith('/api/') || path === '/api' ? 'session' : undefined
 }
 
 function tokenMatches (header: string | string[] | undefined, expected: string): boolean {

@@ -7,9 +7,13 @@ import { hashPassword, verifyPassword } from './passwords.ts'
 
 export const UsernameSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' })
 
+// A whole argon2id PHC string (version, the three parameters in any order, salt, hash): a mangled
+// hash would otherwise pass the start-up check and only fail, silently, at each of that user's logins.
+const ARGON2ID_HASH = '^\\$argon2id\\$v=\\d+\\$(?:[mtp]=\\d+,){2}[mtp]=\\d+\\$[A-Za-z0-9+/]+\\$[A-Za-z0-9+/]+$'
+
 export const UserSchema = Type.Object({
   username: UsernameSchema,
-  passwordHash: Type.String({ pattern: '^\\$argon2id\\$', maxLength: 512 }),
+  passwordHash: Type.String({ pattern: ARGON2ID_HASH, maxLength: 512 }),
   roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 3 })
 }, { additionalProperties: false })
 

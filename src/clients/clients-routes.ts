@@ -5,9 +5,10 @@ import { errors } from '../errors.ts'
 import { problems } from '../problem-schema.ts'
 import { Client, ClientInput, ClientMergePatch, SERVER_OWNED_PROPERTIES } from './client-schema.ts'
 import { ClientIdParams, PageQuery, visibleClient } from './route-schemas.ts'
-import { clientEtag, ifMatchAccepts } from './etag.ts'
+import { createClientEtag, ifMatchAccepts } from './etag.ts'
 import { applyMergePatch } from './merge-patch.ts'
 import type { AuthleteClient } from '../upstream/authlete-api.ts'
+import { jsonScalarText } from '../upstream/json.ts'
 
 const tags = ['clients']
 const ETagHeader = Type.Object({ etag: Type.String({ description: 'Strong tag of the client; send it back in If-Match' }) })
@@ -20,8 +21,9 @@ const ClientPage = Type.Object({
   limit: Type.Integer()
 })
 
-const clientsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app, { etagKey }) => {
   const { authlete } = app
+  const clientEtag = createClientEtag(etagKey)
 
   const roles = (request: FastifyRequest) => request.session?.roles ?? []
   const answerClient = (request: FastifyRequest, reply: FastifyReply, client: AuthleteClient) => {
@@ -66,7 +68,7 @@ const clientsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const { data } = await authlete.createClient(request.upstreamCalls, request.body)
-    reply.code(201).header('etag', clientEtag(data)).header('location', `/api/clients/${encodeURIComponent(String(data.clientId))}`)
+    reply.code(201).header('etag', clientEtag(data)).header('location', `/api/clients/${encodeURIComponent(jsonScalarText(data.clientId))}`)
     return data
   })
 

@@ -1,10 +1,13 @@
-import { createHash } from 'node:crypto'
+import { createHmac } from 'node:crypto'
 import type { AuthleteClient } from '../upstream/authlete-api.ts'
 
 // Computed from the whole upstream client (secret included), so every role sees the same tag and any
-// change, a rotated secret too, changes it. Only a digest leaves the proxy.
-export function clientEtag (client: AuthleteClient): string {
-  return `"${createHash('sha256').update(JSON.stringify(client)).digest('base64url').slice(0, 27)}"`
+// change, a rotated secret too, changes it. Keyed with a server secret: a viewer who sees every other
+// property must not be able to test guesses of the client secret against the tag. Replicas share the
+// session secret, so they agree on tags.
+export function createClientEtag (serverSecret: string): (client: AuthleteClient) => string {
+  const key = createHmac('sha256', serverSecret).update('authlete-bff client etag').digest()
+  return client => `"${createHmac('sha256', key).update(JSON.stringify(client)).digest('base64url').slice(0, 27)}"`
 }
 
 /** RFC 9110 If-Match: `*` or a list of strong tags; weak tags never match. */

@@ -78,6 +78,11 @@ export function createAuthleteClient (options: AuthleteClientOptions): { call: C
       const data = parseBody(bytes, response.statusCode)
       record.resultCode = asResult(data)?.resultCode
       if (response.statusCode < 200 || response.statusCode >= 300) throw statusError(response.statusCode, data)
+      // Every Authlete answer is a JSON object, bar the empty 204 of a delete. Anything else (null, a
+      // list, an empty 200) would reach the routes as a client and break them with a 500, or worse, a 200.
+      if (!isJsonObject(data) && !(data === undefined && response.statusCode === 204 && op.method === 'DELETE')) {
+        throw new errors.UpstreamUnreadable({ cause: new Error(`upstream answered ${response.statusCode} without a JSON object`) })
+      }
       return { status: response.statusCode, data: data as T, bytes }
     } finally {
       record.durationMs = Math.round((performance.now() - started) * 1000) / 1000
@@ -92,13 +97,18 @@ function credentialHeader (options: AuthleteClientOptions): string {
   return `Basic ${Buffer.from(`${options.apiKey ?? ''}:${options.apiSecret ?? ''}`).toString('base64')}`
 }
 
+function isJsonObject (value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
 function parseBody (bytes: Buffer, status: number): unknown {
   if (bytes.length === 0) return undefined
   try {
     return parseUpstreamJson(bytes.toString('utf8'))
-  } catch (cause) {
+  } catch {
     // An unreadable error answer still has a status that decides the outcome.
     if (status >= 300) return undefined
-    throw new errors.UpstreamUnreadable({ cause })
+    // The parser's message quotes the body; the log gets the fact, not the bytes.
+    throw new errors.UpstreamUnreadable({ cause: new Error(`upstream answered ${status} with a body that is not JSON`) })
   }
 }

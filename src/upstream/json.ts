@@ -17,3 +17,9 @@ function keepLargeIntegers (_key: string, value: unknown, context?: ReviverConte
   }
   return value
 }
+
+/** The JSON text of a value from an upstream answer, large integers included (for headers and URLs). */
+export function jsonScalarText (value: unknown): string {
+  if (typeof value === 'object' && value !== null && 'rawJSON' in value) return String((value as { rawJSON: unknown }).rawJSON)
+  return String(value)
+}

@@ -2,6 +2,7 @@ import t from 'tap'
 import type { Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { buildTestApp, login } from '../helpers/app.ts'
+import { ConfigError, loadConfig } from '../../src/config.ts'
 
 // Moves the clock the session code reads (Date.now) without waiting; restored after each test.
 function fakeClock (t: Test): { advance: (seconds: number) => void } {
@@ -82,4 +83,18 @@ t.test('POST /auth/login ...should start a fresh session with a fresh lifetime a
   const second = await login(app, 'viewer')
   t.equal(await sessionStatus(app, second.cookie), 200)
   t.equal(await sessionStatus(app, first.cookie), 401, 'the expired session stays dead')
+})
+
+t.test('POST /auth/login ...should refuse to start with an idle timeout under 60 s or a lifetime shorter than it', async t => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ SESSION_IDLE_TIMEOUT: '59' }, /SESSION_IDLE_TIMEOUT/],
+    [{ SESSION_MAX_AGE: '30' }, /SESSION_MAX_AGE/],
+    [{ SESSION_IDLE_TIMEOUT: '600', SESSION_MAX_AGE: '300' }, /SESSION_MAX_AGE/]
+  ]
+  for (const [env, name] of cases) {
+    const error = (() => { try { loadConfig(env) } catch (caught) { return caught } })()
+    t.ok(error instanceof ConfigError, JSON.stringify(env))
+    t.match((error as Error | undefined)?.message, name)
+  }
+  t.equal(loadConfig({ SESSION_IDLE_TIMEOUT: '60', SESSION_MAX_AGE: '60' }).SESSION_IDLE_TIMEOUT, 60)
 })

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { createHash } from 'node:crypto'
 import { assertApiHeaders, assertProblem, harness, type Harness, PORTAL, REPORTS } from './support.ts'
 
 const MERGE_PATCH = { 'content-type': 'application/merge-patch+json' }
@@ -50,8 +51,9 @@ t.test('PATCH /api/clients/:clientId ...should remove the whole extension when i
 
 t.test('PATCH /api/clients/:clientId ...should accept application/json and a Content-Type in any case and spacing', async t => {
   const h = await harness(t)
-  for (const [type, name] of [['application/json', 'json'], ['Application/Merge-Patch+JSON ; charset=UTF-8', 'spaced'], ['APPLICATION/JSON;charset=utf-8', 'upper']]) {
-    const response = await h.call('editor', 'PATCH', `/api/clients/${PORTAL}`, JSON.stringify({ description: name }), { 'content-type': type! })
+  const types: Array<[string, string]> = [['application/json', 'json'], ['Application/Merge-Patch+JSON ; charset=UTF-8', 'spaced'], ['APPLICATION/JSON;charset=utf-8', 'upper']]
+  for (const [type, name] of types) {
+    const response = await h.call('editor', 'PATCH', `/api/clients/${PORTAL}`, JSON.stringify({ description: name }), { 'content-type': type })
     t.equal(response.statusCode, 200, type)
     t.equal(response.json().description, name, type)
   }
@@ -72,7 +74,7 @@ t.test('PATCH /api/clients/:clientId ...should answer 404 with the upstream resu
 })
 
 for (const method of ['PUT', 'PATCH'] as const) {
-  const body = method === 'PUT' ? JSON.stringify({ clientName: 'Overwritten' }) : JSON.stringify({ clientName: 'Overwritten' })
+  const body = JSON.stringify({ clientName: 'Overwritten' })
   const type = method === 'PUT' ? { 'content-type': 'application/json' } : MERGE_PATCH
 
   t.test(`${method} /api/clients/:clientId ...should answer 412 when If-Match is stale and update nothing upstream`, async t => {
@@ -118,4 +120,20 @@ t.test('PUT /api/clients/:clientId ...should accept an admin\'s ETag from an edi
   const fromAdmin = (await h.call('admin', 'GET', `/api/clients/${REPORTS}`)).headers.etag as string
   const response = await h.call('editor', 'PUT', `/api/clients/${REPORTS}`, { clientName: 'By editor' }, { 'if-match': fromAdmin })
   t.equal(response.statusCode, 200)
+})
+
+// The ETag covers the secret; unkeyed, anyone who reads the client could test guesses of the secret
+// offline (admins may set short secrets).
+t.test('GET /api/clients/:clientId ...should not let a viewer confirm a guess of the client secret from the ETag', async t => {
+  const h = await harness(t)
+  t.equal((await h.call('admin', 'PUT', `/api/clients/${REPORTS}/secret`, { clientSecret: 'hunter2' })).statusCode, 200)
+  const response = await h.call('viewer', 'GET', `/api/clients/${REPORTS}`)
+  const seen = Object.entries(response.json() as Record<string, unknown>)
+  const tagIfSecretWere = (guess: string) => {
+    const entries = [...seen]
+    entries.splice(entries.findIndex(([name]) => name === 'clientId') + 1, 0, ['clientSecret', guess])
+    return `"${createHash('sha256').update(JSON.stringify(Object.fromEntries(entries))).digest('base64url').slice(0, 27)}"`
+  }
+  t.not(tagIfSecretWere('password'), response.headers.etag, 'a wrong guess does not match')
+  t.not(tagIfSecretWere('hunter2'), response.headers.etag, 'the right guess does not match either')
 })
