@@ -17,6 +17,9 @@ import authRoutes from './auth/auth-routes.ts'
 import { createSandboxAdmin, createUserDirectory, readUsersFile, type User } from './auth/users.ts'
 import { createMemorySessionStore } from './auth/stores/memory-session-store.ts'
 import auditLog from './audit/audit-log.ts'
+import auditTrail from './audit/audit-trail.ts'
+import auditRoutes from './audit/audit-routes.ts'
+import { openAuditStore } from './audit/stores/open-audit-store.ts'
 import clientsRoutes from './clients/clients-routes.ts'
 import clientSecretAndLockRoutes from './clients/secret-and-lock-routes.ts'
 import authorizationRoutes from './clients/authorization-routes.ts'
@@ -59,12 +62,14 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     })
     await app.register(access)
     await app.register(auditLog)
+    await app.register(auditTrail, { store: await openAuditStore(config.AUDIT_STORE), retentionDays: config.AUDIT_RETENTION_DAYS })
 
     await app.register(authRoutes, { users: await createUserDirectory(await loadUsers(config, runtime)) })
     await app.register(clientsRoutes, { etagKey: config.SESSION_SECRET! })
     await app.register(clientSecretAndLockRoutes)
     await app.register(authorizationRoutes)
     await app.register(registrationRoutes)
+    await app.register(auditRoutes)
     await app.register(healthRoutes)
   }, { name: 'authlete-bff', fastify: '5.x' })
 }

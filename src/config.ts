@@ -26,6 +26,8 @@ export const ConfigSchema = Type.Object({
   SESSION_IDLE_TIMEOUT: Type.Integer({ minimum: 60, maximum: 86_400 * 7, default: 1800, description: 'seconds' }),
   SESSION_MAX_AGE: Type.Integer({ minimum: 60, maximum: 86_400 * 30, default: 28_800, description: 'seconds' }),
   BFF_USERS_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  AUDIT_STORE: Type.String({ pattern: '^(sqlite:.+|postgres(ql)?://.+)$', default: 'sqlite:./data/audit.db' }),
+  AUDIT_RETENTION_DAYS: Type.Optional(Type.Integer({ minimum: 1, maximum: 36_500 })),
   TRUST_PROXY: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F.:/]+(\\s*,\\s*[0-9a-fA-F.:/]+)*$' }))
 })
 
@@ -35,7 +37,8 @@ export const SECRET_VARIABLES = [
   'AUTHLETE_SERVICE_ACCESS_TOKEN',
   'AUTHLETE_SERVICE_API_KEY',
   'AUTHLETE_SERVICE_API_SECRET',
-  'SESSION_SECRET'
+  'SESSION_SECRET',
+  'AUDIT_STORE'
 ] as const
 
 export class ConfigError extends Error {

@@ -16,6 +16,7 @@ export const errors = {
   UpstreamRedirect: createError('BFF_UPSTREAM_REDIRECT', 'The upstream answered with a redirect, which is not followed', 502),
   UpstreamTooLarge: createError('BFF_UPSTREAM_TOO_LARGE', 'The upstream answer exceeded the size limit', 502),
   UpstreamTimeout: createError('BFF_UPSTREAM_TIMEOUT', 'The upstream did not answer in time', 504),
+  AuditUnavailable: createError('BFF_AUDIT_UNAVAILABLE', 'The audit trail cannot record this change, so it was not made', 503),
   UpstreamUnavailable: createError('BFF_UPSTREAM_UNAVAILABLE', 'The upstream cannot be reached', 503)
 } as const
 

@@ -5,6 +5,7 @@ import { serverOptions } from '../../src/server-options.ts'
 import { buildApp } from '../../src/app.ts'
 import { buildTestApp, login } from '../helpers/app.ts'
 import { testUsersFile } from '../helpers/users.ts'
+import { allRecords, verify } from './trail.ts'
 
 const PORTAL = '26478243745571'
 const MUTATIONS: Array<{ method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown, action: string, target: Record<string, string> }> = [
@@ -22,7 +23,7 @@ const MUTATIONS: Array<{ method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: strin
 ]
 
 t.test('every mutating /api route ...should name an audit action (a new route without one fails here)', async t => {
-  const config = loadConfig({ LOG_LEVEL: 'silent', BFF_USERS_FILE: await testUsersFile() })
+  const config = loadConfig({ LOG_LEVEL: 'silent', BFF_USERS_FILE: await testUsersFile(), AUDIT_STORE: 'sqlite::memory:' })
   const app = Fastify(serverOptions(config))
   const routes: RouteOptions[] = []
   app.addHook('onRoute', route => { routes.push(route) })
@@ -34,7 +35,7 @@ t.test('every mutating /api route ...should name an audit action (a new route wi
   for (const route of mutating) t.type(route.config?.audit, 'string', `${String(route.method)} ${route.url} is audited`)
 })
 
-t.test('mutating /api routes ...should write exactly one audit line per call, without secret values', async t => {
+t.test('mutating /api routes ...should write exactly one audit line and one complete trail record per call, without secret values', async t => {
   const { app, logs } = await buildTestApp(t)
   const admin = await login(app, 'admin')
   for (const mutation of MUTATIONS) {
@@ -61,7 +62,13 @@ t.test('mutating /api routes ...should write exactly one audit line per call, wi
       t.equal(line.resultCode, answered, `${mutation.action}: the upstream resultCode, when Authlete gave one`)
     }
     t.notMatch(JSON.stringify(line), /audit-secret-value-1|wrong-token-value|clientSecret"\s*:\s*"/, `${mutation.action}: no secret value`)
+    const records = (await allRecords(app)).filter(record => record.requestId === response.headers['x-request-id'])
+    t.equal(records.length, 1, `${mutation.action}: one trail record`)
+    t.match(records[0], { action: mutation.action, actor: 'admin', status: response.statusCode, outcome: response.statusCode < 400 ? 'success' : 'failure' })
   }
+  t.equal((await allRecords(app)).length, MUTATIONS.length, 'nothing else was recorded')
+  t.notMatch(JSON.stringify(await Array.fromAsync(app.auditTrail.entries())), /audit-secret-value-1|wrong-token-value/)
+  t.same(await verify(app), { ok: true, checked: 2 * MUTATIONS.length })
 })
 
 t.test('PUT /api/clients/:clientIdentifier/lock ...should audit a refused call with its status and the upstream resultCode', async t => {

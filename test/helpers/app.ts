@@ -1,5 +1,8 @@
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify'
 import type { Test } from 'tap'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { loadConfig, type Config } from '../../src/config.ts'
 import { serverOptions } from '../../src/server-options.ts'
 import { buildApp } from '../../src/app.ts'
@@ -21,7 +24,8 @@ export type ApiVersion = 'v2' | 'v3'
  * in sandbox mode with a users file holding `viewer`, `editor` and `admin`.
  */
 export async function buildTestApp (t: Test, env: Record<string, string> = {}): Promise<TestApp> {
-  const config = loadConfig({ LOG_LEVEL: 'info', BFF_USERS_FILE: await testUsersFile(), ...env })
+  const auditFile = join(await mkdtemp(join(tmpdir(), 'bff-audit-')), 'audit.db')
+  const config = loadConfig({ LOG_LEVEL: 'info', BFF_USERS_FILE: await testUsersFile(), AUDIT_STORE: `sqlite:${auditFile}`, ...env })
   const logs: string[] = []
   const announced: string[] = []
   const options = serverOptions(config)

@@ -1,0 +1,95 @@
+import { Type } from 'typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { problems } from '../problem-schema.ts'
+import { verifyChain } from './chain.ts'
+import type { AuditQuery } from './audit-types.ts'
+import type { AuditStore } from './stores/audit-store.ts'
+import { Readable } from 'node:stream'
+
+const tags = ['audit']
+const NDJSON = 'application/x-ndjson'
+const Text = Type.String({ minLength: 1, maxLength: 256 })
+const Outcome = Type.Enum(['success', 'failure', 'pending'])
+
+const AuditQueryString = Type.Object({
+  actor: Type.Optional(Text),
+  clientId: Type.Optional(Text),
+  action: Type.Optional(Text),
+  outcome: Type.Optional(Outcome),
+  since: Type.Optional(Type.String({ format: 'date-time' })),
+  until: Type.Optional(Type.String({ format: 'date-time' })),
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+  cursor: Type.Optional(Type.Integer({ minimum: 1, description: 'nextCursor of the previous page' }))
+}, { additionalProperties: false })
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
+const AuditRecord = Type.Object({
+  id: Type.Integer(),
+  requestId: Type.String(),
+  time: Type.String({ format: 'date-time' }),
+  actor: Nullable(Type.String()),
+  roles: Type.Array(Type.String()),
+  action: Type.String(),
+  route: Type.String(),
+  clientId: Nullable(Type.String()),
+  subject: Nullable(Type.String()),
+  clientIp: Type.String(),
+  userAgent: Nullable(Type.String()),
+  changedProperties: Nullable(Type.Array(Type.String(), { description: 'Names only; values are never recorded' })),
+  outcome: Outcome,
+  status: Nullable(Type.Integer()),
+  resultCode: Nullable(Type.String()),
+  durationMs: Nullable(Type.Number()),
+  completedAt: Nullable(Type.String({ format: 'date-time' }))
+})
+
+const VerifyAnswer = Type.Object({
+  ok: Type.Boolean(),
+  checked: Type.Integer({ description: 'Entries walked' }),
+  firstProblem: Type.Optional(Type.Object({ seq: Type.Integer(), problem: Type.String() }))
+})
+
+const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/api/audit', {
+    config: { access: 'admin' },
+    schema: {
+      tags,
+      summary: 'Audit records, newest first; with Accept: application/x-ndjson, every matching record as a stream',
+      querystring: AuditQueryString,
+      response: { 200: Type.Object({ records: Type.Array(AuditRecord), nextCursor: Nullable(Type.Integer()) }), ...problems(400, 401, 403, 503) }
+    }
+  }, async (request, reply) => {
+    const query: AuditQuery = {
+      ...request.query,
+      since: request.query.since === undefined ? undefined : new Date(request.query.since).toISOString(),
+      until: request.query.until === undefined ? undefined : new Date(request.query.until).toISOString()
+    }
+    if (request.headers.accept?.toLowerCase().includes(NDJSON) === true) {
+      // A stream bypasses the JSON answer schema; its lines are AuditRecord documents.
+      return reply.type(NDJSON).send(Readable.from(exportRecords(app.auditTrail, query)) as never)
+    }
+    return await app.auditTrail.query(query)
+  })
+
+  app.get('/api/audit/verify', {
+    config: { access: 'admin' },
+    schema: {
+      tags,
+      summary: 'Walk the hash chain and name the first altered or missing entry',
+      response: { 200: VerifyAnswer, ...problems(401, 403, 503) }
+    }
+  }, async () => await verifyChain(app.auditTrail.entries()))
+}
+
+// Pages through the store so an export of any size streams in constant memory.
+async function * exportRecords (store: AuditStore, query: AuditQuery): AsyncGenerator<string> {
+  let cursor = query.cursor
+  for (;;) {
+    const page = await store.query({ ...query, cursor, limit: 500 })
+    for (const record of page.records) yield `${JSON.stringify(record)}\n`
+    if (page.nextCursor === null) return
+    cursor = page.nextCursor
+  }
+}
+
+export default auditRoutes

@@ -1,0 +1,80 @@
+// The audit trail is an append-only, hash-chained list of entries. A mutating call writes an
+// `intent` entry before anything is forwarded and an `outcome` entry after; a `checkpoint` entry
+// records where retention pruned the chain. A record, as the API shows it, is an intent joined with
+// its outcome (or `pending` when there is none: the process died in between).
+export type EntryKind = 'intent' | 'outcome' | 'checkpoint'
+export type Outcome = 'success' | 'failure' | 'pending'
+
+export interface IntentData {
+  actor: string | null
+  roles: string[]
+  action: string
+  route: string
+  clientId: string | null
+  subject: string | null
+  clientIp: string
+  userAgent: string | null
+  /** Names of the properties a write sets; never their values. */
+  changedProperties: string[] | null
+}
+
+export interface OutcomeData {
+  status: number
+  outcome: Exclude<Outcome, 'pending'>
+  resultCode: string | null
+  durationMs: number
+}
+
+export interface CheckpointData {
+  /** The last pruned entry: the first kept entry's prevHash must equal this hash. */
+  prunedThroughSeq: number
+  prunedThroughHash: string
+  prunedEntries: number
+}
+
+export interface NewEntry {
+  kind: EntryKind
+  requestId: string | null
+  time: string
+  data: IntentData | OutcomeData | CheckpointData
+}
+
+export interface AuditEntry extends NewEntry {
+  seq: number
+  prevHash: string
+  hash: string
+}
+
+export interface AuditRecord extends IntentData {
+  id: number
+  requestId: string
+  time: string
+  outcome: Outcome
+  status: number | null
+  resultCode: string | null
+  durationMs: number | null
+  completedAt: string | null
+}
+
+export interface AuditQuery {
+  actor?: string
+  clientId?: string
+  action?: string
+  outcome?: Outcome
+  since?: string
+  until?: string
+  limit: number
+  /** Records with an id below this one (the previous page's nextCursor). */
+  cursor?: number
+}
+
+export interface AuditPage {
+  records: AuditRecord[]
+  nextCursor: number | null
+}
+
+export interface VerifyResult {
+  ok: boolean
+  checked: number
+  firstProblem?: { seq: number, problem: string }
+}

@@ -1,0 +1,10 @@
+import type { AuditStore } from './audit-store.ts'
+import { openSqliteAuditStore } from './sqlite-audit-store.ts'
+
+/** `sqlite:<path>` (one file per replica) or `postgres://...` (shared by replicas). */
+export async function openAuditStore (spec: string): Promise<AuditStore> {
+  if (spec.startsWith('sqlite:')) return openSqliteAuditStore(spec.slice('sqlite:'.length))
+  // Loaded only when used: a SQLite deployment never loads the PostgreSQL driver.
+  const { openPostgresAuditStore } = await import('./postgres-audit-store.ts')
+  return await openPostgresAuditStore(spec)
+}

@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+import type { AuditEntry, CheckpointData, NewEntry } from '../audit-types.ts'
+import { chainEntry, GENESIS_HASH, indexColumns } from '../chain.ts'
+import { QUERY_BATCH, type AuditStore } from './audit-store.ts'
+import { ENTRY_COLUMNS, MIGRATIONS, recordQuery, toEntry, toPage, type EntryRow, type RecordRow } from './sql.ts'
+
+/**
+ * One file per replica, on local disk: WAL with synchronous=FULL, so an entry that `append` returned
+ * survives a crash or a power cut. BEGIN IMMEDIATE takes the write lock before reading the head, so
+ * two processes on one file still build one linear chain.
+ */
+export function openSqliteAuditStore (path: string, busyTimeoutMs = 2000): AuditStore {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const db = new DatabaseSync(path)
+  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = ${busyTimeoutMs}`)
+  migrate(db)
+  const head = db.prepare('SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1')
+  const insert = db.prepare(`INSERT INTO audit_entries (${ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const batch = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM audit_entries WHERE seq > ? ORDER BY seq LIMIT ?`)
+
+  const link = (entry: NewEntry, after?: { seq: number, hash: string }): AuditEntry => {
+    const last = after ?? head.get() as { seq: number, hash: string } | undefined
+    const chained = chainEntry(last === undefined ? 1 : Number(last.seq) + 1, last?.hash ?? GENESIS_HASH, entry)
+    const columns = indexColumns(entry)
+    insert.run(chained.seq, chained.kind, chained.requestId, chained.time, columns.actor, columns.action, columns.clientId, columns.outcome,
+      JSON.stringify(chained.data), chained.prevHash, chained.hash)
+    return chained
+  }
+
+  return {
+    async append (entry) {
+      return transaction(db, () => link(entry))
+    },
+    async query (query) {
+      const { sql, params } = recordQuery(query)
+      return toPage(db.prepare(sql).all(...params) as unknown as RecordRow[], query.limit)
+    },
+    async * entries () {
+      let after = 0
+      for (;;) {
+        const rows = batch.all(after, QUERY_BATCH) as unknown as EntryRow[]
+        for (const row of rows) yield toEntry(row)
+        if (rows.length < QUERY_BATCH) return
+        after = Number(rows.at(-1)!.seq)
+      }
+    },
+    async prune (before) {
+      return transaction(db, () => {
+        const last = head.get() as { seq: number, hash: string } | undefined
+        const keep = db.prepare('SELECT MIN(seq) AS seq FROM audit_entries WHERE time >= ?').get(before) as { seq: number | null }
+        const through = keep.seq === null ? last?.seq : Number(keep.seq) - 1
+        const oldest = db.prepare('SELECT MIN(seq) AS seq FROM audit_entries').get() as { seq: number | null }
+        if (last === undefined || through === undefined || oldest.seq === null || through < Number(oldest.seq)) return 0
+        const boundary = db.prepare('SELECT hash FROM audit_entries WHERE seq = ?').get(through) as { hash: string }
+        const removed = Number(db.prepare('DELETE FROM audit_entries WHERE seq <= ?').run(through).changes)
+        const data: CheckpointData = { prunedThroughSeq: Number(through), prunedThroughHash: boundary.hash, prunedEntries: removed }
+        link({ kind: 'checkpoint', requestId: null, time: new Date().toISOString(), data }, { seq: Number(last.seq), hash: last.hash })
+        return removed
+      })
+    },
+    async close () {
+      if (db.isOpen) db.close()
+    }
+  }
+}
+
+function transaction<T> (db: DatabaseSync, work: () => T): T {
+  db.exec('BEGIN IMMEDIATE')
+  try {
+    const result = work()
+    db.exec('COMMIT')
+    return result
+  } catch (error) {
+    if (db.isTransaction) db.exec('ROLLBACK')
+    throw error
+  }
+}
+
+function migrate (db: DatabaseSync): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)')
+  transaction(db, () => {
+    const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map(row => Number(row.version)))
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.version)) continue
+      for (const statement of migration.statements) db.exec(statement)
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(migration.version, new Date().toISOString())
+    }
+  })
+}
