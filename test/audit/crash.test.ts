@@ -10,7 +10,8 @@ async function signIn (url: string): Promise<{ cookie: string, csrf: string }> {
   const response = await fetch(`${url}/auth/login`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORDS.admin })
   })
-  return { cookie: response.headers.get('set-cookie')!.split(';')[0]!, csrf: (await response.json()).csrfToken }
+  const { csrfToken } = await response.json() as { csrfToken: string }
+  return { cookie: response.headers.get('set-cookie')!.split(';')[0]!, csrf: csrfToken }
 }
 
 t.test('PUT /api/clients/:clientIdentifier/lock ...should leave a pending record, visible after a restart, when the process is killed mid-call', async t => {
@@ -37,7 +38,7 @@ t.test('PUT /api/clients/:clientIdentifier/lock ...should leave a pending record
   upstream.answer((_request, response) => json(response, 200, { resultCode: 'A215001', resultMessage: 'ok' }))
   const second = await startServerProcess(t, env)
   const admin = await signIn(second.url)
-  const pending = await (await fetch(`${second.url}/api/audit?outcome=pending`, { headers: { cookie: admin.cookie } })).json()
+  const pending = await (await fetch(`${second.url}/api/audit?outcome=pending`, { headers: { cookie: admin.cookie } })).json() as { records: unknown[] }
   t.equal(pending.records.length, 1)
   t.match(pending.records[0], { action: 'client.lock', actor: 'admin', clientId: 'portal', outcome: 'pending', status: null, completedAt: null })
   const verified = await (await fetch(`${second.url}/api/audit/verify`, { headers: { cookie: admin.cookie } })).json()

@@ -56,5 +56,11 @@ t.test('README curl examples ...should log in, list, create, read, lock, refresh
   t.match(lines[1], /"clientName":"My app"/, 'the created client read back')
   t.match(lines[2], /^\{"resultCode":"[A-Z0-9]+","resultMessage":".*lock/, 'the lock result')
   t.match(lines[3], /"newClientSecret":"[A-Za-z0-9_-]+","oldClientSecret":"[A-Za-z0-9_-]+"/, 'the refreshed secret')
-  t.same(lines.slice(4), ['204', '401'], 'logout, then the old cookie is refused')
+  const audit = JSON.parse(lines[4]!) as { records: Array<{ action: string, actor: string, outcome: string, changedProperties: string[] | null }> }
+  t.match(audit.records, [
+    { action: 'client.secret.refresh', actor: 'admin', outcome: 'success' },
+    { action: 'client.lock', actor: 'admin', outcome: 'success', changedProperties: ['locked'] }
+  ], 'the audit trail of the client')
+  t.ok(Number(lines[5]) >= 3, 'the NDJSON export has a line per record (create, lock, refresh at least)')
+  t.same(lines.slice(6), ['204', '401'], 'logout, then the old cookie is refused')
 })
