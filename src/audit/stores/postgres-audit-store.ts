@@ -3,6 +3,7 @@ import type { PoolClient } from 'pg'
 import type { AuditEntry, CheckpointData, NewEntry } from '../audit-types.ts'
 import { chainEntry, GENESIS_HASH, indexColumns } from '../chain.ts'
 import { QUERY_BATCH, type AuditStore } from './audit-store.ts'
+import { groupCommit } from './group-commit.ts'
 import { ENTRY_COLUMNS, MIGRATIONS, recordQuery, toEntry, toPage, type EntryRow, type RecordRow } from './sql.ts'
 
 // Transaction-scoped advisory lock keys (per database): one serialises every write to the chain,
@@ -20,7 +21,7 @@ interface Head { seq: number, hash: string }
  * One database shared by every replica. Each write runs in a transaction that first takes an
  * advisory lock, then reads the head and inserts the entry linked to it, so concurrent replicas
  * still build one linear chain; COMMIT (with the default synchronous_commit = on) returns only once
- * the entry is flushed to the WAL. A lost connection never crashes the process: the pending call
+ * the entry is flushed to the WAL. Concurrent appends share a transaction (group commit). A lost connection never crashes the process: the pending call
  * rejects (the caller answers 503) and the pool reconnects on the next one.
  */
 export async function openPostgresAuditStore (connectionString: string, options: { lockTimeoutMs?: number } = {}): Promise<AuditStore> {
@@ -55,9 +56,11 @@ export async function openPostgresAuditStore (connectionString: string, options:
   }
 
   return {
-    async append (entry) {
-      return transaction(pool, CHAIN_LOCK, client => link(client, entry))
-    },
+    append: groupCommit(async entries => transaction(pool, CHAIN_LOCK, async client => {
+      const committed: AuditEntry[] = []
+      for (const entry of entries) committed.push(await link(client, entry, committed.at(-1)))
+      return committed
+    })),
     async query (query) {
       const { sql, params } = recordQuery(query)
       const { rows } = await pool.query<RecordRow>(numberPlaceholders(sql), params)
