@@ -25,6 +25,11 @@ import clientSecretAndLockRoutes from './clients/secret-and-lock-routes.ts'
 import authorizationRoutes from './clients/authorization-routes.ts'
 import registrationRoutes from './clients/registration-routes.ts'
 import healthRoutes from './ops/health-routes.ts'
+import overload from './ops/overload.ts'
+import rateLimits, { type RateLimitsOptions } from './ops/rate-limits.ts'
+import { parseBudget } from './ops/budget.ts'
+import redis from './redis.ts'
+import metrics from './ops/metrics.ts'
 
 export interface AppRuntime {
   /** Where the sandbox admin's one-time password is shown (never through the logger). */
@@ -45,6 +50,8 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
     app.setErrorHandler<FastifyError>(async (error, request, reply) => {
       const problem = toProblem(error, request)
+      const { retryAfterSeconds } = error as { retryAfterSeconds?: unknown }
+      if (typeof retryAfterSeconds === 'number') reply.header('retry-after', String(retryAfterSeconds))
       if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
       else request.log.info({ code: problem.code, status: problem.status }, problem.detail)
       return sendProblem(reply, problem)
@@ -52,7 +59,9 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     app.setNotFoundHandler(async (request, reply) => sendProblem(reply, toProblem(new errors.NotFound(request.method, request.url), request)))
     app.addHook('onSend', async (request, reply) => { applyApiHeaders(request, reply) })
 
+    await app.register(overload, { maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS, maxHeapUsedBytes: config.MAX_HEAP_USED_BYTES })
     await app.register(openapi)
+    await app.register(redis, { url: config.REDIS_URL })
     await app.register(authlete, await upstreamOptions(app, config))
     await app.register(sessions, {
       secret: config.SESSION_SECRET!,
@@ -60,9 +69,11 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
       idleTimeoutMs: config.SESSION_IDLE_TIMEOUT * 1000,
       maxAgeMs: config.SESSION_MAX_AGE * 1000
     })
+    await app.register(metrics, { token: config.METRICS_TOKEN })
     await app.register(access)
     await app.register(auditLog)
     await app.register(auditTrail, { store: await openAuditStore(config.AUDIT_STORE), retentionDays: config.AUDIT_RETENTION_DAYS })
+    await app.register(rateLimits, { budgets: rateLimitBudgets(config), redis: app.redis ?? undefined })
 
     await app.register(authRoutes, { users: await createUserDirectory(await loadUsers(config, runtime)) })
     await app.register(clientsRoutes, { etagKey: config.SESSION_SECRET! })
@@ -74,11 +85,24 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
   }, { name: 'authlete-bff', fastify: '5.x' })
 }
 
+function rateLimitBudgets (config: Config): RateLimitsOptions['budgets'] {
+  return {
+    read: parseBudget(config.RATE_LIMIT_READ),
+    write: parseBudget(config.RATE_LIMIT_WRITE),
+    secret: parseBudget(config.RATE_LIMIT_SECRET),
+    login: parseBudget(config.RATE_LIMIT_LOGIN),
+    'login-ip': parseBudget(config.RATE_LIMIT_LOGIN_IP)
+  }
+}
+
 async function upstreamOptions (app: FastifyInstance, config: Config): Promise<AuthleteClientOptions> {
   const limits = {
     timeoutMs: config.AUTHLETE_TIMEOUT_MS,
     maxResponseBytes: config.AUTHLETE_MAX_RESPONSE_BYTES,
-    connections: config.AUTHLETE_CONNECTIONS
+    connections: config.AUTHLETE_CONNECTIONS,
+    retries: config.AUTHLETE_RETRIES,
+    circuitThreshold: config.AUTHLETE_CIRCUIT_THRESHOLD,
+    circuitCooldownMs: config.AUTHLETE_CIRCUIT_COOLDOWN_MS
   }
   if (!isSandbox(config)) {
     return {

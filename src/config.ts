@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
+import { isIP } from 'node:net'
+import { BUDGET_PATTERN } from './ops/budget.ts'
 
 // The environment is the configuration: one schema, keyed by the variable names users set, so an
 // error can always name the variable and the code never drifts from the documented names.
@@ -22,13 +24,26 @@ export const ConfigSchema = Type.Object({
   AUTHLETE_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 600_000, default: 10_000 }),
   AUTHLETE_MAX_RESPONSE_BYTES: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 4 * 1024 * 1024 }),
   AUTHLETE_CONNECTIONS: Type.Integer({ minimum: 1, maximum: 1024, default: 64 }),
+  AUTHLETE_RETRIES: Type.Integer({ minimum: 0, maximum: 5, default: 2 }),
+  AUTHLETE_CIRCUIT_THRESHOLD: Type.Integer({ minimum: 1, maximum: 1000, default: 5 }),
+  AUTHLETE_CIRCUIT_COOLDOWN_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }),
   SESSION_SECRET: Type.Optional(Type.String({ minLength: 32, maxLength: 4096 })),
   SESSION_IDLE_TIMEOUT: Type.Integer({ minimum: 60, maximum: 86_400 * 7, default: 1800, description: 'seconds' }),
   SESSION_MAX_AGE: Type.Integer({ minimum: 60, maximum: 86_400 * 30, default: 28_800, description: 'seconds' }),
   BFF_USERS_FILE: Type.Optional(Type.String({ minLength: 1 })),
   AUDIT_STORE: Type.String({ pattern: '^(sqlite:.+|postgres(ql)?://.+)$', default: 'sqlite:./data/audit.db' }),
   AUDIT_RETENTION_DAYS: Type.Optional(Type.Integer({ minimum: 1, maximum: 36_500 })),
-  TRUST_PROXY: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F.:/]+(\\s*,\\s*[0-9a-fA-F.:/]+)*$' }))
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 4096 })),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://.+$' })),
+  RATE_LIMIT_READ: Type.String({ pattern: BUDGET_PATTERN, default: '600/1m' }),
+  RATE_LIMIT_WRITE: Type.String({ pattern: BUDGET_PATTERN, default: '120/1m' }),
+  RATE_LIMIT_SECRET: Type.String({ pattern: BUDGET_PATTERN, default: '10/1m' }),
+  RATE_LIMIT_LOGIN: Type.String({ pattern: BUDGET_PATTERN, default: '10/15m' }),
+  RATE_LIMIT_LOGIN_IP: Type.String({ pattern: BUDGET_PATTERN, default: '100/15m' }),
+  SHUTDOWN_TIMEOUT: Type.Integer({ minimum: 1, maximum: 3600, default: 25, description: 'seconds' }),
+  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000, description: '0: not checked' }),
+  MAX_HEAP_USED_BYTES: Type.Integer({ minimum: 0, default: 0, description: '0: not checked' }),
+  TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'comma-separated IP addresses and CIDR ranges' }))
 })
 
 export type Config = Static<typeof ConfigSchema>
@@ -38,7 +53,8 @@ export const SECRET_VARIABLES = [
   'AUTHLETE_SERVICE_API_KEY',
   'AUTHLETE_SERVICE_API_SECRET',
   'SESSION_SECRET',
-  'AUDIT_STORE'
+  'AUDIT_STORE',
+  'METRICS_TOKEN'
 ] as const
 
 export class ConfigError extends Error {
@@ -61,6 +77,9 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   for (const error of Value.Errors(ConfigSchema, converted)) {
     const name = error.instancePath.slice(1)
     problems.push(error.keyword === 'enum' ? `${name}: must be one of ${listChoices(name)}` : `${name}: ${error.message}`)
+  }
+  for (const entry of raw.TRUST_PROXY?.split(',').map(part => part.trim()) ?? []) {
+    if (!isTrustEntry(entry)) problems.push(`TRUST_PROXY: '${entry}' is not an IP address or CIDR range (true and hop counts are refused)`)
   }
   if (problems.length > 0) throw new ConfigError(problems)
   const config = converted as Config
@@ -123,4 +142,12 @@ function requiredTogether (config: Config): string[] {
     problems.push('SESSION_MAX_AGE: must not be shorter than SESSION_IDLE_TIMEOUT')
   }
   return problems
+}
+
+function isTrustEntry (entry: string): boolean {
+  const [address, prefix, extra] = entry.split('/')
+  if (extra !== undefined || address === undefined) return false
+  const version = isIP(address)
+  if (version === 0) return false
+  return prefix === undefined || (/^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128))
 }

@@ -16,6 +16,11 @@ export const errors = {
   UpstreamRedirect: createError('BFF_UPSTREAM_REDIRECT', 'The upstream answered with a redirect, which is not followed', 502),
   UpstreamTooLarge: createError('BFF_UPSTREAM_TOO_LARGE', 'The upstream answer exceeded the size limit', 502),
   UpstreamTimeout: createError('BFF_UPSTREAM_TIMEOUT', 'The upstream did not answer in time', 504),
+  UpstreamCircuitOpen: createError('BFF_UPSTREAM_CIRCUIT_OPEN', 'The upstream keeps failing; calls to it are paused for a moment', 503),
+  RateLimited: createError('BFF_RATE_LIMITED', 'Too many %s requests; retry in %d seconds', 429),
+  RateLimitUnavailable: createError('BFF_RATE_LIMIT_UNAVAILABLE', 'The rate limiter cannot be reached, so this %s request is refused', 503),
+  Draining: createError('BFF_DRAINING', 'This instance is shutting down; retry, another one will answer', 503),
+  Overloaded: createError('BFF_OVERLOADED', 'The proxy is overloaded; retry shortly', 503),
   AuditUnavailable: createError('BFF_AUDIT_UNAVAILABLE', 'The audit trail cannot record this change, so it was not made', 503),
   UpstreamUnavailable: createError('BFF_UPSTREAM_UNAVAILABLE', 'The upstream cannot be reached', 503)
 } as const

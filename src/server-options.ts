@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import proxyAddr from '@fastify/proxy-addr'
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
 import type { Config } from './config.ts'
 import { applyApiHeaders } from './api-headers.ts'
@@ -22,19 +23,32 @@ export const REDACTED_PATHS = [
   '*.registration_access_token'
 ]
 
+// A request id a caller may set: short and plain, so it can be logged and echoed safely.
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
 /** The Fastify options of the real server; tests build their instances with the same ones. */
 export function serverOptions (config: Config): FastifyServerOptions {
+  const trustedHops = config.TRUST_PROXY === undefined ? [] : config.TRUST_PROXY.split(',').map(entry => entry.trim())
+  const fromTrustedHop = trustedHops.length === 0 ? () => false : proxyAddr.compile(trustedHops)
   return {
     logger: {
       level: config.LOG_LEVEL,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' }
     },
-    trustProxy: config.TRUST_PROXY === undefined ? false : config.TRUST_PROXY.split(',').map(entry => entry.trim()),
+    // Only the listed gateways' X-Forwarded-For/-Proto are believed; the client IP is then the
+    // rightmost address that is not one of them.
+    trustProxy: trustedHops.length === 0 ? false : trustedHops,
     routerOptions: { maxParamLength: 1024 },
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
-    genReqId: () => randomUUID(),
-    return503OnClosing: true,
+    // A gateway's x-request-id is kept end to end; anyone else's is replaced.
+    genReqId: request => {
+      const given = request.headers['x-request-id']
+      const peer = request.socket?.remoteAddress
+      return typeof given === 'string' && REQUEST_ID.test(given) && peer !== undefined && fromTrustedHop(peer, 0) ? given : randomUUID()
+    },
+    // Draining is answered by the app itself (problem+json, Retry-After); see src/ops/overload.ts.
+    return503OnClosing: false,
     frameworkErrors: answerFrameworkError
   }
 }

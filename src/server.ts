@@ -16,7 +16,15 @@ async function main (): Promise<void> {
   await app.register(buildApp(config))
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      app.log.info({ signal }, 'shutting down')
+      // Readiness fails and new requests are refused first; in-flight ones (and their audit
+      // records) finish; then pools and stores close. SHUTDOWN_TIMEOUT bounds the whole.
+      app.draining = true
+      app.log.info({ signal, timeoutSeconds: config.SHUTDOWN_TIMEOUT }, 'draining')
+      const deadline = setTimeout(() => {
+        app.log.error('shutdown timed out; exiting with requests still in flight')
+        process.exit(1)
+      }, config.SHUTDOWN_TIMEOUT * 1000)
+      deadline.unref()
       app.close().then(() => process.exit(0), (error: unknown) => {
         app.log.error({ err: error }, 'shutdown failed')
         process.exit(1)

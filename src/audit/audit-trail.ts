@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { errors } from '../errors.ts'
+import { channels } from '../ops/channels.ts'
 import type { AuditStore } from './stores/audit-store.ts'
 import type { IntentData } from './audit-types.ts'
 
@@ -35,6 +36,7 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
     try {
       await store.append({ kind: 'intent', requestId: request.id, time: new Date().toISOString(), data: intentOf(request, action) })
     } catch (cause) {
+      channels.auditFailure.publish({ kind: 'intent' })
       request.log.error({ err: cause }, 'audit trail: intent not recorded, mutation refused')
       throw new errors.AuditUnavailable({ cause })
     }
@@ -48,6 +50,7 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
       await store.append({ kind: 'outcome', requestId: request.id, time: new Date().toISOString(), data: outcomeOf(request, reply) })
     } catch (cause) {
       // The change was made upstream: the caller still gets its answer, the record stays pending.
+      channels.auditFailure.publish({ kind: 'outcome' })
       request.log.error({ err: cause }, 'audit trail: outcome not recorded, the record stays pending')
     }
     return payload

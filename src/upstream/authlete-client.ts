@@ -1,6 +1,9 @@
 import { performance } from 'node:perf_hooks'
 import { Pool } from 'undici'
-import { operations, upstreamPath, type OperationName, type PathParams, type QueryParams, type UpstreamLocation } from './operations.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { operations, upstreamPath, type Operation, type OperationName, type PathParams, type QueryParams, type UpstreamLocation } from './operations.ts'
+import { createCircuitBreaker, retryAfterMs, retryDelay, type FailureTraits, type RetryPolicy } from './resilience.ts'
+import { channels } from '../ops/channels.ts'
 import { asResult, statusError, transportError } from './upstream-errors.ts'
 import { parseUpstreamJson } from './json.ts'
 import { errors } from '../errors.ts'
@@ -15,6 +18,9 @@ export interface AuthleteClientOptions {
   timeoutMs: number
   maxResponseBytes: number
   connections: number
+  retries: number
+  circuitThreshold: number
+  circuitCooldownMs: number
 }
 
 /** What one upstream call did, kept on the request for the audit record and the logs. */
@@ -23,6 +29,8 @@ export interface UpstreamCall {
   status?: number
   resultCode?: string
   durationMs?: number
+  /** How many times a read was sent again after a transient failure. */
+  retries?: number
 }
 
 export interface UpstreamAnswer<T> {
@@ -57,35 +65,71 @@ export function createAuthleteClient (options: AuthleteClientOptions): { call: C
   }
   const authorization = credentialHeader(options)
 
+  const breaker = createCircuitBreaker({ threshold: options.circuitThreshold, cooldownMs: options.circuitCooldownMs })
+  const retryPolicy: RetryPolicy = { retries: options.retries, baseDelayMs: 100, maxDelayMs: 2000 }
+
+  async function attempt<T> (op: Operation, input: CallInput, record: UpstreamCall): Promise<UpstreamAnswer<T>> {
+    const headers: Record<string, string> = { authorization, accept: 'application/json' }
+    const body = input.body === undefined ? undefined : JSON.stringify(input.body)
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    const response = await pool.request({
+      method: op.method,
+      path: upstreamPath(location, op, input.params, input.query),
+      headers,
+      body,
+      signal: AbortSignal.timeout(options.timeoutMs)
+    }).catch((cause: unknown) => { throw transportError(cause, true) })
+    const bytes = Buffer.from(await response.body.arrayBuffer().catch((cause: unknown) => { throw transportError(cause) }))
+    record.status = response.statusCode
+    const data = parseBody(bytes, response.statusCode)
+    record.resultCode = asResult(data)?.resultCode
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      throw statusError(response.statusCode, data, retryAfterMs(response.headers['retry-after']))
+    }
+    // Every Authlete answer is a JSON object, bar the empty 204 of a delete. Anything else (null, a
+    // list, an empty 200) would reach the routes as a client and break them with a 500, or worse, a 200.
+    if (!isJsonObject(data) && !(data === undefined && response.statusCode === 204 && op.method === 'DELETE')) {
+      throw new errors.UpstreamUnreadable({ cause: new Error(`upstream answered ${response.statusCode} without a JSON object`) })
+    }
+    return { status: response.statusCode, data: data as T, bytes }
+  }
+
+  // Reads are retried on connection failures and 429/502/503/504 (with backoff, honouring
+  // Retry-After); mutations never are, whatever their HTTP method: secret refresh is a GET that
+  // changes state. While the upstream keeps failing, the breaker answers 503 without calling it.
   const call: CallAuthlete = async <T>(calls: UpstreamCall[], name: OperationName, input: CallInput = {}) => {
     const op = operations[name]
     const record: UpstreamCall = { operation: name }
     calls.push(record)
     const started = performance.now()
-    const headers: Record<string, string> = { authorization, accept: 'application/json' }
-    const body = input.body === undefined ? undefined : JSON.stringify(input.body)
-    if (body !== undefined) headers['content-type'] = 'application/json'
+    let failure: unknown
     try {
-      const response = await pool.request({
-        method: op.method,
-        path: upstreamPath(location, op, input.params, input.query),
-        headers,
-        body,
-        signal: AbortSignal.timeout(options.timeoutMs)
-      }).catch((cause: unknown) => { throw transportError(cause) })
-      const bytes = Buffer.from(await response.body.arrayBuffer().catch((cause: unknown) => { throw transportError(cause) }))
-      record.status = response.statusCode
-      const data = parseBody(bytes, response.statusCode)
-      record.resultCode = asResult(data)?.resultCode
-      if (response.statusCode < 200 || response.statusCode >= 300) throw statusError(response.statusCode, data)
-      // Every Authlete answer is a JSON object, bar the empty 204 of a delete. Anything else (null, a
-      // list, an empty 200) would reach the routes as a client and break them with a 500, or worse, a 200.
-      if (!isJsonObject(data) && !(data === undefined && response.statusCode === 204 && op.method === 'DELETE')) {
-        throw new errors.UpstreamUnreadable({ cause: new Error(`upstream answered ${response.statusCode} without a JSON object`) })
+      for (let tries = 0; ; tries++) {
+        breaker.admit()
+        try {
+          const answer = await attempt<T>(op, input, record)
+          breaker.succeeded()
+          return answer
+        } catch (error) {
+          const traits = error as FailureTraits
+          if (traits.upstreamFault === true) breaker.failed()
+          else if (traits.upstreamFault === false) breaker.succeeded()
+          const delay = !op.mutates && traits.retryable === true && tries < retryPolicy.retries
+            ? retryDelay(retryPolicy, tries, traits.retryAfterMs)
+            : undefined
+          if (delay === undefined) throw error
+          record.retries = tries + 1
+          await sleep(delay)
+        }
       }
-      return { status: response.statusCode, data: data as T, bytes }
+    } catch (error) {
+      failure = error
+      throw error
     } finally {
       record.durationMs = Math.round((performance.now() - started) * 1000) / 1000
+      if (channels.upstreamCall.hasSubscribers) {
+        channels.upstreamCall.publish({ operation: name, outcome: callOutcome(failure), status: record.status, durationMs: record.durationMs })
+      }
     }
   }
 
@@ -111,4 +155,16 @@ function parseBody (bytes: Buffer, status: number): unknown {
     // The parser's message quotes the body; the log gets the fact, not the bytes.
     throw new errors.UpstreamUnreadable({ cause: new Error(`upstream answered ${status} with a body that is not JSON`) })
   }
+}
+
+const OUTCOMES: Record<string, string> = {
+  BFF_UPSTREAM_REJECTED: 'rejected',
+  BFF_UPSTREAM_TIMEOUT: 'timeout',
+  BFF_UPSTREAM_UNAVAILABLE: 'unavailable',
+  BFF_UPSTREAM_CIRCUIT_OPEN: 'circuit-open'
+}
+
+function callOutcome (failure: unknown): string {
+  if (failure === undefined) return 'ok'
+  return OUTCOMES[(failure as { code?: string }).code ?? ''] ?? 'failed'
 }

@@ -1,4 +1,5 @@
 import { errors, upstreamRejection, type UpstreamResult } from '../errors.ts'
+import type { FailureTraits } from './resilience.ts'
 
 // undici (and Node's socket) error codes mapped to what the caller is told. Anything not listed is a
 // 502: the upstream hop failed in a way the caller cannot fix by retrying differently.
@@ -15,11 +16,29 @@ const TRANSPORT_ERRORS: Record<string, () => Error> = {
   UND_ERR_RES_EXCEEDED_MAX_SIZE: () => new errors.UpstreamTooLarge()
 }
 
-export function transportError (cause: unknown): Error {
+// Failures to reach the upstream at all: a read can safely be sent again.
+const CONNECTION_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT'])
+const RETRYABLE_STATUSES = new Set([429, 502, 503, 504])
+
+/** `beforeAnswer`: the failure happened before any answer arrived (connecting, sending, waiting). */
+export function transportError (cause: unknown, beforeAnswer = false): Error & FailureTraits {
   const code = knownTransportCode(cause)
-  const error = code !== undefined ? TRANSPORT_ERRORS[code]!() : new errors.UpstreamFailed()
+  const error: Error & FailureTraits = code !== undefined ? TRANSPORT_ERRORS[code]!() : new errors.UpstreamFailed()
   error.cause = cause
+  error.upstreamFault = true
+  error.retryable = beforeAnswer && causeCodes(cause).some(name => CONNECTION_FAILURES.has(name))
   return error
+}
+
+function causeCodes (cause: unknown): string[] {
+  const codes: string[] = []
+  let current = cause
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const { code } = current as { code?: unknown }
+    if (typeof code === 'string') codes.push(code)
+    current = (current as { cause?: unknown }).cause
+  }
+  return codes
 }
 
 // undici wraps socket failures, so the errno that decides the answer may sit a few causes deep.
@@ -36,15 +55,21 @@ function knownTransportCode (cause: unknown): string | undefined {
 }
 
 /** The error for a non-2xx upstream answer whose body was read (and parsed when it could be). */
-export function statusError (status: number, body: unknown): Error {
+export function statusError (status: number, body: unknown, retryAfter?: number): Error & FailureTraits {
   const result = asResult(body)
   const detail = new Error(`upstream answered ${status}${result ? ` ${result.resultCode}` : ''}`)
-  let error: Error
+  let error: Error & FailureTraits
   if (status >= 300 && status < 400) error = new errors.UpstreamRedirect()
   else if (status === 401 || status === 403) error = new errors.UpstreamCredentials()
   else if (status >= 400 && status < 500 && result !== undefined) error = upstreamRejection(status, result)
   else error = new errors.UpstreamFailed()
   error.cause = detail
+  error.retryable = RETRYABLE_STATUSES.has(status)
+  error.upstreamFault = status >= 500 || status === 429
+  if (retryAfter !== undefined) {
+    error.retryAfterMs = retryAfter
+    error.retryAfterSeconds = Math.ceil(retryAfter / 1000)
+  }
   return error
 }
 

@@ -19,13 +19,22 @@ export interface TestApp {
 
 export type ApiVersion = 'v2' | 'v3'
 
+// Most tests send many requests as one user; rate limits get their own tests (test/ops/rate-limits.test.ts).
+const GENEROUS_BUDGETS = {
+  RATE_LIMIT_READ: '1000000/1m',
+  RATE_LIMIT_WRITE: '1000000/1m',
+  RATE_LIMIT_SECRET: '1000000/1m',
+  RATE_LIMIT_LOGIN: '1000000/1m',
+  RATE_LIMIT_LOGIN_IP: '1000000/1m'
+}
+
 /**
  * The app as the server builds it (same Fastify options, same plugin), with logs captured. By default
  * in sandbox mode with a users file holding `viewer`, `editor` and `admin`.
  */
 export async function buildTestApp (t: Test, env: Record<string, string> = {}): Promise<TestApp> {
   const auditFile = join(await mkdtemp(join(tmpdir(), 'bff-audit-')), 'audit.db')
-  const config = loadConfig({ LOG_LEVEL: 'info', BFF_USERS_FILE: await testUsersFile(), AUDIT_STORE: `sqlite:${auditFile}`, ...env })
+  const config = loadConfig({ LOG_LEVEL: 'info', BFF_USERS_FILE: await testUsersFile(), AUDIT_STORE: `sqlite:${auditFile}`, ...GENEROUS_BUDGETS, ...env })
   const logs: string[] = []
   const announced: string[] = []
   const options = serverOptions(config)

@@ -5,12 +5,15 @@ import { buildTestApp, login } from '../helpers/app.ts'
 import { json, startFaultUpstream, type FaultUpstream } from '../helpers/fault-upstream.ts'
 
 const TOKEN = 'tok-errors-status-5f1d0c'
+// Each status is mapped on its own here: no retries, and no circuit breaker tripping across cases
+// (test/upstream/resilience.test.ts covers both).
+const NO_RESILIENCE = { AUTHLETE_RETRIES: '0', AUTHLETE_CIRCUIT_THRESHOLD: '1000' }
 const CLIENT = '/api/clients/1234'
 
 async function setup (t: Test, extra: Record<string, string> = {}) {
   const fault = await startFaultUpstream(t)
   const built = await buildTestApp(t, {
-    AUTHLETE_BASE_URL: fault.url, AUTHLETE_SERVICE_ID: '123', AUTHLETE_SERVICE_ACCESS_TOKEN: TOKEN, AUTHLETE_TIMEOUT_MS: '300', ...extra
+    AUTHLETE_BASE_URL: fault.url, AUTHLETE_SERVICE_ID: '123', AUTHLETE_SERVICE_ACCESS_TOKEN: TOKEN, AUTHLETE_TIMEOUT_MS: '300', ...NO_RESILIENCE, ...extra
   })
   const user = await login(built.app, 'admin')
   return { ...built, fault, user }
@@ -158,7 +161,8 @@ t.test('GET /api/clients ...should map upstream answers the same way with API v2
     AUTHLETE_API_VERSION: 'v2',
     AUTHLETE_SERVICE_API_KEY: 'key-errors-v2',
     AUTHLETE_SERVICE_API_SECRET: 'secret-errors-v2',
-    AUTHLETE_TIMEOUT_MS: '300'
+    AUTHLETE_TIMEOUT_MS: '300',
+    ...NO_RESILIENCE
   })
   const viewer = await login(app, 'viewer')
   fault.answer((_request, response) => json(response, 401, { resultCode: 'A001203', resultMessage: 'bad key' }))

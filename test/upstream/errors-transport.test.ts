@@ -11,7 +11,7 @@ import { startFaultUpstream } from '../helpers/fault-upstream.ts'
 const TOKEN = 'tok-errors-transport-9a3e71'
 
 function env (baseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { AUTHLETE_BASE_URL: baseUrl, AUTHLETE_SERVICE_ID: '123', AUTHLETE_SERVICE_ACCESS_TOKEN: TOKEN, AUTHLETE_TIMEOUT_MS: '300', ...extra }
+  return { AUTHLETE_BASE_URL: baseUrl, AUTHLETE_SERVICE_ID: '123', AUTHLETE_SERVICE_ACCESS_TOKEN: TOKEN, AUTHLETE_TIMEOUT_MS: '300', AUTHLETE_RETRIES: '0', AUTHLETE_CIRCUIT_THRESHOLD: '1000', ...extra }
 }
 
 async function setup (t: Test, extra: Record<string, string> = {}) {

@@ -27,6 +27,12 @@ export function createMemorySessionStore (): SessionStore {
     async delete (key) {
       entries.delete(key)
     },
+    async count () {
+      const now = Date.now()
+      let unexpired = 0
+      for (const entry of entries.values()) if (entry.expiresAt > now) unexpired++
+      return unexpired
+    },
     async close () {
       clearInterval(sweep)
       entries.clear()

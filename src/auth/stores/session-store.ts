@@ -19,4 +19,6 @@ export interface SessionStore {
   set: (key: string, record: SessionRecord, ttlMs: number) => Promise<void>
   delete: (key: string) => Promise<void>
   close: () => Promise<void>
+  /** How many unexpired sessions the store holds (for metrics); optional: not every store can say cheaply. */
+  count?: () => Promise<number>
 }

@@ -1,0 +1,135 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import diagnosticsChannel from 'node:diagnostics_channel'
+import fp from 'fastify-plugin'
+import { Type } from 'typebox'
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import { errors } from '../errors.ts'
+import { problems } from '../problem-schema.ts'
+import { channels, type AuditFailureEvent, type CircuitEvent, type RateLimitedEvent, type UpstreamCallEvent } from './channels.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This app's metrics registry (never prom-client's global one: one process may run many apps). */
+    metricsRegistry: Registry
+  }
+}
+
+export interface MetricsOptions {
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  token?: string
+}
+
+/** A request to 404 has no route template; the path itself would make the label unbounded. */
+const UNMATCHED = 'unmatched'
+// A proxy answers in a few ms when the upstream is near, and gives up at its timeout (10 s by default).
+const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+interface HttpSeries {
+  counter: { route: string, method: string, status: string }
+  histogram: { route: string, method: string }
+}
+
+async function metricsPlugin (app: FastifyInstance, options: MetricsOptions): Promise<void> {
+  const register = new Registry()
+  collectDefaultMetrics({ register })
+  const registers = [register]
+
+  const httpRequests = new Counter({ name: 'bff_http_requests_total', help: 'HTTP requests answered, by route template, method and status', labelNames: ['route', 'method', 'status'] as const, registers })
+  const httpDuration = new Histogram({ name: 'bff_http_request_duration_seconds', help: 'Time to answer an HTTP request, by route template and method', labelNames: ['route', 'method'] as const, buckets: DURATION_BUCKETS, registers })
+  const upstreamCalls = new Counter({ name: 'bff_upstream_calls_total', help: 'Calls to Authlete, by operation and outcome', labelNames: ['operation', 'outcome'] as const, registers })
+  const upstreamDuration = new Histogram({ name: 'bff_upstream_call_duration_seconds', help: 'Duration of calls to Authlete, by operation', labelNames: ['operation'] as const, buckets: DURATION_BUCKETS, registers })
+  const rateLimited = new Counter({ name: 'bff_rate_limited_total', help: 'Requests refused by a rate limit, by bucket', labelNames: ['bucket'] as const, registers })
+  const circuitChanges = new Counter({ name: 'bff_circuit_state_changes_total', help: 'Upstream circuit breaker transitions, by new state', labelNames: ['state'] as const, registers })
+  const circuitOpen = new Gauge({ name: 'bff_circuit_open', help: '1 while the upstream circuit breaker is open', registers })
+  const auditFailures = new Counter({ name: 'bff_audit_write_failures_total', help: 'Audit trail writes that failed, by kind (intent or outcome)', labelNames: ['kind'] as const, registers })
+  circuitOpen.set(0)
+
+  const count = app.sessionStore.count?.bind(app.sessionStore)
+  if (count !== undefined) {
+    // Asked of the store at scrape time only; a store that cannot count has no such series.
+    register.registerMetric(new Gauge({
+      name: 'bff_sessions_active',
+      help: 'Unexpired sessions in the session store',
+      registers: [],
+      async collect () { this.set(await count()) }
+    }))
+  }
+
+  // The label objects of each (route, method, status), built once: the hook runs on every answer.
+  const series = new Map<string, Map<string, Map<number, HttpSeries>>>()
+  function seriesOf (route: string, method: string, status: number): HttpSeries {
+    let byMethod = series.get(route)
+    if (byMethod === undefined) series.set(route, byMethod = new Map())
+    let byStatus = byMethod.get(method)
+    if (byStatus === undefined) byMethod.set(method, byStatus = new Map())
+    let found = byStatus.get(status)
+    if (found === undefined) {
+      found = { counter: { route, method, status: String(status) }, histogram: { route, method } }
+      byStatus.set(status, found)
+    }
+    return found
+  }
+
+  app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    const labels = seriesOf(request.is404 ? UNMATCHED : request.routeOptions.url ?? UNMATCHED, request.method, reply.statusCode)
+    httpRequests.inc(labels.counter)
+    httpDuration.observe(labels.histogram, reply.elapsedTime / 1000)
+    done()
+  })
+
+  // Diagnostics channels are process-wide: with several apps in one process (tests), each counts
+  // every event. Each app stops listening when it closes.
+  const subscriptions: Array<[diagnosticsChannel.Channel, (message: unknown) => void]> = [
+    [channels.upstreamCall, (message) => {
+      const event = message as UpstreamCallEvent
+      upstreamCalls.inc({ operation: event.operation, outcome: event.outcome })
+      upstreamDuration.observe({ operation: event.operation }, event.durationMs / 1000)
+    }],
+    [channels.rateLimited, (message) => { rateLimited.inc({ bucket: (message as RateLimitedEvent).bucket }) }],
+    [channels.circuit, (message) => {
+      const { state } = message as CircuitEvent
+      circuitChanges.inc({ state })
+      circuitOpen.set(state === 'open' ? 1 : 0)
+    }],
+    [channels.auditFailure, (message) => { auditFailures.inc({ kind: (message as AuditFailureEvent).kind }) }]
+  ]
+  for (const [channel, listener] of subscriptions) diagnosticsChannel.subscribe(channel.name, listener)
+  app.addHook('onClose', async () => {
+    for (const [channel, listener] of subscriptions) diagnosticsChannel.unsubscribe(channel.name, listener)
+  })
+
+  app.decorate('metricsRegistry', register)
+
+  const expectedToken = options.token === undefined ? undefined : digest(options.token)
+  app.get('/metrics', {
+    schema: {
+      tags: ['operations'],
+      summary: 'Prometheus metrics of this process',
+      description: 'Prometheus text exposition format. No session needed; when METRICS_TOKEN is set, needs `Authorization: Bearer <METRICS_TOKEN>`.',
+      response: {
+        200: { description: 'The metrics', content: { 'text/plain; version=0.0.4': { schema: Type.String() } } },
+        ...problems(401)
+      }
+    }
+  }, async (request, reply) => {
+    if (expectedToken !== undefined && !bearerMatches(request.headers.authorization, expectedToken)) {
+      reply.header('www-authenticate', 'Bearer realm="metrics"')
+      throw new errors.Unauthenticated()
+    }
+    reply.type(register.contentType)
+    return await register.metrics()
+  })
+}
+
+function digest (value: string): Buffer {
+  return createHash('sha256').update(value).digest()
+}
+
+// Both sides hashed first: equal lengths for timingSafeEqual, and no hint of the token's length.
+function bearerMatches (header: string | undefined, expected: Buffer): boolean {
+  if (header === undefined || !/^bearer /i.test(header)) return false
+  return timingSafeEqual(digest(header.slice('bearer '.length).trim()), expected)
+}
+
+export default fp(metricsPlugin, { name: 'metrics', fastify: '5.x', dependencies: ['sessions'] })

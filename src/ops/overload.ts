@@ -1,0 +1,35 @@
+import fp from 'fastify-plugin'
+import underPressure from '@fastify/under-pressure'
+import type { FastifyInstance } from 'fastify'
+import { errors } from '../errors.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** True from SIGTERM on: readiness fails and new requests are refused while in-flight ones finish. */
+    draining: boolean
+  }
+}
+
+// Liveness and metrics must answer even when the proxy is overloaded or draining: an orchestrator
+// would otherwise restart a process that is only busy.
+const ALWAYS_ANSWERED = new Set(['/healthz', '/metrics'])
+const RETRY_AFTER_SECONDS = 10
+
+async function overloadPlugin (app: FastifyInstance, options: { maxEventLoopDelayMs: number, maxHeapUsedBytes: number }): Promise<void> {
+  app.decorate('draining', false)
+  await app.register(underPressure, {
+    maxEventLoopDelay: options.maxEventLoopDelayMs,
+    maxHeapUsedBytes: options.maxHeapUsedBytes,
+    pressureHandler: async (request) => {
+      if (ALWAYS_ANSWERED.has(request.url)) return
+      throw Object.assign(new errors.Overloaded(), { retryAfterSeconds: RETRY_AFTER_SECONDS })
+    }
+  })
+  app.addHook('onRequest', async (request, reply) => {
+    if (!app.draining || ALWAYS_ANSWERED.has(request.url)) return
+    reply.header('connection', 'close')
+    throw Object.assign(new errors.Draining(), { retryAfterSeconds: 1 })
+  })
+}
+
+export default fp(overloadPlugin, { name: 'overload', fastify: '5.x' })

@@ -1,0 +1,47 @@
+import { createRequire } from 'node:module'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Redis } from 'ioredis'
+import { errors } from '../errors.ts'
+
+type Counter = { current: number, ttl: number }
+type Callback = (error: Error | null, result?: Counter) => void
+interface CounterStore { incr: (key: string, callback: Callback, timeWindow: number, max: number) => void }
+
+// The plugin's own stores, not exported by name from its entry point.
+const require = createRequire(import.meta.url)
+const LocalStore = require('@fastify/rate-limit/store/LocalStore.js') as new (continueExceeding: boolean, exponentialBackoff: boolean, cache: number) => CounterStore
+const RedisStore = require('@fastify/rate-limit/store/RedisStore.js') as new (continueExceeding: boolean, exponentialBackoff: boolean, redis: Redis, key: string) => CounterStore
+
+// When the counters cannot be reached: reads go on (with a warning: the upstream is protected by its
+// own limits for reads), anything that changes state or checks a password is refused.
+const FAIL_OPEN = new Set(['read'])
+
+/**
+ * A store class for @fastify/rate-limit in which every limiter (bucket) shares one set of counters,
+ * its keys prefixed by the bucket, so a budget spans all the routes that spend it.
+ */
+export function createBucketStore (log: FastifyBaseLogger, redis?: Redis) {
+  const counters: CounterStore = redis === undefined ? new LocalStore(false, false, 100_000) : new RedisStore(false, false, redis, 'bff-rate:')
+
+  return class BucketStore {
+    readonly bucket: string
+    constructor (params: object) {
+      this.bucket = (params as { bucket?: string }).bucket ?? 'global'
+    }
+
+    incr (key: string, callback: Callback, timeWindow: number, max: number): void {
+      counters.incr(`${this.bucket}:${key}`, (error, result) => {
+        if (error === null) return callback(null, result)
+        if (FAIL_OPEN.has(this.bucket)) {
+          log.warn({ bucket: this.bucket, err: error }, 'rate limit counters unreachable: letting reads through')
+          return callback(null, { current: 0, ttl: timeWindow })
+        }
+        callback(new errors.RateLimitUnavailable(this.bucket, { cause: error }))
+      }, timeWindow, max)
+    }
+
+    child (params: object): BucketStore {
+      return new BucketStore(params)
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import fp from 'fastify-plugin'
+import rateLimit from '@fastify/rate-limit'
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+import type { Redis } from 'ioredis'
+import { errors } from '../errors.ts'
+import { channels } from './channels.ts'
+import { createBucketStore } from './rate-limit-store.ts'
+import type { Budget } from './budget.ts'
+
+export type Bucket = 'read' | 'write' | 'secret' | 'login' | 'login-ip'
+
+export interface RateLimitsOptions {
+  budgets: Record<Bucket, Budget>
+  /** Counters in Redis are shared by every replica; without it each process counts alone. */
+  redis?: Redis
+}
+
+// Which budget a route spends. Reads, writes and secret operations are counted per signed-in user
+// (per client IP before login); logins per username and per IP, against password guessing.
+function bucketsOf (route: RouteOptions): Bucket[] {
+  if (route.url === '/auth/login') return ['login-ip', 'login']
+  if (!route.url.startsWith('/api/')) return []
+  const methods = [route.method].flat()
+  if (methods.every(method => method === 'GET' || method === 'HEAD')) return ['read']
+  return route.config?.audit?.startsWith('client.secret.') === true ? ['secret'] : ['write']
+}
+
+function callerKey (request: FastifyRequest): string {
+  return request.session === null ? `ip:${request.ip}` : `user:${request.session.username}`
+}
+
+function loginKey (request: FastifyRequest): string {
+  const { username } = (request.body ?? {}) as { username?: unknown }
+  return `username:${typeof username === 'string' ? username.toLowerCase() : ''}`
+}
+
+async function rateLimitsPlugin (app: FastifyInstance, options: RateLimitsOptions): Promise<void> {
+  await app.register(rateLimit, { global: false, store: createBucketStore(app.log, options.redis) })
+  const limiter = (bucket: Bucket, keyGenerator: (request: FastifyRequest) => string) => {
+    const { max, timeWindowMs } = options.budgets[bucket]
+    const check = app.createRateLimit({ max, timeWindow: timeWindowMs, keyGenerator, bucket } as Parameters<typeof app.createRateLimit>[0])
+    return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+      const result = await check(request)
+      if (result.isAllowed) return
+      reply.header('ratelimit-limit', result.max)
+      reply.header('ratelimit-remaining', result.remaining)
+      reply.header('ratelimit-reset', result.ttlInSeconds)
+      if (!result.isExceeded) return
+      channels.rateLimited.publish({ bucket })
+      throw Object.assign(new errors.RateLimited(bucket, result.ttlInSeconds), { retryAfterSeconds: result.ttlInSeconds })
+    }
+  }
+  const hooks: Record<Bucket, { hook: 'preParsing' | 'preHandler', run: ReturnType<typeof limiter> }> = {
+    // preParsing: after the session is known (onRequest), before the body is read.
+    read: { hook: 'preParsing', run: limiter('read', callerKey) },
+    write: { hook: 'preParsing', run: limiter('write', callerKey) },
+    secret: { hook: 'preParsing', run: limiter('secret', callerKey) },
+    'login-ip': { hook: 'preParsing', run: limiter('login-ip', request => `ip:${request.ip}`) },
+    // The username is in the body: counted once it is parsed and valid, before the password is checked.
+    login: { hook: 'preHandler', run: limiter('login', loginKey) }
+  }
+  app.addHook('onRoute', route => {
+    for (const bucket of bucketsOf(route)) {
+      const { hook, run } = hooks[bucket]
+      route[hook] = [...[route[hook] ?? []].flat(), run] as never
+    }
+  })
+}
+
+export default fp(rateLimitsPlugin, { name: 'rate-limits', fastify: '5.x', dependencies: ['sessions', 'access', 'audit-log'] })

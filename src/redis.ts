@@ -1,0 +1,33 @@
+import fp from 'fastify-plugin'
+import { Redis } from 'ioredis'
+import type { FastifyInstance } from 'fastify'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The shared Redis (REDIS_URL), or null when each replica keeps its state to itself. */
+    redis: Redis | null
+  }
+}
+
+const ERROR_LOG_INTERVAL_MS = 10_000
+
+// Commands fail at once while Redis is unreachable (no offline queue, one try): callers decide
+// whether to fail open or closed instead of hanging on a queue.
+async function redisPlugin (app: FastifyInstance, { url }: { url?: string }): Promise<void> {
+  if (url === undefined) {
+    app.decorate('redis', null)
+    return
+  }
+  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 })
+  let lastLogged = 0
+  redis.on('error', (error: Error) => {
+    if (Date.now() - lastLogged < ERROR_LOG_INTERVAL_MS) return
+    lastLogged = Date.now()
+    app.log.warn({ err: error }, 'redis unreachable')
+  })
+  await redis.connect().catch((error: unknown) => { app.log.error({ err: error }, 'redis unreachable at start; retrying in the background') })
+  app.decorate('redis', redis)
+  app.addHook('onClose', async () => { redis.disconnect() })
+}
+
+export default fp(redisPlugin, { name: 'redis', fastify: '5.x' })
