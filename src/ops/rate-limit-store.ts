@@ -31,7 +31,9 @@ export function createBucketStore (log: FastifyBaseLogger, redis?: Redis) {
 
     incr (key: string, callback: Callback, timeWindow: number, max: number): void {
       counters.incr(`${this.bucket}:${key}`, (error, result) => {
-        if (error === null) return callback(null, result)
+        // A copy: the memory store hands out the very object it keeps counting in, so a caller that
+        // reads it after an await would see later requests' increments (all of a burst refused).
+        if (error === null) return callback(null, { current: result!.current, ttl: result!.ttl })
         if (FAIL_OPEN.has(this.bucket)) {
           log.warn({ bucket: this.bucket, err: error }, 'rate limit counters unreachable: letting reads through')
           return callback(null, { current: 0, ttl: timeWindow })

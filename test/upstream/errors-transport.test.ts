@@ -6,7 +6,7 @@ import type { Test } from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
 import { buildTestApp, login } from '../helpers/app.ts'
 import { loadConfig } from '../../src/config.ts'
-import { startFaultUpstream } from '../helpers/fault-upstream.ts'
+import { json, startFaultUpstream } from '../helpers/fault-upstream.ts'
 
 const TOKEN = 'tok-errors-transport-9a3e71'
 
@@ -152,4 +152,43 @@ t.test('GET /api/clients ...should log transport failures at level error with th
   const requestId = response.json().requestId
   const lines = logs.map(line => JSON.parse(line) as { level: number, reqId?: string, err?: { code?: string } })
   t.ok(lines.some(line => line.level === 50 && line.reqId === requestId && line.err?.code === 'BFF_UPSTREAM_FAILED'))
+})
+
+t.test('GET /api/clients/:clientId ...should wait for a slow upstream that answers within AUTHLETE_TIMEOUT_MS', async t => {
+  const fault = await startFaultUpstream(t)
+  fault.answer((_request, response) => { setTimeout(() => json(response, 200, { clientId: 1234, clientName: 'Slow' }), 200) })
+  const { app } = await buildTestApp(t, env(fault.url, { AUTHLETE_TIMEOUT_MS: '1000' }))
+  const user = await login(app, 'viewer')
+  const response = await app.inject({ url: '/api/clients/1234', headers: user.headers })
+  t.equal(response.statusCode, 200)
+  t.equal(response.json().clientName, 'Slow')
+})
+
+t.test('GET /api/clients ...should refuse a 50 MB upstream answer without holding it in memory', async t => {
+  const fault = await startFaultUpstream(t)
+  const chunk = Buffer.alloc(1024 * 1024, 'a')
+  let written = 0
+  fault.answer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' })
+    // Written as the socket drains: once the proxy hangs up, 'drain' never comes and writing stops.
+    const pump = (): void => {
+      while (written < 50) {
+        written++
+        if (!response.write(chunk)) {
+          response.once('drain', pump)
+          return
+        }
+      }
+      response.end()
+    }
+    pump()
+  })
+  const { app } = await buildTestApp(t, env(fault.url))
+  const user = await login(app, 'viewer')
+  const heapBefore = process.memoryUsage().heapUsed
+  const response = await app.inject({ url: '/api/clients', headers: user.headers })
+  t.equal(response.statusCode, 502)
+  t.equal(response.json().code, 'BFF_UPSTREAM_TOO_LARGE')
+  t.ok(written < 50, `the upstream was cut off after ${written} MB`)
+  t.ok(process.memoryUsage().heapUsed - heapBefore < 40 * 1024 * 1024, 'the answer was not buffered whole')
 })

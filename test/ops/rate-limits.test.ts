@@ -1,0 +1,74 @@
+import t from 'tap'
+import { buildTestApp, login, PASSWORDS } from '../helpers/app.ts'
+
+const lock = (locked: boolean) => ({ locked })
+
+t.test('PUT /api/clients/:clientIdentifier/lock ...should answer 429 problem+json with Retry-After and RateLimit headers past the write budget', async t => {
+  const { app } = await buildTestApp(t, { RATE_LIMIT_WRITE: '3/1m' })
+  const editor = await login(app, 'editor')
+  const answers = []
+  for (let i = 0; i < 4; i++) answers.push(await app.inject({ method: 'PUT', url: '/api/clients/portal/lock', payload: lock(true), headers: editor.headers }))
+  t.same(answers.map(answer => answer.statusCode), [200, 200, 200, 429])
+  t.equal(answers[0]!.headers['ratelimit-limit'], '3')
+  t.equal(answers[0]!.headers['ratelimit-remaining'], '2')
+  const refused = answers[3]!
+  t.match(refused.headers['content-type'], /^application\/problem\+json/)
+  t.match(refused.json(), { status: 429, code: 'BFF_RATE_LIMITED', detail: /write/ })
+  t.ok(Number(refused.headers['retry-after']) > 0 && Number(refused.headers['retry-after']) <= 60)
+  t.equal(refused.headers['ratelimit-remaining'], '0')
+})
+
+t.test('GET /api/clients ...should count reads, writes and secret operations in separate budgets, per user', async t => {
+  const { app } = await buildTestApp(t, { RATE_LIMIT_READ: '2/1m', RATE_LIMIT_WRITE: '1/1m', RATE_LIMIT_SECRET: '1/1m' })
+  const admin = await login(app, 'admin')
+  const editor = await login(app, 'editor')
+  const status = async (who: typeof admin, method: 'GET' | 'PUT' | 'POST', url: string, payload?: object) =>
+    (await app.inject({ method, url, payload, headers: who.headers })).statusCode
+  t.same([await status(admin, 'GET', '/api/clients'), await status(admin, 'GET', '/api/clients/26478243745571'), await status(admin, 'GET', '/api/clients')], [200, 200, 429], 'reads share one budget across routes')
+  t.equal(await status(admin, 'PUT', '/api/clients/portal/lock', lock(true)), 200, 'writes have their own')
+  t.equal(await status(admin, 'POST', '/api/clients/portal/secret/refresh'), 200, 'and so do secret operations')
+  t.equal(await status(admin, 'PUT', '/api/clients/portal/secret', { clientSecret: 'abc' }), 429)
+  t.equal(await status(editor, 'GET', '/api/clients'), 200, 'another user has budgets of their own')
+  t.equal(await status(editor, 'PUT', '/api/clients/portal/lock', lock(false)), 200)
+})
+
+t.test('PUT /api/clients/:clientIdentifier/lock ...should let exactly the write budget through to the upstream out of 10,000 requests', async t => {
+  const { app } = await buildTestApp(t, { RATE_LIMIT_WRITE: '50/1m', LOG_LEVEL: 'warn' })
+  const editor = await login(app, 'editor')
+  const isLock = (request: { path: string }) => request.path.includes('/lock_flag/')
+  const before = app.sandboxUpstream.requests.filter(isLock).length
+  const statuses = new Map<number, number>()
+  for (let sent = 0; sent < 10_000; sent += 200) {
+    const batch = await Promise.all(Array.from({ length: 200 }, () => app.inject({ method: 'PUT', url: '/api/clients/portal/lock', payload: lock(true), headers: editor.headers })))
+    for (const answer of batch) statuses.set(answer.statusCode, (statuses.get(answer.statusCode) ?? 0) + 1)
+  }
+  t.same(Object.fromEntries(statuses), { 200: 50, 429: 9950 })
+  t.equal(app.sandboxUpstream.requests.filter(isLock).length - before, 50, 'the upstream saw exactly the allowed number')
+})
+
+t.test('POST /auth/login ...should limit attempts per username, whichever address they come from', async t => {
+  const { app } = await buildTestApp(t, { RATE_LIMIT_LOGIN: '3/15m' })
+  const attempt = (remoteAddress: string, password: string) =>
+    app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'admin', password }, remoteAddress })
+  const statuses = []
+  for (const address of ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4']) statuses.push((await attempt(address, 'wrong-guess')).statusCode)
+  t.same(statuses, [401, 401, 401, 429])
+  t.equal((await attempt('10.0.0.5', PASSWORDS.admin)).statusCode, 429, 'even the right password waits for the window')
+  const viewer = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'viewer', password: PASSWORDS.viewer }, remoteAddress: '10.0.0.1' })
+  t.equal(viewer.statusCode, 200, 'other usernames are not affected')
+})
+
+t.test('POST /auth/login ...should limit attempts per client address, whichever usernames they try', async t => {
+  const { app } = await buildTestApp(t, { RATE_LIMIT_LOGIN_IP: '3/15m' })
+  const statuses = []
+  for (const username of ['a', 'b', 'c', 'd']) {
+    statuses.push((await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: 'x' }, remoteAddress: '10.1.1.1' })).statusCode)
+  }
+  t.same(statuses, [401, 401, 401, 429])
+  t.equal((await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'viewer', password: PASSWORDS.viewer }, remoteAddress: '10.1.1.2' })).statusCode, 200)
+})
+
+t.test('GET /healthz ...should never be rate limited', async t => {
+  const { app } = await buildTestApp(t, { RATE_LIMIT_READ: '1/1m' })
+  for (let i = 0; i < 5; i++) t.equal((await app.inject({ url: '/healthz' })).statusCode, 200)
+})
