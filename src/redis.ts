@@ -12,13 +12,17 @@ declare module 'fastify' {
 const ERROR_LOG_INTERVAL_MS = 10_000
 
 // Commands fail at once while Redis is unreachable (no offline queue, one try): callers decide
-// whether to fail open or closed instead of hanging on a queue.
+// whether to fail open or closed instead of hanging on a queue. A Redis that keeps the connection
+// open but does not answer (paused, partitioned, stuck) would otherwise hold every rate-limited
+// request forever: commands give up after COMMAND_TIMEOUT_MS (test/ops/rate-limits-redis.test.ts).
+const COMMAND_TIMEOUT_MS = 1000
+
 async function redisPlugin (app: FastifyInstance, { url }: { url?: string }): Promise<void> {
   if (url === undefined) {
     app.decorate('redis', null)
     return
   }
-  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 })
+  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: COMMAND_TIMEOUT_MS })
   let lastLogged = 0
   redis.on('error', (error: Error) => {
     if (Date.now() - lastLogged < ERROR_LOG_INTERVAL_MS) return

@@ -1,9 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { hash, randomBytes } from 'node:crypto'
 import fp from 'fastify-plugin'
 import cookie from '@fastify/cookie'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { SessionRecord, SessionStore } from './stores/session-store.ts'
 import type { Role } from './roles.ts'
+import { createCookieSigner } from './cookie-signature.ts'
 
 export interface SessionOptions {
   secret: string
@@ -36,6 +37,7 @@ declare module 'fastify' {
 
 function createSessionManager (options: SessionOptions) {
   const { store, idleTimeoutMs, maxAgeMs } = options
+  const signer = createCookieSigner(options.secret)
   const touchAfterMs = Math.min(TOUCH_AFTER_MS, idleTimeoutMs / 10)
 
   const expiresAt = (record: SessionRecord): number => Math.min(record.lastSeenAt + idleTimeoutMs, record.maxExpiresAt)
@@ -44,9 +46,9 @@ function createSessionManager (options: SessionOptions) {
   async function load (request: FastifyRequest): Promise<ActiveSession | null> {
     const signed = request.cookies[secureRequest(request) ? SECURE_COOKIE : COOKIE]
     if (signed === undefined) return null
-    const unsigned = request.unsignCookie(signed)
-    if (!unsigned.valid || unsigned.value === null) return null
-    const key = sessionKey(unsigned.value)
+    const id = signer.unsign(signed)
+    if (id === undefined) return null
+    const key = sessionKey(id)
     const record = await store.get(key)
     const now = Date.now()
     if (record === undefined || expiresAt(record) <= now) return null
@@ -75,8 +77,8 @@ function createSessionManager (options: SessionOptions) {
     const key = sessionKey(id)
     await store.set(key, record, ttl(record))
     const secure = secureRequest(request)
-    reply.setCookie(secure ? SECURE_COOKIE : COOKIE, id, {
-      signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: Math.floor(maxAgeMs / 1000)
+    reply.setCookie(secure ? SECURE_COOKIE : COOKIE, signer.sign(id), {
+      httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: Math.floor(maxAgeMs / 1000)
     })
     request.session = { ...record, key, expiresAt: expiresAt(record) }
     return request.session
@@ -93,7 +95,7 @@ function createSessionManager (options: SessionOptions) {
 }
 
 function sessionKey (id: string): string {
-  return createHash('sha256').update(id).digest('base64url')
+  return hash('sha256', id, 'base64url')
 }
 
 function secureRequest (request: FastifyRequest): boolean {
@@ -101,7 +103,7 @@ function secureRequest (request: FastifyRequest): boolean {
 }
 
 async function sessionsPlugin (app: FastifyInstance, options: SessionOptions): Promise<void> {
-  await app.register(cookie, { secret: options.secret })
+  await app.register(cookie)
   app.decorate('sessionStore', options.store)
   app.decorate('sessions', createSessionManager(options))
   app.decorateRequest('session', null)

@@ -8,9 +8,12 @@ import { ClientIdParams, PageQuery, visibleClient } from './route-schemas.ts'
 import { createClientEtag, ifMatchAccepts } from './etag.ts'
 import { applyMergePatch } from './merge-patch.ts'
 import type { AuthleteClient } from '../upstream/authlete-api.ts'
+import type { UpstreamAnswer } from '../upstream/authlete-client.ts'
+import { hasRole } from '../auth/roles.ts'
 import { jsonScalarText } from '../upstream/json.ts'
 
 const tags = ['clients']
+const JSON_TYPE = 'application/json; charset=utf-8'
 const ETagHeader = Type.Object({ etag: Type.String({ description: 'Strong tag of the client; send it back in If-Match' }) })
 const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 1024 })) })
 
@@ -26,16 +29,18 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
   const clientEtag = createClientEtag(etagKey)
 
   const roles = (request: FastifyRequest) => request.session?.roles ?? []
-  const answerClient = (request: FastifyRequest, reply: FastifyReply, client: AuthleteClient) => {
-    reply.header('etag', clientEtag(client))
-    return visibleClient(client, roles(request))
+  // Admins get Authlete's answer byte for byte; other roles get it without the secret.
+  const answerClient = (request: FastifyRequest, reply: FastifyReply, answer: UpstreamAnswer<AuthleteClient>) => {
+    reply.header('etag', clientEtag(answer.bytes))
+    if (hasRole(roles(request), 'admin')) return reply.type(JSON_TYPE).send(answer.bytes)
+    return visibleClient(answer.data, roles(request))
   }
 
   // PUT and PATCH with If-Match read the client first: a stale editor gets 412 instead of
   // overwriting someone else's change.
   async function currentClient (request: FastifyRequest, clientId: string, ifMatch: string | undefined): Promise<AuthleteClient> {
-    const { data } = await authlete.getClient(request.upstreamCalls, clientId)
-    if (!ifMatchAccepts(ifMatch, clientEtag(data))) throw new errors.PreconditionFailed(clientId)
+    const { data, bytes } = await authlete.getClient(request.upstreamCalls, clientId)
+    if (!ifMatchAccepts(ifMatch, clientEtag(bytes))) throw new errors.PreconditionFailed(clientId)
     return data
   }
 
@@ -67,8 +72,8 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
       response: { 201: Client, ...problems(400, 401, 403, 415, 502, 503, 504) }
     }
   }, async (request, reply) => {
-    const { data } = await authlete.createClient(request.upstreamCalls, request.body)
-    reply.code(201).header('etag', clientEtag(data)).header('location', `/api/clients/${encodeURIComponent(jsonScalarText(data.clientId))}`)
+    const { data, bytes } = await authlete.createClient(request.upstreamCalls, request.body)
+    reply.code(201).header('etag', clientEtag(bytes)).header('location', `/api/clients/${encodeURIComponent(jsonScalarText(data.clientId))}`)
     return data
   })
 
@@ -81,8 +86,7 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
       response: { 200: { ...Client, headers: ETagHeader }, ...problems(400, 401, 403, 404, 502, 503, 504) }
     }
   }, async (request, reply) => {
-    const { data } = await authlete.getClient(request.upstreamCalls, request.params.clientId)
-    return answerClient(request, reply, data)
+    return answerClient(request, reply, await authlete.getClient(request.upstreamCalls, request.params.clientId))
   })
 
   app.put('/api/clients/:clientId', {
@@ -98,8 +102,7 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
   }, async (request, reply) => {
     const { clientId } = request.params
     if (request.headers['if-match'] !== undefined) await currentClient(request, clientId, request.headers['if-match'])
-    const { data } = await authlete.updateClient(request.upstreamCalls, clientId, request.body)
-    return answerClient(request, reply, data)
+    return answerClient(request, reply, await authlete.updateClient(request.upstreamCalls, clientId, request.body))
   })
 
   app.patch('/api/clients/:clientId', {
@@ -118,8 +121,7 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
     const writable = { ...current }
     for (const name of SERVER_OWNED_PROPERTIES) delete writable[name]
     const merged = applyMergePatch(writable, request.body) as AuthleteClient
-    const { data } = await authlete.updateClient(request.upstreamCalls, clientId, merged)
-    return answerClient(request, reply, data)
+    return answerClient(request, reply, await authlete.updateClient(request.upstreamCalls, clientId, merged))
   })
 
   app.delete('/api/clients/:clientId', {

@@ -30,6 +30,19 @@ async function overloadPlugin (app: FastifyInstance, options: { maxEventLoopDela
     reply.header('connection', 'close')
     throw Object.assign(new errors.Draining(), { retryAfterSeconds: 1 })
   })
+  // Requests already in flight when the drain starts are answered in full, but their keep-alive
+  // connections must not outlive them: server.close() reaps only the connections idle at that
+  // moment, and one left open by a client would hold the shutdown until SHUTDOWN_TIMEOUT kills the
+  // process (exit 1, cutting every other request). Found by test/ops/shutdown.test.ts.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (app.draining) reply.header('connection', 'close')
+    return payload
+  })
+  // An answer whose headers went out just before the drain began still finishes keep-alive: close
+  // its connection (and any other that is idle by now) once it is sent.
+  app.addHook('onResponse', async () => {
+    if (app.draining) app.server.closeIdleConnections()
+  })
 }
 
 export default fp(overloadPlugin, { name: 'overload', fastify: '5.x' })

@@ -49,7 +49,8 @@ export type CallAuthlete = <T>(calls: UpstreamCall[], name: OperationName, input
 
 export function createAuthleteClient (options: AuthleteClientOptions): { call: CallAuthlete, close: () => Promise<void> } {
   const base = new URL(options.baseUrl)
-  // Explicit timeouts and a size cap: undici's defaults are 300 s and unlimited.
+  // Explicit timeouts and a size cap: undici's defaults are 300 s and unlimited. The connect, headers
+  // and body timeouts bound every phase of a call.
   const pool = new Pool(base.origin, {
     connections: options.connections,
     connectTimeout: options.timeoutMs,
@@ -76,8 +77,7 @@ export function createAuthleteClient (options: AuthleteClientOptions): { call: C
       method: op.method,
       path: upstreamPath(location, op, input.params, input.query),
       headers,
-      body,
-      signal: AbortSignal.timeout(options.timeoutMs)
+      body
     }).catch((cause: unknown) => { throw transportError(cause, true) })
     const bytes = Buffer.from(await response.body.arrayBuffer().catch((cause: unknown) => { throw transportError(cause) }))
     record.status = response.statusCode

@@ -19,10 +19,10 @@ export function createMemorySessionStore (): SessionStore {
         entries.delete(key)
         return undefined
       }
-      return structuredClone(entry.record)
+      return copy(entry.record)
     },
     async set (key, record, ttlMs) {
-      entries.set(key, { record: structuredClone(record), expiresAt: Date.now() + ttlMs })
+      entries.set(key, { record: copy(record), expiresAt: Date.now() + ttlMs })
     },
     async delete (key) {
       entries.delete(key)
@@ -38,4 +38,9 @@ export function createMemorySessionStore (): SessionStore {
       entries.clear()
     }
   }
+}
+
+// Callers may change what they get (touching lastSeenAt) without changing the stored session.
+function copy (record: SessionRecord): SessionRecord {
+  return { ...record, roles: [...record.roles] }
 }
