@@ -14,6 +14,10 @@ export interface TestRedis {
   stop: () => Promise<void>
   /** Starts it again on the same port, empty. */
   start: () => Promise<void>
+  /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
+  pause: () => void
+  /** Lets a paused server go on (SIGCONT): it then answers what it was sent meanwhile. */
+  resume: () => void
 }
 
 /** Debian's `redis-server` (`apt-get install redis-server`); REDIS_SERVER overrides, else it is looked up on PATH. */
@@ -108,9 +112,15 @@ export async function startRedis (t: Test): Promise<TestRedis> {
     if (running.exitCode !== null || running.signalCode !== null) return
     const exited = new Promise(resolve => running.once('exit', resolve))
     running.kill('SIGTERM')
+    running.kill('SIGCONT') // a paused server acts on the SIGTERM only once it runs again
     const timer = setTimeout(() => running.kill('SIGKILL'), 5000)
     await exited
     clearTimeout(timer)
+  }
+
+  const signal = (name: 'SIGSTOP' | 'SIGCONT'): void => {
+    if (child === undefined) throw new Error('redis-server is not running')
+    child.kill(name)
   }
 
   t.teardown(async () => {
@@ -118,5 +128,5 @@ export async function startRedis (t: Test): Promise<TestRedis> {
     await rm(dir, { recursive: true, force: true })
   })
   await start()
-  return { url: `redis://127.0.0.1:${port}`, stop, start }
+  return { url: `redis://127.0.0.1:${port}`, stop, start, pause: () => signal('SIGSTOP'), resume: () => signal('SIGCONT') }
 }

@@ -134,3 +134,36 @@ t.test('GET /api/clients/:clientId ...should keep answering, with a warning, whi
   t.equal(fresh.statusCode, 200)
   t.equal(fresh.headers['ratelimit-remaining'], '99', 'reads are counted again (the restarted Redis is empty)')
 })
+
+t.test('PUT /api/clients/:clientIdentifier/lock ...should be refused within about a second, not held, while Redis keeps its connections open but does not answer', async t => {
+  const redis = await startRedis(t)
+  const { app, logs } = await buildTestApp(t, { REDIS_URL: redis.url })
+  const editor = await login(app, 'editor')
+  const read = () => app.inject({ url: `/api/clients/${PORTAL}`, headers: editor.headers })
+  t.equal((await lock(app, editor.headers)).statusCode, 200)
+
+  redis.pause() // like a partitioned network or a stuck Redis: no error, no answer
+  t.teardown(() => { try { redis.resume() } catch {} })
+  const before = app.sandboxUpstream.requests.length
+  let started = Date.now()
+  const write = await lock(app, editor.headers)
+  const waited = Date.now() - started
+  t.equal(write.statusCode, 503)
+  t.equal(write.json().code, 'BFF_RATE_LIMIT_UNAVAILABLE')
+  t.ok(waited < 3000, `refused after ${waited} ms`)
+  started = Date.now()
+  const answer = await read()
+  t.equal(answer.statusCode, 200, 'reads fail open')
+  t.ok(Date.now() - started < 3000, `read answered after ${Date.now() - started} ms`)
+  t.ok(logs.some(line => line.includes('rate limit counters unreachable')), 'a warning is logged')
+  t.notOk(app.sandboxUpstream.requests.slice(before).some(request => request.path.includes('/client/lock_flag/update/')), 'the refused lock never reached the upstream')
+
+  redis.resume()
+  const deadline = Date.now() + 10_000
+  let status = 0
+  while (Date.now() < deadline && status !== 200) {
+    status = (await lock(app, editor.headers)).statusCode
+    if (status !== 200) await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  t.equal(status, 200, 'writes work again once Redis answers')
+})

@@ -1,0 +1,243 @@
+import { mkdtemp } from 'node:fs/promises'
+import { connect, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t, { type Test } from 'tap'
+import { Pool } from 'undici'
+import { openSqliteAuditStore } from '../../src/audit/stores/sqlite-audit-store.ts'
+import { json, startFaultUpstream, type FaultUpstream } from '../helpers/fault-upstream.ts'
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts'
+import { PASSWORDS, testUsersFile } from '../helpers/users.ts'
+
+// SIGTERM on a real `node src/server.ts`: in-flight requests finish (with their audit records), new
+// ones are turned away, and the process exits 0 within SHUTDOWN_TIMEOUT, or 1 once it is exceeded.
+
+const CLIENT = { clientId: 1234, clientName: 'Draining' }
+const UPSTREAM_DELAY_MS = 500
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
+
+async function waitFor (what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await sleep(10)
+  }
+}
+
+/** Answers like Authlete, UPSTREAM_DELAY_MS late. */
+function slowAuthlete (upstream: FaultUpstream): void {
+  upstream.answer((request, response) => {
+    setTimeout(() => {
+      if (request.method === 'POST') json(response, 200, { resultCode: 'A215001', resultMessage: 'ok' })
+      else if (request.url?.includes('/client/get/list') === true) json(response, 200, { start: 0, end: 1, totalCount: 1, clients: [CLIENT] })
+      else json(response, 200, CLIENT)
+    }, UPSTREAM_DELAY_MS)
+  })
+}
+
+async function startServer (t: Test, upstream: FaultUpstream, env: Record<string, string>): Promise<ServerProcess & { auditFile: string }> {
+  const auditFile = join(await mkdtemp(join(tmpdir(), 'bff-shutdown-')), 'audit.db')
+  const server = await startServerProcess(t, {
+    AUTHLETE_BASE_URL: upstream.url,
+    AUTHLETE_SERVICE_ID: '5',
+    AUTHLETE_SERVICE_ACCESS_TOKEN: 'token-shutdown-test',
+    BFF_USERS_FILE: await testUsersFile(),
+    SESSION_SECRET: 'a-fixed-session-secret-for-this-test-only',
+    AUDIT_STORE: `sqlite:${auditFile}`,
+    RATE_LIMIT_READ: '1000000/1m',
+    RATE_LIMIT_WRITE: '1000000/1m',
+    RATE_LIMIT_SECRET: '1000000/1m',
+    RATE_LIMIT_LOGIN: '1000000/1m',
+    RATE_LIMIT_LOGIN_IP: '1000000/1m',
+    LOG_LEVEL: 'info',
+    ...env
+  })
+  return { ...server, auditFile }
+}
+
+async function signIn (pool: Pool): Promise<Record<string, string>> {
+  const response = await pool.request({
+    method: 'POST', path: '/auth/login', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORDS.admin })
+  })
+  const { csrfToken } = await response.body.json() as { csrfToken: string }
+  const setCookie = response.headers['set-cookie']
+  const cookie = (Array.isArray(setCookie) ? setCookie[0]! : setCookie!).split(';')[0]!
+  return { cookie, 'x-csrf-token': csrfToken }
+}
+
+function exited (server: ServerProcess): Promise<{ code: number | null, signal: NodeJS.Signals | null, at: number }> {
+  return new Promise(resolve => {
+    if (server.child.exitCode !== null || server.child.signalCode !== null) resolve({ code: server.child.exitCode, signal: server.child.signalCode, at: Date.now() })
+    else server.child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() }))
+  })
+}
+
+interface RawAnswer { status: number, headers: Record<string, string>, body: string }
+
+/**
+ * A connection on which a request has begun (the request line and headers, less the blank line that
+ * ends them), so the server counts it as busy, not idle; `finish()` completes the request and reads
+ * the answer. This is how a request that arrives on an open keep-alive connection during the drain is
+ * produced without racing the server's closing of idle connections.
+ */
+async function beginRequest (url: string, path: string, headers: Record<string, string> = {}): Promise<{ finish: () => Promise<RawAnswer> }> {
+  const { hostname, port } = new URL(url)
+  const socket: Socket = connect(Number(port), hostname)
+  let received = ''
+  socket.on('data', chunk => { received += chunk.toString('latin1') })
+  const closed = new Promise<void>((resolve, reject) => {
+    socket.on('close', () => resolve())
+    socket.on('error', reject)
+  })
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject))
+  const lines = [`GET ${path} HTTP/1.1`, `host: ${hostname}:${port}`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)]
+  socket.write(lines.join('\r\n') + '\r\n')
+  return {
+    finish: async () => {
+      socket.write('\r\n')
+      // A draining answer carries `connection: close`: the server ends the connection after it.
+      await Promise.race([closed, sleep(5000).then(() => { throw new Error(`no answer (or the connection stayed open): ${JSON.stringify(received)}`) })])
+      const [head = '', body = ''] = received.split('\r\n\r\n')
+      const [statusLine = '', ...headerLines] = head.split('\r\n')
+      const answerHeaders: Record<string, string> = {}
+      for (const line of headerLines) {
+        const colon = line.indexOf(':')
+        answerHeaders[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim()
+      }
+      return { status: Number(statusLine.split(' ')[1]), headers: answerHeaders, body }
+    }
+  }
+}
+
+function assertDraining (t: Test, answer: RawAnswer, what: string): void {
+  t.equal(answer.status, 503, `${what}: 503`)
+  t.match(answer.headers['content-type'], /^application\/problem\+json/, `${what}: problem+json`)
+  t.equal(JSON.parse(answer.body).code, 'BFF_DRAINING', `${what}: BFF_DRAINING`)
+  t.equal(answer.headers['retry-after'], '1', `${what}: Retry-After`)
+  t.equal(answer.headers.connection, 'close', `${what}: connection: close`)
+}
+
+t.test('SIGTERM ...should finish the requests in flight, with their audit records, turn new ones away and exit 0', async t => {
+  const upstream = await startFaultUpstream(t)
+  slowAuthlete(upstream)
+  const server = await startServer(t, upstream, { SHUTDOWN_TIMEOUT: '10' })
+  const pool = new Pool(server.url, { connections: 128, keepAliveTimeout: 30_000 })
+  t.teardown(() => pool.destroy())
+  const session = await signIn(pool)
+  t.equal((await (await pool.request({ method: 'GET', path: '/readyz' })).body.json() as { status: string }).status, 'ready', 'ready before SIGTERM')
+  const upstreamBefore = upstream.requests.length
+
+  // Connections with a request begun on them, finished during the drain.
+  const lateReadyz = await beginRequest(server.url, '/readyz')
+  const lateHealthz = await beginRequest(server.url, '/healthz')
+  const lateApi = await beginRequest(server.url, '/api/clients/1234', { cookie: session.cookie! })
+
+  type Settled = { index: number, kind: 'read' | 'lock', status?: number, requestId?: string, body?: string, error?: Error }
+  let settledCount = 0
+  const inFlight: Array<Promise<Settled>> = Array.from({ length: 100 }, async (_, index) => {
+    const kind = index % 2 === 0 ? 'read' as const : 'lock' as const
+    try {
+      const response = await pool.request(kind === 'read'
+        ? { method: 'GET', path: '/api/clients/1234', headers: session }
+        : { method: 'PUT', path: '/api/clients/1234/lock', headers: { ...session, 'content-type': 'application/json' }, body: '{"locked":true}' })
+      const body = await response.body.text()
+      return { index, kind, status: response.statusCode, requestId: String(response.headers['x-request-id']), body }
+    } catch (error) {
+      return { index, kind, error: error as Error }
+    } finally {
+      settledCount++
+    }
+  })
+
+  // SIGTERM once every call has been received (the server logs each one as it comes in: a call
+  // still in the listen backlog would only be reset, as at any server that stops listening) and at
+  // least 20 are at the upstream; the others are between the proxy and the upstream (audit intent,
+  // AUTHLETE_CONNECTIONS queue) or already there, all still unanswered.
+  const arrived = () => server.output().split('\n').filter(line => line.includes('"msg":"incoming request"') && /"url":"\/api\/clients\/1234(\/lock)?"/.test(line)).length
+  await waitFor('the 100 calls at the proxy and 20 at the upstream', () => arrived() >= 100 && upstream.requests.length - upstreamBefore >= 20)
+  const exit = exited(server)
+  const signalled = Date.now()
+  server.child.kill('SIGTERM')
+  await waitFor('the draining log line', () => server.output().includes('"msg":"draining"'))
+
+  // Right after SIGTERM, with the calls still in flight (the upstream answers 500 ms late).
+  assertDraining(t, await lateReadyz.finish(), 'GET /readyz')
+  const healthz = await lateHealthz.finish()
+  t.equal(healthz.status, 200, 'GET /healthz still answers')
+  t.same(JSON.parse(healthz.body), { status: 'ok' })
+  assertDraining(t, await lateApi.finish(), 'GET /api/clients/1234 arriving on an open connection')
+  t.ok(settledCount < 100, `the checks above ran while calls were in flight (${100 - settledCount} still were)`)
+
+  // A new connection after SIGTERM: the listening socket is closed as soon as the drain starts
+  // (server.close()), so it is refused (ECONNREFUSED); in the instant before that it would have been
+  // accepted and answered 503 BFF_DRAINING. Either is a clean refusal a load balancer retries elsewhere.
+  try {
+    const late = await fetch(`${server.url}/api/clients/1234`, { headers: { cookie: session.cookie! } })
+    t.equal(late.status, 503, 'a new connection accepted during the drain is answered 503')
+    t.equal((await late.json() as { code: string }).code, 'BFF_DRAINING')
+    t.comment('a new connection after SIGTERM: accepted and answered 503 BFF_DRAINING')
+  } catch (error) {
+    t.equal(((error as Error).cause as NodeJS.ErrnoException | undefined)?.code, 'ECONNREFUSED', 'a new connection is refused')
+    t.comment('a new connection after SIGTERM: refused (ECONNREFUSED)')
+  }
+
+  const settled = await Promise.all(inFlight)
+  const { code, signal, at } = await exit
+  t.comment(`exited ${at - signalled} ms after SIGTERM`)
+  t.equal(code, 0, 'the process exits 0')
+  t.equal(signal, null)
+  t.ok(at - signalled < 10_000, 'within SHUTDOWN_TIMEOUT')
+  t.notMatch(server.output(), 'shutdown timed out')
+
+  const failed = settled.filter(result => result.error !== undefined)
+  t.same(failed.map(result => `${result.kind} #${result.index}: ${result.error!.message}`), [], 'no call was cut off (no socket hang up, no reset)')
+  for (const result of settled.filter(result => result.error === undefined)) {
+    if (result.status === 200) continue
+    t.equal(result.status, 503, `${result.kind} #${result.index}: 200 or 503`)
+    t.match(JSON.parse(result.body!), { status: 503, code: /^BFF_/ }, `${result.kind} #${result.index}: a problem document`)
+  }
+  const answered = settled.filter(result => result.status === 200)
+  t.comment(`${answered.length} of 100 answered 200, ${settled.filter(result => result.status === 503).length} answered 503`)
+  t.ok(answered.length >= 20, 'the calls the upstream had received were answered')
+
+  // Every lock answered 200 has a complete record; nothing is left pending.
+  const store = openSqliteAuditStore(server.auditFile)
+  t.teardown(() => store.close())
+  const { records } = await store.query({ action: 'client.lock', limit: 1000 })
+  const byRequest = new Map(records.map(record => [record.requestId, record]))
+  const locked = answered.filter(result => result.kind === 'lock')
+  t.ok(locked.length > 0, `${locked.length} locks answered 200`)
+  for (const result of locked) {
+    t.match(byRequest.get(result.requestId!), { outcome: 'success', status: 200, resultCode: 'A215001', actor: 'admin', clientId: '1234' }, `lock ${result.requestId}: complete record`)
+  }
+  t.same((await store.query({ outcome: 'pending', limit: 1000 })).records, [], 'no record is left pending')
+})
+
+t.test('SIGTERM ...should exit 1 once SHUTDOWN_TIMEOUT is exceeded by a call that never ends', async t => {
+  const upstream = await startFaultUpstream(t)
+  upstream.answer((request, response) => {
+    if (request.url?.includes('/client/get/list') === true) json(response, 200, { start: 0, end: 1, totalCount: 1, clients: [CLIENT] })
+    // anything else: never answered
+  })
+  const server = await startServer(t, upstream, { SHUTDOWN_TIMEOUT: '1' })
+  const pool = new Pool(server.url, { connections: 4 })
+  t.teardown(() => pool.destroy())
+  const session = await signIn(pool)
+  const hanging = pool.request({ method: 'GET', path: '/api/clients/1234', headers: session }).then(
+    response => response.statusCode,
+    (error: Error) => error.message
+  )
+  await waitFor('the call at the upstream', () => upstream.requests.some(request => request.url.includes('/client/get/1234')))
+
+  const exit = exited(server)
+  const signalled = Date.now()
+  server.child.kill('SIGTERM')
+  const { code, at } = await exit
+  const elapsed = at - signalled
+  t.comment(`exited ${elapsed} ms after SIGTERM`)
+  t.equal(code, 1, 'exit code 1')
+  t.ok(elapsed >= 900 && elapsed < 3000, `after about SHUTDOWN_TIMEOUT (1 s): ${elapsed} ms`)
+  t.match(server.output(), 'shutdown timed out')
+  t.type(await hanging, 'string', 'the hanging call was cut when the process exited')
+})
