@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import type { FastifyInstance } from 'fastify'
 
 declare module 'fastify' {
@@ -22,6 +22,8 @@ async function redisPlugin (app: FastifyInstance, { url }: { url?: string }): Pr
     app.decorate('redis', null)
     return
   }
+  // Loaded only when configured: the driver is a sizeable part of the process's memory.
+  const { Redis } = await import('ioredis')
   const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: COMMAND_TIMEOUT_MS })
   let lastLogged = 0
   redis.on('error', (error: Error) => {
