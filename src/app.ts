@@ -57,7 +57,10 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
       return sendProblem(reply, problem)
     })
     app.setNotFoundHandler(async (request, reply) => sendProblem(reply, toProblem(new errors.NotFound(request.method, request.url), request)))
-    app.addHook('onSend', async (request, reply) => { applyApiHeaders(request, reply) })
+    app.addHook('onSend', (request, reply, payload, done) => {
+      applyApiHeaders(request, reply)
+      done(null, payload)
+    })
 
     await app.register(overload, { maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS, maxHeapUsedBytes: config.MAX_HEAP_USED_BYTES })
     await app.register(openapi)

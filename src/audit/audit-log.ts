@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { addRouteHook } from '../route-hooks.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -14,9 +15,8 @@ const TARGET_PARAMS = ['clientId', 'clientIdentifier', 'subject'] as const
 // leak through here, whatever the route carries.
 async function auditLogPlugin (app: FastifyInstance): Promise<void> {
   const auditLog = app.log.child({ audit: true })
-  app.addHook('onResponse', async (request, reply) => {
+  const writeLine = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
     const action = request.routeOptions.config.audit
-    if (action === undefined) return
     const lastCall = request.upstreamCalls?.at(-1)
     auditLog.info({
       action,
@@ -30,6 +30,10 @@ async function auditLogPlugin (app: FastifyInstance): Promise<void> {
       upstream: request.upstreamCalls?.map(call => ({ operation: call.operation, status: call.status ?? null })) ?? [],
       durationMs: Math.round(reply.elapsedTime * 1000) / 1000
     }, 'audit')
+    done()
+  }
+  app.addHook('onRoute', route => {
+    if (route.config?.audit !== undefined) addRouteHook(route, 'onResponse', writeLine)
   })
 }
 

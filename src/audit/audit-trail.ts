@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { errors } from '../errors.ts'
 import { channels } from '../ops/channels.ts'
+import { addRouteHook } from '../route-hooks.ts'
 import type { AuditStore } from './stores/audit-store.ts'
 import type { IntentData } from './audit-types.ts'
 
@@ -30,9 +31,8 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
   app.decorate('auditTrail', store)
   app.decorateRequest('auditedIntent', false)
 
-  app.addHook('preHandler', async (request) => {
-    const action = request.routeOptions.config.audit
-    if (action === undefined) return
+  const recordIntent = async (request: FastifyRequest): Promise<void> => {
+    const action = request.routeOptions.config.audit!
     try {
       await store.append({ kind: 'intent', requestId: request.id, time: new Date().toISOString(), data: intentOf(request, action) })
     } catch (cause) {
@@ -41,9 +41,9 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
       throw new errors.AuditUnavailable({ cause })
     }
     request.auditedIntent = true
-  })
+  }
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  const recordOutcome = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
     if (!request.auditedIntent) return payload
     request.auditedIntent = false
     try {
@@ -54,6 +54,12 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
       request.log.error({ err: cause }, 'audit trail: outcome not recorded, the record stays pending')
     }
     return payload
+  }
+
+  app.addHook('onRoute', route => {
+    if (route.config?.audit === undefined) return
+    addRouteHook(route, 'preHandler', recordIntent)
+    addRouteHook(route, 'onSend', recordOutcome)
   })
 
   if (retentionDays !== undefined) {

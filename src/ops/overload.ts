@@ -25,23 +25,25 @@ async function overloadPlugin (app: FastifyInstance, options: { maxEventLoopDela
       throw Object.assign(new errors.Overloaded(), { retryAfterSeconds: RETRY_AFTER_SECONDS })
     }
   })
-  app.addHook('onRequest', async (request, reply) => {
-    if (!app.draining || ALWAYS_ANSWERED.has(request.url)) return
+  // These hooks run on every request: plain callbacks, no promise each time.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!app.draining || ALWAYS_ANSWERED.has(request.url)) return done()
     reply.header('connection', 'close')
-    throw Object.assign(new errors.Draining(), { retryAfterSeconds: 1 })
+    done(Object.assign(new errors.Draining(), { retryAfterSeconds: 1 }))
   })
   // Requests already in flight when the drain starts are answered in full, but their keep-alive
   // connections must not outlive them: server.close() reaps only the connections idle at that
   // moment, and one left open by a client would hold the shutdown until SHUTDOWN_TIMEOUT kills the
   // process (exit 1, cutting every other request). Found by test/ops/shutdown.test.ts.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (app.draining) reply.header('connection', 'close')
-    return payload
+    done(null, payload)
   })
   // An answer whose headers went out just before the drain began still finishes keep-alive: close
   // its connection (and any other that is idle by now) once it is sent.
-  app.addHook('onResponse', async () => {
+  app.addHook('onResponse', (_request, _reply, done) => {
     if (app.draining) app.server.closeIdleConnections()
+    done()
   })
 }
 

@@ -6,6 +6,7 @@ import { errors } from '../errors.ts'
 import { channels } from './channels.ts'
 import { createBucketStore } from './rate-limit-store.ts'
 import type { Budget } from './budget.ts'
+import { addRouteHook } from '../route-hooks.ts'
 
 export type Bucket = 'read' | 'write' | 'secret' | 'login' | 'login-ip'
 
@@ -62,7 +63,7 @@ async function rateLimitsPlugin (app: FastifyInstance, options: RateLimitsOption
   app.addHook('onRoute', route => {
     for (const bucket of bucketsOf(route)) {
       const { hook, run } = hooks[bucket]
-      route[hook] = [...[route[hook] ?? []].flat(), run] as never
+      addRouteHook(route, hook, run)
     }
   })
 }
