@@ -2,7 +2,6 @@
 // bench fails or is interrupted, and only by its own pid.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { openSync, closeSync, readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 
 const children = new Set<ChildProcess>()
 
@@ -62,13 +61,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 process.once('exit', killAll)
 
-export async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise(resolve => server.close(resolve))
-  return port
-}
+export { freePort } from '../../test/helpers/server-process.ts'
 
 /** Waits until `url` answers (any status), or fails after `timeoutMs` or when the process exits. */
 export async function waitForHttp (url: string, started: Started, timeoutMs = 20_000): Promise<void> {
