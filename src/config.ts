@@ -4,11 +4,13 @@ import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { isIP } from 'node:net'
 import { BUDGET_PATTERN } from './ops/budget.ts'
+import { parseRoleMap } from './auth/role-map.ts'
 
 // The environment is the configuration: one schema, keyed by the variable names users set, so an
 // error can always name the variable and the code never drifts from the documented names.
 const Digits = Type.String({ pattern: '^[0-9]{1,19}$' })
 const Secret = Type.String({ minLength: 1, maxLength: 4096 })
+const HttpUrl = Type.String({ pattern: '^https?://[^\\s#]+$' })
 
 export const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
@@ -43,7 +45,27 @@ export const ConfigSchema = Type.Object({
   SHUTDOWN_TIMEOUT: Type.Integer({ minimum: 1, maximum: 3600, default: 25, description: 'seconds' }),
   MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000, description: '0: not checked' }),
   MAX_HEAP_USED_BYTES: Type.Integer({ minimum: 0, default: 0, description: '0: not checked' }),
-  TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'comma-separated IP addresses and CIDR ranges' }))
+  TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'comma-separated IP addresses and CIDR ranges' })),
+  SESSION_STORE: Type.Enum(['memory', 'redis'], { default: 'memory' }),
+  API_TOKEN_STORE: Type.String({ pattern: '^(sqlite:.+|redis|memory)$', default: 'sqlite:./data/tokens.db' }),
+  API_TOKEN_MAX_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 90 }),
+  OIDC_ISSUER: Type.Optional(HttpUrl),
+  OIDC_CLIENT_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+  OIDC_CLIENT_SECRET: Type.Optional(Secret),
+  OIDC_REDIRECT_URI: Type.Optional(HttpUrl),
+  OIDC_POST_LOGOUT_REDIRECT_URI: Type.Optional(HttpUrl),
+  OIDC_SCOPES: Type.String({ minLength: 1, default: 'openid profile email' }),
+  OIDC_USERNAME_CLAIM: Type.String({ minLength: 1, default: 'preferred_username' }),
+  OIDC_ROLES_CLAIM: Type.String({ minLength: 1, default: 'roles' }),
+  OIDC_ROLE_MAP: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'claimValue=role,...; * matches everyone' })),
+  GATEWAY_JWT_HEADER: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+$', description: 'lower-case header name' })),
+  GATEWAY_JWKS_URL: Type.Optional(HttpUrl),
+  GATEWAY_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1, maxLength: 16_384, description: 'PEM (SPKI) or a JWK as JSON' })),
+  GATEWAY_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
+  GATEWAY_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
+  GATEWAY_USERNAME_CLAIM: Type.String({ minLength: 1, default: 'sub' }),
+  FRONTEND_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  CORS_ORIGINS: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'comma-separated origins (scheme://host[:port])' }))
 })
 
 export type Config = Static<typeof ConfigSchema>
@@ -54,7 +76,9 @@ export const SECRET_VARIABLES = [
   'AUTHLETE_SERVICE_API_SECRET',
   'SESSION_SECRET',
   'AUDIT_STORE',
-  'METRICS_TOKEN'
+  'METRICS_TOKEN',
+  'OIDC_CLIENT_SECRET',
+  'GATEWAY_PUBLIC_KEY'
 ] as const
 
 export class ConfigError extends Error {
@@ -80,6 +104,11 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   }
   for (const entry of raw.TRUST_PROXY?.split(',').map(part => part.trim()) ?? []) {
     if (!isTrustEntry(entry)) problems.push(`TRUST_PROXY: '${entry}' is not an IP address or CIDR range (true and hop counts are refused)`)
+  }
+  try {
+    parseRoleMap(raw.OIDC_ROLE_MAP)
+  } catch (error) {
+    problems.push(`OIDC_ROLE_MAP: ${(error as Error).message}`)
   }
   if (problems.length > 0) throw new ConfigError(problems)
   const config = converted as Config
@@ -126,7 +155,23 @@ function requiredTogether (config: Config): string[] {
   if (production) {
     require('AUTHLETE_BASE_URL', 'when NODE_ENV=production (the sandbox never runs in production)')
     require('SESSION_SECRET', 'when NODE_ENV=production')
-    require('BFF_USERS_FILE', 'when NODE_ENV=production')
+    if (config.BFF_USERS_FILE === undefined && config.OIDC_ISSUER === undefined && config.GATEWAY_JWT_HEADER === undefined) {
+      problems.push('BFF_USERS_FILE: required when NODE_ENV=production, unless OIDC_ISSUER or GATEWAY_JWT_HEADER gives another way to sign in')
+    }
+  }
+  if (config.OIDC_ISSUER !== undefined) {
+    require('OIDC_CLIENT_ID', 'with OIDC_ISSUER set')
+    require('OIDC_REDIRECT_URI', 'with OIDC_ISSUER set')
+  }
+  if (config.GATEWAY_JWT_HEADER !== undefined) {
+    if (config.GATEWAY_JWKS_URL === undefined && config.GATEWAY_PUBLIC_KEY === undefined) {
+      problems.push('GATEWAY_JWKS_URL: required with GATEWAY_JWT_HEADER set, unless GATEWAY_PUBLIC_KEY gives a static key')
+    }
+    require('GATEWAY_ISSUER', 'with GATEWAY_JWT_HEADER set')
+    require('GATEWAY_AUDIENCE', 'with GATEWAY_JWT_HEADER set')
+  }
+  if ((config.SESSION_STORE === 'redis' || config.API_TOKEN_STORE === 'redis') && config.REDIS_URL === undefined) {
+    problems.push(`REDIS_URL: required with ${config.SESSION_STORE === 'redis' ? 'SESSION_STORE' : 'API_TOKEN_STORE'}=redis`)
   }
   if (config.AUTHLETE_BASE_URL !== undefined) {
     const why = `with AUTHLETE_API_VERSION=${config.AUTHLETE_API_VERSION} and AUTHLETE_BASE_URL set`

@@ -21,8 +21,10 @@ async function auditLogPlugin (app: FastifyInstance): Promise<void> {
     auditLog.info({
       action,
       requestId: request.id,
-      username: request.session?.username ?? null,
-      roles: request.session?.roles ?? [],
+      username: request.identity?.username ?? null,
+      roles: request.identity?.roles ?? [],
+      via: request.identity?.via ?? null,
+      credential: request.identity?.credential ?? null,
       route: `${request.method} ${request.routeOptions.url ?? ''}`,
       target: auditTarget(request),
       status: reply.statusCode,

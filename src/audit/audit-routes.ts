@@ -29,6 +29,8 @@ const AuditRecord = Type.Object({
   time: Type.String({ format: 'date-time' }),
   actor: Nullable(Type.String()),
   roles: Type.Array(Type.String()),
+  via: Type.Optional(Nullable(Type.String({ description: 'How the actor authenticated: session, api-token or gateway' }))),
+  credential: Type.Optional(Nullable(Type.String({ description: "The credential's label (an API token's id), never its value" }))),
   action: Type.String(),
   route: Type.String(),
   clientId: Nullable(Type.String()),

@@ -78,8 +78,10 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
 function intentOf (request: FastifyRequest, action: string): IntentData {
   const params = (request.params ?? {}) as Record<string, string | undefined>
   return {
-    actor: request.session?.username ?? null,
-    roles: request.session?.roles ?? [],
+    actor: request.identity?.username ?? null,
+    roles: request.identity?.roles ?? [],
+    via: request.identity?.via ?? null,
+    credential: request.identity?.credential ?? null,
     action,
     route: `${request.method} ${request.routeOptions.url ?? ''}`,
     clientId: params.clientId ?? params.clientIdentifier ?? null,

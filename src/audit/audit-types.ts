@@ -8,6 +8,10 @@ export type Outcome = 'success' | 'failure' | 'pending'
 export interface IntentData {
   actor: string | null
   roles: string[]
+  /** How the actor proved who they are: session, api-token or gateway (absent in older entries). */
+  via?: string | null
+  /** The credential's label (an API token's id), never the credential. */
+  credential?: string | null
   action: string
   route: string
   clientId: string | null

@@ -3,11 +3,19 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { errors } from '../errors.ts'
 import { hasRole, type Role } from './roles.ts'
+import type { Authenticator, Identity } from './identity.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Who may call the route: a role, or 'session' for any signed-in user. Unset: public. */
+    /** Who may call the route: a role, or 'session' for any authenticated caller. Unset: public. */
     access?: Role | 'session'
+  }
+  interface FastifyInstance {
+    /** Credential kinds besides the session cookie, asked in the order they were added. */
+    authenticators: Authenticator[]
+  }
+  interface FastifyRequest {
+    identity: Identity | null
   }
 }
 
@@ -16,16 +24,29 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 // Runs at onRequest, before the body is read: an anonymous or forged request is refused whatever it
 // sends, and nothing of it is parsed or forwarded.
 async function accessPlugin (app: FastifyInstance): Promise<void> {
+  app.decorate('authenticators', [])
+  app.decorateRequest('identity', null)
   app.addHook('onRequest', async (request) => {
     const access = requiredAccess(request)
     if (access === undefined) return
-    const session = await app.sessions.load(request)
-    if (session === null) throw new errors.Unauthenticated()
-    if (!SAFE_METHODS.has(request.method) && !tokenMatches(request.headers['x-csrf-token'], session.csrfToken)) {
+    const identity = await identify(app, request)
+    if (identity === null) throw new errors.Unauthenticated()
+    request.identity = identity
+    if (identity.via === 'session' && !SAFE_METHODS.has(request.method) && !tokenMatches(request.headers['x-csrf-token'], request.session!.csrfToken)) {
       throw new errors.CsrfRejected()
     }
-    if (access !== 'session' && !hasRole(session.roles, access)) throw new errors.Forbidden(access)
+    if (access !== 'session' && !hasRole(identity.roles, access)) throw new errors.Forbidden(access)
   })
+}
+
+async function identify (app: FastifyInstance, request: FastifyRequest): Promise<Identity | null> {
+  for (const authenticator of app.authenticators) {
+    const identity = await authenticator.authenticate(request)
+    if (identity !== null) return identity
+  }
+  const session = await app.sessions.load(request)
+  if (session === null) return null
+  return { username: session.username, roles: session.roles, via: 'session', credential: null }
 }
 
 function requiredAccess (request: FastifyRequest): Role | 'session' | undefined {

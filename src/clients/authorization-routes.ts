@@ -33,7 +33,7 @@ const authorizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { subject } = request.params
     const { developer, offset, limit } = request.query
     const { data } = await authlete.listAuthorizedClients(request.upstreamCalls, subject, { developer, start: offset, end: offset + limit })
-    const roles = request.session?.roles ?? []
+    const roles = request.identity?.roles ?? []
     return { subject, clients: (data.clients ?? []).map(client => visibleClient(client, roles)), total: data.totalCount, offset, limit }
   })
 

@@ -28,7 +28,7 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
   const { authlete } = app
   const clientEtag = createClientEtag(etagKey)
 
-  const roles = (request: FastifyRequest) => request.session?.roles ?? []
+  const roles = (request: FastifyRequest) => request.identity?.roles ?? []
   // Admins get Authlete's answer byte for byte; other roles get it without the secret.
   const answerClient = (request: FastifyRequest, reply: FastifyReply, answer: UpstreamAnswer<AuthleteClient>) => {
     reply.header('etag', clientEtag(answer.bytes))

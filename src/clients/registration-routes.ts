@@ -42,7 +42,7 @@ const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (status === undefined || content === undefined) {
       throw new errors.UpstreamUnreadable({ cause: new Error(`registration update answered action ${String(data.action)}`) })
     }
-    if (!hasRole(request.session?.roles ?? [], 'admin')) delete content.client_secret
+    if (!hasRole(request.identity?.roles ?? [], 'admin')) delete content.client_secret
     return reply.code(status as 200).send(content)
   })
 }

@@ -27,7 +27,7 @@ function bucketsOf (route: RouteOptions): Bucket[] {
 }
 
 function callerKey (request: FastifyRequest): string {
-  return request.session === null ? `ip:${request.ip}` : `user:${request.session.username}`
+  return request.identity === null ? `ip:${request.ip}` : `user:${request.identity.username}`
 }
 
 function loginKey (request: FastifyRequest): string {

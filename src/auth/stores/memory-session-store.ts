@@ -11,6 +11,16 @@ export function createMemorySessionStore (): SessionStore {
   }, SWEEP_INTERVAL_MS)
   sweep.unref()
 
+  const deleteWhere = (matches: (record: SessionRecord) => boolean): number => {
+    let removed = 0
+    for (const [key, entry] of entries) {
+      if (!matches(entry.record)) continue
+      entries.delete(key)
+      if (entry.expiresAt > Date.now()) removed++
+    }
+    return removed
+  }
+
   return {
     async get (key) {
       const entry = entries.get(key)
@@ -27,6 +37,18 @@ export function createMemorySessionStore (): SessionStore {
     async delete (key) {
       entries.delete(key)
     },
+    async listByUser (username) {
+      const now = Date.now()
+      return [...entries].filter(([, entry]) => entry.expiresAt > now && entry.record.username === username)
+        .map(([key, entry]) => ({ key, record: copy(entry.record) }))
+    },
+    async deleteByUser (username) {
+      return deleteWhere(record => record.username === username)
+    },
+    async deleteByProviderSession (issuer, subject, sessionId) {
+      return deleteWhere(({ provider }) => provider?.issuer === issuer &&
+        (sessionId !== undefined ? provider.sessionId === sessionId : provider.subject === subject))
+    },
     async count () {
       const now = Date.now()
       let unexpired = 0
@@ -42,5 +64,5 @@ export function createMemorySessionStore (): SessionStore {
 
 // Callers may change what they get (touching lastSeenAt) without changing the stored session.
 function copy (record: SessionRecord): SessionRecord {
-  return { ...record, roles: [...record.roles] }
+  return { ...record, roles: [...record.roles], ...(record.provider === undefined ? {} : { provider: { ...record.provider } }) }
 }

@@ -8,6 +8,15 @@ export interface SessionRecord {
   lastSeenAt: number
   /** Absolute end of the session (ms since epoch), whatever its activity. */
   maxExpiresAt: number
+  /** Set for OIDC logins: what the provider's logout (RP-initiated or back-channel) refers to. */
+  provider?: {
+    issuer: string
+    subject: string
+    /** The provider's `sid` claim, when it sends one. */
+    sessionId?: string
+    /** Kept only as the id_token_hint of RP-initiated logout; never shown or logged. */
+    idToken?: string
+  }
 }
 
 /**
@@ -18,6 +27,12 @@ export interface SessionStore {
   get: (key: string) => Promise<SessionRecord | undefined>
   set: (key: string, record: SessionRecord, ttlMs: number) => Promise<void>
   delete: (key: string) => Promise<void>
+  /** A user's unexpired sessions (for the admin's list). */
+  listByUser: (username: string) => Promise<Array<{ key: string, record: SessionRecord }>>
+  /** Ends every session of a user; answers how many there were. */
+  deleteByUser: (username: string) => Promise<number>
+  /** Ends the sessions an OIDC provider's back-channel logout names (`sid` if given, else every session of `subject`). */
+  deleteByProviderSession: (issuer: string, subject: string | undefined, sessionId: string | undefined) => Promise<number>
   close: () => Promise<void>
   /** How many unexpired sessions the store holds (for metrics); optional: not every store can say cheaply. */
   count?: () => Promise<number>
