@@ -1,29 +1,45 @@
 # syntax=docker/dockerfile:1
-# Dependencies are resolved once, from the lock file, in a throwaway stage.
+# authlete-bff: Node 24 runs the TypeScript sources directly (type stripping), so there is no build
+# step, only dependencies. Build: docker build -t authlete-bff .   (README "Deploying")
+
+# Stage 1: production dependencies, resolved from the lock file only. npm's cache and the lock file
+# stay in this throwaway stage.
 FROM node:24-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# --ignore-scripts: no install script of any dependency runs, except argon2's, which picks its
+# prebuilt binary for this platform (node-gyp-build; the slim image has no compiler).
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm rebuild argon2
 
+# Stage 2: the runtime. Application files belong to root and are read-only for the process.
 FROM node:24-slim
 ARG VERSION=0.1.0
+ARG SOURCE=https://github.com/authlete-bff/authlete-bff
 LABEL org.opencontainers.image.title="authlete-bff" \
       org.opencontainers.image.description="Session-authenticated proxy for Authlete's client-management API" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.licenses="Apache-2.0" \
-      org.opencontainers.image.source="https://github.com/authlete-bff/authlete-bff"
+      org.opencontainers.image.source="${SOURCE}"
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY src ./src
-# The default audit store (sqlite:./data/audit.db) lives on a volume the node user can write.
+# npm run users:add / audit:verify, inside the image: node scripts/add-user.ts, node scripts/audit-verify.ts
+COPY scripts/add-user.ts scripts/audit-verify.ts ./scripts/
+# The bundled admin console, served with FRONTEND_DIR=examples/console.
+COPY examples/console ./examples/console
+# The only place the process writes (besides /tmp): the SQLite audit trail (AUDIT_STORE default
+# sqlite:./data/audit.db) and API tokens (API_TOKEN_STORE default sqlite:./data/tokens.db). The root
+# filesystem can then be read-only (docker run --read-only --tmpfs /tmp -v bff-data:/app/data).
 RUN mkdir -p /app/data && chown node:node /app/data
 VOLUME ["/app/data"]
 USER node
 EXPOSE 3000
+# node, not curl (the image has none); PORT as the container sees it.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# Node is PID 1 and handles SIGTERM itself (src/server.ts closes the server gracefully).
+# Exec form: node is PID 1 and gets SIGTERM itself (src/server.ts drains in-flight requests, then
+# exits). Node runtime flags (V8 heap tuning and the like) go between "node" and "src/server.ts".
 CMD ["node", "src/server.ts"]

@@ -9,10 +9,10 @@ import { execFileSync } from 'node:child_process'
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
 import { cpus, totalmem, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { hashPassword } from '../src/auth/passwords.ts'
 import { CLIENT_ID, CLIENT_JSON, SERVICE_ID, SERVICE_TOKEN } from './fixtures.ts'
+import { login, startBaseline as startBaselineProcess, startBff as startBffProcess, writeUsersFile } from './lib/bff.ts'
 import { startStub } from './lib/nginx.ts'
-import { cpuMicros, freePort, killAll, machineBusyMicros, memory, ownAndReapedMicros, start, stop, waitForHttp, which, type Started } from './lib/processes.ts'
+import { cpuMicros, killAll, machineBusyMicros, memory, ownAndReapedMicros, start, stop, which, type Started } from './lib/processes.ts'
 import { wrk, type Load, type WrkResult } from './lib/wrk.ts'
 import { summarise } from './lib/cpuprofile.ts'
 
@@ -40,9 +40,6 @@ const REPORT = NODE_FLAGS.length > 0 || BFF_LOG_LEVEL !== 'info' ? 'bench.varian
 
 const repo = new URL('..', import.meta.url).pathname
 const resultsDir = join(repo, 'bench', 'results')
-const USERNAME = 'bench-admin'
-const PASSWORD = 'bench-password-9d2e71c4'
-const SESSION_SECRET = 'bench-session-secret-0123456789abcdef0123456789'
 
 function log (message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`)
@@ -62,82 +59,11 @@ function checkTools (): string {
   return nginx!
 }
 
-// ---- the processes under test ----
+// ---- the processes under test (bench/lib/bff.ts), with this run's Node flags and log level ----
 
-interface Server extends Started { url: string, logFile?: string }
-
-async function startBff (dir: string, stubOrigin: string, usersFile: string, nodeArgs: string[] = []): Promise<Server> {
-  const port = await freePort()
-  const logFile = join(dir, 'bff.log')
-  const started = start(process.execPath, [...NODE_FLAGS, ...nodeArgs, '--import', join(repo, 'bench', 'lib', 'heap-stats.ts'), 'src/server.ts'], {
-    cwd: repo,
-    logFile,
-    env: {
-      PATH: process.env.PATH,
-      BENCH_HEAP_STATS_FILE: join(dir, 'heap-stats.json'),
-      NODE_ENV: 'production',
-      LOG_LEVEL: BFF_LOG_LEVEL,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      AUTHLETE_BASE_URL: stubOrigin,
-      AUTHLETE_API_VERSION: 'v3',
-      AUTHLETE_SERVICE_ID: SERVICE_ID,
-      AUTHLETE_SERVICE_ACCESS_TOKEN: SERVICE_TOKEN,
-      SESSION_SECRET,
-      BFF_USERS_FILE: usersFile,
-      AUDIT_STORE: `sqlite:${join(dir, 'audit.db')}`,
-      // Harmless if the app does not read them (yet): the bench measures the proxy, not the limiter.
-      RATE_LIMIT_READ: '1000000/1m',
-      RATE_LIMIT_WRITE: '1000000/1m',
-      RATE_LIMIT_SECRET: '1000000/1m'
-    }
-  })
-  const url = `http://127.0.0.1:${port}`
-  try {
-    await waitForHttp(`${url}/healthz`, started, 30_000)
-  } catch (error) {
-    const output = await readFile(logFile, 'utf8').catch(() => '')
-    throw new Error(`${(error as Error).message}\n${output.slice(-4000)}`)
-  }
-  return { ...started, url, logFile }
-}
-
-async function startBaseline (script: string, stubOrigin: string): Promise<Server> {
-  const port = await freePort()
-  const started = start(process.execPath, [...NODE_FLAGS, join(repo, 'bench', 'baselines', script)], {
-    cwd: repo,
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      UPSTREAM_ORIGIN: stubOrigin,
-      AUTHLETE_SERVICE_ID: SERVICE_ID,
-      AUTHLETE_SERVICE_ACCESS_TOKEN: SERVICE_TOKEN
-    }
-  })
-  const url = `http://127.0.0.1:${port}`
-  await waitForHttp(`${url}/`, started)
-  return { ...started, url }
-}
-
-async function writeUsersFile (dir: string): Promise<string> {
-  const file = join(dir, 'users.json')
-  await writeFile(file, JSON.stringify([{ username: USERNAME, passwordHash: await hashPassword(PASSWORD), roles: ['admin'] }]))
-  return file
-}
-
-async function login (bffUrl: string): Promise<{ cookie: string, csrfToken: string }> {
-  const response = await fetch(`${bffUrl}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: USERNAME, password: PASSWORD })
-  })
-  if (response.status !== 200) throw new Error(`login answered ${response.status}: ${await response.text()}`)
-  const cookie = response.headers.getSetCookie().map(value => value.split(';')[0]!).join('; ')
-  const { csrfToken } = await response.json() as { csrfToken: string }
-  if (cookie === '' || typeof csrfToken !== 'string') throw new Error('login gave no session cookie or CSRF token')
-  return { cookie, csrfToken }
-}
+const startBff = (dir: string, stubOrigin: string, usersFile: string, nodeArgs: string[] = []) =>
+  startBffProcess(dir, stubOrigin, usersFile, { nodeArgs: [...NODE_FLAGS, ...nodeArgs], logLevel: BFF_LOG_LEVEL })
+const startBaseline = (script: string, stubOrigin: string) => startBaselineProcess(script, stubOrigin, NODE_FLAGS)
 
 /** One request of the load, checked: the load must measure 200s, not errors. */
 async function probe (load: Load): Promise<void> {

@@ -13,9 +13,15 @@ import authlete from './upstream/authlete-plugin.ts'
 import type { AuthleteClientOptions } from './upstream/authlete-client.ts'
 import sessions from './auth/sessions.ts'
 import access from './auth/access.ts'
+import gatewayJwt from './auth/gateway-jwt.ts'
 import authRoutes from './auth/auth-routes.ts'
+import oidcLogin from './auth/oidc/oidc-plugin.ts'
 import { createSandboxAdmin, createUserDirectory, readUsersFile, type User } from './auth/users.ts'
 import { createMemorySessionStore } from './auth/stores/memory-session-store.ts'
+import { createRedisSessionStore } from './auth/stores/redis-session-store.ts'
+import sessionAdminRoutes from './auth/session-admin-routes.ts'
+import apiTokens from './auth/tokens/api-tokens.ts'
+import { openTokenStore } from './auth/tokens/token-store.ts'
 import auditLog from './audit/audit-log.ts'
 import auditTrail from './audit/audit-trail.ts'
 import auditRoutes from './audit/audit-routes.ts'
@@ -30,6 +36,9 @@ import rateLimits, { type RateLimitsOptions } from './ops/rate-limits.ts'
 import { parseBudget } from './ops/budget.ts'
 import redis from './redis.ts'
 import metrics from './ops/metrics.ts'
+import crossOrigin from './frontend/cors.ts'
+import frontend from './frontend/static-frontend.ts'
+import { parseOrigins } from './frontend/origins.ts'
 
 export interface AppRuntime {
   /** Where the sandbox admin's one-time password is shown (never through the logger). */
@@ -68,23 +77,32 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     await app.register(authlete, await upstreamOptions(app, config))
     await app.register(sessions, {
       secret: config.SESSION_SECRET!,
-      store: createMemorySessionStore(),
+      // config.ts requires REDIS_URL with SESSION_STORE=redis.
+      store: config.SESSION_STORE === 'redis' ? createRedisSessionStore(app.redis!) : createMemorySessionStore(),
       idleTimeoutMs: config.SESSION_IDLE_TIMEOUT * 1000,
       maxAgeMs: config.SESSION_MAX_AGE * 1000
     })
     await app.register(metrics, { token: config.METRICS_TOKEN })
+    // Before the access check: preflights carry no cookie, and refusals must carry CORS headers too.
+    await app.register(crossOrigin, { origins: parseOrigins(config.CORS_ORIGINS) })
     await app.register(access)
+    await app.register(gatewayJwt, config)
     await app.register(auditLog)
     await app.register(auditTrail, { store: await openAuditStore(config.AUDIT_STORE), retentionDays: config.AUDIT_RETENTION_DAYS })
     await app.register(rateLimits, { budgets: rateLimitBudgets(config), redis: app.redis ?? undefined })
 
+    await app.register(oidcLogin, { config })
     await app.register(authRoutes, { users: await createUserDirectory(await loadUsers(config, runtime)) })
+    await app.register(sessionAdminRoutes)
+    await app.register(apiTokens, { store: openTokenStore(config.API_TOKEN_STORE, app.redis), maxDays: config.API_TOKEN_MAX_DAYS })
     await app.register(clientsRoutes, { etagKey: config.SESSION_SECRET! })
     await app.register(clientSecretAndLockRoutes)
     await app.register(authorizationRoutes)
     await app.register(registrationRoutes)
     await app.register(auditRoutes)
     await app.register(healthRoutes)
+    // Last: its catch-all route only gets what no API route matched.
+    if (config.FRONTEND_DIR !== undefined) await app.register(frontend, { root: config.FRONTEND_DIR })
   }, { name: 'authlete-bff', fastify: '5.x' })
 }
 

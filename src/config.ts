@@ -5,6 +5,7 @@ import { Value } from 'typebox/value'
 import { isIP } from 'node:net'
 import { BUDGET_PATTERN } from './ops/budget.ts'
 import { parseRoleMap } from './auth/role-map.ts'
+import { parseOrigins } from './frontend/origins.ts'
 
 // The environment is the configuration: one schema, keyed by the variable names users set, so an
 // error can always name the variable and the code never drifts from the documented names.
@@ -109,6 +110,11 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     parseRoleMap(raw.OIDC_ROLE_MAP)
   } catch (error) {
     problems.push(`OIDC_ROLE_MAP: ${(error as Error).message}`)
+  }
+  try {
+    parseOrigins(raw.CORS_ORIGINS)
+  } catch (error) {
+    problems.push(`CORS_ORIGINS: ${(error as Error).message}`)
   }
   if (problems.length > 0) throw new ConfigError(problems)
   const config = converted as Config

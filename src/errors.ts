@@ -22,7 +22,22 @@ export const errors = {
   Draining: createError('BFF_DRAINING', 'This instance is shutting down; retry, another one will answer', 503),
   Overloaded: createError('BFF_OVERLOADED', 'The proxy is overloaded; retry shortly', 503),
   AuditUnavailable: createError('BFF_AUDIT_UNAVAILABLE', 'The audit trail cannot record this change, so it was not made', 503),
-  UpstreamUnavailable: createError('BFF_UPSTREAM_UNAVAILABLE', 'The upstream cannot be reached', 503)
+  GatewayKeysUnavailable: createError('BFF_GATEWAY_KEYS_UNAVAILABLE', 'The gateway\'s signing keys cannot be fetched, so its token cannot be checked', 503),
+  UpstreamUnavailable: createError('BFF_UPSTREAM_UNAVAILABLE', 'The upstream cannot be reached', 503),
+  OidcUnavailable: createError('BFF_OIDC_UNAVAILABLE', 'The OpenID Provider has not been reached yet; retry shortly', 503),
+  OidcBadReturnTo: createError('BFF_OIDC_BAD_RETURN_TO', 'returnTo must be a path on this site: one leading /, no scheme, host, backslash or control character', 400),
+  OidcLoginState: createError('BFF_OIDC_LOGIN_STATE', 'OIDC login refused: %s; start again at GET /auth/login', 400),
+  OidcLoginRejected: createError('BFF_OIDC_LOGIN_REJECTED', 'OIDC login refused: %s', 401),
+  OidcNoRole: createError('BFF_OIDC_NO_ROLE', 'Signed in at the provider, but the account has no role in this application', 403),
+  OidcProviderFailed: createError('BFF_OIDC_PROVIDER_FAILED', 'The OpenID Provider failed: %s', 502),
+  OidcReplayCheckUnavailable: createError('BFF_OIDC_REPLAY_CHECK_UNAVAILABLE', 'The store of used login states and logout tokens cannot be reached, so this request is refused', 503),
+  LogoutTokenRejected: createError('BFF_LOGOUT_TOKEN_REJECTED', 'Logout token rejected: %s', 400),
+  SessionStoreUnavailable: createError('BFF_SESSION_STORE_UNAVAILABLE', 'The session store cannot be reached, so sessions cannot be checked; retry shortly', 503),
+  TokenStoreUnavailable: createError('BFF_TOKEN_STORE_UNAVAILABLE', 'The API token store cannot be reached; retry shortly', 503),
+  BadApiToken: createError('BFF_BAD_API_TOKEN', 'The bearer token is malformed, unknown, expired or revoked', 401),
+  ApiTokenNotAllowed: createError('BFF_API_TOKEN_NOT_ALLOWED', 'Managing API tokens and sessions needs a session or a gateway identity, not an API token', 403),
+  RoleCeiling: createError('BFF_ROLE_CEILING', 'A token cannot have roles above its creator\'s: %s is not among yours', 403),
+  ApiTokenNotFound: createError('BFF_API_TOKEN_NOT_FOUND', 'API token %s not found', 404)
 } as const
 
 export interface UpstreamResult {

@@ -25,7 +25,7 @@ export function serverOptions (config: Config): FastifyServerOptions {
   return {
     logger: {
       level: config.LOG_LEVEL,
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' }
+      redact: { paths: config.GATEWAY_JWT_HEADER === undefined ? REDACTED_PATHS : [...REDACTED_PATHS, `req.headers["${config.GATEWAY_JWT_HEADER}"]`], censor: '[redacted]' }
     },
     // Only the listed gateways' X-Forwarded-For/-Proto are believed; the client IP is then the
     // rightmost address that is not one of them.

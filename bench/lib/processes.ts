@@ -96,8 +96,8 @@ const CLOCK_TICKS = (() => {
   }
 })()
 
-/** CPU time the process (all its threads) has used so far, user + system, in microseconds. */
-export function cpuMicros (pid: number): number {
+/** CPU time the process (all its threads) has used so far, user + system, in microseconds; `pid/task/tid` for one thread. */
+export function cpuMicros (pid: number | string): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   // The command name (field 2) may hold spaces: count fields from after its closing parenthesis.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')

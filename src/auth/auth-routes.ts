@@ -18,9 +18,16 @@ const SessionView = Type.Object({
   csrfToken: Type.String({ description: 'Send it back as the x-csrf-token header on every request that is not GET, HEAD or OPTIONS' })
 })
 
+// Any identity may ask: an API token or gateway caller has no cookie session, so no CSRF token or expiry.
 const SessionDetails = Type.Object({
-  ...SessionView.properties,
-  expiresAt: Type.String({ format: 'date-time', description: 'When the session ends unless used again (idle timeout), never later than its absolute lifetime' })
+  username: Type.String(),
+  roles: Type.Array(RoleSchema),
+  csrfToken: Type.Optional(Type.String({ description: 'Cookie sessions only: send it back as the x-csrf-token header on every request that is not GET, HEAD or OPTIONS' })),
+  expiresAt: Type.Optional(Type.String({ format: 'date-time', description: 'Cookie sessions only: when the session ends unless used again (idle timeout), never later than its absolute lifetime' }))
+})
+
+const LogoutAtProvider = Type.Object({
+  logoutUrl: Type.String({ format: 'uri', description: 'The OpenID Provider\'s end-session URL (id_token_hint, client_id, post_logout_redirect_uri)' })
 })
 
 const authRoutes: FastifyPluginAsyncTypebox<{ users: UserDirectory }> = async (app, { users }) => {
@@ -41,9 +48,11 @@ const authRoutes: FastifyPluginAsyncTypebox<{ users: UserDirectory }> = async (a
 
   app.get('/auth/session', {
     config: { access: 'session' },
-    schema: { tags, summary: 'The current session', response: { 200: SessionDetails, ...problems(401) } }
+    schema: { tags, summary: 'Who is calling: the cookie session, or the API token or gateway identity', response: { 200: SessionDetails, ...problems(401, 503) } }
   }, async (request) => {
-    const session = request.session!
+    const { session } = request
+    const identity = request.identity!
+    if (identity.via !== 'session' || session === null) return { username: identity.username, roles: identity.roles }
     return {
       username: session.username,
       roles: session.roles,
@@ -54,9 +63,17 @@ const authRoutes: FastifyPluginAsyncTypebox<{ users: UserDirectory }> = async (a
 
   app.post('/auth/logout', {
     config: { access: 'session' },
-    schema: { tags, summary: 'End the session everywhere; the cookie stops working', response: { 204: Type.Null(), ...problems(401, 403) } }
+    schema: {
+      tags,
+      summary: 'End the session everywhere; the cookie stops working',
+      description: 'For a session from OIDC login, when the provider offers RP-initiated logout, answers 200 with the provider\'s logout URL: send the browser there to end the provider\'s session too. Otherwise 204.',
+      response: { 200: LogoutAtProvider, 204: Type.Null(), ...problems(401, 403) }
+    }
   }, async (request, reply) => {
+    // Read before the session is gone; the URL carries the ID token as id_token_hint.
+    const logoutUrl = app.oidc?.logoutUrl(request.session?.provider)
     await app.sessions.end(request, reply)
+    if (logoutUrl !== undefined) return { logoutUrl }
     return reply.code(204).send(null)
   })
 }

@@ -13,6 +13,13 @@ export interface SessionOptions {
   maxAgeMs: number
 }
 
+/** Who a new session is for; `provider` for OIDC logins (what back-channel logout refers to). */
+export interface SessionUser {
+  username: string
+  roles: Role[]
+  provider?: SessionRecord['provider']
+}
+
 export interface ActiveSession extends SessionRecord {
   key: string
   expiresAt: number
@@ -24,6 +31,9 @@ const SECURE_COOKIE = '__Host-bff_session'
 // idle timeout is the price. Never more than a tenth of the idle timeout, though: with the minimum
 // timeout (60 s) a one-minute slack would mean no use ever extended the session.
 const TOUCH_AFTER_MS = 60_000
+// Cookie value -> store key (hash of the session id), for cookies whose signature held: a session's
+// every request skips the MAC and the hash. The oldest entry goes when it is full.
+const KEY_CACHE_SIZE = 10_000
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -43,24 +53,35 @@ function createSessionManager (options: SessionOptions) {
   const expiresAt = (record: SessionRecord): number => Math.min(record.lastSeenAt + idleTimeoutMs, record.maxExpiresAt)
   const ttl = (record: SessionRecord): number => Math.max(1, expiresAt(record) - Date.now())
 
+  const keys = new Map<string, string>()
+  const keyOf = (signed: string): string | undefined => {
+    const cached = keys.get(signed)
+    if (cached !== undefined) return cached
+    const id = signer.unsign(signed)
+    if (id === undefined) return undefined
+    if (keys.size >= KEY_CACHE_SIZE) keys.delete(keys.keys().next().value!)
+    const key = sessionKey(id)
+    keys.set(signed, key)
+    return key
+  }
+
   async function load (request: FastifyRequest): Promise<ActiveSession | null> {
     const signed = request.cookies[secureRequest(request) ? SECURE_COOKIE : COOKIE]
     if (signed === undefined) return null
-    const id = signer.unsign(signed)
-    if (id === undefined) return null
-    const key = sessionKey(id)
+    const key = keyOf(signed)
+    if (key === undefined) return null
     const record = await store.get(key)
     const now = Date.now()
     if (record === undefined || expiresAt(record) <= now) return null
     if (now - record.lastSeenAt >= touchAfterMs) {
       record.lastSeenAt = now
-      await store.set(key, record, ttl(record))
+      await store.touch(key, record, ttl(record))
     }
     request.session = { ...record, key, expiresAt: expiresAt(record) }
     return request.session
   }
 
-  async function start (request: FastifyRequest, reply: FastifyReply, user: { username: string, roles: Role[] }): Promise<ActiveSession> {
+  async function start (request: FastifyRequest, reply: FastifyReply, user: SessionUser): Promise<ActiveSession> {
     // A new id at every login: a session id planted before login is worth nothing after it.
     const previous = request.session ?? await load(request)
     if (previous !== null) await store.delete(previous.key)
@@ -72,7 +93,8 @@ function createSessionManager (options: SessionOptions) {
       csrfToken: randomBytes(32).toString('base64url'),
       createdAt: now,
       lastSeenAt: now,
-      maxExpiresAt: now + maxAgeMs
+      maxExpiresAt: now + maxAgeMs,
+      ...(user.provider === undefined ? {} : { provider: user.provider })
     }
     const key = sessionKey(id)
     await store.set(key, record, ttl(record))
@@ -91,7 +113,15 @@ function createSessionManager (options: SessionOptions) {
     reply.clearCookie(secure ? SECURE_COOKIE : COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/' })
   }
 
-  return { load, start, end }
+  /** A user's live sessions, as an admin sees them (src/auth/session-admin-routes.ts). */
+  async function listByUser (username: string): Promise<ActiveSession[]> {
+    const now = Date.now()
+    return (await store.listByUser(username))
+      .map(({ key, record }) => ({ ...record, key, expiresAt: expiresAt(record) }))
+      .filter(session => session.expiresAt > now)
+  }
+
+  return { load, start, end, listByUser }
 }
 
 function sessionKey (id: string): string {

@@ -19,7 +19,8 @@ export interface RateLimitsOptions {
 // Which budget a route spends. Reads, writes and secret operations are counted per signed-in user
 // (per client IP before login); logins per username and per IP, against password guessing.
 function bucketsOf (route: RouteOptions): Bucket[] {
-  if (route.url === '/auth/login') return ['login-ip', 'login']
+  // GET /auth/login is the OIDC redirect: no username to key on, only the per-IP budget applies.
+  if (route.url === '/auth/login') return route.method === 'POST' ? ['login-ip', 'login'] : ['login-ip']
   if (!route.url.startsWith('/api/')) return []
   const methods = [route.method].flat()
   if (methods.every(method => method === 'GET' || method === 'HEAD')) return ['read']

@@ -1,11 +1,13 @@
 import { performance } from 'node:perf_hooks'
 import { Pool } from 'undici'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { operations, upstreamPath, type Operation, type OperationName, type PathParams, type QueryParams, type UpstreamLocation } from './operations.ts'
+import { createPathBuilder, operations, type Operation, type OperationName, type PathParams, type QueryParams } from './operations.ts'
 import { createCircuitBreaker, retryAfterMs, retryDelay, type FailureTraits, type RetryPolicy } from './resilience.ts'
 import { channels } from '../ops/channels.ts'
-import { asResult, statusError, transportError } from './upstream-errors.ts'
+import { asResult, statusError } from './upstream-errors.ts'
 import { parseUpstreamJson } from './json.ts'
+import { HAS_LONG_INTEGERS, IS_OBJECT, NOT_JSON, scanJson } from './json-scan.ts'
+import { exchange } from './exchange.ts'
 import { errors } from '../errors.ts'
 
 export interface AuthleteClientOptions {
@@ -35,7 +37,9 @@ export interface UpstreamCall {
 
 export interface UpstreamAnswer<T> {
   status: number
-  data: T
+  /** The answer parsed (on first use: an admin's read is answered with `bytes` as they are). */
+  readonly data: T
+  /** Authlete's answer as sent: always one JSON object (or empty for a delete's 204). */
   bytes: Buffer
 }
 
@@ -59,39 +63,49 @@ export function createAuthleteClient (options: AuthleteClientOptions): { call: C
     maxResponseSize: options.maxResponseBytes,
     keepAliveTimeout: 10_000
   })
-  const location: UpstreamLocation = {
+  const pathOf = createPathBuilder({
     basePath: base.pathname.replace(/\/+$/, ''),
     apiVersion: options.apiVersion,
     serviceId: options.serviceId
-  }
+  })
   const authorization = credentialHeader(options)
+  // The same headers for every call without a body; undici only reads them.
+  const readHeaders = { authorization, accept: 'application/json' }
+  const bodyHeaders = { ...readHeaders, 'content-type': 'application/json' }
 
   const breaker = createCircuitBreaker({ threshold: options.circuitThreshold, cooldownMs: options.circuitCooldownMs })
   const retryPolicy: RetryPolicy = { retries: options.retries, baseDelayMs: 100, maxDelayMs: 2000 }
 
   async function attempt<T> (op: Operation, input: CallInput, record: UpstreamCall): Promise<UpstreamAnswer<T>> {
-    const headers: Record<string, string> = { authorization, accept: 'application/json' }
     const body = input.body === undefined ? undefined : JSON.stringify(input.body)
-    if (body !== undefined) headers['content-type'] = 'application/json'
-    const response = await pool.request({
+    const response = await exchange(pool, {
       method: op.method,
-      path: upstreamPath(location, op, input.params, input.query),
-      headers,
+      path: pathOf(op, input.params, input.query),
+      headers: body === undefined ? readHeaders : bodyHeaders,
       body
-    }).catch((cause: unknown) => { throw transportError(cause, true) })
-    const bytes = Buffer.from(await response.body.arrayBuffer().catch((cause: unknown) => { throw transportError(cause) }))
-    record.status = response.statusCode
-    const data = parseBody(bytes, response.statusCode)
-    record.resultCode = asResult(data)?.resultCode
-    if (response.statusCode < 200 || response.statusCode >= 300) {
-      throw statusError(response.statusCode, data, retryAfterMs(response.headers['retry-after']))
+    })
+    const { status, bytes } = response
+    record.status = status
+    const scan = bytes.length === 0 ? NOT_JSON : scanJson(bytes)
+    if (status < 200 || status >= 300) {
+      const data = scan === NOT_JSON ? undefined : parseUpstreamJson(bytes.toString('utf8'), (scan & HAS_LONG_INTEGERS) !== 0)
+      record.resultCode = asResult(data)?.resultCode
+      throw statusError(status, data, retryAfterMs(response.retryAfter))
     }
     // Every Authlete answer is a JSON object, bar the empty 204 of a delete. Anything else (null, a
     // list, an empty 200) would reach the routes as a client and break them with a 500, or worse, a 200.
-    if (!isJsonObject(data) && !(data === undefined && response.statusCode === 204 && op.method === 'DELETE')) {
-      throw new errors.UpstreamUnreadable({ cause: new Error(`upstream answered ${response.statusCode} without a JSON object`) })
+    if (bytes.length === 0 && status === 204 && op.method === 'DELETE') return new Answer<T>(status, bytes, 0, record)
+    if (scan === NOT_JSON && bytes.length > 0) {
+      // The parser's message would quote the body; the log gets the fact, not the bytes.
+      throw new errors.UpstreamUnreadable({ cause: new Error(`upstream answered ${status} with a body that is not JSON`) })
     }
-    return { status: response.statusCode, data: data as T, bytes }
+    if ((scan & IS_OBJECT) === 0) {
+      throw new errors.UpstreamUnreadable({ cause: new Error(`upstream answered ${status} without a JSON object`) })
+    }
+    const answer = new Answer<T>(status, bytes, scan, record)
+    // A mutation's result code goes into its audit record; a read's answer is parsed only if used.
+    if (op.mutates) record.resultCode = asResult(answer.data)?.resultCode
+    return answer
   }
 
   // Reads are retried on connection failures and 429/502/503/504 (with backoff, honouring
@@ -136,25 +150,37 @@ export function createAuthleteClient (options: AuthleteClientOptions): { call: C
   return { call, close: () => pool.close() }
 }
 
+/** An upstream answer whose JSON is parsed on first use (and its result code recorded then). */
+class Answer<T> implements UpstreamAnswer<T> {
+  readonly status: number
+  readonly bytes: Buffer
+  readonly #scan: number
+  readonly #record: UpstreamCall
+  #data: T | undefined
+  #parsed = false
+
+  constructor (status: number, bytes: Buffer, scan: number, record: UpstreamCall) {
+    this.status = status
+    this.bytes = bytes
+    this.#scan = scan
+    this.#record = record
+  }
+
+  get data (): T {
+    if (!this.#parsed) {
+      this.#parsed = true
+      if (this.bytes.length > 0) {
+        this.#data = parseUpstreamJson(this.bytes.toString('utf8'), (this.#scan & HAS_LONG_INTEGERS) !== 0) as T
+        this.#record.resultCode = asResult(this.#data)?.resultCode
+      }
+    }
+    return this.#data as T
+  }
+}
+
 function credentialHeader (options: AuthleteClientOptions): string {
   if (options.apiVersion === 'v3') return `Bearer ${options.accessToken ?? ''}`
   return `Basic ${Buffer.from(`${options.apiKey ?? ''}:${options.apiSecret ?? ''}`).toString('base64')}`
-}
-
-function isJsonObject (value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function parseBody (bytes: Buffer, status: number): unknown {
-  if (bytes.length === 0) return undefined
-  try {
-    return parseUpstreamJson(bytes.toString('utf8'))
-  } catch {
-    // An unreadable error answer still has a status that decides the outcome.
-    if (status >= 300) return undefined
-    // The parser's message quotes the body; the log gets the fact, not the bytes.
-    throw new errors.UpstreamUnreadable({ cause: new Error(`upstream answered ${status} with a body that is not JSON`) })
-  }
 }
 
 const OUTCOMES: Record<string, string> = {

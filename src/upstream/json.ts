@@ -1,13 +1,12 @@
 // Authlete's IDs are int64: JSON.parse would round any above 2^53. Such numbers are kept as raw JSON
-// values, which JSON.stringify writes back digit for digit. The reviver is only paid for when a long
-// digit run is present, which ordinary answers do not have.
-const LONG_NUMBER = /\d{16}/
+// values, which JSON.stringify writes back digit for digit. The reviver is only paid for when the
+// answer has an integer of 16 digits or more (json-scan.ts tells), which ordinary answers do not.
 
 interface RawJsonApi { rawJSON: (text: string) => unknown }
 interface ReviverContext { source?: string }
 
-export function parseUpstreamJson (text: string): unknown {
-  if (!LONG_NUMBER.test(text)) return JSON.parse(text)
+export function parseUpstreamJson (text: string, hasLongIntegers: boolean): unknown {
+  if (!hasLongIntegers) return JSON.parse(text)
   return JSON.parse(text, keepLargeIntegers as (key: string, value: unknown) => unknown)
 }
 

@@ -42,21 +42,34 @@ export interface UpstreamLocation {
 export type PathParams = Readonly<Record<string, string>>
 export type QueryParams = Readonly<Record<string, string | number | undefined>>
 
-export function upstreamPath (location: UpstreamLocation, op: Operation, params: PathParams = {}, query: QueryParams = {}): string {
+/** Builds the upstream path of a call: the fixed segments of each operation are encoded once. */
+export function createPathBuilder (location: UpstreamLocation): (op: Operation, params?: PathParams, query?: QueryParams) => string {
   const prefix = location.apiVersion === 'v3' ? ['api', location.serviceId ?? ''] : ['api']
-  const segments = [...prefix, ...op.segments].map(segment => encodeSegment(fillSegment(segment, params)))
-  const search = new URLSearchParams()
-  for (const name of op.query) {
-    const value = query[name]
-    if (value !== undefined) search.append(name, String(value))
+  const base = `${location.basePath}/${prefix.map(encodeSegment).join('/')}`
+  // Per operation: its encoded fixed segments, and the names of the ones filled from path parameters.
+  const templates = new Map<Operation, Array<{ text: string } | { param: string }>>()
+  const templateOf = (op: Operation) => {
+    let template = templates.get(op)
+    if (template === undefined) {
+      template = op.segments.map(segment => segment.startsWith('{') ? { param: segment.slice(1, -1) } : { text: encodeSegment(segment) })
+      templates.set(op, template)
+    }
+    return template
   }
-  const queryString = search.size > 0 ? `?${search.toString()}` : ''
-  return `${location.basePath}/${segments.join('/')}${queryString}`
+  return (op, params = {}, query = {}) => {
+    let path = base
+    for (const part of templateOf(op)) path += `/${'text' in part ? part.text : encodeSegment(fillParameter(part.param, params))}`
+    if (op.query.length === 0) return path
+    const search = new URLSearchParams()
+    for (const name of op.query) {
+      const value = query[name]
+      if (value !== undefined) search.append(name, String(value))
+    }
+    return search.size > 0 ? `${path}?${search.toString()}` : path
+  }
 }
 
-function fillSegment (segment: string, params: PathParams): string {
-  if (!segment.startsWith('{')) return segment
-  const name = segment.slice(1, -1)
+function fillParameter (name: string, params: PathParams): string {
   const value = params[name]
   if (value === undefined || value === '') throw new TypeError(`missing upstream path parameter ${name}`)
   return value

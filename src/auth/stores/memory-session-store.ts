@@ -34,6 +34,10 @@ export function createMemorySessionStore (): SessionStore {
     async set (key, record, ttlMs) {
       entries.set(key, { record: copy(record), expiresAt: Date.now() + ttlMs })
     },
+    async touch (key, record, ttlMs) {
+      const entry = entries.get(key)
+      if (entry !== undefined && entry.expiresAt > Date.now()) entries.set(key, { record: copy(record), expiresAt: Date.now() + ttlMs })
+    },
     async delete (key) {
       entries.delete(key)
     },

@@ -26,6 +26,11 @@ export interface SessionRecord {
 export interface SessionStore {
   get: (key: string) => Promise<SessionRecord | undefined>
   set: (key: string, record: SessionRecord, ttlMs: number) => Promise<void>
+  /**
+   * Writes a newer lastSeenAt (and ttl) only if the session still exists: a use that read the session
+   * just before another replica revoked it must not bring it back.
+   */
+  touch: (key: string, record: SessionRecord, ttlMs: number) => Promise<void>
   delete: (key: string) => Promise<void>
   /** A user's unexpired sessions (for the admin's list). */
   listByUser: (username: string) => Promise<Array<{ key: string, record: SessionRecord }>>

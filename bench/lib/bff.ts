@@ -1,0 +1,98 @@
+// The servers under test, as the bench starts them: the BFF as it runs in production (in front of the
+// nginx stub, an admin in a users file), and the baselines on the same stub.
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { hashPassword } from '../../src/auth/passwords.ts'
+import { SERVICE_ID, SERVICE_TOKEN } from '../fixtures.ts'
+import { freePort, start, waitForHttp, type Started } from './processes.ts'
+
+export interface Server extends Started { url: string, logFile?: string }
+
+const repo = new URL('../..', import.meta.url).pathname
+const USERNAME = 'bench-admin'
+const PASSWORD = 'bench-password-9d2e71c4'
+const SESSION_SECRET = 'bench-session-secret-0123456789abcdef0123456789'
+
+export interface BffOptions {
+  /** Node flags before the script (profiler, heap sizing). */
+  nodeArgs?: string[]
+  logLevel?: string
+  /** Extra environment variables (they win over the bench's). */
+  env?: Record<string, string>
+  /** Another checkout of the app to run (an A/B comparison); this one by default. */
+  appDir?: string
+}
+
+export async function startBff (dir: string, stubOrigin: string, usersFile: string, options: BffOptions = {}): Promise<Server> {
+  const port = await freePort()
+  const logFile = join(dir, 'bff.log')
+  const started = start(process.execPath, [...options.nodeArgs ?? [], '--import', join(repo, 'bench', 'lib', 'heap-stats.ts'), 'src/server.ts'], {
+    cwd: options.appDir ?? repo,
+    logFile,
+    env: {
+      PATH: process.env.PATH,
+      BENCH_HEAP_STATS_FILE: join(dir, 'heap-stats.json'),
+      NODE_ENV: 'production',
+      LOG_LEVEL: options.logLevel ?? 'info',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      AUTHLETE_BASE_URL: stubOrigin,
+      AUTHLETE_API_VERSION: 'v3',
+      AUTHLETE_SERVICE_ID: SERVICE_ID,
+      AUTHLETE_SERVICE_ACCESS_TOKEN: SERVICE_TOKEN,
+      SESSION_SECRET,
+      BFF_USERS_FILE: usersFile,
+      AUDIT_STORE: `sqlite:${join(dir, 'audit.db')}`,
+      // The bench measures the proxy, not the limiter.
+      RATE_LIMIT_READ: '1000000/1m',
+      RATE_LIMIT_WRITE: '1000000/1m',
+      RATE_LIMIT_SECRET: '1000000/1m',
+      ...options.env
+    }
+  })
+  const url = `http://127.0.0.1:${port}`
+  try {
+    await waitForHttp(`${url}/healthz`, started, 30_000)
+  } catch (error) {
+    const output = await readFile(logFile, 'utf8').catch(() => '')
+    throw new Error(`${(error as Error).message}\n${output.slice(-4000)}`)
+  }
+  return { ...started, url, logFile }
+}
+
+export async function startBaseline (script: string, stubOrigin: string, nodeArgs: string[] = []): Promise<Server> {
+  const port = await freePort()
+  const started = start(process.execPath, [...nodeArgs, join(repo, 'bench', 'baselines', script)], {
+    cwd: repo,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      UPSTREAM_ORIGIN: stubOrigin,
+      AUTHLETE_SERVICE_ID: SERVICE_ID,
+      AUTHLETE_SERVICE_ACCESS_TOKEN: SERVICE_TOKEN
+    }
+  })
+  const url = `http://127.0.0.1:${port}`
+  await waitForHttp(`${url}/`, started)
+  return { ...started, url }
+}
+
+export async function writeUsersFile (dir: string): Promise<string> {
+  const file = join(dir, 'users.json')
+  await writeFile(file, JSON.stringify([{ username: USERNAME, passwordHash: await hashPassword(PASSWORD), roles: ['admin'] }]))
+  return file
+}
+
+export async function login (bffUrl: string): Promise<{ cookie: string, csrfToken: string }> {
+  const response = await fetch(`${bffUrl}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: USERNAME, password: PASSWORD })
+  })
+  if (response.status !== 200) throw new Error(`login answered ${response.status}: ${await response.text()}`)
+  const cookie = response.headers.getSetCookie().map(value => value.split(';')[0]!).join('; ')
+  const { csrfToken } = await response.json() as { csrfToken: string }
+  if (cookie === '' || typeof csrfToken !== 'string') throw new Error('login gave no session cookie or CSRF token')
+  return { cookie, csrfToken }
+}

@@ -1,0 +1,83 @@
+import fp from 'fastify-plugin'
+import * as client from 'openid-client'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { errors } from '../../errors.ts'
+import type { Config } from '../../config.ts'
+import type { SessionRecord } from '../stores/session-store.ts'
+import { parseRoleMap } from '../role-map.ts'
+import { createOidcClient, type DiscoveredProvider, type OidcClient } from './oidc-client.ts'
+import { createOneTimeMarks } from './one-time-marks.ts'
+import loginRoutes from './login-routes.ts'
+import backchannelLogout from './backchannel-logout.ts'
+
+/** The discovered provider for a request: 404 when OIDC is off, 503 until discovery has succeeded. */
+export type ProviderLookup = (request: FastifyRequest) => DiscoveredProvider
+
+export interface OidcLogin {
+  client: OidcClient
+  /** The provider's RP-initiated logout URL for a session it started, when it offers one. */
+  logoutUrl: (provider: SessionRecord['provider']) => string | undefined
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** OIDC login, or null when OIDC_ISSUER is unset. */
+    oidc: OidcLogin | null
+  }
+}
+
+// GET /auth/login, GET /auth/callback and POST /auth/backchannel-logout. They exist whatever the
+// settings, so the OpenAPI document is the same for every deployment, and answer 404 (like an unknown
+// route) while OIDC_ISSUER is unset.
+async function oidcPlugin (app: FastifyInstance, { config }: { config: Config }): Promise<void> {
+  const oidc = config.OIDC_ISSUER === undefined
+    ? null
+    : createOidcClient({
+      issuer: config.OIDC_ISSUER,
+      clientId: config.OIDC_CLIENT_ID!,
+      ...(config.OIDC_CLIENT_SECRET === undefined ? {} : { clientSecret: config.OIDC_CLIENT_SECRET }),
+      production: config.NODE_ENV === 'production'
+    }, app.log)
+  const marks = createOneTimeMarks(oidc === null ? null : app.redis)
+  app.addHook('onClose', async () => {
+    oidc?.close()
+    marks.close()
+  })
+  const login: OidcLogin | null = oidc === null ? null : { client: oidc, logoutUrl: provider => logoutUrl(oidc, provider, config.OIDC_POST_LOGOUT_REDIRECT_URI) }
+  app.decorate('oidc', login)
+
+  const provider = (request: FastifyRequest): DiscoveredProvider => {
+    if (oidc === null) throw new errors.NotFound(request.method, request.url.split('?', 1)[0])
+    return oidc.current()
+  }
+  await app.register(loginRoutes, {
+    provider,
+    marks,
+    secret: config.SESSION_SECRET!,
+    redirectUri: config.OIDC_REDIRECT_URI ?? '',
+    scopes: config.OIDC_SCOPES,
+    usernameClaim: config.OIDC_USERNAME_CLAIM,
+    rolesClaim: config.OIDC_ROLES_CLAIM,
+    roleMap: parseRoleMap(config.OIDC_ROLE_MAP)
+  })
+  await app.register(backchannelLogout, { provider, marks, clientId: config.OIDC_CLIENT_ID ?? '' })
+  await oidc?.start()
+}
+
+function logoutUrl (oidc: OidcClient, provider: SessionRecord['provider'], postLogoutRedirectUri: string | undefined): string | undefined {
+  if (provider === undefined) return undefined
+  let discovered
+  try {
+    discovered = oidc.current()
+  } catch {
+    return undefined
+  }
+  // A session from another issuer (the configuration changed since) cannot be ended at this one.
+  if (provider.issuer !== discovered.issuer || discovered.configuration.serverMetadata().end_session_endpoint === undefined) return undefined
+  const parameters: Record<string, string> = {}
+  if (provider.idToken !== undefined) parameters.id_token_hint = provider.idToken
+  if (postLogoutRedirectUri !== undefined) parameters.post_logout_redirect_uri = postLogoutRedirectUri
+  return client.buildEndSessionUrl(discovered.configuration, parameters).href
+}
+
+export default fp(oidcPlugin, { name: 'oidc', fastify: '5.x', dependencies: ['sessions', 'redis'] })

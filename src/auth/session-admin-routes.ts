@@ -1,0 +1,67 @@
+import { hash } from 'node:crypto'
+import { Type } from 'typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { problems } from '../problem-schema.ts'
+import { refuseApiTokens } from './tokens/bearer-authenticator.ts'
+
+const tags = ['auth']
+
+/** A username as logins produce it: no control characters (they would forge log lines). */
+export const Username = Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001f\\u007f]+$' })
+
+const ByUser = Type.Object({ username: Username }, { additionalProperties: false })
+
+const SessionSummary = Type.Object({
+  id: Type.String({ description: 'A label of the session for telling them apart; not its cookie, which is never shown' }),
+  createdAt: Type.String({ format: 'date-time' }),
+  lastSeenAt: Type.String({ format: 'date-time', description: 'Last use, to within a minute' }),
+  expiresAt: Type.String({ format: 'date-time', description: 'When it ends unless used again, never later than its absolute lifetime' }),
+  login: Type.Enum(['local', 'oidc']),
+  issuer: Type.Optional(Type.String({ description: 'The OpenID Provider, for OIDC logins' })),
+  current: Type.Boolean({ description: 'The session making this request' })
+})
+
+// Admins only, and in person: a leaked API token must not be able to sign everybody out.
+const sessionAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/auth/sessions', {
+    config: { access: 'admin' },
+    onRequest: refuseApiTokens,
+    schema: {
+      tags,
+      summary: 'A user\'s active sessions (admin)',
+      querystring: ByUser,
+      response: { 200: Type.Object({ sessions: Type.Array(SessionSummary) }), ...problems(400, 401, 403, 503) }
+    }
+  }, async (request) => {
+    const sessions = await app.sessions.listByUser(request.query.username)
+    return {
+      sessions: sessions.sort((a, b) => b.createdAt - a.createdAt).map(session => ({
+        id: hash('sha256', `session-label:${session.key}`, 'base64url').slice(0, 22),
+        createdAt: new Date(session.createdAt).toISOString(),
+        lastSeenAt: new Date(session.lastSeenAt).toISOString(),
+        expiresAt: new Date(session.expiresAt).toISOString(),
+        login: session.provider === undefined ? 'local' as const : 'oidc' as const,
+        ...(session.provider === undefined ? {} : { issuer: session.provider.issuer }),
+        current: session.key === request.session?.key
+      }))
+    }
+  })
+
+  app.delete('/auth/sessions', {
+    config: { access: 'admin', audit: 'auth.sessions.revoke' },
+    onRequest: refuseApiTokens,
+    schema: {
+      tags,
+      summary: 'Sign a user out everywhere: ends all their sessions on every replica (admin)',
+      description: 'API tokens are not affected: list and revoke them with /auth/tokens.',
+      querystring: ByUser,
+      response: { 200: Type.Object({ revoked: Type.Integer({ description: 'How many sessions were ended' }) }), ...problems(400, 401, 403, 503) }
+    }
+  }, async (request) => {
+    const revoked = await app.sessionStore.deleteByUser(request.query.username)
+    request.log.info({ target: request.query.username, revoked }, 'sessions revoked')
+    return { revoked }
+  })
+}
+
+export default sessionAdminRoutes

@@ -1,0 +1,27 @@
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import { createBearerAuthenticator } from './bearer-authenticator.ts'
+import tokenRoutes from './token-routes.ts'
+import type { TokenStore } from './token-store.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    apiTokens: TokenStore
+  }
+}
+
+export interface ApiTokensOptions {
+  store: TokenStore
+  /** API_TOKEN_MAX_DAYS: the longest lifetime a new token may ask for. */
+  maxDays: number
+}
+
+/** Personal API tokens: `Authorization: Bearer` authentication, and /auth/tokens to manage them. */
+async function apiTokensPlugin (app: FastifyInstance, { store, maxDays }: ApiTokensOptions): Promise<void> {
+  app.decorate('apiTokens', store)
+  app.authenticators.push(createBearerAuthenticator(store, app.log))
+  app.addHook('onClose', async () => { await store.close() })
+  await app.register(tokenRoutes, { store, maxDays })
+}
+
+export default fp(apiTokensPlugin, { name: 'api-tokens', fastify: '5.x', dependencies: ['access', 'audit-trail'] })

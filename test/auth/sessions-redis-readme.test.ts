@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process'
+import { mkdtemp, readdir, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import t from 'tap'
+import { startRedis } from '../helpers/redis.ts'
+
+const run = promisify(execFile)
+const ROOT = new URL('../..', import.meta.url).pathname
+
+/** A README block between `<!-- readme-test:NAME:start -->` and its end marker. */
+async function readmeBlock (name: string): Promise<string> {
+  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8')
+  const section = readme.split(`<!-- readme-test:${name}:start -->`)[1]?.split(`<!-- readme-test:${name}:end -->`)[0]
+  const script = section?.match(/```sh\n([\s\S]*?)```/)?.[1]
+  if (script === undefined) throw new Error(`README has no readme-test:${name} block`)
+  return script
+}
+
+t.test('README Redis sessions with two replicas ...should sign in on one `npm start` and use and end the session on the other, as written', async t => {
+  const redis = await startRedis(t)
+  // mktemp -d in the block lands here, so the test finds the replicas' logs (and their pids) afterwards.
+  const scratch = await mkdtemp(join(tmpdir(), 'bff-readme-replicas-'))
+  t.teardown(async () => {
+    // `kill %1 %2` (the README's way to stop them) needs an interactive shell's job control: the
+    // servers are stopped here by the pids they logged.
+    for (const dir of await readdir(scratch)) {
+      for (const log of ['a.log', 'b.log']) {
+        const pid = (await readFile(join(scratch, dir, log), 'utf8').catch(() => '')).match(/"pid":(\d+)/)?.[1]
+        if (pid !== undefined) try { process.kill(Number(pid), 'SIGTERM') } catch {}
+      }
+    }
+  })
+  const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', await readmeBlock('replicas')], {
+    cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: scratch, REDIS_URL: redis.url }, timeout: 60_000
+  })
+  const lines = stdout.trim().split('\n')
+  t.match(lines[0], /^added alice \(admin\) to /)
+  t.match(JSON.parse(lines[1]!), { username: 'alice', roles: ['admin'], csrfToken: String, expiresAt: String }, 'the session, on the other replica')
+  t.equal(lines[2], '200', '/api/clients on the other replica')
+  t.match(JSON.parse(lines[3]!), { sessions: [{ login: 'local', current: true }] }, 'the admin list')
+  t.same(lines.slice(4), ['204', '401'], 'logout on one, refused on the other')
+})
