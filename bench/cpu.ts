@@ -60,7 +60,7 @@ try {
   const probe = await fetch(load.url, { headers: load.headers })
   if (probe.status !== 200) throw new Error(`${load.url} answered ${probe.status}: ${await probe.text()}`)
   await probe.arrayBuffer()
-  await wrk(load, dir, 3)
+  await wrk(load, dir, 5)
   for (let round = 1; round <= Number(values.rounds); round++) {
     const ours = () => cpuMicros(bff.pid) + cpuMicros(stub.pid) + ownAndReapedMicros()
     const [machineBefore, oursBefore, cpuBefore, threadsBefore] = [machineBusyMicros(), ours(), cpuMicros(bff.pid), threadMicros(bff.pid)]

@@ -79,7 +79,8 @@ export const SECRET_VARIABLES = [
   'AUDIT_STORE',
   'METRICS_TOKEN',
   'OIDC_CLIENT_SECRET',
-  'GATEWAY_PUBLIC_KEY'
+  'GATEWAY_PUBLIC_KEY',
+  'REDIS_URL'
 ] as const
 
 export class ConfigError extends Error {

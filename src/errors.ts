@@ -37,6 +37,7 @@ export const errors = {
   BadApiToken: createError('BFF_BAD_API_TOKEN', 'The bearer token is malformed, unknown, expired or revoked', 401),
   ApiTokenNotAllowed: createError('BFF_API_TOKEN_NOT_ALLOWED', 'Managing API tokens and sessions needs a session or a gateway identity, not an API token', 403),
   RoleCeiling: createError('BFF_ROLE_CEILING', 'A token cannot have roles above its creator\'s: %s is not among yours', 403),
+  NotASession: createError('BFF_NOT_A_SESSION', 'Only a cookie session can be logged out; revoke an API token with DELETE /auth/tokens/{id}, a gateway identity ends at the gateway', 400),
   ApiTokenNotFound: createError('BFF_API_TOKEN_NOT_FOUND', 'API token %s not found', 404)
 } as const
 

@@ -5,7 +5,7 @@ import { buildApp } from './app.ts'
 
 /** The OpenAPI document as the routes produce it, independent of any deployment's settings. */
 export async function buildOpenApiDocument (): Promise<string> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', AUDIT_STORE: 'sqlite::memory:' })
+  const config = loadConfig({ LOG_LEVEL: 'silent', AUDIT_STORE: 'sqlite::memory:', API_TOKEN_STORE: 'memory' })
   const app = Fastify(serverOptions(config))
   await app.register(buildApp(config, { announce: () => {} }))
   await app.ready()

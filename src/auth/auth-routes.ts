@@ -36,7 +36,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ users: UserDirectory }> = async (a
       tags,
       summary: 'Sign in with a local user; sets the session cookie',
       body: LoginBody,
-      response: { 200: SessionView, ...problems(400, 401, 415) }
+      response: { 200: SessionView, ...problems(400, 401, 415, 429, 503) }
     }
   }, async (request, reply) => {
     const user = await users.authenticate(request.body.username, request.body.password)
@@ -67,9 +67,10 @@ const authRoutes: FastifyPluginAsyncTypebox<{ users: UserDirectory }> = async (a
       tags,
       summary: 'End the session everywhere; the cookie stops working',
       description: 'For a session from OIDC login, when the provider offers RP-initiated logout, answers 200 with the provider\'s logout URL: send the browser there to end the provider\'s session too. Otherwise 204.',
-      response: { 200: LogoutAtProvider, 204: Type.Null(), ...problems(401, 403) }
+      response: { 200: LogoutAtProvider, 204: Type.Null(), ...problems(400, 401, 403) }
     }
   }, async (request, reply) => {
+    if (request.identity?.via !== 'session') throw new errors.NotASession()
     // Read before the session is gone; the URL carries the ID token as id_token_hint.
     const logoutUrl = app.oidc?.logoutUrl(request.session?.provider)
     await app.sessions.end(request, reply)

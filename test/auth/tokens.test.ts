@@ -266,3 +266,13 @@ t.test('POST /auth/tokens ...should keep only a SHA-256 hash at rest and never w
   }
   t.ok(logs.some(line => line.includes('api token created') && line.includes(tokens[1]!.id)), 'the creation is logged by id')
 })
+
+t.test('POST /auth/logout ...should answer 400 to a token caller instead of pretending to log it out, and leave the token working', async t => {
+  const { app } = await sqliteApp(t)
+  const admin = await login(app, 'admin')
+  const { token } = await mint(app, admin, { roles: ['viewer'] })
+  const response = await app.inject({ method: 'POST', url: '/auth/logout', headers: bearer(token) })
+  t.equal(response.statusCode, 400)
+  t.equal(response.json().code, 'BFF_NOT_A_SESSION')
+  t.equal((await app.inject({ url: '/api/clients?limit=1', headers: bearer(token) })).statusCode, 200)
+})

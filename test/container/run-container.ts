@@ -54,7 +54,7 @@ export function buildahRun (t: Test, container: string, env: Record<string, stri
 
 // What `docker run --read-only --tmpfs /tmp -v <volume>:/app/data` sets up, done by hand because
 // buildah run has no --read-only: the image's root filesystem bind-mounted read-only, a tmpfs on
-// /tmp and on /run (secrets under /run/secrets, read-only), a host directory for each declared
+// /tmp, a read-only /run holding /run/secrets (read-only), a host directory for each declared
 // VOLUME, a PID namespace in which the CMD is PID 1, and the image's USER, Env and WorkingDir. The
 // environment is exactly the image's plus `env` (env -i: nothing leaks in from the test runner).
 const READ_ONLY_RUNTIME = `
@@ -67,6 +67,7 @@ mount -t tmpfs -o mode=755,nosuid,nodev tmpfs "$root/run"
 mkdir "$root/run/secrets"
 mount --bind "$secrets" "$root/run/secrets"
 mount -o remount,bind,ro "$root/run/secrets"
+mount -o remount,ro "$root/run"
 while [ "$1" != "--" ]; do mount --bind "$2" "$root$1"; shift 2; done; shift
 mount --rbind /dev "$root/dev"
 mount -t proc proc "$root/proc"

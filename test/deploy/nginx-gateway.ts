@@ -95,6 +95,6 @@ export async function startGateway (t: Test, replicas: [string, string]): Promis
     url: `https://127.0.0.1:${httpsPort}`,
     plainUrl,
     ca,
-    accessLog: () => readFile(join(dir, 'logs', 'authlete-bff.access.log'), 'utf8').catch(() => '')
+    accessLog: () => readFile(join(dir, 'logs', 'access.log'), 'utf8').catch(() => '')
   }
 }

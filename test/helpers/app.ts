@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fast
 import type { Test } from 'tap'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { loadConfig, type Config } from '../../src/config.ts'
 import { serverOptions } from '../../src/server-options.ts'
 import { buildApp } from '../../src/app.ts'
@@ -34,7 +34,7 @@ const GENEROUS_BUDGETS = {
  */
 export async function buildTestApp (t: Test, env: Record<string, string> = {}): Promise<TestApp> {
   const auditFile = join(await mkdtemp(join(tmpdir(), 'bff-audit-')), 'audit.db')
-  const config = loadConfig({ LOG_LEVEL: 'info', BFF_USERS_FILE: await testUsersFile(), AUDIT_STORE: `sqlite:${auditFile}`, ...GENEROUS_BUDGETS, ...env })
+  const config = loadConfig({ LOG_LEVEL: 'info', BFF_USERS_FILE: await testUsersFile(), AUDIT_STORE: `sqlite:${auditFile}`, API_TOKEN_STORE: `sqlite:${join(dirname(auditFile), 'tokens.db')}`, ...GENEROUS_BUDGETS, ...env })
   const logs: string[] = []
   const announced: string[] = []
   const options = serverOptions(config)

@@ -16,6 +16,8 @@ t.test('GET /openapi.json ...should describe every route with tags and a schema 
   const paths = document.paths as Record<string, Record<string, { tags?: string[], responses?: Record<string, { content?: unknown }> }>>
   const expected = [
     'post /auth/login', 'get /auth/session', 'post /auth/logout',
+    'get /auth/login', 'get /auth/callback', 'post /auth/backchannel-logout',
+    'get /auth/sessions', 'delete /auth/sessions', 'post /auth/tokens', 'get /auth/tokens', 'delete /auth/tokens/{id}',
     'get /api/clients', 'post /api/clients', 'get /api/clients/{clientId}', 'put /api/clients/{clientId}',
     'patch /api/clients/{clientId}', 'delete /api/clients/{clientId}', 'put /api/clients/{clientIdentifier}/lock',
     'post /api/clients/{clientIdentifier}/secret/refresh', 'put /api/clients/{clientIdentifier}/secret',
@@ -31,7 +33,7 @@ t.test('GET /openapi.json ...should describe every route with tags and a schema 
     for (const [method, operation] of Object.entries(methods)) {
       t.ok(operation.tags?.length, `${method} ${path} has tags`)
       for (const [status, answer] of Object.entries(operation.responses ?? {})) {
-        if (status !== '204') t.ok(answer.content, `${method} ${path} ${status} has a schema`)
+        if (status !== '204' && !status.startsWith('3')) t.ok(answer.content, `${method} ${path} ${status} has a schema`)
       }
     }
   }
