@@ -11,7 +11,8 @@ const API_SECRET = 'secret-upstream-headers-a4f2'
 const ALLOWED = new Set(['host', 'authorization', 'accept', 'content-type', 'content-length', 'connection', 'transfer-encoding'])
 
 const CALLER_HEADERS = {
-  authorization: 'Bearer caller-own-token',
+  // Basic, not Bearer: a Bearer value is taken for an API token (and refused when it is not one).
+  authorization: 'Basic Y2FsbGVyOm93bg==',
   'x-forwarded-for': '203.0.113.9',
   'x-forwarded-host': 'evil.example',
   'x-forwarded-proto': 'https',
@@ -83,7 +84,7 @@ t.test('GET /api/clients ...should keep sending the credential when the caller n
   const { fault, app } = await setup(t)
   const viewer = await login(app, 'viewer')
   for (const connection of ['authorization', 'close, authorization', 'keep-alive, Authorization, x-csrf-token']) {
-    const response = await app.inject({ url: '/api/clients', headers: { ...viewer.headers, connection, authorization: 'Bearer caller' } })
+    const response = await app.inject({ url: '/api/clients', headers: { ...viewer.headers, connection, authorization: 'Basic Y2FsbGVyOnNlY3JldA==' } })
     t.equal(response.statusCode, 200, connection)
   }
   t.equal(fault.requests.length, 3)

@@ -26,7 +26,8 @@ interface Row { route: string, should: string, prepare: (h: Harness) => Promise<
 
 // What a caller might try to pass through; none of it may reach Authlete.
 const CALLER_HEADERS = {
-  authorization: 'Bearer caller',
+  // Basic: a Bearer value would be taken for an API token.
+  authorization: 'Basic Y2FsbGVyOnNlY3JldA==',
   'x-forwarded-for': '203.0.113.7',
   'x-forwarded-host': 'evil.example',
   'x-forwarded-proto': 'https',
