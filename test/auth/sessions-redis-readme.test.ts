@@ -4,19 +4,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
+import { readmeBlock } from '../helpers/readme.ts'
 import { startRedis } from '../helpers/redis.ts'
 
 const run = promisify(execFile)
 const ROOT = new URL('../..', import.meta.url).pathname
-
-/** A README block between `<!-- readme-test:NAME:start -->` and its end marker. */
-async function readmeBlock (name: string): Promise<string> {
-  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8')
-  const section = readme.split(`<!-- readme-test:${name}:start -->`)[1]?.split(`<!-- readme-test:${name}:end -->`)[0]
-  const script = section?.match(/```sh\n([\s\S]*?)```/)?.[1]
-  if (script === undefined) throw new Error(`README has no readme-test:${name} block`)
-  return script
-}
 
 t.test('README Redis sessions with two replicas ...should sign in on one `npm start` and use and end the session on the other, as written', async t => {
   const redis = await startRedis(t)

@@ -4,17 +4,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
+import { readmeBlock } from '../helpers/readme.ts'
 import { startServerProcess } from '../helpers/server-process.ts'
 
 const run = promisify(execFile)
-
-async function readmeBlock (name: string): Promise<string> {
-  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8')
-  const section = readme.split(`<!-- readme-test:${name}:start -->`)[1]?.split(`<!-- readme-test:${name}:end -->`)[0]
-  const script = section?.match(/```sh\n([\s\S]*?)```/)?.[1]
-  if (script === undefined) throw new Error(`README has no readme-test:${name} block`)
-  return script
-}
 
 t.test('README API tokens ...should create a token, use it without cookie or CSRF, see the owner in the audit trail and revoke it, as written', async t => {
   const dir = await mkdtemp(join(tmpdir(), 'bff-readme-tokens-'))
