@@ -1,7 +1,7 @@
 // CPU per request of the BFF on GET a client, for A/B comparisons on a machine others share: wall-clock
 // throughput moves with their load, CPU time per request far less. Runs `rounds` wrk runs on one BFF
 // and prints each round's figures; with --profile, also a CPU profile summary.
-//   node bench/cpu.ts [--seconds 10] [--rounds 3] [--profile] [--app DIR] [--node-flags '...'] [--path /api/clients?limit=5]
+//   node bench/cpu.ts [--seconds 10] [--rounds 3] [--profile] [--app DIR] [--node-flags='--flag ...'] [--path /api/clients?limit=5] [--log-level warn]
 //   node bench/cpu.ts --baseline bare.ts|http-proxy.ts|fastify-route.ts   the same for a baseline (bench/baselines/)
 // --app runs another checkout of the app (e.g. `git archive HEAD | tar -x -C /tmp/base` with
 // node_modules linked) against the same stub, for a before/after on the same machine state.
@@ -26,6 +26,7 @@ const { values } = parseArgs({
     baseline: { type: 'string' },
     'node-flags': { type: 'string', default: '' },
     path: { type: 'string', default: `/api/clients/${CLIENT_ID}` },
+    'log-level': { type: 'string', default: 'info' },
     out: { type: 'string' }
   }
 })
@@ -53,8 +54,9 @@ try {
   await mkdir(profileDir)
   const profileFlags = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-interval=250'] : []
   const bff = values.baseline === undefined
-    ? await startBff(dir, stub.origin, usersFile, { nodeArgs: [...nodeFlags, ...profileFlags], appDir: values.app })
+    ? await startBff(dir, stub.origin, usersFile, { nodeArgs: [...nodeFlags, ...profileFlags], appDir: values.app, logLevel: values['log-level'] })
     : await startBaseline(values.baseline, stub.origin, [...nodeFlags, ...profileFlags])
+  process.stdout.write(`server pid ${bff.pid}\n`)
   const headers: Record<string, string> = values.baseline === undefined ? { cookie: (await login(bff.url)).cookie } : {}
   const load: Load = { name: 'cpu', url: `${bff.url}${values.path}`, method: 'GET', headers }
   const probe = await fetch(load.url, { headers: load.headers })

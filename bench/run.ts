@@ -10,7 +10,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeF
 import { cpus, totalmem, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CLIENT_ID, CLIENT_JSON, SERVICE_ID, SERVICE_TOKEN } from './fixtures.ts'
-import { login, startBaseline as startBaselineProcess, startBff as startBffProcess, writeUsersFile } from './lib/bff.ts'
+import { login, productionLaunch, startBaseline as startBaselineProcess, startBff as startBffProcess, writeUsersFile } from './lib/bff.ts'
 import { startStub } from './lib/nginx.ts'
 import { cpuMicros, killAll, machineBusyMicros, memory, ownAndReapedMicros, start, stop, which, type Started } from './lib/processes.ts'
 import { wrk, type Load, type WrkResult } from './lib/wrk.ts'
@@ -57,6 +57,11 @@ function checkTools (): string {
     process.exit(1)
   }
   return nginx!
+}
+
+function productionCommand (): string {
+  const { env, nodeArgs } = productionLaunch()
+  return [...Object.entries(env).map(([name, value]) => `${name}=${value}`), 'node', ...nodeArgs, 'src/server.ts'].join(' ')
 }
 
 // ---- the processes under test (bench/lib/bff.ts), with this run's Node flags and log level ----
@@ -385,7 +390,7 @@ async function benchmark (nginx: string, dir: string): Promise<void> {
     `- load: wrk -c ${CONNECTIONS} -t ${THREADS} -d ${RUN_S}s after a ${WARMUP_S} s warm-up of the same request; latency at a fixed rate: ` +
       `bench/paced.ts, open loop, evenly paced (every millisecond), ${PACED_ROUNDS} x ${PACED_S} s after 1 s unrecorded, up to ${PACED_CONNECTIONS} connections`,
     '- upstream: nginx (one process, access log off) answering a fixed 1.5 KB Authlete client (list: 5 clients), same stub for every row',
-    `- BFF: \`node src/server.ts\`, NODE_ENV=production, LOG_LEVEL=${BFF_LOG_LEVEL} to a file, AUDIT_STORE=sqlite (WAL, synchronous=FULL), session cookie of an admin`,
+    `- BFF: as \`npm start\` runs it (\`${productionCommand()}\`), NODE_ENV=production, LOG_LEVEL=${BFF_LOG_LEVEL} to a file, AUDIT_STORE=sqlite (WAL, synchronous=FULL), session cookie of an admin`,
     '- CPU us/req: utime+stime of the server process (all threads) over the wrk run / completed requests; peak RSS: VmHWM',
     '- other load: CPU used on the machine by processes that are not part of the bench (wrk run / paced run), in cores; above ~0.1 the row was measured on a busy machine',
     QUICK ? '- **--quick: short runs, the numbers are not meaningful**' : '',
@@ -428,7 +433,7 @@ async function benchmark (nginx: string, dir: string): Promise<void> {
     '',
     `- ${describeHeap('after start-up and login, idle', idleHeap)}`,
     `- ${describeHeap(`after the ${SOAK_S} s run`, soakHeap)}`,
-    NODE_FLAGS.length > 0 ? `- Node flags of every server under test: \`${NODE_FLAGS.join(' ')}\`` : '- Node flags: none (V8 sizes the young generation from the machine\'s memory)',
+    `- BFF launch: \`${productionCommand()}\` (package.json "start")${NODE_FLAGS.length > 0 ? `; extra Node flags of every server under test: \`${NODE_FLAGS.join(' ')}\`` : '; baselines: plain `node` (V8 sizes their young generation from the machine\'s memory)'}`,
     '',
     `Best of the 3 runs: ${f0(bestGet.perSecond)} req/s. Paced GET through the BFF: p50 ${f2(getPaced.p50Ms)}, p90 ${f2(getPaced.p90Ms)}, p99 ${f2(getPaced.p99Ms)}, ` +
       `p99.9 ${f2(getPaced.p999Ms)} ms (direct just before: ${f2(getReference.p50Ms)}, ${f2(getReference.p90Ms)}, ${f2(getReference.p99Ms)}, ${f2(getReference.p999Ms)} ms).`,
@@ -466,7 +471,7 @@ async function profile (nginx: string, dir: string): Promise<void> {
     '# CPU profile of the BFF: GET a client (`npm run bench -- --profile`)',
     '',
     ...machine(),
-    `- \`node --cpu-prof --cpu-prof-interval=250 src/server.ts\` (production, info logs to a file), ${WARMUP_S} s warm-up then wrk -c ${CONNECTIONS} -t ${THREADS} -d ${PROFILE_S}s on GET /api/clients/:id against the nginx stub; the profile covers the whole process (start-up and login included)`,
+    `- \`${productionCommand().replace('node ', 'node --cpu-prof --cpu-prof-interval=250 ')}\` (production, info logs to a file), ${WARMUP_S} s warm-up then wrk -c ${CONNECTIONS} -t ${THREADS} -d ${PROFILE_S}s on GET /api/clients/:id against the nginx stub; the profile covers the whole process (start-up and login included)`,
     `- under the profiler: ${f0(t.perSecond)} req/s, p99 ${f2(t.p99Ms)} ms, ${f0(t.cpuUsPerRequest)} us CPU/req (the profiler costs some of that); other processes used ${f2(t.otherCores)} cores meanwhile`,
     '- raw profile: bench/results/bff-get-client.cpuprofile (open it in Chrome DevTools > Performance, or VS Code)',
     '',

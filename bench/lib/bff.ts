@@ -1,5 +1,6 @@
 // The servers under test, as the bench starts them: the BFF as it runs in production (in front of the
 // nginx stub, an admin in a users file), and the baselines on the same stub.
+import { readFileSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { hashPassword } from '../../src/auth/passwords.ts'
@@ -13,25 +14,41 @@ const USERNAME = 'bench-admin'
 const PASSWORD = 'bench-password-9d2e71c4'
 const SESSION_SECRET = 'bench-session-secret-0123456789abcdef0123456789'
 
+/**
+ * How `npm start` runs the server (package.json), which is how production runs it: its environment
+ * assignments (allocator settings) and the Node flags before the script (heap sizing).
+ */
+export function productionLaunch (): { env: Record<string, string>, nodeArgs: string[] } {
+  const start = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/)
+  const node = start.indexOf('node')
+  return {
+    env: Object.fromEntries(start.slice(0, node).map(pair => pair.split('=', 2) as [string, string])),
+    nodeArgs: start.slice(node + 1).filter(arg => arg.startsWith('--'))
+  }
+}
+
 export interface BffOptions {
-  /** Node flags before the script (profiler, heap sizing). */
+  /** Node flags before the script, after those of `npm start` (profiler; a later flag wins). */
   nodeArgs?: string[]
   logLevel?: string
   /** Extra environment variables (they win over the bench's). */
   env?: Record<string, string>
   /** Another checkout of the app to run (an A/B comparison); this one by default. */
   appDir?: string
+  /** Two servers in one directory need their own log and heap-statistics files. */
+  logName?: string
 }
 
 export async function startBff (dir: string, stubOrigin: string, usersFile: string, options: BffOptions = {}): Promise<Server> {
   const port = await freePort()
-  const logFile = join(dir, 'bff.log')
-  const started = start(process.execPath, [...options.nodeArgs ?? [], '--import', join(repo, 'bench', 'lib', 'heap-stats.ts'), 'src/server.ts'], {
+  const logFile = join(dir, options.logName ?? 'bff.log')
+  const production = productionLaunch()
+  const started = start(process.execPath, [...production.nodeArgs, ...options.nodeArgs ?? [], '--import', join(repo, 'bench', 'lib', 'heap-stats.ts'), 'src/server.ts'], {
     cwd: options.appDir ?? repo,
     logFile,
     env: {
       PATH: process.env.PATH,
-      BENCH_HEAP_STATS_FILE: join(dir, 'heap-stats.json'),
+      BENCH_HEAP_STATS_FILE: join(dir, options.logName === undefined ? 'heap-stats.json' : `${options.logName}.heap-stats.json`),
       NODE_ENV: 'production',
       LOG_LEVEL: options.logLevel ?? 'info',
       HOST: '127.0.0.1',
@@ -47,6 +64,7 @@ export async function startBff (dir: string, stubOrigin: string, usersFile: stri
       RATE_LIMIT_READ: '1000000/1m',
       RATE_LIMIT_WRITE: '1000000/1m',
       RATE_LIMIT_SECRET: '1000000/1m',
+      ...production.env,
       ...options.env
     }
   })

@@ -2,10 +2,11 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import diagnosticsChannel from 'node:diagnostics_channel'
 import fp from 'fastify-plugin'
 import { Type } from 'typebox'
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { errors } from '../errors.ts'
 import { problems } from '../problem-schema.ts'
+import { boundCounter, boundHistogram, type BoundCounter, type BoundHistogram } from './bound-metrics.ts'
 import { channels, type AuditFailureEvent, type CircuitEvent, type RateLimitedEvent, type UpstreamCallEvent } from './channels.ts'
 
 declare module 'fastify' {
@@ -25,20 +26,18 @@ const UNMATCHED = 'unmatched'
 // A proxy answers in a few ms when the upstream is near, and gives up at its timeout (10 s by default).
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-interface HttpSeries {
-  counter: { route: string, method: string, status: string }
-  histogram: { route: string, method: string }
-}
+interface Series { counter: BoundCounter, histogram: BoundHistogram }
 
 async function metricsPlugin (app: FastifyInstance, options: MetricsOptions): Promise<void> {
   const register = new Registry()
   collectDefaultMetrics({ register })
   const registers = [register]
 
-  const httpRequests = new Counter({ name: 'bff_http_requests_total', help: 'HTTP requests answered, by route template, method and status', labelNames: ['route', 'method', 'status'] as const, registers })
-  const httpDuration = new Histogram({ name: 'bff_http_request_duration_seconds', help: 'Time to answer an HTTP request, by route template and method', labelNames: ['route', 'method'] as const, buckets: DURATION_BUCKETS, registers })
-  const upstreamCalls = new Counter({ name: 'bff_upstream_calls_total', help: 'Calls to Authlete, by operation and outcome', labelNames: ['operation', 'outcome'] as const, registers })
-  const upstreamDuration = new Histogram({ name: 'bff_upstream_call_duration_seconds', help: 'Duration of calls to Authlete, by operation', labelNames: ['operation'] as const, buckets: DURATION_BUCKETS, registers })
+  // Counted on every request: label sets bound once (bound-metrics.ts).
+  const httpRequests = boundCounter({ name: 'bff_http_requests_total', help: 'HTTP requests answered, by route template, method and status', labelNames: ['route', 'method', 'status'], registers })
+  const httpDuration = boundHistogram({ name: 'bff_http_request_duration_seconds', help: 'Time to answer an HTTP request, by route template and method', labelNames: ['route', 'method'], buckets: DURATION_BUCKETS, registers })
+  const upstreamCalls = boundCounter({ name: 'bff_upstream_calls_total', help: 'Calls to Authlete, by operation and outcome', labelNames: ['operation', 'outcome'], registers })
+  const upstreamDuration = boundHistogram({ name: 'bff_upstream_call_duration_seconds', help: 'Duration of calls to Authlete, by operation', labelNames: ['operation'], buckets: DURATION_BUCKETS, registers })
   const rateLimited = new Counter({ name: 'bff_rate_limited_total', help: 'Requests refused by a rate limit, by bucket', labelNames: ['bucket'] as const, registers })
   const circuitChanges = new Counter({ name: 'bff_circuit_state_changes_total', help: 'Upstream circuit breaker transitions, by new state', labelNames: ['state'] as const, registers })
   const circuitOpen = new Gauge({ name: 'bff_circuit_open', help: '1 while the upstream circuit breaker is open', registers })
@@ -56,16 +55,16 @@ async function metricsPlugin (app: FastifyInstance, options: MetricsOptions): Pr
     }))
   }
 
-  // The label objects of each (route, method, status), built once: the hook runs on every answer.
-  const series = new Map<string, Map<string, Map<number, HttpSeries>>>()
-  function seriesOf (route: string, method: string, status: number): HttpSeries {
+  // The series of each (route, method, status), looked up without building a key: the hook runs on every answer.
+  const series = new Map<string, Map<string, Map<number, Series>>>()
+  function seriesOf (route: string, method: string, status: number): Series {
     let byMethod = series.get(route)
     if (byMethod === undefined) series.set(route, byMethod = new Map())
     let byStatus = byMethod.get(method)
     if (byStatus === undefined) byMethod.set(method, byStatus = new Map())
     let found = byStatus.get(status)
     if (found === undefined) {
-      found = { counter: { route, method, status: String(status) }, histogram: { route, method } }
+      found = { counter: httpRequests.bind({ route, method, status: String(status) }), histogram: httpDuration.bind({ route, method }) }
       byStatus.set(status, found)
     }
     return found
@@ -73,18 +72,22 @@ async function metricsPlugin (app: FastifyInstance, options: MetricsOptions): Pr
 
   app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     const labels = seriesOf(request.is404 ? UNMATCHED : request.routeOptions.url ?? UNMATCHED, request.method, reply.statusCode)
-    httpRequests.inc(labels.counter)
-    httpDuration.observe(labels.histogram, reply.elapsedTime / 1000)
+    labels.counter.inc()
+    labels.histogram.observe(reply.elapsedTime / 1000)
     done()
   })
 
+  const upstreamSeries = new Map<string, Series>()
   // Diagnostics channels are process-wide: with several apps in one process (tests), each counts
   // every event. Each app stops listening when it closes.
   const subscriptions: Array<[diagnosticsChannel.Channel, (message: unknown) => void]> = [
     [channels.upstreamCall, (message) => {
-      const event = message as UpstreamCallEvent
-      upstreamCalls.inc({ operation: event.operation, outcome: event.outcome })
-      upstreamDuration.observe({ operation: event.operation }, event.durationMs / 1000)
+      const { operation, outcome, durationMs } = message as UpstreamCallEvent
+      const key = `${operation} ${outcome}`
+      let found = upstreamSeries.get(key)
+      if (found === undefined) upstreamSeries.set(key, found = { counter: upstreamCalls.bind({ operation, outcome }), histogram: upstreamDuration.bind({ operation }) })
+      found.counter.inc()
+      found.histogram.observe(durationMs / 1000)
     }],
     [channels.rateLimited, (message) => { rateLimited.inc({ bucket: (message as RateLimitedEvent).bucket }) }],
     [channels.circuit, (message) => {

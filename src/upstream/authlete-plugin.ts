@@ -17,7 +17,11 @@ async function authletePlugin (app: FastifyInstance, options: AuthleteClientOpti
   const client = createAuthleteClient(options)
   app.decorate('authlete', createAuthleteApi(client.call))
   app.decorateRequest('upstreamCalls', null as unknown as UpstreamCall[])
-  app.addHook('onRequest', async (request) => { request.upstreamCalls = [] })
+  // A plain callback: a hook on every request need not cost a promise.
+  app.addHook('onRequest', (request, _reply, done) => {
+    request.upstreamCalls = []
+    done()
+  })
   app.addHook('onClose', async () => { await client.close() })
 }
 

@@ -19,33 +19,47 @@ const RETRY_AFTER = 'retry-after'
  * Failures are transport errors; `beforeAnswer` when no answer had started, so a read may be retried.
  */
 export function exchange (dispatcher: Dispatcher, options: Dispatcher.DispatchOptions): Promise<Exchanged> {
-  return new Promise((resolve, reject) => {
-    let status = 0
-    let retryAfter: string | undefined
-    let chunks: Buffer[] | undefined
-    let first: Buffer | undefined
-    dispatcher.dispatch(options, {
-      onConnect () {},
-      onHeaders (statusCode: number, rawHeaders: Buffer[]) {
-        // 1xx interim answers come before the real one.
-        if (statusCode < 200) return true
-        status = statusCode
-        if (statusCode >= 300) retryAfter = headerValue(rawHeaders, RETRY_AFTER)
-        return true
-      },
-      onData (chunk: Buffer) {
-        if (first === undefined) first = chunk
-        else (chunks ??= [first]).push(chunk)
-        return true
-      },
-      onComplete () {
-        resolve({ status, bytes: chunks !== undefined ? Buffer.concat(chunks) : first ?? EMPTY, retryAfter })
-      },
-      onError (error: Error) {
-        reject(transportError(error, status === 0))
-      }
-    })
-  })
+  return new Promise((resolve, reject) => { dispatcher.dispatch(options, new Collector(resolve, reject)) })
+}
+
+// undici's (legacy) handler interface, as a class: no closures to build per request.
+class Collector implements Dispatcher.DispatchHandler {
+  readonly #resolve: (exchanged: Exchanged) => void
+  readonly #reject: (error: Error) => void
+  #status = 0
+  #retryAfter: string | undefined
+  #first: Buffer | undefined
+  #chunks: Buffer[] | undefined
+
+  constructor (resolve: (exchanged: Exchanged) => void, reject: (error: Error) => void) {
+    this.#resolve = resolve
+    this.#reject = reject
+  }
+
+  onConnect (): void {}
+
+  onHeaders (statusCode: number, rawHeaders: Buffer[]): boolean {
+    // 1xx interim answers come before the real one.
+    if (statusCode < 200) return true
+    this.#status = statusCode
+    if (statusCode >= 300) this.#retryAfter = headerValue(rawHeaders, RETRY_AFTER)
+    return true
+  }
+
+  onData (chunk: Buffer): boolean {
+    if (this.#first === undefined) this.#first = chunk
+    else (this.#chunks ??= [this.#first]).push(chunk)
+    return true
+  }
+
+  onComplete (): void {
+    const bytes = this.#chunks !== undefined ? Buffer.concat(this.#chunks) : this.#first ?? EMPTY
+    this.#resolve({ status: this.#status, bytes, retryAfter: this.#retryAfter })
+  }
+
+  onError (error: Error): void {
+    this.#reject(transportError(error, this.#status === 0))
+  }
 }
 
 function headerValue (rawHeaders: Buffer[], name: string): string | undefined {

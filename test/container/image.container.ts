@@ -122,7 +122,7 @@ if (unavailable !== undefined) {
     const url = `http://127.0.0.1:${port}`
     const server = await readOnlyRun(t, await workingContainer(t, TAG), config, {
       PORT: String(port),
-      LOG_LEVEL: 'info',
+      LOG_LEVEL: 'debug', // the arrival of each request is a debug line
       AUTHLETE_BASE_URL: upstream.url,
       AUTHLETE_SERVICE_ID: '5',
       AUTHLETE_SERVICE_ACCESS_TOKEN_FILE: '/run/secrets/authlete_token',

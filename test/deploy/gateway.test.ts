@@ -67,7 +67,7 @@ t.test('POST /auth/login through the nginx gateway ...should set a Secure __Host
   const reads = await Promise.all(Array.from({ length: 6 }, () => call(browser, `${gateway.url}/api/clients?limit=2`, { headers: session })))
   t.same(reads.map(read => read.status), [200, 200, 200, 200, 200, 200], 'the session is honoured whichever replica answers')
   const served = () => replicas.map((replica, index) => replica.output().slice(mark[index]).split('\n')
-    .filter(line => line.includes('"msg":"incoming request"') && line.includes('/api/clients?limit=2')).length)
+    .filter(line => line.includes('"msg":"request completed"') && line.includes('/api/clients?limit=2')).length)
   // A replica's log line can reach us through its stdout pipe a moment after its answer did.
   for (let waited = 0; served().reduce((sum, count) => sum + count) < 6 && waited < 3000; waited += 50) await sleep(50)
   const [first, second] = served()

@@ -1,0 +1,83 @@
+// A/B comparison of two BFF variants on a machine others share: both run at once in front of the same
+// nginx stub, and short wrk runs alternate between them (A, B, A, B...), so that a burst of someone
+// else's load hits both alike. Reports each run's CPU per request and the medians. A variant is a
+// checkout of the app (e.g. `git archive HEAD src package.json | tar -x -C /tmp/a` with node_modules
+// linked), Node flags, a log level and environment variables:
+//   node bench/ab.ts --a-app /tmp/a [--b-app DIR] [--a-flags='--flag ...'] [--b-log warn] [--b-env K=V,K=V] [--rounds 10] [--seconds 4]
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { CLIENT_ID } from './fixtures.ts'
+import { login, startBff, writeUsersFile, type Server } from './lib/bff.ts'
+import { startStub } from './lib/nginx.ts'
+import { cpuMicros, killAll, machineBusyMicros, memory, ownAndReapedMicros, stop, which } from './lib/processes.ts'
+import { wrk, type Load } from './lib/wrk.ts'
+
+const variantOptions = (name: string) => ({
+  [`${name}-app`]: { type: 'string' },
+  [`${name}-flags`]: { type: 'string', default: '' },
+  [`${name}-log`]: { type: 'string', default: 'info' },
+  [`${name}-env`]: { type: 'string', default: '' }
+} as const)
+const { values } = parseArgs({
+  options: {
+    ...variantOptions('a'),
+    ...variantOptions('b'),
+    rounds: { type: 'string', default: '10' },
+    seconds: { type: 'string', default: '4' },
+    path: { type: 'string', default: `/api/clients/${CLIENT_ID}` }
+  }
+}) as { values: Record<string, string | undefined> }
+
+const median = (numbers: number[]) => [...numbers].sort((x, y) => x - y)[Math.floor(numbers.length / 2)]!
+const split = (text: string | undefined) => (text ?? '').split(/\s+/).filter(item => item !== '')
+
+const dir = await mkdtemp(join(tmpdir(), 'bff-ab-'))
+try {
+  const usersFile = await writeUsersFile(dir)
+  const stub = await startStub(which('nginx') ?? '/usr/sbin/nginx', dir)
+  const variants: Array<{ name: string, server: Server, load: Load, cpu: number[], rate: number[] }> = []
+  for (const name of ['a', 'b']) {
+    const env = {
+      AUDIT_STORE: `sqlite:${join(dir, `audit-${name}.db`)}`,
+      ...Object.fromEntries(split(values[`${name}-env`]?.replaceAll(',', ' ')).map(pair => pair.split('=', 2) as [string, string]))
+    }
+    const server = await startBff(dir, stub.origin, usersFile, {
+      nodeArgs: split(values[`${name}-flags`]),
+      appDir: values[`${name}-app`],
+      logLevel: values[`${name}-log`],
+      env,
+      logName: `bff-${name}.log`
+    })
+    const { cookie } = await login(server.url)
+    const load: Load = { name: `variant ${name}`, url: `${server.url}${values.path}`, method: 'GET', headers: { cookie } }
+    variants.push({ name, server, load, cpu: [], rate: [] })
+  }
+  for (const variant of variants) await wrk(variant.load, dir, 5)
+  for (let round = 1; round <= Number(values.rounds); round++) {
+    const line: string[] = []
+    for (const variant of round % 2 === 1 ? variants : [...variants].reverse()) {
+      const ours = () => cpuMicros(variant.server.pid) + cpuMicros(stub.pid) + ownAndReapedMicros()
+      const [machineBefore, oursBefore, cpuBefore] = [machineBusyMicros(), ours(), cpuMicros(variant.server.pid)]
+      const result = await wrk(variant.load, dir, Number(values.seconds))
+      if (result.errors > 0 || result.non2xx > 0) throw new Error(`${variant.name}: ${result.non2xx} non-2xx, ${result.errors} errors`)
+      const cpu = (cpuMicros(variant.server.pid) - cpuBefore) / result.requests
+      const other = Math.max(0, (machineBusyMicros() - machineBefore) - (ours() - oursBefore)) / (result.seconds * 1e6)
+      variant.cpu.push(cpu)
+      variant.rate.push(result.perSecond)
+      line.push(`${variant.name} ${cpu.toFixed(1)} us ${result.perSecond.toFixed(0)}/s (other ${other.toFixed(2)})`)
+    }
+    process.stdout.write(`round ${round}: ${line.join(' | ')}\n`)
+  }
+  const [a, b] = variants as [typeof variants[0], typeof variants[0]]
+  const differences = a.cpu.map((cpu, i) => b.cpu[i]! - cpu)
+  for (const variant of variants) {
+    process.stdout.write(`${variant.name}: median ${median(variant.cpu).toFixed(1)} us CPU/req, ${median(variant.rate).toFixed(0)} req/s, RSS ${memory(variant.server.pid).rssMb.toFixed(0)} MB\n`)
+  }
+  process.stdout.write(`b - a: median ${median(differences).toFixed(1)} us CPU/req (${differences.map(d => d.toFixed(0)).join(', ')})\n`)
+  for (const variant of variants) await stop(variant.server.child)
+} finally {
+  killAll()
+  await rm(dir, { recursive: true, force: true })
+}
