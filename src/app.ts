@@ -13,7 +13,6 @@ import authlete from './upstream/authlete-plugin.ts'
 import type { AuthleteClientOptions } from './upstream/authlete-client.ts'
 import sessions from './auth/sessions.ts'
 import access from './auth/access.ts'
-import gatewayJwt from './auth/gateway-jwt.ts'
 import authRoutes from './auth/auth-routes.ts'
 import oidcLogin from './auth/oidc/oidc-plugin.ts'
 import { createSandboxAdmin, createUserDirectory, readUsersFile, type User } from './auth/users.ts'
@@ -37,7 +36,6 @@ import { parseBudget } from './ops/budget.ts'
 import redis from './redis.ts'
 import metrics from './ops/metrics.ts'
 import crossOrigin from './frontend/cors.ts'
-import frontend from './frontend/static-frontend.ts'
 import { parseOrigins } from './frontend/origins.ts'
 
 export interface AppRuntime {
@@ -86,7 +84,8 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     // Before the access check: preflights carry no cookie, and refusals must carry CORS headers too.
     await app.register(crossOrigin, { origins: parseOrigins(config.CORS_ORIGINS) })
     await app.register(access)
-    await app.register(gatewayJwt, config)
+    // Loaded only when configured, like the frontend below: unused modules are memory every replica pays.
+    if (config.GATEWAY_JWT_HEADER !== undefined) await app.register(import('./auth/gateway-jwt.ts'), config)
     await app.register(auditLog)
     await app.register(auditTrail, { store: await openAuditStore(config.AUDIT_STORE), retentionDays: config.AUDIT_RETENTION_DAYS })
     await app.register(rateLimits, { budgets: rateLimitBudgets(config), redis: app.redis ?? undefined })
@@ -102,7 +101,7 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     await app.register(auditRoutes)
     await app.register(healthRoutes)
     // Last: its catch-all route only gets what no API route matched.
-    if (config.FRONTEND_DIR !== undefined) await app.register(frontend, { root: config.FRONTEND_DIR })
+    if (config.FRONTEND_DIR !== undefined) await app.register(import('./frontend/static-frontend.ts'), { root: config.FRONTEND_DIR })
   }, { name: 'authlete-bff', fastify: '5.x' })
 }
 
