@@ -38,7 +38,8 @@ export function createBucketStore (log: FastifyBaseLogger, redis?: Redis) {
           log.warn({ bucket: this.bucket, err: error }, 'rate limit counters unreachable: letting reads through')
           return callback(null, { current: 0, ttl: timeWindow })
         }
-        callback(new errors.RateLimitUnavailable(this.bucket, { cause: error }))
+        // Like every other 503 of a store that is down: a hint for clients when to come back.
+        callback(Object.assign(new errors.RateLimitUnavailable(this.bucket, { cause: error }), { retryAfterSeconds: 5 }))
       }, timeWindow, max)
     }
 

@@ -111,6 +111,7 @@ t.test('GET /api/clients/:clientId ...should keep answering, with a warning, whi
     t.equal(response.statusCode, 503, `${name} fails closed`)
     t.match(response.headers['content-type'], /^application\/problem\+json/)
     t.equal(response.json().code, 'BFF_RATE_LIMIT_UNAVAILABLE', name)
+    t.equal(response.headers['retry-after'], '5', `${name}: Retry-After`)
     t.notOk('set-cookie' in response.headers, `${name}: no session handed out`)
   }
   t.equal(app.sandboxUpstream.requests.length - before, readsSent, 'nothing but the read reached the upstream')
