@@ -8,12 +8,25 @@ export interface ServerProcess {
   output: () => string
 }
 
+// Below Linux's ephemeral range (32768-60999): a port the kernel handed out for listen(0) is just
+// as likely to be the local end of the next outgoing connection (tests open thousands, to Redis,
+// PostgreSQL, nginx...) before the caller binds it. Random, and checked by binding it once.
+const PORT_RANGE = { from: 20_000, to: 32_000 }
+
 export async function freePort (): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const port = PORT_RANGE.from + Math.floor(Math.random() * (PORT_RANGE.to - PORT_RANGE.from))
+    if (await canListen(port)) return port
+    if (attempt === 50) throw new Error('no free port found')
+  }
+}
+
+async function canListen (port: number): Promise<boolean> {
   const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise(resolve => server.close(resolve))
-  return port
+  return await new Promise(resolve => {
+    server.once('error', () => { resolve(false) })
+    server.listen(port, '127.0.0.1', () => { server.close(() => { resolve(true) }) })
+  })
 }
 
 /** `node src/server.ts` as a user runs it, on a free port, ready once /healthz answers. */
