@@ -10,6 +10,22 @@ declare module 'fastify' {
 }
 
 const ERROR_LOG_INTERVAL_MS = 10_000
+// What a 503 of a Redis-backed store tells clients: long enough for a failover, short for a blip.
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 2
+
+/**
+ * Runs a call of a Redis-backed store; any failure becomes `Unavailable` (a 503 with Retry-After).
+ * Only the message is kept as the cause: ioredis attaches the failed command, whose arguments are the
+ * stored data (sessions, token records) and must not reach a log.
+ */
+export async function whileRedisAnswers<T> (work: () => Promise<T>, Unavailable: new (options: { cause: Error }) => Error): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    const cause = new Error(error instanceof Error ? error.message : String(error))
+    throw Object.assign(new Unavailable({ cause }), { retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS })
+  }
+}
 
 // Commands fail at once while Redis is unreachable (no offline queue, one try): callers decide
 // whether to fail open or closed instead of hanging on a queue. A Redis that keeps the connection

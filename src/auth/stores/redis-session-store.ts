@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto'
 import type { ChainableCommander, Redis } from 'ioredis'
 import { errors } from '../../errors.ts'
+import { whileRedisAnswers } from '../../redis.ts'
 import type { SessionRecord, SessionStore } from './session-store.ts'
 
 const PREFIX = 'bff-session:'
@@ -8,7 +9,6 @@ const ALL = `${PREFIX}all`
 // Index members are trimmed once their score (the session's expiry) is this far behind the clock,
 // so a replica whose clock runs ahead never drops another replica's live session from an index.
 const TRIM_AFTER_MS = 60_000
-const RETRY_AFTER_SECONDS = 2
 
 /**
  * Sessions shared by every replica (Redis or Valkey 7+). A session is one string key, stored under the
@@ -109,11 +109,5 @@ async function run (tx: ChainableCommander): Promise<unknown[]> {
 }
 
 async function guard<T> (work: () => Promise<T>): Promise<T> {
-  try {
-    return await work()
-  } catch (error) {
-    // Only the message goes on: ioredis attaches the failed command, and its arguments are session data.
-    const cause = new Error(error instanceof Error ? error.message : String(error))
-    throw Object.assign(new errors.SessionStoreUnavailable({ cause }), { retryAfterSeconds: RETRY_AFTER_SECONDS })
-  }
+  return await whileRedisAnswers(work, errors.SessionStoreUnavailable)
 }

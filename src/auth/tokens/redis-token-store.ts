@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis'
 import { errors } from '../../errors.ts'
+import { whileRedisAnswers } from '../../redis.ts'
 import type { ApiTokenRecord, TokenStore } from './token-store.ts'
 
 const PREFIX = 'bff-token:'
-const RETRY_AFTER_SECONDS = 2
 
 /**
  * Tokens shared by every replica. A token is one string key that Redis expires at the token's
@@ -50,11 +50,5 @@ export function createRedisTokenStore (redis: Redis): TokenStore {
 }
 
 async function guard<T> (work: () => Promise<T>): Promise<T> {
-  try {
-    return await work()
-  } catch (error) {
-    // Only the message goes on: ioredis attaches the failed command, and its arguments hold token records.
-    const cause = new Error(error instanceof Error ? error.message : String(error))
-    throw Object.assign(new errors.TokenStoreUnavailable({ cause }), { retryAfterSeconds: RETRY_AFTER_SECONDS })
-  }
+  return await whileRedisAnswers(work, errors.TokenStoreUnavailable)
 }
