@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
-# authlete-bff: Node 24 runs the TypeScript sources directly (type stripping), so there is no build
-# step, only dependencies. Build: docker build -t authlete-bff .   (README "Deploying")
+# authlete-bff. Build: docker build -t authlete-bff .   (README "Deploying")
+# The image runs plain JavaScript compiled by tsc (npm run build), not the TypeScript sources: Node's
+# type stripping would cost every replica about 17-28 MB of memory for nothing.
 
 # Stage 1: production dependencies, resolved from the lock file only. npm's cache and the lock file
 # stay in this throwaway stage.
@@ -12,7 +13,18 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm rebuild argon2
 
-# Stage 2: the runtime. Application files belong to root and are read-only for the process.
+# Stage 2: the build. All dependencies (tsc and the type packages), no install scripts; thrown away.
+FROM node:24-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY src ./src
+COPY scripts/add-user.ts scripts/audit-verify.ts ./scripts/
+# tsc run by the image's node: npm's PATH would put the devDependency "node" first, whose binary
+# comes from an install script that did not run.
+RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json
+
+# Stage 3: the runtime. Application files belong to root and are read-only for the process.
 FROM node:24-slim
 ARG VERSION=0.1.0
 ARG SOURCE=https://github.com/authlete-bff/authlete-bff
@@ -28,9 +40,9 @@ ENV MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=1048576
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
-COPY src ./src
-# npm run users:add / audit:verify, inside the image: node scripts/add-user.ts, node scripts/audit-verify.ts
-COPY scripts/add-user.ts scripts/audit-verify.ts ./scripts/
+# dist/src: the server; dist/scripts: npm run users:add / audit:verify, inside the image
+# node dist/scripts/add-user.js and node dist/scripts/audit-verify.js.
+COPY --from=build /app/dist ./dist
 # The bundled admin console, served with FRONTEND_DIR=examples/console.
 COPY examples/console ./examples/console
 # The only place the process writes (besides /tmp): the SQLite audit trail (AUDIT_STORE default
@@ -43,8 +55,11 @@ EXPOSE 3000
 # node, not curl (the image has none); PORT as the container sees it.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# Exec form: node is PID 1 and gets SIGTERM itself (src/server.ts drains in-flight requests, then
-# exits). Node runtime flags (V8 heap tuning and the like) go between "node" and "src/server.ts".
-# --max-semi-space-size=4: a 4 MB young generation; the default, sized from the host's memory, let
-# RSS grow to ~300 MB under load for no throughput gain.
-CMD ["node", "--max-semi-space-size=4", "src/server.ts"]
+# Exec form: node is PID 1 and gets SIGTERM itself (the server drains in-flight requests, then
+# exits). Node runtime flags (V8 heap tuning and the like) go between "node" and the script; they are
+# those of npm run start:dist. --max-semi-space-size=4: a 4 MB young generation; the default, sized
+# from the host's memory, let RSS grow to ~300 MB under load for no throughput gain.
+# --heap-growing-percent=10: a major GC once the old generation has grown by a tenth, instead of
+# letting it fill with garbage up to about three times what is live (RSS climbed past 230 MB under
+# load before the first collection).
+CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=10", "dist/src/server.js"]

@@ -3,6 +3,7 @@
 // and prints each round's figures; with --profile, also a CPU profile summary.
 //   node bench/cpu.ts [--seconds 10] [--rounds 3] [--profile] [--app DIR] [--node-flags='--flag ...'] [--path /api/clients?limit=5] [--log-level warn]
 //   node bench/cpu.ts --baseline bare.ts|http-proxy.ts|fastify-route.ts   the same for a baseline (bench/baselines/)
+//   node bench/cpu.ts --paced 2000   each round at an evenly paced 2,000 req/s (bench/paced.ts) instead of wrk: latency percentiles
 // --app runs another checkout of the app (e.g. `git archive HEAD | tar -x -C /tmp/base` with
 // node_modules linked) against the same stub, for a before/after on the same machine state.
 import { readdirSync, readFileSync } from 'node:fs'
@@ -13,7 +14,7 @@ import { parseArgs } from 'node:util'
 import { CLIENT_ID } from './fixtures.ts'
 import { login, startBaseline, startBff, writeUsersFile } from './lib/bff.ts'
 import { startStub } from './lib/nginx.ts'
-import { cpuMicros, killAll, machineBusyMicros, memory, ownAndReapedMicros, stop, which } from './lib/processes.ts'
+import { cpuMicros, killAll, machineBusyMicros, memory, ownAndReapedMicros, start, stop, which } from './lib/processes.ts'
 import { wrk, type Load } from './lib/wrk.ts'
 import { summarise } from './lib/cpuprofile.ts'
 
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     'node-flags': { type: 'string', default: '' },
     path: { type: 'string', default: `/api/clients/${CLIENT_ID}` },
     'log-level': { type: 'string', default: 'info' },
+    paced: { type: 'string' },
     out: { type: 'string' }
   }
 })
@@ -43,6 +45,18 @@ function threadMicros (pid: number): Map<string, number> {
     } catch {}
   }
   return byName
+}
+
+/** One round of bench/paced.ts against the load's URL: its percentiles, as one line. */
+async function pacedRound (load: Load, rate: number): Promise<string> {
+  const options = { url: load.url, method: load.method, headers: load.headers, rate, seconds, warmupSeconds: 1, connections: 64 }
+  const run = start(process.execPath, [new URL('paced.ts', import.meta.url).pathname, JSON.stringify(options)], { env: { PATH: process.env.PATH } })
+  const code = await new Promise<number | null>(resolve => run.child.once('exit', resolve))
+  const line = run.output().trim().split('\n').at(-1) ?? ''
+  if (code !== 0 || !line.startsWith('{')) throw new Error(`paced client failed (exit ${code}): ${run.output()}`)
+  const result = JSON.parse(line) as Record<string, number>
+  return ['p50Ms', 'p90Ms', 'p99Ms', 'p999Ms', 'maxMs', 'lagP99Ms'].map(name => `${name} ${result[name]!.toFixed(2)}`).join(', ') +
+    `, errors ${result.errors! + result.non2xx!}`
 }
 
 const nginx = which('nginx') ?? '/usr/sbin/nginx'
@@ -63,7 +77,13 @@ try {
   if (probe.status !== 200) throw new Error(`${load.url} answered ${probe.status}: ${await probe.text()}`)
   await probe.arrayBuffer()
   await wrk(load, dir, 5)
-  for (let round = 1; round <= Number(values.rounds); round++) {
+  for (let round = 1; values.paced !== undefined && round <= Number(values.rounds); round++) {
+    const cpuBefore = cpuMicros(bff.pid)
+    const percentiles = await pacedRound(load, Number(values.paced))
+    const cpuUs = (cpuMicros(bff.pid) - cpuBefore) / (Number(values.paced) * (seconds + 1))
+    process.stdout.write(`paced round ${round} at ${values.paced}/s: ${percentiles}, ${cpuUs.toFixed(1)} us CPU/req, RSS ${memory(bff.pid).rssMb.toFixed(0)} MB\n`)
+  }
+  for (let round = 1; values.paced === undefined && round <= Number(values.rounds); round++) {
     const ours = () => cpuMicros(bff.pid) + cpuMicros(stub.pid) + ownAndReapedMicros()
     const [machineBefore, oursBefore, cpuBefore, threadsBefore] = [machineBusyMicros(), ours(), cpuMicros(bff.pid), threadMicros(bff.pid)]
     const result = await wrk(load, dir, seconds)

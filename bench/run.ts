@@ -60,8 +60,8 @@ function checkTools (): string {
 }
 
 function productionCommand (): string {
-  const { env, nodeArgs } = productionLaunch()
-  return [...Object.entries(env).map(([name, value]) => `${name}=${value}`), 'node', ...nodeArgs, 'src/server.ts'].join(' ')
+  const { env, nodeArgs, script } = productionLaunch()
+  return [...Object.entries(env).map(([name, value]) => `${name}=${value}`), 'node', ...nodeArgs, script].join(' ')
 }
 
 // ---- the processes under test (bench/lib/bff.ts), with this run's Node flags and log level ----
@@ -390,7 +390,7 @@ async function benchmark (nginx: string, dir: string): Promise<void> {
     `- load: wrk -c ${CONNECTIONS} -t ${THREADS} -d ${RUN_S}s after a ${WARMUP_S} s warm-up of the same request; latency at a fixed rate: ` +
       `bench/paced.ts, open loop, evenly paced (every millisecond), ${PACED_ROUNDS} x ${PACED_S} s after 1 s unrecorded, up to ${PACED_CONNECTIONS} connections`,
     '- upstream: nginx (one process, access log off) answering a fixed 1.5 KB Authlete client (list: 5 clients), same stub for every row',
-    `- BFF: as \`npm start\` runs it (\`${productionCommand()}\`), NODE_ENV=production, LOG_LEVEL=${BFF_LOG_LEVEL} to a file, AUDIT_STORE=sqlite (WAL, synchronous=FULL), session cookie of an admin`,
+    `- BFF: built (\`npm run build\`) and run as the image and \`npm run start:dist\` run it (\`${productionCommand()}\`), NODE_ENV=production, LOG_LEVEL=${BFF_LOG_LEVEL} to a file, AUDIT_STORE=sqlite (WAL, synchronous=FULL), session cookie of an admin`,
     '- CPU us/req: utime+stime of the server process (all threads) over the wrk run / completed requests; peak RSS: VmHWM',
     '- other load: CPU used on the machine by processes that are not part of the bench (wrk run / paced run), in cores; above ~0.1 the row was measured on a busy machine',
     QUICK ? '- **--quick: short runs, the numbers are not meaningful**' : '',
@@ -433,7 +433,7 @@ async function benchmark (nginx: string, dir: string): Promise<void> {
     '',
     `- ${describeHeap('after start-up and login, idle', idleHeap)}`,
     `- ${describeHeap(`after the ${SOAK_S} s run`, soakHeap)}`,
-    `- BFF launch: \`${productionCommand()}\` (package.json "start")${NODE_FLAGS.length > 0 ? `; extra Node flags of every server under test: \`${NODE_FLAGS.join(' ')}\`` : '; baselines: plain `node` (V8 sizes their young generation from the machine\'s memory)'}`,
+    `- BFF launch: \`${productionCommand()}\` (package.json "start:dist", after \`npm run build\`)${NODE_FLAGS.length > 0 ? `; extra Node flags of every server under test: \`${NODE_FLAGS.join(' ')}\`` : '; baselines: plain `node` (V8 sizes their young generation from the machine\'s memory)'}`,
     '',
     `Best of the 3 runs: ${f0(bestGet.perSecond)} req/s. Paced GET through the BFF: p50 ${f2(getPaced.p50Ms)}, p90 ${f2(getPaced.p90Ms)}, p99 ${f2(getPaced.p99Ms)}, ` +
       `p99.9 ${f2(getPaced.p999Ms)} ms (direct just before: ${f2(getReference.p50Ms)}, ${f2(getReference.p90Ms)}, ${f2(getReference.p99Ms)}, ${f2(getReference.p999Ms)} ms).`,

@@ -1,7 +1,9 @@
 // The servers under test, as the bench starts them: the BFF as it runs in production (in front of the
 // nginx stub, an admin in a users file), and the baselines on the same stub.
-import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
+import { stripTypeScriptTypes } from 'node:module'
 import { join } from 'node:path'
 import { hashPassword } from '../../src/auth/passwords.ts'
 import { SERVICE_ID, SERVICE_TOKEN } from '../fixtures.ts'
@@ -15,16 +17,43 @@ const PASSWORD = 'bench-password-9d2e71c4'
 const SESSION_SECRET = 'bench-session-secret-0123456789abcdef0123456789'
 
 /**
- * How `npm start` runs the server (package.json), which is how production runs it: its environment
- * assignments (allocator settings) and the Node flags before the script (heap sizing).
+ * How `npm run start:dist` runs the built server (package.json), which is how the image runs it: its
+ * environment assignments (allocator settings), the Node flags before the script (heap sizing) and
+ * the script.
  */
-export function productionLaunch (): { env: Record<string, string>, nodeArgs: string[] } {
-  const start = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/)
+export function productionLaunch (): { env: Record<string, string>, nodeArgs: string[], script: string } {
+  const start = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start:dist']!.split(/\s+/)
   const node = start.indexOf('node')
   return {
     env: Object.fromEntries(start.slice(0, node).map(pair => pair.split('=', 2) as [string, string])),
-    nodeArgs: start.slice(node + 1).filter(arg => arg.startsWith('--'))
+    nodeArgs: start.slice(node + 1).filter(arg => arg.startsWith('--')),
+    script: start.at(-1)!
   }
+}
+
+const built = new Set<string>()
+
+/**
+ * `npm run build` in an app checkout, once per bench process, so the bench measures what the image
+ * runs. A checkout from before the build step has none: its sources run as they are.
+ */
+function builtServer (appDir: string, script: string): string {
+  if (!existsSync(join(appDir, 'tsconfig.build.json'))) return 'src/server.ts'
+  if (!built.has(appDir)) {
+    execFileSync(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: appDir, stdio: 'inherit' })
+    built.add(appDir)
+  }
+  return script
+}
+
+/**
+ * The heap-statistics preload as plain JavaScript: a `.ts` preload would switch on Node's type
+ * stripping in the measured process, memory the built server does not otherwise pay.
+ */
+async function heapStatsPreload (dir: string): Promise<string> {
+  const file = join(dir, 'heap-stats.mjs')
+  await writeFile(file, stripTypeScriptTypes(await readFile(join(repo, 'bench', 'lib', 'heap-stats.ts'), 'utf8')))
+  return file
 }
 
 export interface BffOptions {
@@ -43,8 +72,10 @@ export async function startBff (dir: string, stubOrigin: string, usersFile: stri
   const port = await freePort()
   const logFile = join(dir, options.logName ?? 'bff.log')
   const production = productionLaunch()
-  const started = start(process.execPath, [...production.nodeArgs, ...options.nodeArgs ?? [], '--import', join(repo, 'bench', 'lib', 'heap-stats.ts'), 'src/server.ts'], {
-    cwd: options.appDir ?? repo,
+  const appDir = options.appDir ?? repo
+  const script = builtServer(appDir, production.script)
+  const started = start(process.execPath, [...production.nodeArgs, ...options.nodeArgs ?? [], '--import', await heapStatsPreload(dir), script], {
+    cwd: appDir,
     logFile,
     env: {
       PATH: process.env.PATH,

@@ -75,10 +75,11 @@ if (unavailable !== undefined) {
     t.ok(size - baseSize < ADDED_SIZE_BUDGET, `added ${((size - baseSize) / 1e6).toFixed(0)} MB < 80 MB`)
 
     const root = await buildah(['mount', await workingContainer(t, TAG)])
-    for (const absent of ['app/node_modules/tap', 'app/node_modules/typescript', 'app/node_modules/oidc-provider', 'app/test', 'app/.git', 'app/package-lock.json']) {
-      t.notOk(existsSync(join(root, absent)), `no ${absent} in the image (production dependencies only, .dockerignore)`)
+    for (const absent of ['app/node_modules/tap', 'app/node_modules/typescript', 'app/node_modules/oidc-provider', 'app/test', 'app/.git', 'app/package-lock.json', 'app/src', 'app/scripts']) {
+      t.notOk(existsSync(join(root, absent)), `no ${absent} in the image (production dependencies and compiled JavaScript only, .dockerignore)`)
     }
-    for (const present of ['app/src/server.ts', 'app/node_modules/fastify', 'app/node_modules/argon2', 'app/scripts/add-user.ts', 'app/examples/console/index.html']) {
+    t.same(config.Cmd?.slice(-1), ['dist/src/server.js'], 'CMD runs the compiled server')
+    for (const present of ['app/dist/src/server.js', 'app/node_modules/fastify', 'app/node_modules/argon2', 'app/dist/scripts/add-user.js', 'app/dist/scripts/audit-verify.js', 'app/examples/console/index.html']) {
       t.ok(existsSync(join(root, present)), `${present} is in the image`)
     }
   })

@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { jwtVerify, errors as joseErrors, type JWTPayload } from 'jose'
+import type { errors as JoseErrors, JWTPayload } from 'jose'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errors } from '../../errors.ts'
 import { problems } from '../../problem-schema.ts'
@@ -60,7 +60,7 @@ const backchannelLogout: FastifyPluginAsyncTypebox<BackchannelLogoutOptions> = a
 async function verifyLogoutToken (provider: DiscoveredProvider, clientId: string, token: string): Promise<JWTPayload> {
   let payload: JWTPayload
   try {
-    ({ payload } = await jwtVerify(token, provider.jwks, {
+    ({ payload } = await provider.jose.jwtVerify(token, provider.jwks, {
       issuer: provider.issuer,
       audience: clientId,
       algorithms: signingAlgorithms(provider),
@@ -69,7 +69,7 @@ async function verifyLogoutToken (provider: DiscoveredProvider, clientId: string
       clockTolerance: CLOCK_TOLERANCE_SECONDS
     }))
   } catch (error) {
-    throw new errors.LogoutTokenRejected(joseReason(error))
+    throw new errors.LogoutTokenRejected(joseReason(provider.jose.errors, error))
   }
   const events = payload.events
   if (typeof events !== 'object' || events === null || typeof (events as Record<string, unknown>)[LOGOUT_EVENT] !== 'object') {
@@ -87,7 +87,7 @@ function signingAlgorithms (provider: DiscoveredProvider): string[] {
   return announced.filter(alg => alg !== 'none' && !alg.startsWith('HS'))
 }
 
-function joseReason (error: unknown): string {
+function joseReason (joseErrors: typeof JoseErrors, error: unknown): string {
   if (error instanceof joseErrors.JWTClaimValidationFailed) return `claim ${error.claim} ${error.reason === 'check_failed' ? 'is not acceptable' : 'is missing or malformed'}`
   if (error instanceof joseErrors.JWTExpired) return error.claim === 'iat' ? `it was issued more than ${MAX_TOKEN_AGE_SECONDS / 60} minutes ago (iat)` : 'it has expired'
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'its signing algorithm is not accepted'

@@ -1,4 +1,4 @@
-import * as client from 'openid-client'
+import type * as OpenId from 'openid-client'
 import { errors } from '../../errors.ts'
 
 /**
@@ -6,7 +6,7 @@ import { errors } from '../../errors.ts'
  * (and those of the oauth4webapi errors it wraps) carry no token or claim value, and only the OAuth
  * `error` code of a provider's answer is repeated.
  */
-export function describeFailure (error: unknown): Error {
+export function describeFailure (client: typeof OpenId, error: unknown): Error {
   if (error instanceof client.AuthorizationResponseError) return new errors.OidcLoginRejected(`the provider answered ${error.error}`)
   if (error instanceof client.ResponseBodyError) return new errors.OidcLoginRejected(`the provider's token endpoint answered ${error.error}`)
   if (error instanceof client.WWWAuthenticateChallengeError) {

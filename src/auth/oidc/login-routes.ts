@@ -1,4 +1,4 @@
-import * as client from 'openid-client'
+import type * as OpenId from 'openid-client'
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
@@ -53,7 +53,7 @@ const loginRoutes: FastifyPluginAsyncTypebox<LoginRoutesOptions> = async (app, o
       response: { 302: Redirect, ...problems(400, 404, 503) }
     }
   }, async (request, reply) => {
-    const { configuration } = lookup(request)
+    const { configuration, openid: client } = lookup(request)
     const returnTo = safeReturnTo(request.query.returnTo)
     if (returnTo === undefined) throw new errors.OidcBadReturnTo()
     const transaction = {
@@ -87,6 +87,7 @@ const loginRoutes: FastifyPluginAsyncTypebox<LoginRoutesOptions> = async (app, o
     }
   }, async (request, reply) => {
     const provider = lookup(request)
+    const client = provider.openid
     const transaction = transactions.take(request, reply)
     if (transaction === undefined) throw new errors.OidcLoginState('no login in progress in this browser (the login cookie is missing, expired or altered)')
     if (request.query.state === undefined || !sameValue(request.query.state, transaction.state)) {
@@ -99,7 +100,7 @@ const loginRoutes: FastifyPluginAsyncTypebox<LoginRoutesOptions> = async (app, o
     // The configured redirect URI, not the Host header: openid-client sends it to the token endpoint.
     const currentUrl = new URL(redirectUri)
     currentUrl.search = new URL(request.url, 'http://callback.invalid').search
-    let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>
+    let tokens: Awaited<ReturnType<typeof OpenId.authorizationCodeGrant>>
     let claims: Record<string, unknown>
     try {
       tokens = await client.authorizationCodeGrant(provider.configuration, currentUrl, {
@@ -115,7 +116,7 @@ const loginRoutes: FastifyPluginAsyncTypebox<LoginRoutesOptions> = async (app, o
         : await client.fetchUserInfo(provider.configuration, tokens.access_token, idClaims.sub)
       claims = { ...userinfo, ...idClaims }
     } catch (error) {
-      throw describeFailure(error)
+      throw describeFailure(client, error)
     }
     const subject = claims.sub as string
     const username = typeof claims[usernameClaim] === 'string' && claims[usernameClaim] !== '' ? claims[usernameClaim] : subject

@@ -1,6 +1,8 @@
+// Imported only when OIDC_ISSUER is set (oidc-plugin.ts): openid-client and jose are memory every
+// replica would otherwise pay for nothing. The routes reach both libraries through the provider.
 import { isIP } from 'node:net'
 import * as client from 'openid-client'
-import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose'
+import * as jose from 'jose'
 import type { FastifyBaseLogger } from 'fastify'
 import { errors } from '../../errors.ts'
 
@@ -15,7 +17,10 @@ export interface OidcSettings {
 export interface DiscoveredProvider {
   configuration: client.Configuration
   issuer: string
-  jwks: JWTVerifyGetKey
+  jwks: jose.JWTVerifyGetKey
+  /** The libraries that speak to it, loaded with this module. */
+  openid: typeof client
+  jose: typeof jose
 }
 
 const DISCOVERY_TIMEOUT_SECONDS = 5
@@ -46,7 +51,7 @@ export function createOidcClient (settings: OidcSettings, log: FastifyBaseLogger
     configuration.timeout = REQUEST_TIMEOUT_SECONDS
     const metadata = configuration.serverMetadata()
     if (metadata.jwks_uri === undefined) throw new Error('the provider metadata has no jwks_uri')
-    discovered = { configuration, issuer: metadata.issuer, jwks: createRemoteJWKSet(new URL(metadata.jwks_uri)) }
+    discovered = { configuration, issuer: metadata.issuer, jwks: jose.createRemoteJWKSet(new URL(metadata.jwks_uri)), openid: client, jose }
     log.info({ issuer: metadata.issuer, endSession: metadata.end_session_endpoint !== undefined }, 'oidc provider discovered')
   }
 

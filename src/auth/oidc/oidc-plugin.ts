@@ -1,11 +1,10 @@
 import fp from 'fastify-plugin'
-import * as client from 'openid-client'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { errors } from '../../errors.ts'
 import type { Config } from '../../config.ts'
 import type { SessionRecord } from '../stores/session-store.ts'
 import { parseRoleMap } from '../role-map.ts'
-import { createOidcClient, type DiscoveredProvider, type OidcClient } from './oidc-client.ts'
+import type { DiscoveredProvider, OidcClient } from './oidc-client.ts'
 import { createOneTimeMarks } from './one-time-marks.ts'
 import loginRoutes from './login-routes.ts'
 import backchannelLogout from './backchannel-logout.ts'
@@ -32,12 +31,12 @@ declare module 'fastify' {
 async function oidcPlugin (app: FastifyInstance, { config }: { config: Config }): Promise<void> {
   const oidc = config.OIDC_ISSUER === undefined
     ? null
-    : createOidcClient({
-      issuer: config.OIDC_ISSUER,
-      clientId: config.OIDC_CLIENT_ID!,
-      ...(config.OIDC_CLIENT_SECRET === undefined ? {} : { clientSecret: config.OIDC_CLIENT_SECRET }),
-      production: config.NODE_ENV === 'production'
-    }, app.log)
+    : (await import('./oidc-client.ts')).createOidcClient({
+        issuer: config.OIDC_ISSUER,
+        clientId: config.OIDC_CLIENT_ID!,
+        ...(config.OIDC_CLIENT_SECRET === undefined ? {} : { clientSecret: config.OIDC_CLIENT_SECRET }),
+        production: config.NODE_ENV === 'production'
+      }, app.log)
   const marks = createOneTimeMarks(oidc === null ? null : app.redis)
   app.addHook('onClose', async () => {
     oidc?.close()
@@ -77,7 +76,7 @@ function logoutUrl (oidc: OidcClient, provider: SessionRecord['provider'], postL
   const parameters: Record<string, string> = {}
   if (provider.idToken !== undefined) parameters.id_token_hint = provider.idToken
   if (postLogoutRedirectUri !== undefined) parameters.post_logout_redirect_uri = postLogoutRedirectUri
-  return client.buildEndSessionUrl(discovered.configuration, parameters).href
+  return discovered.openid.buildEndSessionUrl(discovered.configuration, parameters).href
 }
 
 export default fp(oidcPlugin, { name: 'oidc', fastify: '5.x', dependencies: ['sessions', 'redis'] })
