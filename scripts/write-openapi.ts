@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises'
-import { buildOpenApiDocument } from '../src/openapi-document.ts'
+import { buildOpenApiDocument } from '../src/http/openapi-document.ts'
 
 await mkdir('openapi', { recursive: true })
 await writeFile('openapi/openapi.json', await buildOpenApiDocument())

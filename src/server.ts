@@ -1,6 +1,6 @@
 import Fastify from 'fastify'
 import { ConfigError, loadConfig } from './config.ts'
-import { serverOptions } from './server-options.ts'
+import { serverOptions } from './http/server-options.ts'
 import { buildApp } from './app.ts'
 
 async function main (): Promise<void> {

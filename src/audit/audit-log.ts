@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { addRouteHook } from '../route-hooks.ts'
+import { addRouteHook } from '../http/route-hooks.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {

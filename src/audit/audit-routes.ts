@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { problems } from '../problem-schema.ts'
+import { problems } from '../http/problem-schema.ts'
 import { verifyChain } from './chain.ts'
 import type { AuditQuery } from './audit-types.ts'
 import type { AuditStore } from './stores/audit-store.ts'

@@ -1,8 +1,8 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { errors } from '../errors.ts'
+import { errors } from '../http/errors.ts'
 import { channels } from '../ops/channels.ts'
-import { addRouteHook } from '../route-hooks.ts'
+import { addRouteHook } from '../http/route-hooks.ts'
 import type { AuditStore } from './stores/audit-store.ts'
 import type { IntentData } from './audit-types.ts'
 

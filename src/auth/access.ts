@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { errors } from '../errors.ts'
+import { errors } from '../http/errors.ts'
 import { hasRole, type Role } from './roles.ts'
 import type { Authenticator, Identity } from './identity.ts'
 

@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { errors } from '../errors.ts'
-import { problems } from '../problem-schema.ts'
+import { errors } from '../http/errors.ts'
+import { problems } from '../http/problem-schema.ts'
 import { RoleSchema } from './roles.ts'
 import type { UserDirectory } from './users.ts'
 

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import { createRemoteJWKSet, errors as jose, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Config } from '../config.ts'
-import { errors } from '../errors.ts'
+import { errors } from '../http/errors.ts'
 import { parseRoleMap, rolesFromClaims } from './role-map.ts'
 import type { Identity } from './identity.ts'
 

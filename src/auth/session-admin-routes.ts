@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto'
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { problems } from '../problem-schema.ts'
+import { problems } from '../http/problem-schema.ts'
 import { refuseApiTokens } from './tokens/bearer-authenticator.ts'
 
 const tags = ['auth']

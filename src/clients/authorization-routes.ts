@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { problems } from '../problem-schema.ts'
+import { problems } from '../http/problem-schema.ts'
 import { Client } from './client-schema.ts'
 import { ClientSubjectParams, PageQuery, SubjectParams, UpstreamResult, visibleClient } from './route-schemas.ts'
 

@@ -1,8 +1,8 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { errors } from '../errors.ts'
+import { errors } from '../http/errors.ts'
 import { hasRole } from '../auth/roles.ts'
-import { problems } from '../problem-schema.ts'
+import { problems } from '../http/problem-schema.ts'
 import { ClientIdParams } from './route-schemas.ts'
 
 // Authlete answers HTTP 200 and names the outcome in `action`; the caller gets the RFC 7592 answer.

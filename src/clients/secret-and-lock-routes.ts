@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { problems } from '../problem-schema.ts'
+import { problems } from '../http/problem-schema.ts'
 import { ClientIdentifierParams, SecretResult, UpstreamResult } from './route-schemas.ts'
 
 const tags = ['clients']

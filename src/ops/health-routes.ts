@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { problems } from '../problem-schema.ts'
+import { problems } from '../http/problem-schema.ts'
 
 const tags = ['operations']
 // Readiness is asked every few seconds by every orchestrator probe; one upstream call per window

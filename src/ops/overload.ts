@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance } from 'fastify'
-import { errors } from '../errors.ts'
+import { errors } from '../http/errors.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
-import { errors } from '../errors.ts'
+import { errors } from '../http/errors.ts'
 
 type Counter = { current: number, ttl: number }
 type Callback = (error: Error | null, result?: Counter) => void

@@ -2,11 +2,11 @@ import fp from 'fastify-plugin'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import type { Redis } from 'ioredis'
-import { errors } from '../errors.ts'
+import { errors } from '../http/errors.ts'
 import { channels } from './channels.ts'
 import { createBucketStore } from './rate-limit-store.ts'
 import type { Budget } from './budget.ts'
-import { addRouteHook } from '../route-hooks.ts'
+import { addRouteHook } from '../http/route-hooks.ts'
 
 export type Bucket = 'read' | 'write' | 'secret' | 'login' | 'login-ip'
 

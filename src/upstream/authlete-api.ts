@@ -1,5 +1,5 @@
 import type { CallAuthlete, UpstreamAnswer, UpstreamCall } from './authlete-client.ts'
-import type { UpstreamResult } from '../errors.ts'
+import type { UpstreamResult } from '../http/errors.ts'
 
 // Shapes of Authlete's answers, as far as the proxy reads them; everything else passes through.
 export type AuthleteClient = Record<string, unknown>

@@ -8,7 +8,7 @@ import { asResult, statusError } from './upstream-errors.ts'
 import { parseUpstreamJson } from './json.ts'
 import { HAS_LONG_INTEGERS, IS_OBJECT, NOT_JSON, scanJson } from './json-scan.ts'
 import { exchange } from './exchange.ts'
-import { errors } from '../errors.ts'
+import { errors } from '../http/errors.ts'
 
 export interface AuthleteClientOptions {
   baseUrl: string

@@ -1,4 +1,4 @@
-import { errors } from '../errors.ts'
+import { errors } from '../http/errors.ts'
 import { channels } from '../ops/channels.ts'
 
 /** What an upstream failure says about retrying: set on the errors the client throws. */

@@ -1,4 +1,4 @@
-import { errors, upstreamRejection, type UpstreamResult } from '../errors.ts'
+import { errors, upstreamRejection, type UpstreamResult } from '../http/errors.ts'
 import type { FailureTraits } from './resilience.ts'
 
 // undici (and Node's socket) error codes mapped to what the caller is told. Anything not listed is a

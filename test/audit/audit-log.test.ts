@@ -1,7 +1,7 @@
 import Fastify, { type RouteOptions } from 'fastify'
 import t from 'tap'
 import { loadConfig } from '../../src/config.ts'
-import { serverOptions } from '../../src/server-options.ts'
+import { serverOptions } from '../../src/http/server-options.ts'
 import { buildApp } from '../../src/app.ts'
 import { buildTestApp, login } from '../helpers/app.ts'
 import { testUsersFile } from '../helpers/users.ts'

@@ -6,7 +6,7 @@ import t from 'tap'
 import type { Test } from 'tap'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { loadConfig } from '../../src/config.ts'
-import { serverOptions } from '../../src/server-options.ts'
+import { serverOptions } from '../../src/http/server-options.ts'
 import { buildApp } from '../../src/app.ts'
 import { hashPassword } from '../../src/auth/passwords.ts'
 

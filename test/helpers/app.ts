@@ -4,7 +4,7 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { loadConfig, type Config } from '../../src/config.ts'
-import { serverOptions } from '../../src/server-options.ts'
+import { serverOptions } from '../../src/http/server-options.ts'
 import { buildApp } from '../../src/app.ts'
 import { PASSWORDS, testUsersFile } from './users.ts'
 

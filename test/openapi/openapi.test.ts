@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import t from 'tap'
-import { buildOpenApiDocument } from '../../src/openapi-document.ts'
+import { buildOpenApiDocument } from '../../src/http/openapi-document.ts'
 import { buildTestApp } from '../helpers/app.ts'
 
 t.test('openapi/openapi.json ...should be what the routes produce (run `npm run openapi` after changing routes)', async t => {

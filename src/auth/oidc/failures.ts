@@ -1,5 +1,5 @@
 import type * as OpenId from 'openid-client'
-import { errors } from '../../errors.ts'
+import { errors } from '../../http/errors.ts'
 
 /**
  * Turns an openid-client failure into a problem naming what failed, never what was sent: its messages

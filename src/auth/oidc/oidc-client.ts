@@ -4,7 +4,7 @@ import { isIP } from 'node:net'
 import * as client from 'openid-client'
 import * as jose from 'jose'
 import type { FastifyBaseLogger } from 'fastify'
-import { errors } from '../../errors.ts'
+import { errors } from '../../http/errors.ts'
 
 export interface OidcSettings {
   issuer: string

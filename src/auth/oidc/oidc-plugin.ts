@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { errors } from '../../errors.ts'
+import { errors } from '../../http/errors.ts'
 import type { Config } from '../../config.ts'
 import type { SessionRecord } from '../stores/session-store.ts'
 import { parseRoleMap } from '../role-map.ts'

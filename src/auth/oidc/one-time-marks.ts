@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import { errors } from '../../errors.ts'
+import { errors } from '../../http/errors.ts'
 
 /**
  * Remembers values that may be used once (login states, logout-token ids) until they could no longer

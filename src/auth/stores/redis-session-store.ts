@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto'
 import type { ChainableCommander, Redis } from 'ioredis'
-import { errors } from '../../errors.ts'
-import { whileRedisAnswers } from '../../redis.ts'
+import { errors } from '../../http/errors.ts'
+import { whileRedisAnswers } from '../../ops/redis.ts'
 import type { SessionRecord, SessionStore } from './session-store.ts'
 
 const PREFIX = 'bff-session:'
@@ -77,7 +77,7 @@ export function createRedisSessionStore (redis: Redis): SessionStore {
       return 0
     }),
     count: async () => guard(async () => await redis.zcount(ALL, Date.now(), '+inf')),
-    // The connection is the app's (src/redis.ts), closed with it.
+    // The connection is the app's (src/ops/redis.ts), closed with it.
     async close () {}
   }
 }

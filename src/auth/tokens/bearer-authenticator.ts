@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
-import { errors } from '../../errors.ts'
+import { errors } from '../../http/errors.ts'
 import type { Authenticator } from '../identity.ts'
 import { hashMatches, tokenId } from './token-format.ts'
 import type { TokenStore } from './token-store.ts'

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
-import { errors } from '../../errors.ts'
-import { whileRedisAnswers } from '../../redis.ts'
+import { errors } from '../../http/errors.ts'
+import { whileRedisAnswers } from '../../ops/redis.ts'
 import type { ApiTokenRecord, TokenStore } from './token-store.ts'
 
 const PREFIX = 'bff-token:'

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { errors } from '../../errors.ts'
+import { errors } from '../../http/errors.ts'
 import type { Role } from '../roles.ts'
 import type { ApiTokenRecord, TokenStore } from './token-store.ts'
 

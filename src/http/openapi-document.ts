@@ -1,7 +1,7 @@
 import Fastify from 'fastify'
-import { loadConfig } from './config.ts'
+import { loadConfig } from '../config.ts'
 import { serverOptions } from './server-options.ts'
-import { buildApp } from './app.ts'
+import { buildApp } from '../app.ts'
 
 /** The OpenAPI document as the routes produce it, independent of any deployment's settings. */
 export async function buildOpenApiDocument (): Promise<string> {

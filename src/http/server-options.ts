@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import proxyAddr from '@fastify/proxy-addr'
 import { LogController, type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
-import type { Config } from './config.ts'
+import type { Config } from '../config.ts'
 import { applyApiHeaders } from './api-headers.ts'
 import { sendProblem, toProblem } from './problem.ts'
 
