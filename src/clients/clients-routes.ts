@@ -73,7 +73,10 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
     }
   }, async (request, reply) => {
     const { data, bytes } = await authlete.createClient(request.upstreamCalls, request.body)
-    reply.code(201).header('etag', clientEtag(bytes)).header('location', `/api/clients/${encodeURIComponent(jsonScalarText(data.clientId))}`)
+    const clientId = jsonScalarText(data.clientId)
+    // Without its ID the new client cannot be named in Location (nor found again by the caller).
+    if (!/^\d+$/.test(clientId)) throw new errors.UpstreamUnreadable({ cause: new Error('upstream create answer without a numeric clientId') })
+    reply.code(201).header('etag', clientEtag(bytes)).header('location', `/api/clients/${clientId}`)
     return data
   })
 

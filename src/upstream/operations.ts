@@ -72,12 +72,12 @@ export function createPathBuilder (location: UpstreamLocation): (op: Operation, 
 function fillParameter (name: string, params: PathParams): string {
   const value = params[name]
   if (value === undefined || value === '') throw new TypeError(`missing upstream path parameter ${name}`)
+  // However encoded, `.` and `..` stay dot segments: WHATWG URL parsers and servers that decode
+  // before normalising read %2E as `.`, and would call another path. Routes refuse them already.
+  if (value === '.' || value === '..') throw new TypeError(`upstream path parameter ${name} cannot be the dot segment ${value}`)
   return value
 }
 
-// encodeURIComponent leaves `.` alone, and `.` or `..` as a whole segment would be collapsed by URL
-// normalisation on the way; routes already refuse them, this keeps the builder safe on its own.
 function encodeSegment (value: string): string {
-  const encoded = encodeURIComponent(value)
-  return encoded === '.' || encoded === '..' ? encoded.replaceAll('.', '%2E') : encoded
+  return encodeURIComponent(value)
 }

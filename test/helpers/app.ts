@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../../src/config.ts'
 import { serverOptions } from '../../src/http/server-options.ts'
 import { buildApp } from '../../src/app.ts'
 import { PASSWORDS, testUsersFile } from './users.ts'
+import { NO_OVERLOAD_GUARD } from './server-process.ts'
 
 export interface TestApp {
   app: FastifyInstance
@@ -28,19 +29,25 @@ const GENEROUS_BUDGETS = {
   RATE_LIMIT_LOGIN_IP: '1000000/1m'
 }
 
+export interface TestAppOptions {
+  /** Registers more routes beside the app's, before it is ready (a faulty route, say). */
+  extend?: (app: FastifyInstance) => void
+}
+
 /**
  * The app as the server builds it (same Fastify options, same plugin), with logs captured. By default
  * in sandbox mode with a users file holding `viewer`, `editor` and `admin`.
  */
-export async function buildTestApp (t: Test, env: Record<string, string> = {}): Promise<TestApp> {
+export async function buildTestApp (t: Test, env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const auditFile = join(await mkdtemp(join(tmpdir(), 'bff-audit-')), 'audit.db')
-  const config = loadConfig({ LOG_LEVEL: 'info', BFF_USERS_FILE: await testUsersFile(), AUDIT_STORE: `sqlite:${auditFile}`, API_TOKEN_STORE: `sqlite:${join(dirname(auditFile), 'tokens.db')}`, ...GENEROUS_BUDGETS, ...env })
+  const config = loadConfig({ LOG_LEVEL: 'info', BFF_USERS_FILE: await testUsersFile(), AUDIT_STORE: `sqlite:${auditFile}`, API_TOKEN_STORE: `sqlite:${join(dirname(auditFile), 'tokens.db')}`, ...GENEROUS_BUDGETS, ...NO_OVERLOAD_GUARD, ...env })
   const logs: string[] = []
   const announced: string[] = []
-  const options = serverOptions(config)
-  options.logger = { ...(options.logger as object), stream: { write: (line: string) => { logs.push(line) } } }
-  const app = Fastify(options)
+  const fastifyOptions = serverOptions(config)
+  fastifyOptions.logger = { ...(fastifyOptions.logger as object), stream: { write: (line: string) => { logs.push(line) } } }
+  const app = Fastify(fastifyOptions)
   await app.register(buildApp(config, { announce: message => { announced.push(message) } }))
+  options.extend?.(app)
   await app.ready()
   t.teardown(() => app.close())
   return { app, config, logs, announced }
