@@ -32,6 +32,8 @@ const GENEROUS_BUDGETS = {
 export interface TestAppOptions {
   /** Registers more routes beside the app's, before it is ready (a faulty route, say). */
   extend?: (app: FastifyInstance) => void
+  /** More pino options on top of the server's own (serializers, say). */
+  logger?: Record<string, unknown>
 }
 
 /**
@@ -44,7 +46,7 @@ export async function buildTestApp (t: Test, env: Record<string, string> = {}, o
   const logs: string[] = []
   const announced: string[] = []
   const fastifyOptions = serverOptions(config)
-  fastifyOptions.logger = { ...(fastifyOptions.logger as object), stream: { write: (line: string) => { logs.push(line) } } }
+  fastifyOptions.logger = { ...(fastifyOptions.logger as object), ...options.logger, stream: { write: (line: string) => { logs.push(line) } } }
   const app = Fastify(fastifyOptions)
   await app.register(buildApp(config, { announce: message => { announced.push(message) } }))
   options.extend?.(app)

@@ -38,3 +38,25 @@ t.test('PATCH /api/clients/:clientId ...should keep int64 values exact in what i
   t.equal(response.statusCode, 200)
   t.equal(fault.requests[1]?.body, '{"clientName":"Renamed","extension":{"accessTokenDuration":9007199254740993}}')
 })
+
+// 16 digits is the shortest an integer above 2^53 can be written: an answer whose only long integers
+// have 16 digits must be parsed as carefully as one holding a 19-digit ID.
+const SIXTEEN_DIGITS = '9007199254740993'
+const SIXTEEN_DIGIT_CLIENT = `{"clientId":${SIXTEEN_DIGITS},"clientName":"Edge","createdAt":1795409802634,"extension":{"accessTokenDuration":${SIXTEEN_DIGITS}},"customNumber":-${SIXTEEN_DIGITS}}`
+
+t.test('GET /api/clients/:clientId ...should pass 16-digit integers above 2^53 through exactly to a non-admin (parsed answer)', async t => {
+  const { app } = await appBehindUpstream(t, SIXTEEN_DIGIT_CLIENT)
+  const viewer = await login(app, 'viewer')
+  const response = await app.inject({ url: `/api/clients/${SIXTEEN_DIGITS}`, headers: viewer.headers })
+  t.equal(response.statusCode, 200)
+  t.equal(response.body, SIXTEEN_DIGIT_CLIENT)
+})
+
+t.test('PATCH /api/clients/:clientId ...should write 16-digit integers above 2^53 back upstream exactly', async t => {
+  const { app, fault } = await appBehindUpstream(t, SIXTEEN_DIGIT_CLIENT)
+  const editor = await login(app, 'editor')
+  const response = await app.inject({ method: 'PATCH', url: `/api/clients/${SIXTEEN_DIGITS}`, payload: { clientName: 'Renamed' }, headers: editor.headers })
+  t.equal(response.statusCode, 200)
+  t.equal(fault.requests[1]?.body, `{"clientName":"Renamed","extension":{"accessTokenDuration":${SIXTEEN_DIGITS}},"customNumber":-${SIXTEEN_DIGITS}}`)
+  t.equal(response.body, SIXTEEN_DIGIT_CLIENT, 'the answer, as parsed for an editor, keeps them too')
+})

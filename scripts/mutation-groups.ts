@@ -1,0 +1,24 @@
+// The critical modules, grouped with the test files that exercise them (fastest killers first:
+// a test run stops at the first file that fails).
+export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[] }> = {
+  chain: {
+    mutate: ['src/audit/chain.ts'],
+    tests: ['test/audit/tamper.test.ts', 'test/audit/retention-verify.test.ts', 'test/audit/audit-trail.test.ts']
+  },
+  trail: {
+    mutate: ['src/audit/audit-trail.ts'],
+    tests: ['test/audit/audit-trail.test.ts', 'test/audit/audit-log.test.ts', 'test/audit/retention-verify.test.ts']
+  },
+  access: {
+    mutate: ['src/auth/access.ts', 'src/auth/tokens/token-format.ts', 'src/auth/tokens/bearer-authenticator.ts'],
+    tests: ['test/auth/csrf.test.ts', 'test/auth/anonymous.test.ts', 'test/auth/roles.test.ts', 'test/auth/tokens.test.ts']
+  },
+  problem: {
+    mutate: ['src/http/problem.ts', 'src/ops/rate-limits.ts'],
+    tests: ['test/upstream/malformed-answers.test.ts', 'test/clients/validation.test.ts', 'test/ops/rate-limits.test.ts', 'test/upstream/errors-status.test.ts']
+  },
+  upstream: {
+    mutate: ['src/upstream/operations.ts', 'src/upstream/json-scan.ts', 'src/upstream/json.ts', 'src/upstream/upstream-errors.ts', 'src/upstream/authlete-client.ts'],
+    tests: ['test/upstream/path-builder.test.ts', 'test/upstream/json-scan.test.ts', 'test/upstream/int64.test.ts', 'test/upstream/malformed-answers.test.ts', 'test/upstream/errors-status.test.ts', 'test/upstream/errors-transport.test.ts', 'test/upstream/resilience.test.ts']
+  }
+}

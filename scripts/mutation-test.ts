@@ -1,0 +1,98 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { MUTATION_GROUPS } from './mutation-groups.ts'
+import { EQUIVALENT_MUTANTS } from './mutation-equivalents.ts'
+
+// npm run test:mutation [-- group...]: StrykerJS over the critical modules, one group at a time
+// (see scripts/mutation-groups.ts), then docs/mutation-report.md from every group's JSON report
+// (reports/mutation/<group>.json). `--report-only` rewrites the report from the JSON files alone.
+interface Mutant {
+  mutatorName: string
+  replacement?: string
+  status: string
+  location: { start: { line: number, column: number }, end: { line: number, column: number } }
+}
+interface Report { files: Record<string, { source: string, mutants: Mutant[] }> }
+
+const args = process.argv.slice(2)
+const reportOnly = args.includes('--report-only')
+const groups = args.filter(arg => !arg.startsWith('--'))
+for (const group of groups) if (!(group in MUTATION_GROUPS)) throw new Error(`unknown group ${group}: ${Object.keys(MUTATION_GROUPS).join(', ')}`)
+
+if (!reportOnly) {
+  for (const group of groups.length > 0 ? groups : Object.keys(MUTATION_GROUPS)) {
+    process.stderr.write(`\n== mutation group ${group}\n`)
+    const run = spawnSync('npx', ['stryker', 'run'], { stdio: 'inherit', env: { ...process.env, MUTATION_GROUP: group } })
+    if (run.status !== 0) process.exitCode = 1
+  }
+}
+writeReport()
+
+function writeReport (): void {
+  const rows: string[] = []
+  const survivors: string[] = []
+  const total = { killed: 0, survived: 0, noCoverage: 0, timeout: 0 }
+  const unexplained: string[] = []
+  for (const group of Object.keys(MUTATION_GROUPS)) {
+    const path = join('reports', 'mutation', `${group}.json`)
+    if (!existsSync(path)) continue
+    const report = JSON.parse(readFileSync(path, 'utf8')) as Report
+    for (const [file, { source, mutants }] of Object.entries(report.files)) {
+      const count = (status: string) => mutants.filter(mutant => mutant.status === status).length
+      const figures = { killed: count('Killed'), survived: count('Survived'), noCoverage: count('NoCoverage'), timeout: count('Timeout') }
+      for (const key of Object.keys(total) as Array<keyof typeof total>) total[key] += figures[key]
+      rows.push(`| \`${file}\` | ${group} | ${score(figures)} | ${figures.killed} | ${figures.timeout} | ${figures.survived} | ${figures.noCoverage} |`)
+      for (const mutant of mutants.filter(mutant => mutant.status === 'Survived' || mutant.status === 'NoCoverage')) {
+        const original = snippet(source, mutant)
+        const reason = EQUIVALENT_MUTANTS.find(known => known.file === file && known.original === original && known.replacement === mutant.replacement)?.reason
+        if (reason === undefined) unexplained.push(`${file}:${mutant.location.start.line}`)
+        survivors.push(`| \`${file}:${mutant.location.start.line}\` | ${mutant.status} | \`${cell(original)}\` → \`${cell(mutant.replacement ?? '')}\` | ${reason ?? '**not yet explained**'} |`)
+      }
+    }
+  }
+  mkdirSync('docs', { recursive: true })
+  writeFileSync(join('docs', 'mutation-report.md'), [
+    '# Mutation testing',
+    '',
+    'StrykerJS (`@stryker-mutator/core` with its tap runner) makes one small change (a mutant) at a time in the',
+    'critical modules and runs the test files that reach it: a mutant the tests notice is killed. Run it with',
+    '`npm run test:mutation` (all groups, about an hour on two cores) or `npm run test:mutation -- chain upstream`',
+    '(some groups); groups, their modules and test files are in `scripts/mutation-groups.ts`. It is not part of',
+    '`.ci/run`: too slow for every change. This file is written by the run (`scripts/mutation-test.ts`).',
+    '',
+    `**Score: ${score(total)}** (${total.killed + total.timeout} of ${total.killed + total.timeout + total.survived + total.noCoverage} mutants killed; a timeout counts as killed).`,
+    '',
+    '| Module | Group | Score | Killed | Timeout | Survived | No coverage |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    '## Mutants left alive',
+    '',
+    'Each is equivalent (no behaviour can tell it from the original) or harmless, for the reason given;',
+    'reasons are kept in `scripts/mutation-equivalents.ts`.',
+    '',
+    '| Where | Status | Change | Why it is left |',
+    '|---|---|---|---|',
+    ...survivors,
+    ''
+  ].join('\n'))
+  process.stderr.write(`mutation score ${score(total)}; docs/mutation-report.md written${unexplained.length > 0 ? `; survivors without a reason: ${unexplained.join(', ')}` : ''}\n`)
+}
+
+function score ({ killed, timeout, survived, noCoverage }: { killed: number, timeout: number, survived: number, noCoverage: number }): string {
+  const all = killed + timeout + survived + noCoverage
+  return all === 0 ? 'n/a' : `${(100 * (killed + timeout) / all).toFixed(1)}%`
+}
+
+function snippet (source: string, mutant: Mutant): string {
+  const lines = source.split('\n')
+  const { start, end } = mutant.location
+  if (start.line === end.line) return lines[start.line - 1]!.slice(start.column - 1, end.column - 1)
+  return [lines[start.line - 1]!.slice(start.column - 1), ...lines.slice(start.line, end.line - 1), lines[end.line - 1]!.slice(0, end.column - 1)].join('\n')
+}
+
+function cell (text: string): string {
+  const flat = text.replace(/\s+/g, ' ').replaceAll('|', '\\|').replaceAll('`', "'")
+  return flat.length > 90 ? `${flat.slice(0, 87)}...` : flat
+}
