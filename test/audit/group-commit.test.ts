@@ -6,15 +6,21 @@ const entry = (requestId: string): NewEntry => ({ kind: 'outcome', requestId, ti
 
 t.test('groupCommit ...should commit concurrent appends in shared batches, each caller getting its own entry', async t => {
   const batches: string[][] = []
+  let release!: () => void
+  const firstInFlight = new Promise<void>(resolve => { release = resolve })
   const append = groupCommit(async entries => {
     batches.push(entries.map(e => e.requestId!))
-    await new Promise(resolve => setTimeout(resolve, 5))
+    if (batches.length === 1) await firstInFlight
     return entries.map((e, i) => ({ ...e, seq: i, prevHash: '', hash: e.requestId! }) as AuditEntry)
   })
-  const committed = await Promise.all(Array.from({ length: 50 }, (_, i) => append(entry(`r${i}`))))
+  const first = append(entry('r0'))
+  while (batches.length === 0) await new Promise(resolve => setImmediate(resolve))
+  // These arrive while the first transaction is in flight: they share the next one.
+  const rest = Array.from({ length: 49 }, (_, i) => append(entry(`r${i + 1}`)))
+  release()
+  const committed = await Promise.all([first, ...rest])
   t.same(committed.map(e => e.hash), Array.from({ length: 50 }, (_, i) => `r${i}`), 'every caller gets its own entry')
-  t.ok(batches.length < 50, `${batches.length} transactions for 50 appends`)
-  t.same(batches.flat(), committed.map(e => e.requestId), 'in arrival order, none lost or repeated')
+  t.same(batches, [['r0'], Array.from({ length: 49 }, (_, i) => `r${i + 1}`)], 'two transactions for 50 appends, in arrival order, none lost or repeated')
 })
 
 t.test('groupCommit ...should refuse every caller of a failed batch and go on with the next', async t => {

@@ -83,9 +83,18 @@ t.test('GET /api/clients/:clientId ...should open the circuit after repeated ups
   t.equal(open.json().code, 'BFF_UPSTREAM_CIRCUIT_OPEN')
   t.equal(open.headers['retry-after'], '1')
   t.equal(fault.requests.length, 3, 'the open circuit did not call the upstream')
-  await new Promise(resolve => setTimeout(resolve, 550))
   fault.answer((_request, response) => json(response, 200, CLIENT))
-  t.equal((await app.inject({ url: '/api/clients/1234', headers: admin.headers })).statusCode, 200, 'the probe went through')
+  // Until the cooldown ends every call is refused without reaching the upstream; then one probe goes.
+  const opened = Date.now()
+  let probe = open
+  while (probe.statusCode === 503 && Date.now() - opened < 10_000) {
+    t.equal(probe.json().code, 'BFF_UPSTREAM_CIRCUIT_OPEN')
+    await new Promise(resolve => setTimeout(resolve, 20))
+    probe = await app.inject({ url: '/api/clients/1234', headers: admin.headers })
+  }
+  t.equal(probe.statusCode, 200, 'the probe went through')
+  t.ok(Date.now() - opened >= 450, 'not before the cooldown')
+  t.equal(fault.requests.length, 4, 'refused calls never reached the upstream')
   t.equal((await app.inject({ url: '/api/clients/1234', headers: admin.headers })).statusCode, 200, 'and closed the circuit')
   t.equal(fault.requests.length, 5)
 })
