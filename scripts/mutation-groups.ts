@@ -17,8 +17,12 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
     mutate: ['src/http/problem.ts', 'src/ops/rate-limits.ts'],
     tests: ['test/upstream/malformed-answers.test.ts', 'test/clients/validation.test.ts', 'test/ops/rate-limits.test.ts', 'test/upstream/errors-status.test.ts']
   },
-  upstream: {
-    mutate: ['src/upstream/operations.ts', 'src/upstream/json-scan.ts', 'src/upstream/json.ts', 'src/upstream/upstream-errors.ts', 'src/upstream/authlete-client.ts'],
-    tests: ['test/upstream/path-builder.test.ts', 'test/upstream/json-scan.test.ts', 'test/upstream/int64.test.ts', 'test/upstream/malformed-answers.test.ts', 'test/upstream/errors-status.test.ts', 'test/upstream/errors-transport.test.ts', 'test/upstream/resilience.test.ts']
+  scan: {
+    mutate: ['src/upstream/operations.ts', 'src/upstream/json-scan.ts', 'src/upstream/json.ts'],
+    tests: ['test/upstream/path-builder.test.ts', 'test/upstream/json-scan.test.ts', 'test/upstream/int64.test.ts', 'test/upstream/malformed-answers.test.ts']
+  },
+  client: {
+    mutate: ['src/upstream/upstream-errors.ts', 'src/upstream/authlete-client.ts'],
+    tests: ['test/upstream/errors-status.test.ts', 'test/upstream/errors-transport.test.ts', 'test/upstream/resilience.test.ts', 'test/upstream/malformed-answers.test.ts', 'test/upstream/int64.test.ts']
   }
 }

@@ -20,7 +20,7 @@ interface Trail {
   sql: Sql
 }
 
-const INTENT = { roles: ['admin'], via: 'session', credential: null, action: 'client.lock', route: 'PUT /api/clients/:clientIdentifier/lock', clientId: 'portal', subject: null, clientIp: '127.0.0.1', userAgent: null, changedProperties: ['locked'] }
+export const INTENT = { roles: ['admin'], via: 'session', credential: null, action: 'client.lock', route: 'PUT /api/clients/:clientIdentifier/lock', clientId: 'portal', subject: null, clientIp: '127.0.0.1', userAgent: null, changedProperties: ['locked'] }
 
 /** Three complete records: entries 1 to 6, intent then outcome, alice then bob then carol. */
 function history (): NewEntry[] {
