@@ -131,6 +131,11 @@ const SCENARIOS: Scenario[] = [
     expected: { seq: 1, problem: /does not start the chain/ }
   },
   {
+    name: 'the oldest entries deleted without a checkpoint',
+    tamper: async sql => { await sql('DELETE FROM audit_entries WHERE seq <= 2') },
+    expected: { seq: 2, problem: /^missing: entries up to 2 are gone and no checkpoint records their pruning$/ }
+  },
+  {
     name: 'an entry back-dated (time) in place',
     tamper: async sql => { await sql('UPDATE audit_entries SET time = ? WHERE seq = 3', ['2025-01-01T00:00:00.000Z']) },
     expected: { seq: 3, problem: /content does not match its hash/ }
