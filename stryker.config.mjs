@@ -7,6 +7,9 @@ import { MUTATION_GROUPS } from './scripts/mutation-groups.ts'
 const group = MUTATION_GROUPS[process.env.MUTATION_GROUP ?? '']
 if (group === undefined) throw new Error(`MUTATION_GROUP must be one of ${Object.keys(MUTATION_GROUPS).join(', ')}`)
 
+// A test file run on its own (as the tap runner does) gets tap's 30 s default; a busy machine needs more.
+process.env.TAP_TIMEOUT ??= '600'
+
 export default {
   testRunner: 'tap',
   coverageAnalysis: 'perTest',

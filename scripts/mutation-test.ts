@@ -57,7 +57,7 @@ function writeReport (): void {
     '',
     'StrykerJS (`@stryker-mutator/core` with its tap runner) makes one small change (a mutant) at a time in the',
     'critical modules and runs the test files that reach it: a mutant the tests notice is killed. Run it with',
-    '`npm run test:mutation` (all groups, about an hour on two cores) or `npm run test:mutation -- chain upstream`',
+    '`npm run test:mutation` (all groups, about an hour on two cores) or `npm run test:mutation -- chain scan`',
     '(some groups); groups, their modules and test files are in `scripts/mutation-groups.ts`. It is not part of',
     '`.ci/run`: too slow for every change. This file is written by the run (`scripts/mutation-test.ts`).',
     '',
