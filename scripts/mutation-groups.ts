@@ -10,12 +10,20 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
     tests: ['test/audit/audit-trail.test.ts', 'test/audit/audit-log.test.ts', 'test/audit/retention-verify.test.ts']
   },
   access: {
-    mutate: ['src/auth/access.ts', 'src/auth/tokens/token-format.ts', 'src/auth/tokens/bearer-authenticator.ts'],
-    tests: ['test/auth/csrf.test.ts', 'test/auth/anonymous.test.ts', 'test/auth/roles.test.ts', 'test/auth/tokens.test.ts']
+    mutate: ['src/auth/access.ts'],
+    tests: ['test/auth/csrf.test.ts', 'test/auth/anonymous.test.ts', 'test/auth/roles.test.ts']
+  },
+  tokens: {
+    mutate: ['src/auth/tokens/token-format.ts', 'src/auth/tokens/bearer-authenticator.ts'],
+    tests: ['test/auth/tokens.test.ts']
   },
   problem: {
-    mutate: ['src/http/problem.ts', 'src/ops/rate-limits.ts'],
-    tests: ['test/upstream/malformed-answers.test.ts', 'test/clients/validation.test.ts', 'test/ops/rate-limits.test.ts', 'test/upstream/errors-status.test.ts']
+    mutate: ['src/http/problem.ts'],
+    tests: ['test/upstream/malformed-answers.test.ts', 'test/clients/validation.test.ts']
+  },
+  limits: {
+    mutate: ['src/ops/rate-limits.ts'],
+    tests: ['test/ops/rate-limits.test.ts']
   },
   scan: {
     mutate: ['src/upstream/operations.ts', 'src/upstream/json-scan.ts', 'src/upstream/json.ts'],
