@@ -12,6 +12,13 @@ const DISTINCT_KEYS = 'Equivalent: the keys of one object are distinct, so the c
 const LESS_ONLY = 'Equivalent: the comparator still answers -1 exactly when a < b; V8 sorts arrays this short (entries have a dozen keys at most) by binary insertion, which only asks whether the answer is below 0.'
 const PRUNE_VOUCH = 'Defence in depth: a checkpoint that matches the first kept entry on one of seq and hash but not the other needs that entry or the checkpoint edited, which breaks a hash or a link that verify reports first (the tamper scenarios and the pruning tests cover those).'
 const OPERATIONS = 'src/upstream/operations.ts'
+const SCAN = 'src/upstream/json-scan.ts'
+const JSON_TS = 'src/upstream/json.ts'
+const PAST_END = 'Equivalent: past the end a byte reads as undefined, which is neither whitespace, a plain string byte nor a digit, so the loop stops at the same place.'
+const MINUS_ONE = 'Equivalent: every failure index is below 0 or, here, 0 is impossible (at least one byte was consumed), so `<= 0` and `< 0` agree.'
+const IGNORED_FAILURE = 'Equivalent: the ignored -1 makes the next read bytes[-1], undefined, which is refused as NOT_JSON right after.'
+const PLUS_ONE = 'Equivalent in practice: +1 resumes the scan at index 1, inside the first value, where no separator or end can follow; no text of the corpus nor any we could build is accepted by it.'
+const KILLED_SCAN = 'Killed since by test/upstream/json-scan.test.ts "should accept exactly the texts JSON.parse accepts" (cases added after this run, checked by applying the mutant by hand).'
 
 export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   { file: CHAIN, original: "','", replacement: '""', reason: 'Killed since by test/audit/tamper.test.ts "an entry\'s hash ...should be the documented SHA-256" (written after this run).' },
@@ -30,5 +37,29 @@ export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   { file: CHAIN, original: 'unvouched.seq - 1', replacement: 'unvouched.seq + 1', reason: 'Killed since by the tamper scenario "the oldest entries deleted without a checkpoint" (exact problem text).' },
   { file: OPERATIONS, original: 'template === undefined', replacement: 'true', reason: 'Equivalent: the per-operation template is a cache; building it again gives the same path.' },
   { file: OPERATIONS, original: 'op.query.length === 0', replacement: 'false', reason: 'Equivalent: an operation without query names builds an empty search, and an empty search returns the bare path.' },
-  { file: OPERATIONS, original: "''", replacement: '"Stryker was here!"', reason: 'Unreachable: the configuration requires AUTHLETE_SERVICE_ID with API v3, and the sandbox always has one.' }
+  { file: OPERATIONS, original: "''", replacement: '"Stryker was here!"', reason: 'Unreachable: the configuration requires AUTHLETE_SERVICE_ID with API v3, and the sandbox always has one.' },
+  { file: SCAN, original: 'byte !== undefined', replacement: 'true', reason: 'Equivalent: undefined >= 0x30 is false, so isDigit(undefined) is false either way.' },
+  { file: SCAN, original: 'i < 0', replacement: 'i <= 0', reason: MINUS_ONE },
+  { file: SCAN, original: 'next < 0', replacement: 'next <= 0', reason: MINUS_ONE },
+  { file: SCAN, original: 'i < 0', replacement: 'false', reason: IGNORED_FAILURE },
+  { file: SCAN, original: 'next < 0', replacement: 'false', reason: IGNORED_FAILURE },
+  { file: SCAN, original: "literal(bytes, i, 'false')", replacement: 'true', reason: KILLED_SCAN },
+  { file: SCAN, original: "'false'", replacement: '""', reason: KILLED_SCAN },
+  { file: SCAN, original: 'i < bytes.length', replacement: 'true', reason: PAST_END },
+  { file: SCAN, original: 'i < bytes.length', replacement: 'i <= bytes.length', reason: PAST_END },
+  { file: SCAN, original: 'i < end', replacement: 'true', reason: PAST_END },
+  { file: SCAN, original: 'i < end', replacement: 'i <= end', reason: PAST_END },
+  { file: SCAN, original: 'bytes[i] !== QUOTE', replacement: 'false', reason: KILLED_SCAN },
+  { file: SCAN, original: 'bytes[i] === 0x3a', replacement: 'true', reason: KILLED_SCAN },
+  { file: SCAN, original: 'HEX[bytes[i + 2] ?? 0] !== 1 || HEX[bytes[i + 3] ?? 0] !== 1', replacement: 'false', reason: KILLED_SCAN },
+  { file: SCAN, original: 'HEX[bytes[i + 2] ?? 0] !== 1 || HEX[bytes[i + 3] ?? 0] !== 1', replacement: 'HEX[bytes[i + 2] ?? 0] !== 1 && HEX[bytes[i + 3] ?? 0] !== 1', reason: KILLED_SCAN },
+  { file: SCAN, original: 'HEX[bytes[i + 2] ?? 0] !== 1', replacement: 'false', reason: KILLED_SCAN },
+  { file: SCAN, original: 'HEX[bytes[i + 3] ?? 0] !== 1', replacement: 'false', reason: KILLED_SCAN },
+  { file: SCAN, original: 'HEX[bytes[i + 5] ?? 0] !== 1', replacement: 'false', reason: KILLED_SCAN },
+  { file: SCAN, original: 'bytes[i] !== 0x30', replacement: 'true', reason: 'Equivalent: the branch before it already took a leading 0.' },
+  { file: SCAN, original: '-1', replacement: '+1', reason: PLUS_ONE },
+  { file: JSON_TS, original: '!hasLongIntegers', replacement: 'false', reason: 'Equivalent in result: the reviver is then always used, which only costs time (the scan exists to skip it).' },
+  { file: JSON_TS, original: "typeof value === 'number'", replacement: 'true', reason: 'Equivalent: a value that is not a number has a source that is not an integer literal (or none), so the regular expression refuses it.' },
+  { file: JSON_TS, original: 'context?.source !== undefined', replacement: 'true', reason: 'Equivalent: without a source (objects, arrays) the test reads "undefined", which is not an integer literal.' },
+  { file: JSON_TS, original: 'context?.source', replacement: 'context.source', reason: 'Equivalent on Node 24: JSON.parse always passes the context to a reviver.' }
 ]
