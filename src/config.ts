@@ -36,6 +36,7 @@ export const ConfigSchema = Type.Object({
   BFF_USERS_FILE: Type.Optional(Type.String({ minLength: 1 })),
   AUDIT_STORE: Type.String({ pattern: '^(sqlite:.+|postgres(ql)?://.+)$', default: 'sqlite:./data/audit.db' }),
   AUDIT_RETENTION_DAYS: Type.Optional(Type.Integer({ minimum: 1, maximum: 36_500 })),
+  AUDIT_WRITE_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 60_000, default: 2000 }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 4096 })),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://.+$' })),
   RATE_LIMIT_READ: Type.String({ pattern: BUDGET_PATTERN, default: '600/1m' }),
