@@ -35,7 +35,7 @@ t.test('SIGTERM ...should exit within SHUTDOWN_TIMEOUT when the log reader stopp
   await new Promise(resolve => setTimeout(resolve, 300))
   server.child.stdout!.destroy()
 
-  const exited = await Promise.race([exit, new Promise<undefined>(resolve => setTimeout(resolve, 8000))])
+  const exited = await Promise.race([exit, new Promise<undefined>(resolve => setTimeout(() => resolve(undefined), 8000))])
   t.ok(exited !== undefined, 'the process exited')
   t.comment(`exited ${exited === undefined ? 'not at all' : `${exited.at - signalled} ms`} after SIGTERM`)
   t.ok(exited !== undefined && exited.at - signalled < 3000 + 500, 'within SHUTDOWN_TIMEOUT (3 s)')
