@@ -87,7 +87,7 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     // Loaded only when configured, like the frontend below: unused modules are memory every replica pays.
     if (config.GATEWAY_JWT_HEADER !== undefined) await app.register(import('./auth/gateway-jwt.ts'), config)
     await app.register(auditLog)
-    await app.register(auditTrail, { store: await openAuditStore(config.AUDIT_STORE), retentionDays: config.AUDIT_RETENTION_DAYS })
+    await app.register(auditTrail, { store: await openAuditStore(config.AUDIT_STORE, config.AUDIT_WRITE_TIMEOUT_MS), retentionDays: config.AUDIT_RETENTION_DAYS })
     await app.register(rateLimits, { budgets: rateLimitBudgets(config), redis: app.redis ?? undefined })
 
     await app.register(oidcLogin, { config })

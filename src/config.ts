@@ -36,6 +36,7 @@ export const ConfigSchema = Type.Object({
   BFF_USERS_FILE: Type.Optional(Type.String({ minLength: 1 })),
   AUDIT_STORE: Type.String({ pattern: '^(sqlite:.+|postgres(ql)?://.+)$', default: 'sqlite:./data/audit.db' }),
   AUDIT_RETENTION_DAYS: Type.Optional(Type.Integer({ minimum: 1, maximum: 36_500 })),
+  AUDIT_WRITE_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 60_000, default: 2000 }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 4096 })),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://.+$' })),
   RATE_LIMIT_READ: Type.String({ pattern: BUDGET_PATTERN, default: '600/1m' }),
@@ -44,6 +45,7 @@ export const ConfigSchema = Type.Object({
   RATE_LIMIT_LOGIN: Type.String({ pattern: BUDGET_PATTERN, default: '10/15m' }),
   RATE_LIMIT_LOGIN_IP: Type.String({ pattern: BUDGET_PATTERN, default: '100/15m' }),
   SHUTDOWN_TIMEOUT: Type.Integer({ minimum: 1, maximum: 3600, default: 25, description: 'seconds' }),
+  SHUTDOWN_DELAY: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600, description: 'seconds; default 5 in production, 0 otherwise' })),
   MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000, description: '0: not checked' }),
   MAX_HEAP_USED_BYTES: Type.Integer({ minimum: 0, default: 0, description: '0: not checked' }),
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'comma-separated IP addresses and CIDR ranges' })),
@@ -94,6 +96,11 @@ export class ConfigError extends Error {
 
 export function isSandbox (config: Config): boolean {
   return config.AUTHLETE_BASE_URL === undefined && config.NODE_ENV !== 'production'
+}
+
+/** Seconds between SIGTERM and the drain: /readyz fails meanwhile, so the gateway stops sending. */
+export function shutdownDelaySeconds (config: Config): number {
+  return config.SHUTDOWN_DELAY ?? (config.NODE_ENV === 'production' ? 5 : 0)
 }
 
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
@@ -189,6 +196,9 @@ function requiredTogether (config: Config): string[] {
       require('AUTHLETE_SERVICE_API_KEY', why)
       require('AUTHLETE_SERVICE_API_SECRET', why)
     }
+  }
+  if (shutdownDelaySeconds(config) >= config.SHUTDOWN_TIMEOUT) {
+    problems.push(`SHUTDOWN_DELAY: must be shorter than SHUTDOWN_TIMEOUT (${config.SHUTDOWN_TIMEOUT} s), which counts from SIGTERM too`)
   }
   if (config.SESSION_MAX_AGE < config.SESSION_IDLE_TIMEOUT) {
     problems.push('SESSION_MAX_AGE: must not be shorter than SESSION_IDLE_TIMEOUT')

@@ -1,7 +1,8 @@
 import Fastify from 'fastify'
-import { ConfigError, loadConfig } from './config.ts'
+import { ConfigError, loadConfig, shutdownDelaySeconds } from './config.ts'
 import { serverOptions } from './http/server-options.ts'
 import { buildApp } from './app.ts'
+import { createLogDestination, stopOnSignals } from './ops/shutdown.ts'
 
 async function main (): Promise<void> {
   let config
@@ -12,25 +13,11 @@ async function main (): Promise<void> {
     process.stderr.write(`authlete-bff cannot start: ${error.message}\n`)
     process.exit(1)
   }
-  const app = Fastify(serverOptions(config))
+  const logs = createLogDestination()
+  const options = serverOptions(config)
+  const app = Fastify({ ...options, logger: { ...(options.logger as object), stream: logs.stream } })
   await app.register(buildApp(config))
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      // Readiness fails and new requests are refused first; in-flight ones (and their audit
-      // records) finish; then pools and stores close. SHUTDOWN_TIMEOUT bounds the whole.
-      app.draining = true
-      app.log.info({ signal, timeoutSeconds: config.SHUTDOWN_TIMEOUT }, 'draining')
-      const deadline = setTimeout(() => {
-        app.log.error('shutdown timed out; exiting with requests still in flight')
-        process.exit(1)
-      }, config.SHUTDOWN_TIMEOUT * 1000)
-      deadline.unref()
-      app.close().then(() => process.exit(0), (error: unknown) => {
-        app.log.error({ err: error }, 'shutdown failed')
-        process.exit(1)
-      })
-    })
-  }
+  stopOnSignals(app, { delaySeconds: shutdownDelaySeconds(config), timeoutSeconds: config.SHUTDOWN_TIMEOUT, logs })
   await app.listen({ port: config.PORT, host: config.HOST })
 }
 

@@ -109,11 +109,14 @@ export async function startBff (dir: string, stubOrigin: string, usersFile: stri
   return { ...started, url, logFile }
 }
 
-export async function startBaseline (script: string, stubOrigin: string, nodeArgs: string[] = []): Promise<Server> {
+/** A baseline server; with `logFile`, its output (request logs, if its env turns them on) goes there. */
+export async function startBaseline (script: string, stubOrigin: string, nodeArgs: string[] = [], options: { env?: Record<string, string>, logFile?: string } = {}): Promise<Server> {
   const port = await freePort()
   const started = start(process.execPath, [...nodeArgs, join(repo, 'bench', 'baselines', script)], {
     cwd: repo,
+    logFile: options.logFile,
     env: {
+      ...options.env,
       PATH: process.env.PATH,
       NODE_ENV: 'production',
       PORT: String(port),
@@ -124,7 +127,7 @@ export async function startBaseline (script: string, stubOrigin: string, nodeArg
   })
   const url = `http://127.0.0.1:${port}`
   await waitForHttp(`${url}/`, started)
-  return { ...started, url }
+  return { ...started, url, logFile: options.logFile }
 }
 
 export async function writeUsersFile (dir: string): Promise<string> {

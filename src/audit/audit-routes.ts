@@ -9,7 +9,8 @@ import { Readable } from 'node:stream'
 const tags = ['audit']
 const NDJSON = 'application/x-ndjson'
 const Text = Type.String({ minLength: 1, maxLength: 256 })
-const Outcome = Type.Enum(['success', 'failure', 'pending'])
+// unknown: the upstream may have made the change, but its answer timed out or was cut.
+const Outcome = Type.Enum(['success', 'failure', 'unknown', 'pending'])
 
 const AuditQueryString = Type.Object({
   actor: Type.Optional(Text),

@@ -4,7 +4,7 @@ import { errors } from '../http/errors.ts'
 import { channels } from '../ops/channels.ts'
 import { addRouteHook } from '../http/route-hooks.ts'
 import type { AuditStore } from './stores/audit-store.ts'
-import type { IntentData } from './audit-types.ts'
+import type { IntentData, OutcomeData } from './audit-types.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -25,8 +25,9 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000
 
 // The intent is committed in preHandler, after validation and before the handler forwards anything:
 // if it cannot be written, the mutation is refused (503) and never reaches Authlete. The outcome is
-// committed in onSend, before the caller sees the answer, so an answered call always has a complete
-// record; a process that dies in between leaves the intent `pending`.
+// committed in onSend, before the caller sees the answer, so an answered call has a complete record;
+// a process that dies in between leaves the intent `pending`, and so does an outcome that cannot be
+// written even on a second try (counted in bff_audit_write_failures_total{kind="outcome"}).
 async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }: AuditTrailOptions): Promise<void> {
   app.decorate('auditTrail', store)
   app.decorateRequest('auditedIntent', false)
@@ -46,12 +47,14 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
   const recordOutcome = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
     if (!request.auditedIntent) return payload
     request.auditedIntent = false
+    const outcome = { kind: 'outcome' as const, requestId: request.id, time: new Date().toISOString(), data: outcomeOf(request, reply) }
     try {
-      await store.append({ kind: 'outcome', requestId: request.id, time: new Date().toISOString(), data: outcomeOf(request, reply) })
+      await store.append(outcome).catch(async () => await store.append(outcome))
     } catch (cause) {
-      // The change was made upstream: the caller still gets its answer, the record stays pending.
+      // Tried twice. The upstream has answered: the caller still gets its answer, and the record
+      // stays `pending`, which then means the outcome is unknown.
       channels.auditFailure.publish({ kind: 'outcome' })
-      request.log.error({ err: cause }, 'audit trail: outcome not recorded, the record stays pending')
+      request.log.error({ err: cause, upstreamStatus: reply.statusCode }, 'audit trail: outcome not recorded, the record stays pending')
     }
     return payload
   }
@@ -101,10 +104,10 @@ function changedProperties (body: unknown): string[] | null {
   return names.sort()
 }
 
-function outcomeOf (request: FastifyRequest, reply: FastifyReply) {
+function outcomeOf (request: FastifyRequest, reply: FastifyReply): OutcomeData {
   return {
     status: reply.statusCode,
-    outcome: reply.statusCode < 400 ? 'success' as const : 'failure' as const,
+    outcome: reply.statusCode < 400 ? 'success' : request.upstreamCalls?.at(-1)?.maybeReceived === true ? 'unknown' : 'failure',
     resultCode: request.upstreamCalls?.at(-1)?.resultCode ?? null,
     durationMs: Math.round(reply.elapsedTime * 1000) / 1000
   }

@@ -1,9 +1,11 @@
 // The audit trail is an append-only, hash-chained list of entries. A mutating call writes an
 // `intent` entry before anything is forwarded and an `outcome` entry after; a `checkpoint` entry
 // records where retention pruned the chain. A record, as the API shows it, is an intent joined with
-// its outcome (or `pending` when there is none: the process died in between).
+// its outcome (or `pending` when there is none: the process died in between, or the outcome could not
+// be written). `unknown`: the upstream received the mutation but its answer timed out or was cut, so
+// whether the change was made is not known.
 export type EntryKind = 'intent' | 'outcome' | 'checkpoint'
-export type Outcome = 'success' | 'failure' | 'pending'
+export type Outcome = 'success' | 'failure' | 'unknown' | 'pending'
 
 export interface IntentData {
   actor: string | null

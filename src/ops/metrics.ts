@@ -26,6 +26,9 @@ const UNMATCHED = 'unmatched'
 // A proxy answers in a few ms when the upstream is near, and gives up at its timeout (10 s by default).
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
+// Above 0 whenever calls are refused: `bff_circuit_open > 0` alerts on open and half-open alike.
+const CIRCUIT_GAUGE: Record<CircuitEvent['state'], number> = { closed: 0, open: 1, 'half-open': 0.5 }
+
 interface Series { counter: BoundCounter, histogram: BoundHistogram }
 
 async function metricsPlugin (app: FastifyInstance, options: MetricsOptions): Promise<void> {
@@ -40,7 +43,7 @@ async function metricsPlugin (app: FastifyInstance, options: MetricsOptions): Pr
   const upstreamDuration = boundHistogram({ name: 'bff_upstream_call_duration_seconds', help: 'Duration of calls to Authlete, by operation', labelNames: ['operation'], buckets: DURATION_BUCKETS, registers })
   const rateLimited = new Counter({ name: 'bff_rate_limited_total', help: 'Requests refused by a rate limit, by bucket', labelNames: ['bucket'] as const, registers })
   const circuitChanges = new Counter({ name: 'bff_circuit_state_changes_total', help: 'Upstream circuit breaker transitions, by new state', labelNames: ['state'] as const, registers })
-  const circuitOpen = new Gauge({ name: 'bff_circuit_open', help: '1 while the upstream circuit breaker is open', registers })
+  const circuitOpen = new Gauge({ name: 'bff_circuit_open', help: 'Upstream circuit breaker: 0 closed, 1 open, 0.5 half-open (one probe in flight, other calls refused)', registers })
   const auditFailures = new Counter({ name: 'bff_audit_write_failures_total', help: 'Audit trail writes that failed, by kind (intent or outcome)', labelNames: ['kind'] as const, registers })
   circuitOpen.set(0)
 
@@ -93,7 +96,7 @@ async function metricsPlugin (app: FastifyInstance, options: MetricsOptions): Pr
     [channels.circuit, (message) => {
       const { state } = message as CircuitEvent
       circuitChanges.inc({ state })
-      circuitOpen.set(state === 'open' ? 1 : 0)
+      circuitOpen.set(CIRCUIT_GAUGE[state])
     }],
     [channels.auditFailure, (message) => { auditFailures.inc({ kind: (message as AuditFailureEvent).kind }) }]
   ]

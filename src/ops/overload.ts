@@ -5,7 +5,9 @@ import { errors } from '../http/errors.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** True from SIGTERM on: readiness fails and new requests are refused while in-flight ones finish. */
+    /** True from SIGTERM on: /readyz answers 503 so that the gateway stops sending; the rest is served. */
+    unready: boolean
+    /** True once SHUTDOWN_DELAY has passed: new requests are refused while in-flight ones finish. */
     draining: boolean
   }
 }
@@ -13,9 +15,11 @@ declare module 'fastify' {
 // Liveness and metrics must answer even when the proxy is overloaded or draining: an orchestrator
 // would otherwise restart a process that is only busy.
 const ALWAYS_ANSWERED = new Set(['/healthz', '/metrics'])
+const READINESS = '/readyz'
 const RETRY_AFTER_SECONDS = 10
 
 async function overloadPlugin (app: FastifyInstance, options: { maxEventLoopDelayMs: number, maxHeapUsedBytes: number }): Promise<void> {
+  app.decorate('unready', false)
   app.decorate('draining', false)
   await app.register(underPressure, {
     maxEventLoopDelay: options.maxEventLoopDelayMs,
@@ -27,8 +31,9 @@ async function overloadPlugin (app: FastifyInstance, options: { maxEventLoopDela
   })
   // These hooks run on every request: plain callbacks, no promise each time.
   app.addHook('onRequest', (request, reply, done) => {
-    if (!app.draining || ALWAYS_ANSWERED.has(request.url)) return done()
-    reply.header('connection', 'close')
+    if (!app.unready && !app.draining) return done()
+    if (ALWAYS_ANSWERED.has(request.url) || (!app.draining && request.url !== READINESS)) return done()
+    if (app.draining) reply.header('connection', 'close')
     done(Object.assign(new errors.Draining(), { retryAfterSeconds: 1 }))
   })
   // Requests already in flight when the drain starts are answered in full, but their keep-alive

@@ -32,6 +32,10 @@ export async function whileRedisAnswers<T> (work: () => Promise<T>, Unavailable:
 // open but does not answer (paused, partitioned, stuck) would otherwise hold every rate-limited
 // request forever: commands give up after COMMAND_TIMEOUT_MS (test/ops/rate-limits-redis.test.ts).
 const COMMAND_TIMEOUT_MS = 1000
+// ioredis waits 50 ms more before each reconnection attempt, up to 2 s: a Redis back after a few
+// seconds was used again only 4 s later. Tries every 500 ms at most: one cheap connect each.
+const MAX_RECONNECT_DELAY_MS = 500
+const reconnectDelay = (attempt: number): number => Math.min(attempt * 50, MAX_RECONNECT_DELAY_MS)
 
 async function redisPlugin (app: FastifyInstance, { url }: { url?: string }): Promise<void> {
   if (url === undefined) {
@@ -40,7 +44,7 @@ async function redisPlugin (app: FastifyInstance, { url }: { url?: string }): Pr
   }
   // Loaded only when configured: the driver is a sizeable part of the process's memory.
   const { Redis } = await import('ioredis')
-  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: COMMAND_TIMEOUT_MS })
+  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: COMMAND_TIMEOUT_MS, retryStrategy: reconnectDelay })
   let lastLogged = 0
   redis.on('error', (error: Error) => {
     if (Date.now() - lastLogged < ERROR_LOG_INTERVAL_MS) return

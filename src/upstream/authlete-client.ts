@@ -33,6 +33,8 @@ export interface UpstreamCall {
   durationMs?: number
   /** How many times a read was sent again after a transient failure. */
   retries?: number
+  /** The request may have reached the upstream, but no whole answer came back (timed out, cut). */
+  maybeReceived?: boolean
 }
 
 export interface UpstreamAnswer<T> {
@@ -53,8 +55,8 @@ export type CallAuthlete = <T>(calls: UpstreamCall[], name: OperationName, input
 
 export function createAuthleteClient (options: AuthleteClientOptions): { call: CallAuthlete, close: () => Promise<void> } {
   const base = new URL(options.baseUrl)
-  // Explicit timeouts and a size cap: undici's defaults are 300 s and unlimited. The connect, headers
-  // and body timeouts bound every phase of a call.
+  // Explicit timeouts and a size cap: undici's defaults are 300 s and unlimited. Each phase is also
+  // bounded by the call's own deadline (exchange.ts), which covers them all and the pool's queue.
   const pool = new Pool(base.origin, {
     connections: options.connections,
     connectTimeout: options.timeoutMs,
@@ -76,14 +78,14 @@ export function createAuthleteClient (options: AuthleteClientOptions): { call: C
   const breaker = createCircuitBreaker({ threshold: options.circuitThreshold, cooldownMs: options.circuitCooldownMs })
   const retryPolicy: RetryPolicy = { retries: options.retries, baseDelayMs: 100, maxDelayMs: 2000 }
 
-  async function attempt<T> (op: Operation, input: CallInput, record: UpstreamCall): Promise<UpstreamAnswer<T>> {
+  async function attempt<T> (op: Operation, input: CallInput, record: UpstreamCall, deadline: number): Promise<UpstreamAnswer<T>> {
     const body = input.body === undefined ? undefined : JSON.stringify(input.body)
     const response = await exchange(pool, {
       method: op.method,
       path: pathOf(op, input.params, input.query),
       headers: body === undefined ? readHeaders : bodyHeaders,
       body
-    })
+    }, deadline)
     const { status, bytes } = response
     record.status = status
     const scan = bytes.length === 0 ? NOT_JSON : scanJson(bytes)
@@ -97,11 +99,9 @@ export function createAuthleteClient (options: AuthleteClientOptions): { call: C
     if (bytes.length === 0 && status === 204 && op.method === 'DELETE') return new Answer<T>(status, bytes, 0, record)
     if (scan === NOT_JSON && bytes.length > 0) {
       // The parser's message would quote the body; the log gets the fact, not the bytes.
-      throw new errors.UpstreamUnreadable({ cause: new Error(`upstream answered ${status} with a body that is not JSON`) })
+      throw unreadable(`upstream answered ${status} with a body that is not JSON`)
     }
-    if ((scan & IS_OBJECT) === 0) {
-      throw new errors.UpstreamUnreadable({ cause: new Error(`upstream answered ${status} without a JSON object`) })
-    }
+    if ((scan & IS_OBJECT) === 0) throw unreadable(`upstream answered ${status} without a JSON object`)
     const answer = new Answer<T>(status, bytes, scan, record)
     // A mutation's result code goes into its audit record; a read's answer is parsed only if used.
     if (op.mutates) record.resultCode = asResult(answer.data)?.resultCode
@@ -111,30 +111,36 @@ export function createAuthleteClient (options: AuthleteClientOptions): { call: C
   // Reads are retried on connection failures and 429/502/503/504 (with backoff, honouring
   // Retry-After); mutations never are, whatever their HTTP method: secret refresh is a GET that
   // changes state. While the upstream keeps failing, the breaker answers 503 without calling it.
+  // AUTHLETE_TIMEOUT_MS is one deadline for the whole call: the retries and their pauses share it.
   const call: CallAuthlete = async <T>(calls: UpstreamCall[], name: OperationName, input: CallInput = {}) => {
     const op = operations[name]
     const record: UpstreamCall = { operation: name }
     calls.push(record)
     const started = performance.now()
+    const deadline = started + options.timeoutMs
     let failure: unknown
     try {
       for (let tries = 0; ; tries++) {
-        breaker.admit()
+        const probe = breaker.admit()
+        let answer: UpstreamAnswer<T>
         try {
-          const answer = await attempt<T>(op, input, record)
-          breaker.succeeded()
-          return answer
+          answer = await attempt<T>(op, input, record, deadline)
         } catch (error) {
           const traits = error as FailureTraits
-          if (traits.upstreamFault === true) breaker.failed()
-          else if (traits.upstreamFault === false) breaker.succeeded()
+          // Only an answer the upstream gave as a working upstream does is healthy; whatever else
+          // ended the attempt (a thrown bug included) counts as a fault, so a probe always settles.
+          breaker.settle(probe, traits.upstreamFault === false)
+          if (traits.maybeReceived === true) record.maybeReceived = true
           const delay = !op.mutates && traits.retryable === true && tries < retryPolicy.retries
             ? retryDelay(retryPolicy, tries, traits.retryAfterMs)
             : undefined
-          if (delay === undefined) throw error
+          if (delay === undefined || performance.now() + delay >= deadline) throw error
           record.retries = tries + 1
           await sleep(delay)
+          continue
         }
+        breaker.settle(probe, true)
+        return answer
       }
     } catch (error) {
       failure = error
@@ -176,6 +182,11 @@ class Answer<T> implements UpstreamAnswer<T> {
     }
     return this.#data as T
   }
+}
+
+// A maintenance page, a truncated body: the upstream is not working, whatever its status said.
+function unreadable (detail: string): Error & FailureTraits {
+  return Object.assign(new errors.UpstreamUnreadable({ cause: new Error(detail) }), { upstreamFault: true })
 }
 
 function credentialHeader (options: AuthleteClientOptions): string {

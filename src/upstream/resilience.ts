@@ -11,6 +11,8 @@ export interface FailureTraits {
   upstreamFault?: boolean
   /** Told to the caller as Retry-After. */
   retryAfterSeconds?: number
+  /** The request may have reached the upstream, but its answer never came whole: the outcome is unknown. */
+  maybeReceived?: boolean
 }
 
 export interface RetryPolicy { retries: number, baseDelayMs: number, maxDelayMs: number }
@@ -36,45 +38,53 @@ export function retryAfterMs (header: string | string[] | undefined, now = Date.
 
 export interface CircuitBreakerOptions { threshold: number, cooldownMs: number }
 
+export type CircuitState = 'closed' | 'open' | 'half-open'
+
 /**
  * Closed: calls go through; `threshold` upstream faults in a row open it. Open: calls fail at once
  * with 503 for `cooldownMs`. Half-open: one probe goes through; its success closes the circuit, its
- * failure opens it again.
+ * failure opens it again. Every admitted call must be settled exactly once, whatever it ended with:
+ * a probe left unsettled would keep the circuit half-open, refusing every call, until a restart.
  */
 export function createCircuitBreaker ({ threshold, cooldownMs }: CircuitBreakerOptions) {
+  let state: CircuitState = 'closed'
   let failures = 0
-  let openedAt: number | undefined
-  let probing = false
+  let openedAt = 0
 
-  const transition = (state: 'open' | 'half-open' | 'closed'): void => { channels.circuit.publish({ state }) }
+  const enter = (next: CircuitState): void => {
+    if (next === 'open') openedAt = Date.now()
+    if (state === next) return
+    state = next
+    channels.circuit.publish({ state })
+  }
+  const refuse = (retryAfterMs: number): Error => Object.assign(new errors.UpstreamCircuitOpen(), { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) })
 
   return {
-    /** Throws when the call must not go upstream now; otherwise the call may proceed. */
-    admit (): void {
-      if (openedAt === undefined) return
+    /** Throws when the call must not go upstream now; otherwise answers whether it is the half-open probe. */
+    admit (): boolean {
+      if (state === 'closed') return false
+      // Half-open: the probe is in flight (it ends by the call deadline at the latest).
+      if (state === 'half-open') throw refuse(1000)
       const waited = Date.now() - openedAt
-      if (waited >= cooldownMs && !probing) {
-        probing = true
-        transition('half-open')
+      if (waited < cooldownMs) throw refuse(cooldownMs - waited)
+      enter('half-open')
+      return true
+    },
+    /**
+     * What an admitted call showed: `healthy` when the upstream answered as a working upstream does
+     * (a success, or a rejection of the request); anything else (5xx, 429, timeout, a cut or
+     * unreadable answer, any exception) is a fault.
+     */
+    settle (probe: boolean, healthy: boolean): void {
+      if (healthy) {
+        failures = 0
+        enter('closed')
         return
       }
-      throw Object.assign(new errors.UpstreamCircuitOpen(), { retryAfterSeconds: Math.max(1, Math.ceil((cooldownMs - waited) / 1000)) })
-    },
-    succeeded (): void {
-      if (openedAt !== undefined) transition('closed')
-      failures = 0
-      openedAt = undefined
-      probing = false
-    },
-    failed (): void {
       failures++
-      if (probing || (openedAt === undefined && failures >= threshold)) {
-        openedAt = Date.now()
-        probing = false
-        transition('open')
-      }
+      if (probe ? state === 'half-open' : state === 'closed' && failures >= threshold) enter('open')
     },
-    get open (): boolean { return openedAt !== undefined }
+    get state (): CircuitState { return state }
   }
 }
 

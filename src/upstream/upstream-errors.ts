@@ -20,13 +20,21 @@ const TRANSPORT_ERRORS: Record<string, () => Error> = {
 const CONNECTION_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT'])
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504])
 
-/** `beforeAnswer`: the failure happened before any answer arrived (connecting, sending, waiting). */
-export function transportError (cause: unknown, beforeAnswer = false): Error & FailureTraits {
+export interface TransportPhase {
+  /** The failure happened before any answer arrived (connecting, sending, waiting). */
+  beforeAnswer?: boolean
+  /** The request had been handed to a connection: the upstream may have received it. */
+  sent?: boolean
+}
+
+export function transportError (cause: unknown, { beforeAnswer = false, sent = false }: TransportPhase = {}): Error & FailureTraits {
   const code = knownTransportCode(cause)
   const error: Error & FailureTraits = code !== undefined ? TRANSPORT_ERRORS[code]!() : new errors.UpstreamFailed()
   error.cause = cause
   error.upstreamFault = true
   error.retryable = beforeAnswer && causeCodes(cause).some(name => CONNECTION_FAILURES.has(name))
+  // Never connected: certainly not received. Cut or timed out once written: perhaps.
+  error.maybeReceived = sent
   return error
 }
 

@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
-import { Pool } from 'undici'
+import { Client, Pool } from 'undici'
 import { openSqliteAuditStore } from '../../src/audit/stores/sqlite-audit-store.ts'
 import { json, startFaultUpstream, type FaultUpstream } from '../helpers/fault-upstream.ts'
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts'
@@ -238,7 +238,101 @@ t.test('SIGTERM ...should exit 1 once SHUTDOWN_TIMEOUT is exceeded by a call tha
   const elapsed = at - signalled
   t.comment(`exited ${elapsed} ms after SIGTERM`)
   t.equal(code, 1, 'exit code 1')
-  t.ok(elapsed >= 900 && elapsed < 3000, `after about SHUTDOWN_TIMEOUT (1 s): ${elapsed} ms`)
+  // The last log lines get up to 250 ms of SHUTDOWN_TIMEOUT to be written.
+  t.ok(elapsed >= 700 && elapsed < 3000, `after about SHUTDOWN_TIMEOUT (1 s): ${elapsed} ms`)
   t.match(server.output(), 'shutdown timed out')
   t.type(await hanging, 'string', 'the hanging call was cut when the process exited')
+})
+
+t.test('SIGTERM with SHUTDOWN_DELAY ...should fail /readyz at once, serve everything else under load until the delay ends, then drain without resetting a request', async t => {
+  const upstream = await startFaultUpstream(t)
+  slowAuthlete(upstream)
+  const DELAY_MS = 4000
+  const server = await startServer(t, upstream, { SHUTDOWN_DELAY: String(DELAY_MS / 1000), SHUTDOWN_TIMEOUT: '10', LOG_LEVEL: 'info' })
+  // Enough connections for every call to be sent at once: none waits in this client's own queue.
+  const pool = new Pool(server.url, { connections: 100, keepAliveTimeout: 30_000 })
+  t.teardown(() => pool.destroy())
+  const session = await signIn(pool)
+
+  type Outcome = { kind: 'read' | 'lock', status?: number, code?: string, requestId?: string, error?: string, sentAt: number }
+  const outcomes: Array<Promise<Outcome>> = []
+  const send = (kind: 'read' | 'lock'): void => {
+    const sentAt = Date.now()
+    outcomes.push(pool.request(kind === 'read'
+      ? { method: 'GET', path: '/api/clients/1234', headers: session }
+      : { method: 'PUT', path: '/api/clients/1234/lock', headers: { ...session, 'content-type': 'application/json' }, body: '{"locked":true}' }
+    ).then(async response => {
+      const body = await response.body.text()
+      return { kind, sentAt, status: response.statusCode, code: response.statusCode === 200 ? undefined : JSON.parse(body).code, requestId: String(response.headers['x-request-id']) }
+    }, (error: Error) => ({ kind, sentAt, error: `${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}` })))
+  }
+  let signalled = 0
+  // A fresh connection each time, as a gateway's health check or a new client opens.
+  const onNewConnection = async (path: string): Promise<{ status: number, code?: string }> => {
+    const client = new Client(server.url)
+    try {
+      const response = await client.request({ method: 'GET', path, headers: { cookie: session.cookie! } })
+      const body = await response.body.json() as { code?: string }
+      return { status: response.statusCode, code: body.code }
+    } catch (error) {
+      throw new Error(`${path} on a new connection, ${Date.now() - signalled} ms after SIGTERM: ${(error as Error).message}`)
+    } finally {
+      await client.destroy()
+    }
+  }
+
+  // Load: 4 calls every 50 ms, half reads, half audited locks; the upstream answers each 500 ms late.
+  const load = { running: true }
+  t.teardown(() => { load.running = false })
+  const loaded = (async () => {
+    while (load.running) {
+      for (let i = 0; i < 4; i++) send(i % 2 === 0 ? 'read' : 'lock')
+      await sleep(50)
+    }
+  })()
+  await sleep(700)
+  const exit = exited(server)
+  signalled = Date.now()
+  server.child.kill('SIGTERM')
+  await waitFor('the shutting-down log line', () => server.output().includes('shutting down'))
+  t.comment(`logged ${Date.now() - signalled} ms after SIGTERM`)
+
+  const readyz = await onNewConnection('/readyz')
+  t.same(readyz, { status: 503, code: 'BFF_DRAINING' }, '/readyz answers 503 at once')
+  t.equal((await onNewConnection('/healthz')).status, 200, '/healthz still answers')
+  t.equal((await onNewConnection('/api/clients/1234')).status, 200, 'an API call on a new connection is served normally')
+  while (Date.now() - signalled < DELAY_MS / 2) await sleep(10)
+  t.equal((await onNewConnection('/api/clients/1234')).status, 200, 'still served normally, later in the delay')
+  t.same(await onNewConnection('/readyz'), { status: 503, code: 'BFF_DRAINING' }, '/readyz still answers 503')
+  t.ok(Date.now() - signalled < DELAY_MS - 300, 'those checks ran within SHUTDOWN_DELAY')
+  // The gateway has seen the failing readiness and stops sending, just before the delay ends: the
+  // calls still in flight (the upstream takes 500 ms) straddle the start of the drain.
+  while (Date.now() - signalled < DELAY_MS - 300) await sleep(10)
+  load.running = false
+  await loaded
+
+  const settled = await Promise.all(outcomes)
+  const { code, at } = await exit
+  t.comment(`${settled.length} calls under load; exited ${at - signalled} ms after SIGTERM`)
+  t.equal(code, 0, 'the process exits 0')
+  t.ok(at - signalled >= DELAY_MS, 'not before SHUTDOWN_DELAY')
+  t.ok(at - signalled < 10_000, 'within SHUTDOWN_TIMEOUT')
+  t.same(settled.filter(outcome => outcome.error !== undefined).map(outcome => `${outcome.kind} at +${outcome.sentAt - signalled} ms: ${outcome.error}`), [], 'no call was reset or cut')
+  t.same([...new Set(settled.map(outcome => outcome.status))], [200], 'every call sent during the delay was served normally')
+  const inFlightAtDrain = settled.filter(outcome => outcome.sentAt - signalled > DELAY_MS - 500)
+  t.ok(inFlightAtDrain.length > 0, `${inFlightAtDrain.length} calls were still in flight when the drain began`)
+
+  const store = openSqliteAuditStore(server.auditFile)
+  t.teardown(() => store.close())
+  const { records } = await store.query({ action: 'client.lock', limit: 10_000 })
+  const byRequest = new Map(records.map(record => [record.requestId, record]))
+  const locks = settled.filter(outcome => outcome.kind === 'lock')
+  t.same(locks.filter(outcome => byRequest.get(outcome.requestId!)?.outcome !== 'success').map(outcome => outcome.requestId), [], `all ${locks.length} locks have a complete record`)
+  t.same((await store.query({ outcome: 'pending', limit: 1000 })).records, [], 'no record is left pending')
+  try {
+    await fetch(`${server.url}/healthz`)
+    t.fail('the listener should be closed')
+  } catch (error) {
+    t.equal(((error as Error).cause as NodeJS.ErrnoException | undefined)?.code, 'ECONNREFUSED', 'after the drain, new connections are refused')
+  }
 })

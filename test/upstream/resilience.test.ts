@@ -13,7 +13,7 @@ async function setup (t: Test, extra: Record<string, string> = {}) {
 }
 
 t.test('GET /api/clients/:clientId ...should retry a read after an upstream 503, honouring its Retry-After', async t => {
-  const { app, fault, admin } = await setup(t)
+  const { app, fault, admin } = await setup(t, { AUTHLETE_TIMEOUT_MS: '3000' })
   let answers = 0
   fault.answer((_request, response) => {
     if (answers++ === 0) {
@@ -26,6 +26,19 @@ t.test('GET /api/clients/:clientId ...should retry a read after an upstream 503,
   t.equal(response.statusCode, 200)
   t.equal(fault.requests.length, 2)
   t.ok(Date.now() - started >= 950, 'waited for the upstream\'s Retry-After')
+})
+
+t.test('GET /api/clients/:clientId ...should not retry past AUTHLETE_TIMEOUT_MS: the retries share the call\'s deadline', async t => {
+  const { app, fault, admin } = await setup(t)
+  fault.answer((_request, response) => {
+    response.writeHead(503, { 'retry-after': '1', 'content-type': 'application/json' })
+    response.end('{"resultCode":"A001101","resultMessage":"busy"}')
+  })
+  const started = Date.now()
+  const response = await app.inject({ url: '/api/clients/1234', headers: admin.headers })
+  t.equal(response.statusCode, 502)
+  t.equal(fault.requests.length, 1, 'a retry after 1 s would end after the 400 ms deadline: not made')
+  t.ok(Date.now() - started < 900, 'answered without waiting for the Retry-After')
 })
 
 t.test('GET /api/clients ...should retry a read after a connection reset, and give up after AUTHLETE_RETRIES', async t => {

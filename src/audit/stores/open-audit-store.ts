@@ -1,10 +1,13 @@
 import type { AuditStore } from './audit-store.ts'
 import { openSqliteAuditStore } from './sqlite-audit-store.ts'
 
-/** `sqlite:<path>` (one file per replica) or `postgres://...` (shared by replicas). */
-export async function openAuditStore (spec: string): Promise<AuditStore> {
-  if (spec.startsWith('sqlite:')) return openSqliteAuditStore(spec.slice('sqlite:'.length))
+/**
+ * `sqlite:<path>` (one file per replica) or `postgres://...` (shared by replicas). `writeTimeoutMs`
+ * (AUDIT_WRITE_TIMEOUT_MS) bounds the wait for the chain's write lock.
+ */
+export async function openAuditStore (spec: string, writeTimeoutMs?: number): Promise<AuditStore> {
+  if (spec.startsWith('sqlite:')) return openSqliteAuditStore(spec.slice('sqlite:'.length), writeTimeoutMs)
   // Loaded only when used: a SQLite deployment never loads the PostgreSQL driver.
   const { openPostgresAuditStore } = await import('./postgres-audit-store.ts')
-  return await openPostgresAuditStore(spec)
+  return await openPostgresAuditStore(spec, { lockTimeoutMs: writeTimeoutMs })
 }

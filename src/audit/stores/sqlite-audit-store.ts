@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
-import { DatabaseSync } from 'node:sqlite'
+import type { DatabaseSync } from 'node:sqlite'
+import { openSqliteFile, transactionSync, writeTransaction } from '../../ops/sqlite.ts'
 import type { AuditEntry, CheckpointData, NewEntry } from '../audit-types.ts'
 import { chainEntry, GENESIS_HASH, indexColumns } from '../chain.ts'
 import { QUERY_BATCH, type AuditStore } from './audit-store.ts'
@@ -11,13 +10,11 @@ import { ENTRY_COLUMNS, MIGRATIONS, recordQuery, toEntry, toPage, type EntryRow,
  * One file per replica, on local disk: WAL with synchronous=FULL, so an entry that `append` returned
  * survives a crash or a power cut. BEGIN IMMEDIATE takes the write lock before reading the head, so
  * two processes on one file still build one linear chain. Concurrent appends share a transaction
- * (group commit): one fsync for the batch.
+ * (group commit): one fsync for the batch. While another process holds the lock, appends wait for it
+ * off the event loop for `writeTimeoutMs` (AUDIT_WRITE_TIMEOUT_MS), then fail: the mutation is refused.
  */
-export function openSqliteAuditStore (path: string, busyTimeoutMs = 2000): AuditStore {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
-  const db = new DatabaseSync(path)
-  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = ${busyTimeoutMs}`)
-  migrate(db)
+export function openSqliteAuditStore (path: string, writeTimeoutMs = 2000): AuditStore {
+  const db = openSqliteFile(path, migrate)
   const head = db.prepare('SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1')
   const insert = db.prepare(`INSERT INTO audit_entries (${ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const batch = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM audit_entries WHERE seq > ? ORDER BY seq LIMIT ?`)
@@ -32,10 +29,10 @@ export function openSqliteAuditStore (path: string, busyTimeoutMs = 2000): Audit
   }
 
   return {
-    append: groupCommit(async entries => transaction(db, () => {
+    append: groupCommit(async (entries, since) => writeTransaction(db, () => {
       let head: AuditEntry | undefined
       return entries.map(entry => (head = link(entry, head)))
-    })),
+    }, writeTimeoutMs, since)),
     async query (query) {
       const { sql, params } = recordQuery(query)
       return toPage(db.prepare(sql).all(...params) as unknown as RecordRow[], query.limit)
@@ -50,7 +47,7 @@ export function openSqliteAuditStore (path: string, busyTimeoutMs = 2000): Audit
       }
     },
     async prune (before) {
-      return transaction(db, () => {
+      return writeTransaction(db, () => {
         const last = head.get() as { seq: number, hash: string } | undefined
         const keep = db.prepare('SELECT MIN(seq) AS seq FROM audit_entries WHERE time >= ?').get(before) as { seq: number | null }
         const through = keep.seq === null ? last?.seq : Number(keep.seq) - 1
@@ -61,7 +58,7 @@ export function openSqliteAuditStore (path: string, busyTimeoutMs = 2000): Audit
         const data: CheckpointData = { prunedThroughSeq: Number(through), prunedThroughHash: boundary.hash, prunedEntries: removed }
         link({ kind: 'checkpoint', requestId: null, time: new Date().toISOString(), data }, { seq: Number(last.seq), hash: last.hash })
         return removed
-      })
+      }, writeTimeoutMs)
     },
     async close () {
       if (db.isOpen) db.close()
@@ -69,21 +66,9 @@ export function openSqliteAuditStore (path: string, busyTimeoutMs = 2000): Audit
   }
 }
 
-function transaction<T> (db: DatabaseSync, work: () => T): T {
-  db.exec('BEGIN IMMEDIATE')
-  try {
-    const result = work()
-    db.exec('COMMIT')
-    return result
-  } catch (error) {
-    if (db.isTransaction) db.exec('ROLLBACK')
-    throw error
-  }
-}
-
 function migrate (db: DatabaseSync): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)')
-  transaction(db, () => {
+  transactionSync(db, () => {
     const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map(row => Number(row.version)))
     for (const migration of MIGRATIONS) {
       if (applied.has(migration.version)) continue

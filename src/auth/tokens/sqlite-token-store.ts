@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
-import { DatabaseSync } from 'node:sqlite'
+import type { DatabaseSync } from 'node:sqlite'
+import { openSqliteFile, writeTransaction } from '../../ops/sqlite.ts'
 import { errors } from '../../http/errors.ts'
 import type { Role } from '../roles.ts'
 import type { ApiTokenRecord, TokenStore } from './token-store.ts'
@@ -37,13 +36,10 @@ interface Row {
 /**
  * One file per replica (node:sqlite, WAL, synchronous=FULL: a revocation that answered survives a
  * crash). With several replicas, use API_TOKEN_STORE=redis: each file only knows its own tokens.
+ * Reads never wait for another process's write lock (WAL); writes wait for it off the event loop.
  */
-export function openSqliteTokenStore (path: string, busyTimeoutMs = 2000): TokenStore {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
-  const db = new DatabaseSync(path)
-  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = ${busyTimeoutMs}`)
-  const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number }
-  if (version < SCHEMA_VERSION) db.exec(`BEGIN IMMEDIATE; ${SCHEMA} PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT`)
+export function openSqliteTokenStore (path: string, writeTimeoutMs = 2000): TokenStore {
+  const db = openSqliteFile(path, createSchema)
 
   const insert = db.prepare(`INSERT INTO api_tokens (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const prune = db.prepare('DELETE FROM api_tokens WHERE expires_at <= ?')
@@ -52,19 +48,21 @@ export function openSqliteTokenStore (path: string, busyTimeoutMs = 2000): Token
   const remove = db.prepare('DELETE FROM api_tokens WHERE id = ?')
   const used = db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?')
 
+  const write = <T>(work: () => T): Promise<T> => guard(() => writeTransaction(db, work, writeTimeoutMs))
+
   return {
-    create: async record => guard(() => {
+    create: record => write(() => {
       prune.run(Date.now())
       insert.run(record.id, record.username, record.name, JSON.stringify(record.roles), record.createdBy, record.createdAt,
         record.expiresAt, record.lastUsedAt, record.hash)
     }),
-    get: async id => guard(() => {
+    get: id => guard(async () => {
       const row = byId.get(id) as Row | undefined
       return row === undefined ? undefined : toRecord(row)
     }),
-    listByUser: async username => guard(() => (byUser.all(username, Date.now()) as unknown as Row[]).map(toRecord)),
-    delete: async id => guard(() => Number(remove.run(id).changes) > 0),
-    touch: async (id, record) => guard(() => { used.run(record.lastUsedAt, id) }),
+    listByUser: username => guard(async () => (byUser.all(username, Date.now()) as unknown as Row[]).map(toRecord)),
+    delete: id => write(() => Number(remove.run(id).changes) > 0),
+    touch: (id, record) => write(() => { used.run(record.lastUsedAt, id) }),
     async close () {
       if (db.isOpen) db.close()
     }
@@ -85,10 +83,15 @@ function toRecord (row: Row): ApiTokenRecord {
   }
 }
 
+function createSchema (db: DatabaseSync): void {
+  const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number }
+  if (version < SCHEMA_VERSION) db.exec(`BEGIN IMMEDIATE; ${SCHEMA} PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT`)
+}
+
 // A locked or broken file is a store that cannot answer (503), not a bug in the request (500).
-function guard<T> (work: () => T): T {
+async function guard<T> (work: () => Promise<T>): Promise<T> {
   try {
-    return work()
+    return await work()
   } catch (cause) {
     throw new errors.TokenStoreUnavailable({ cause })
   }
