@@ -111,7 +111,8 @@ function rateLimitBudgets (config: Config): RateLimitsOptions['budgets'] {
     write: parseBudget(config.RATE_LIMIT_WRITE),
     secret: parseBudget(config.RATE_LIMIT_SECRET),
     login: parseBudget(config.RATE_LIMIT_LOGIN),
-    'login-ip': parseBudget(config.RATE_LIMIT_LOGIN_IP)
+    'login-ip': parseBudget(config.RATE_LIMIT_LOGIN_IP),
+    'anonymous-post': parseBudget(config.RATE_LIMIT_ANONYMOUS)
   }
 }
 

@@ -43,6 +43,7 @@ export const ConfigSchema = Type.Object({
   RATE_LIMIT_SECRET: Type.String({ pattern: BUDGET_PATTERN, default: '10/1m' }),
   RATE_LIMIT_LOGIN: Type.String({ pattern: BUDGET_PATTERN, default: '10/15m' }),
   RATE_LIMIT_LOGIN_IP: Type.String({ pattern: BUDGET_PATTERN, default: '100/15m' }),
+  RATE_LIMIT_ANONYMOUS: Type.String({ pattern: BUDGET_PATTERN, default: '120/1m', description: 'per client address, every POST route that needs no sign-in' }),
   SHUTDOWN_TIMEOUT: Type.Integer({ minimum: 1, maximum: 3600, default: 25, description: 'seconds' }),
   MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000, description: '0: not checked' }),
   MAX_HEAP_USED_BYTES: Type.Integer({ minimum: 0, default: 0, description: '0: not checked' }),
