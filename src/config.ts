@@ -16,6 +16,10 @@ const HttpUrl = Type.String({ pattern: '^https?://[^\\s#]+$' })
 export const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024, description: 'bytes, /api bodies (/auth/* bodies: 16 KiB)' }),
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 600_000, default: 30_000, description: 'reading a whole request' }),
+  HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 600_000, default: 10_000, description: 'reading the request headers; not above REQUEST_TIMEOUT_MS' }),
+  MAX_CONNECTIONS: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 2048 }),
   NODE_ENV: Type.String({ default: 'development' }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   AUTHLETE_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s?#]+$' })),
@@ -190,6 +194,9 @@ function requiredTogether (config: Config): string[] {
       require('AUTHLETE_SERVICE_API_KEY', why)
       require('AUTHLETE_SERVICE_API_SECRET', why)
     }
+  }
+  if (config.HEADERS_TIMEOUT_MS > config.REQUEST_TIMEOUT_MS) {
+    problems.push('HEADERS_TIMEOUT_MS: must not be longer than REQUEST_TIMEOUT_MS')
   }
   if (config.SESSION_MAX_AGE < config.SESSION_IDLE_TIMEOUT) {
     problems.push('SESSION_MAX_AGE: must not be shorter than SESSION_IDLE_TIMEOUT')

@@ -38,6 +38,8 @@ export const errors = {
   ApiTokenNotAllowed: createError('BFF_API_TOKEN_NOT_ALLOWED', 'Managing API tokens and sessions needs a session or a gateway identity, not an API token', 403),
   RoleCeiling: createError('BFF_ROLE_CEILING', 'A token cannot have roles above its creator\'s: %s is not among yours', 403),
   NotASession: createError('BFF_NOT_A_SESSION', 'Only a cookie session can be logged out; revoke an API token with DELETE /auth/tokens/{id}, a gateway identity ends at the gateway', 400),
+  JsonDuplicateProperty: createError('BFF_JSON_DUPLICATE_PROPERTY', 'The JSON body gives the property %s twice (at %s); give each property once', 400),
+  JsonTooDeep: createError('BFF_JSON_TOO_DEEP', 'The JSON body is nested deeper than %d levels', 400),
   ApiTokenNotFound: createError('BFF_API_TOKEN_NOT_FOUND', 'API token %s not found', 404)
 } as const
 

@@ -4,6 +4,7 @@ import { LogController, type FastifyError, type FastifyReply, type FastifyReques
 import type { Config } from '../config.ts'
 import { applyApiHeaders } from './api-headers.ts'
 import { sendProblem, toProblem } from './problem.ts'
+import { timeoutOptions } from './request-limits.ts'
 
 // Request logs carry method, URL and addresses only (Fastify's serializers), never headers or
 // bodies; these exact paths guard the headers that hold credentials if anyone ever logs them.
@@ -47,7 +48,8 @@ export function serverOptions (config: Config): FastifyServerOptions {
     // rightmost address that is not one of them.
     trustProxy: trustedHops.length === 0 ? false : trustedHops,
     routerOptions: { maxParamLength: 1024 },
-    bodyLimit: 1024 * 1024,
+    bodyLimit: config.BODY_LIMIT,
+    ...timeoutOptions(config),
     requestIdHeader: false,
     // A gateway's x-request-id is kept end to end; anyone else's is replaced.
     genReqId: request => {
