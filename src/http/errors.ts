@@ -7,6 +7,7 @@ export const errors = {
   BadCredentials: createError('BFF_BAD_CREDENTIALS', 'Invalid username or password', 401),
   CsrfRejected: createError('BFF_CSRF_REJECTED', 'The x-csrf-token header is missing or does not match the session', 403),
   GatewayCsrfRejected: createError('BFF_GATEWAY_CSRF_REJECTED', 'A change with a gateway identity needs the header X-CSRF: 1 and must not come from another site: %s', 403),
+  CredentialPropertyForbidden: createError('BFF_CREDENTIAL_PROPERTY_FORBIDDEN', 'Changing %s needs the admin role: it decides how the client authenticates', 403),
   Forbidden: createError('BFF_FORBIDDEN', 'This operation needs the %s role', 403),
   NotFound: createError('BFF_NOT_FOUND', 'Route %s %s not found', 404),
   PreconditionFailed: createError('BFF_PRECONDITION_FAILED', 'If-Match does not match the current ETag of client %s', 412),
