@@ -49,7 +49,7 @@ const defaultRuntime: AppRuntime = { announce: message => process.stderr.write(m
 
 export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) {
   return fp(async function authleteBff (app: FastifyInstance) {
-    useStrictValidation(app)
+    useStrictValidation(app, { allowHttpUris: config.ALLOW_HTTP_REDIRECT_URIS })
     app.addSchema(ProblemSchema)
     app.addSchema(ClientSchema)
     useJsonBodies(app)

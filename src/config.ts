@@ -70,6 +70,7 @@ export const ConfigSchema = Type.Object({
   GATEWAY_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
   GATEWAY_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
   GATEWAY_USERNAME_CLAIM: Type.String({ minLength: 1, default: 'sub' }),
+  ALLOW_HTTP_REDIRECT_URIS: Type.Boolean({ default: false, description: 'accept plain http client URIs on any host, not only loopback' }),
   FRONTEND_DIR: Type.Optional(Type.String({ minLength: 1 })),
   CORS_ORIGINS: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'comma-separated origins (scheme://host[:port])' }))
 })

@@ -27,7 +27,7 @@ export const errors = {
   GatewayKeysUnavailable: createError('BFF_GATEWAY_KEYS_UNAVAILABLE', 'The gateway\'s signing keys cannot be fetched, so its token cannot be checked', 503),
   UpstreamUnavailable: createError('BFF_UPSTREAM_UNAVAILABLE', 'The upstream cannot be reached', 503),
   OidcUnavailable: createError('BFF_OIDC_UNAVAILABLE', 'The OpenID Provider has not been reached yet; retry shortly', 503),
-  OidcBadReturnTo: createError('BFF_OIDC_BAD_RETURN_TO', 'returnTo must be a path on this site: one leading /, no scheme, host, backslash or control character', 400),
+  OidcBadReturnTo: createError('BFF_OIDC_BAD_RETURN_TO', 'returnTo must be a path on this site: one leading /, no scheme, host, backslash, space or control character; other characters than printable ASCII percent-encoded', 400),
   OidcLoginState: createError('BFF_OIDC_LOGIN_STATE', 'OIDC login refused: %s; start again at GET /auth/login', 400),
   OidcLoginRejected: createError('BFF_OIDC_LOGIN_REJECTED', 'OIDC login refused: %s', 401),
   OidcNoRole: createError('BFF_OIDC_NO_ROLE', 'Signed in at the provider, but the account has no role in this application', 403),

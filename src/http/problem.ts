@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { UpstreamResult } from './errors.ts'
+import { uriFormatMessage } from './uri-formats.ts'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8'
 
@@ -103,5 +104,6 @@ function fieldProblem (issue: ValidationIssue, context: string): FieldProblem {
     const name = String(issue.params.missingProperty)
     return { path: `${base}/${name}`, message: 'is required' }
   }
-  return { path: base, message: issue.message ?? 'is invalid' }
+  const uriMessage = issue.keyword === 'format' ? uriFormatMessage(issue.params.format) : undefined
+  return { path: base, message: uriMessage ?? issue.message ?? 'is invalid' }
 }

@@ -57,11 +57,23 @@ export function serverOptions (config: Config): FastifyServerOptions {
       const peer = request.socket?.remoteAddress
       return typeof given === 'string' && REQUEST_ID.test(given) && peer !== undefined && fromTrustedHop(peer, 0) ? given : randomUUID()
     },
+    rewriteUrl: originForm,
     // Draining is answered by the app itself (problem+json, Retry-After); see src/ops/overload.ts.
     return503OnClosing: false,
     logController: new RequestLog(),
     frameworkErrors: answerFrameworkError
   }
+}
+
+// `GET http://host/api/x HTTP/1.1` (absolute-form, RFC 9112 3.2.2) is routed by its path: every check
+// that reads request.url (access to /api, the frontend's reserved paths) must see the same path.
+const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i
+
+function originForm (request: { url?: string }): string {
+  const url = request.url ?? '/'
+  if (url.startsWith('/')) return url
+  const rest = url.replace(ABSOLUTE_FORM, '')
+  return rest.startsWith('/') ? rest : `/${rest}`
 }
 
 // Fastify refuses some requests before routing (bad percent-encoding, over-long path parameters);
