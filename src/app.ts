@@ -6,6 +6,8 @@ import { sendProblem, toProblem } from './http/problem.ts'
 import { ProblemSchema } from './http/problem-schema.ts'
 import { useStrictValidation } from './http/validation.ts'
 import { applyApiHeaders } from './http/api-headers.ts'
+import { useJsonBodies } from './http/json-body.ts'
+import { useRequestLimits } from './http/request-limits.ts'
 import { ClientSchema } from './clients/client-schema.ts'
 import openapi from './http/openapi.ts'
 import sandboxUpstream from './sandbox/sandbox-plugin.ts'
@@ -45,16 +47,13 @@ export interface AppRuntime {
 
 const defaultRuntime: AppRuntime = { announce: message => process.stderr.write(message) }
 
-const JSON_TYPES = ['application/json', 'application/merge-patch+json']
-
 export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) {
   return fp(async function authleteBff (app: FastifyInstance) {
-    useStrictValidation(app)
+    useStrictValidation(app, { allowHttpUris: config.ALLOW_HTTP_REDIRECT_URIS })
     app.addSchema(ProblemSchema)
     app.addSchema(ClientSchema)
-    // JSON only: text, form and multipart bodies are a 415, whatever the route.
-    app.removeAllContentTypeParsers()
-    app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
+    useJsonBodies(app)
+    useRequestLimits(app, config)
     app.setErrorHandler<FastifyError>(async (error, request, reply) => {
       const problem = toProblem(error, request)
       const { retryAfterSeconds } = error as { retryAfterSeconds?: unknown }
@@ -111,7 +110,8 @@ function rateLimitBudgets (config: Config): RateLimitsOptions['budgets'] {
     write: parseBudget(config.RATE_LIMIT_WRITE),
     secret: parseBudget(config.RATE_LIMIT_SECRET),
     login: parseBudget(config.RATE_LIMIT_LOGIN),
-    'login-ip': parseBudget(config.RATE_LIMIT_LOGIN_IP)
+    'login-ip': parseBudget(config.RATE_LIMIT_LOGIN_IP),
+    'anonymous-post': parseBudget(config.RATE_LIMIT_ANONYMOUS)
   }
 }
 

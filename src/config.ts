@@ -16,6 +16,10 @@ const HttpUrl = Type.String({ pattern: '^https?://[^\\s#]+$' })
 export const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024, description: 'bytes, /api bodies (/auth/* bodies: 16 KiB)' }),
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 600_000, default: 30_000, description: 'reading a whole request' }),
+  HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 600_000, default: 10_000, description: 'reading the request headers; not above REQUEST_TIMEOUT_MS' }),
+  MAX_CONNECTIONS: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 2048 }),
   NODE_ENV: Type.String({ default: 'development' }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   AUTHLETE_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s?#]+$' })),
@@ -44,6 +48,7 @@ export const ConfigSchema = Type.Object({
   RATE_LIMIT_SECRET: Type.String({ pattern: BUDGET_PATTERN, default: '10/1m' }),
   RATE_LIMIT_LOGIN: Type.String({ pattern: BUDGET_PATTERN, default: '10/15m' }),
   RATE_LIMIT_LOGIN_IP: Type.String({ pattern: BUDGET_PATTERN, default: '100/15m' }),
+  RATE_LIMIT_ANONYMOUS: Type.String({ pattern: BUDGET_PATTERN, default: '120/1m', description: 'per client address, every POST route that needs no sign-in' }),
   SHUTDOWN_TIMEOUT: Type.Integer({ minimum: 1, maximum: 3600, default: 25, description: 'seconds' }),
   SHUTDOWN_DELAY: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600, description: 'seconds; default 5 in production, 0 otherwise' })),
   MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000, description: '0: not checked' }),
@@ -67,6 +72,7 @@ export const ConfigSchema = Type.Object({
   GATEWAY_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
   GATEWAY_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
   GATEWAY_USERNAME_CLAIM: Type.String({ minLength: 1, default: 'sub' }),
+  ALLOW_HTTP_REDIRECT_URIS: Type.Boolean({ default: false, description: 'accept plain http client URIs on any host, not only loopback' }),
   FRONTEND_DIR: Type.Optional(Type.String({ minLength: 1 })),
   CORS_ORIGINS: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'comma-separated origins (scheme://host[:port])' }))
 })
@@ -199,6 +205,9 @@ function requiredTogether (config: Config): string[] {
   }
   if (shutdownDelaySeconds(config) >= config.SHUTDOWN_TIMEOUT) {
     problems.push(`SHUTDOWN_DELAY: must be shorter than SHUTDOWN_TIMEOUT (${config.SHUTDOWN_TIMEOUT} s), which counts from SIGTERM too`)
+  }
+  if (config.HEADERS_TIMEOUT_MS > config.REQUEST_TIMEOUT_MS) {
+    problems.push('HEADERS_TIMEOUT_MS: must not be longer than REQUEST_TIMEOUT_MS')
   }
   if (config.SESSION_MAX_AGE < config.SESSION_IDLE_TIMEOUT) {
     problems.push('SESSION_MAX_AGE: must not be shorter than SESSION_IDLE_TIMEOUT')

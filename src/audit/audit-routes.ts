@@ -39,6 +39,7 @@ const AuditRecord = Type.Object({
   clientIp: Type.String(),
   userAgent: Nullable(Type.String()),
   changedProperties: Nullable(Type.Array(Type.String(), { description: 'Names only; values are never recorded' })),
+  callerRequestId: Type.Optional(Nullable(Type.String({ description: 'The X-Request-Id a trusted gateway (TRUST_PROXY) sent; requestId is always the proxy\'s own' }))),
   outcome: Outcome,
   status: Nullable(Type.Integer()),
   resultCode: Nullable(Type.String()),

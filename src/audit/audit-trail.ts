@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { errors } from '../http/errors.ts'
@@ -13,6 +14,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** True from the moment the intent is durably recorded until its outcome is written. */
     auditedIntent: boolean
+    /** The key joining this request's intent and outcome: always the proxy's own. */
+    auditKey: string | null
   }
 }
 
@@ -31,11 +34,13 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000
 async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }: AuditTrailOptions): Promise<void> {
   app.decorate('auditTrail', store)
   app.decorateRequest('auditedIntent', false)
+  app.decorateRequest('auditKey', null)
 
   const recordIntent = async (request: FastifyRequest): Promise<void> => {
     const action = request.routeOptions.config.audit!
+    request.auditKey = callerRequestId(request) === null ? request.id : randomUUID()
     try {
-      await store.append({ kind: 'intent', requestId: request.id, time: new Date().toISOString(), data: intentOf(request, action) })
+      await store.append({ kind: 'intent', requestId: request.auditKey, time: new Date().toISOString(), data: intentOf(request, action) })
     } catch (cause) {
       channels.auditFailure.publish({ kind: 'intent' })
       request.log.error({ err: cause }, 'audit trail: intent not recorded, mutation refused')
@@ -47,7 +52,7 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
   const recordOutcome = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
     if (!request.auditedIntent) return payload
     request.auditedIntent = false
-    const outcome = { kind: 'outcome' as const, requestId: request.id, time: new Date().toISOString(), data: outcomeOf(request, reply) }
+    const outcome = { kind: 'outcome' as const, requestId: request.auditKey, time: new Date().toISOString(), data: outcomeOf(request, reply) }
     try {
       await store.append(outcome).catch(async () => await store.append(outcome))
     } catch (cause) {
@@ -90,18 +95,36 @@ function intentOf (request: FastifyRequest, action: string): IntentData {
     clientId: params.clientId ?? params.clientIdentifier ?? null,
     subject: params.subject ?? null,
     clientIp: request.ip,
-    userAgent: request.headers['user-agent']?.slice(0, 512) ?? null,
-    changedProperties: changedProperties(request.body)
+    userAgent: request.headers['user-agent'] === undefined ? null : printable(request.headers['user-agent'].slice(0, 512)),
+    changedProperties: changedProperties(request.body),
+    callerRequestId: callerRequestId(request)
   }
 }
 
-// Names only, never values: a secret update records that `clientSecret` changed, not what to.
+// A gateway's X-Request-Id, which the proxy keeps as request.id for the logs, may repeat: it is an
+// attribute of the record, never its key, so two calls cannot join each other's intent and outcome.
+function callerRequestId (request: FastifyRequest): string | null {
+  return request.id === request.headers['x-request-id'] ? request.id : null
+}
+
+// Names only, never values: a secret update records that `clientSecret` changed, not what to. The
+// routes refuse unknown properties and registration metadata names with control characters; the
+// escaping is the last line, for whatever a future route lets through.
 function changedProperties (body: unknown): string[] | null {
   if (typeof body !== 'object' || body === null) return null
   const { metadata, registrationAccessToken: _credential, ...rest } = body as Record<string, unknown>
   const names = Object.keys(rest)
   if (typeof metadata === 'object' && metadata !== null) names.push(...Object.keys(metadata).map(name => `metadata.${name}`))
-  return names.sort()
+  return names.map(printable).sort()
+}
+
+// Control characters (C0, DEL, C1) and line and bidi-override characters, written as \uXXXX: a
+// record read in a terminal or a log viewer shows what was sent, and cannot fake lines or colours.
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+
+export function printable (text: string): string {
+  return text.replace(UNPRINTABLE, char => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
 function outcomeOf (request: FastifyRequest, reply: FastifyReply): OutcomeData {

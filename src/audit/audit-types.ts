@@ -22,6 +22,8 @@ export interface IntentData {
   userAgent: string | null
   /** Names of the properties a write sets; never their values. */
   changedProperties: string[] | null
+  /** The X-Request-Id a trusted gateway sent (absent in older entries); the record's key is the proxy's own. */
+  callerRequestId?: string | null
 }
 
 export interface OutcomeData {

@@ -69,9 +69,24 @@ async function gatewayJwtPlugin (app: FastifyInstance, options: GatewayJwtOption
       const roles = rolesFromClaims(claims, options.OIDC_ROLES_CLAIM, roleMap)
       // Authenticated but with no business here: 403, as an OIDC login without a mapped role.
       if (roles.length === 0) throw new errors.Forbidden('viewer')
+      refuseCrossSiteChange(request)
       return { username, roles, via: 'gateway', credential: issuer }
     }
   })
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/**
+ * A gateway usually sets its header from a browser cookie, so a page on a sibling site could make the
+ * browser send a change with it. As Duende.BFF does: a change needs the custom header `X-CSRF: 1`, which
+ * no form can send and a cross-origin script can only send after a CORS preflight this proxy refuses
+ * (unless CORS_ORIGINS lists it); and a browser saying Sec-Fetch-Site: cross-site is refused whatever it sends.
+ */
+function refuseCrossSiteChange (request: FastifyRequest): void {
+  if (SAFE_METHODS.has(request.method)) return
+  if (request.headers['sec-fetch-site'] === 'cross-site') throw new errors.GatewayCsrfRejected('the browser says this request comes from another site (Sec-Fetch-Site: cross-site)')
+  if (request.headers['x-csrf'] !== '1') throw new errors.GatewayCsrfRejected('the X-CSRF: 1 header is missing')
 }
 
 // Built once: the key (or the key set and its cache) and the checks are shared by every request.

@@ -6,8 +6,10 @@ import type { AuthleteClient } from '../upstream/authlete-api.ts'
 const literals = <const T extends string[]>(...values: T) => Type.Enum(values)
 const text = (maxLength = 2048) => Type.String({ maxLength })
 const texts = (maxItems = 100) => Type.Array(text(), { maxItems })
-const uri = () => Type.String({ maxLength: 2048, description: 'URI' })
+// Absolute, no fragment, https (http on loopback): see src/http/uri-formats.ts.
+const uri = () => Type.String({ maxLength: 2048, format: 'web-uri', description: 'An absolute https URI without a fragment' })
 const uris = () => Type.Array(uri(), { maxItems: 100 })
+const redirectUri = () => Type.String({ maxLength: 2048, format: 'redirect-uri', description: 'An absolute URI without a fragment: https, http on loopback, or a native app\'s reverse-domain scheme' })
 const flag = () => Type.Boolean()
 const int64 = () => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
 
@@ -46,7 +48,7 @@ export const writableClientProperties = {
   registrationAccessTokenHash: text(),
   grantTypes: Type.Array(literals('AUTHORIZATION_CODE', 'IMPLICIT', 'PASSWORD', 'CLIENT_CREDENTIALS', 'REFRESH_TOKEN', 'CIBA', 'DEVICE_CODE', 'TOKEN_EXCHANGE', 'JWT_BEARER'), { maxItems: 20 }),
   responseTypes: Type.Array(literals('NONE', 'CODE', 'TOKEN', 'ID_TOKEN', 'CODE_TOKEN', 'CODE_ID_TOKEN', 'ID_TOKEN_TOKEN', 'CODE_ID_TOKEN_TOKEN'), { maxItems: 20 }),
-  redirectUris: uris(),
+  redirectUris: Type.Array(redirectUri(), { maxItems: 100 }),
   authorizationSignAlg: JwsAlg,
   authorizationEncryptionAlg: JweAlg,
   authorizationEncryptionEnc: JweEnc,

@@ -11,6 +11,7 @@ import type { AuthleteClient } from '../upstream/authlete-api.ts'
 import type { UpstreamAnswer } from '../upstream/authlete-client.ts'
 import { hasRole } from '../auth/roles.ts'
 import { jsonScalarText } from '../upstream/json.ts'
+import { checkCreate, keepCredentials } from './credential-properties.ts'
 
 const tags = ['clients']
 const JSON_TYPE = 'application/json; charset=utf-8'
@@ -68,10 +69,12 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
     schema: {
       tags,
       summary: 'Create a client; the answer carries its generated secret',
+      description: 'Credential properties (clientType, tokenAuthMethod, tokenAuthSignAlg, jwks, jwksUri, selfSignedCertificateKeyId, tlsClientAuth*) can be given by admins only (403 otherwise); Authlete\'s defaults apply.',
       body: ClientInput,
       response: { 201: Client, ...problems(400, 401, 403, 415, 502, 503, 504) }
     }
   }, async (request, reply) => {
+    checkCreate(roles(request), request.body)
     const { data, bytes } = await authlete.createClient(request.upstreamCalls, request.body)
     const clientId = jsonScalarText(data.clientId)
     // Without its ID the new client cannot be named in Location (nor found again by the caller).
@@ -97,6 +100,7 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
     schema: {
       tags,
       summary: 'Replace a client\'s writable properties',
+      description: 'Credential properties (clientType, tokenAuthMethod, tokenAuthSignAlg, jwks, jwksUri, selfSignedCertificateKeyId, tlsClientAuth*) can be changed by admins only: below admin, a different value is a 403 and the ones left out are kept as they are.',
       params: ClientIdParams,
       headers: IfMatchHeaders,
       body: ClientInput,
@@ -104,8 +108,14 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
     }
   }, async (request, reply) => {
     const { clientId } = request.params
-    if (request.headers['if-match'] !== undefined) await currentClient(request, clientId, request.headers['if-match'])
-    return answerClient(request, reply, await authlete.updateClient(request.upstreamCalls, clientId, request.body))
+    const ifMatch = request.headers['if-match']
+    // Below admin, the current client is read for its credential properties too.
+    let replacement = request.body
+    if (ifMatch !== undefined || !hasRole(roles(request), 'admin')) {
+      const current = await currentClient(request, clientId, ifMatch)
+      replacement = keepCredentials(roles(request), current, request.body, true)
+    }
+    return answerClient(request, reply, await authlete.updateClient(request.upstreamCalls, clientId, replacement))
   })
 
   app.patch('/api/clients/:clientId', {
@@ -113,6 +123,7 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
     schema: {
       tags,
       summary: 'Change some properties (JSON merge patch, RFC 7396)',
+      description: 'Changing a credential property (clientType, tokenAuthMethod, tokenAuthSignAlg, jwks, jwksUri, selfSignedCertificateKeyId, tlsClientAuth*) needs admin (403 naming it).',
       params: ClientIdParams,
       headers: IfMatchHeaders,
       body: ClientMergePatch,
@@ -123,7 +134,7 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
     const current = await currentClient(request, clientId, request.headers['if-match'])
     const writable = { ...current }
     for (const name of SERVER_OWNED_PROPERTIES) delete writable[name]
-    const merged = applyMergePatch(writable, request.body) as AuthleteClient
+    const merged = keepCredentials(roles(request), current, applyMergePatch(writable, request.body) as AuthleteClient, false)
     return answerClient(request, reply, await authlete.updateClient(request.upstreamCalls, clientId, merged))
   })
 

@@ -7,7 +7,7 @@ export interface CrossOriginOptions {
   origins: string[]
 }
 
-const ALLOWED_HEADERS = ['content-type', 'x-csrf-token', 'if-match', 'authorization']
+const ALLOWED_HEADERS = ['content-type', 'x-csrf-token', 'x-csrf', 'if-match', 'authorization']
 const EXPOSED_HEADERS = ['etag', 'location', 'x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset']
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
 

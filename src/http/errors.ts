@@ -6,6 +6,8 @@ export const errors = {
   Unauthenticated: createError('BFF_UNAUTHENTICATED', 'A valid session is required', 401),
   BadCredentials: createError('BFF_BAD_CREDENTIALS', 'Invalid username or password', 401),
   CsrfRejected: createError('BFF_CSRF_REJECTED', 'The x-csrf-token header is missing or does not match the session', 403),
+  GatewayCsrfRejected: createError('BFF_GATEWAY_CSRF_REJECTED', 'A change with a gateway identity needs the header X-CSRF: 1 and must not come from another site: %s', 403),
+  CredentialPropertyForbidden: createError('BFF_CREDENTIAL_PROPERTY_FORBIDDEN', 'Changing %s needs the admin role: it decides how the client authenticates', 403),
   Forbidden: createError('BFF_FORBIDDEN', 'This operation needs the %s role', 403),
   NotFound: createError('BFF_NOT_FOUND', 'Route %s %s not found', 404),
   PreconditionFailed: createError('BFF_PRECONDITION_FAILED', 'If-Match does not match the current ETag of client %s', 412),
@@ -25,7 +27,7 @@ export const errors = {
   GatewayKeysUnavailable: createError('BFF_GATEWAY_KEYS_UNAVAILABLE', 'The gateway\'s signing keys cannot be fetched, so its token cannot be checked', 503),
   UpstreamUnavailable: createError('BFF_UPSTREAM_UNAVAILABLE', 'The upstream cannot be reached', 503),
   OidcUnavailable: createError('BFF_OIDC_UNAVAILABLE', 'The OpenID Provider has not been reached yet; retry shortly', 503),
-  OidcBadReturnTo: createError('BFF_OIDC_BAD_RETURN_TO', 'returnTo must be a path on this site: one leading /, no scheme, host, backslash or control character', 400),
+  OidcBadReturnTo: createError('BFF_OIDC_BAD_RETURN_TO', 'returnTo must be a path on this site: one leading /, no scheme, host, backslash, space or control character; other characters than printable ASCII percent-encoded', 400),
   OidcLoginState: createError('BFF_OIDC_LOGIN_STATE', 'OIDC login refused: %s; start again at GET /auth/login', 400),
   OidcLoginRejected: createError('BFF_OIDC_LOGIN_REJECTED', 'OIDC login refused: %s', 401),
   OidcNoRole: createError('BFF_OIDC_NO_ROLE', 'Signed in at the provider, but the account has no role in this application', 403),
@@ -38,6 +40,8 @@ export const errors = {
   ApiTokenNotAllowed: createError('BFF_API_TOKEN_NOT_ALLOWED', 'Managing API tokens and sessions needs a session or a gateway identity, not an API token', 403),
   RoleCeiling: createError('BFF_ROLE_CEILING', 'A token cannot have roles above its creator\'s: %s is not among yours', 403),
   NotASession: createError('BFF_NOT_A_SESSION', 'Only a cookie session can be logged out; revoke an API token with DELETE /auth/tokens/{id}, a gateway identity ends at the gateway', 400),
+  JsonDuplicateProperty: createError('BFF_JSON_DUPLICATE_PROPERTY', 'The JSON body gives the property %s twice (at %s); give each property once', 400),
+  JsonTooDeep: createError('BFF_JSON_TOO_DEEP', 'The JSON body is nested deeper than %d levels', 400),
   ApiTokenNotFound: createError('BFF_API_TOKEN_NOT_FOUND', 'API token %s not found', 404)
 } as const
 

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { UpstreamResult } from './errors.ts'
+import { uriFormatMessage } from './uri-formats.ts'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8'
 
@@ -40,8 +41,12 @@ export function toProblem (error: HandledError, request: FastifyRequest): Proble
   }
   if (known) problem.code = error.code
   if (error.validation !== undefined) {
-    problem.errors = error.validation.map(issue => fieldProblem(issue, error.validationContext ?? 'body'))
-    problem.detail = `Invalid request ${error.validationContext ?? 'body'}: ${problem.errors.map(e => `${e.path} ${e.message}`).join('; ')}`
+    const context = error.validationContext ?? 'body'
+    problem.errors = fieldProblems(error.validation, context)
+    // The first problem, so a reader of the detail alone knows where to look; the list is in errors.
+    const [first] = problem.errors
+    const more = problem.errors.length > 1 ? `; ${problem.errors.length - 1} more in errors${problem.errors.length === MAX_FIELD_PROBLEMS ? ' (the first 20 are listed)' : ''}` : ''
+    problem.detail = first === undefined ? `Invalid request ${context}` : `Invalid request ${context}: ${first.path} ${first.message}${more}`
   }
   if (error.upstreamResult !== undefined) {
     problem.resultCode = error.upstreamResult.resultCode
@@ -65,6 +70,30 @@ function describe (error: HandledError, status: number, known: boolean): string 
   return status >= 500 ? 'An unexpected error occurred; the request id identifies it in the logs' : error.message
 }
 
+// Whatever the input, the answer stays small (under 16 KiB): a bounded list, each problem once (Ajv
+// can report one place twice through a union), with paths and messages of bounded length (both can
+// quote the caller's property names).
+const MAX_FIELD_PROBLEMS = 20
+const MAX_PATH_LENGTH = 200
+const MAX_MESSAGE_LENGTH = 400
+
+function fieldProblems (issues: ValidationIssue[], context: string): FieldProblem[] {
+  const seen = new Set<string>()
+  const listed: FieldProblem[] = []
+  for (const issue of issues) {
+    const { path, message } = fieldProblem(issue, context)
+    const entry = { path: clip(path, MAX_PATH_LENGTH), message: clip(message, MAX_MESSAGE_LENGTH) }
+    const key = `${entry.path}\n${entry.message}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    listed.push(entry)
+    if (listed.length === MAX_FIELD_PROBLEMS) break
+  }
+  return listed
+}
+
+const clip = (text: string, length: number): string => text.length > length ? `${text.slice(0, length - 3)}...` : text
+
 function fieldProblem (issue: ValidationIssue, context: string): FieldProblem {
   const base = `/${context}${issue.instancePath}`
   if (issue.keyword === 'additionalProperties') {
@@ -75,5 +104,6 @@ function fieldProblem (issue: ValidationIssue, context: string): FieldProblem {
     const name = String(issue.params.missingProperty)
     return { path: `${base}/${name}`, message: 'is required' }
   }
-  return { path: base, message: issue.message ?? 'is invalid' }
+  const uriMessage = issue.keyword === 'format' ? uriFormatMessage(issue.params.format) : undefined
+  return { path: base, message: uriMessage ?? issue.message ?? 'is invalid' }
 }

@@ -4,6 +4,7 @@ import { LogController, type FastifyError, type FastifyReply, type FastifyReques
 import type { Config } from '../config.ts'
 import { applyApiHeaders } from './api-headers.ts'
 import { sendProblem, toProblem } from './problem.ts'
+import { timeoutOptions } from './request-limits.ts'
 
 // Request logs carry method, URL and addresses only (Fastify's serializers), never headers or
 // bodies; these exact paths guard the headers that hold credentials if anyone ever logs them.
@@ -47,7 +48,8 @@ export function serverOptions (config: Config): FastifyServerOptions {
     // rightmost address that is not one of them.
     trustProxy: trustedHops.length === 0 ? false : trustedHops,
     routerOptions: { maxParamLength: 1024 },
-    bodyLimit: 1024 * 1024,
+    bodyLimit: config.BODY_LIMIT,
+    ...timeoutOptions(config),
     requestIdHeader: false,
     // A gateway's x-request-id is kept end to end; anyone else's is replaced.
     genReqId: request => {
@@ -55,11 +57,23 @@ export function serverOptions (config: Config): FastifyServerOptions {
       const peer = request.socket?.remoteAddress
       return typeof given === 'string' && REQUEST_ID.test(given) && peer !== undefined && fromTrustedHop(peer, 0) ? given : randomUUID()
     },
+    rewriteUrl: originForm,
     // Draining is answered by the app itself (problem+json, Retry-After); see src/ops/overload.ts.
     return503OnClosing: false,
     logController: new RequestLog(),
     frameworkErrors: answerFrameworkError
   }
+}
+
+// `GET http://host/api/x HTTP/1.1` (absolute-form, RFC 9112 3.2.2) is routed by its path: every check
+// that reads request.url (access to /api, the frontend's reserved paths) must see the same path.
+const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i
+
+function originForm (request: { url?: string }): string {
+  const url = request.url ?? '/'
+  if (url.startsWith('/')) return url
+  const rest = url.replace(ABSOLUTE_FORM, '')
+  return rest.startsWith('/') ? rest : `/${rest}`
 }
 
 // Fastify refuses some requests before routing (bad percent-encoding, over-long path parameters);

@@ -8,7 +8,7 @@ import { createBucketStore } from './rate-limit-store.ts'
 import type { Budget } from './budget.ts'
 import { addRouteHook } from '../http/route-hooks.ts'
 
-export type Bucket = 'read' | 'write' | 'secret' | 'login' | 'login-ip'
+export type Bucket = 'read' | 'write' | 'secret' | 'login' | 'login-ip' | 'anonymous-post'
 
 export interface RateLimitsOptions {
   budgets: Record<Bucket, Budget>
@@ -19,6 +19,19 @@ export interface RateLimitsOptions {
 // Which budget a route spends. Reads, writes and secret operations are counted per signed-in user
 // (per client IP before login); logins per username and per IP, against password guessing.
 function bucketsOf (route: RouteOptions): Bucket[] {
+  return [...anonymousBuckets(route), ...routeBuckets(route)]
+}
+
+// A route that changes something without asking who is calling (POST /auth/login, the back-channel
+// logout) also spends a per-address budget of its own, whatever else it counts.
+function anonymousBuckets (route: RouteOptions): Bucket[] {
+  const unsafe = [route.method].flat().some(method => !['GET', 'HEAD', 'OPTIONS'].includes(method))
+  return unsafe && route.config?.access === undefined && !isApiPath(route.url) ? ['anonymous-post'] : []
+}
+
+const isApiPath = (url: string): boolean => url === '/api' || url.startsWith('/api/')
+
+function routeBuckets (route: RouteOptions): Bucket[] {
   // GET /auth/login is the OIDC redirect: no username to key on, only the per-IP budget applies.
   if (route.url === '/auth/login') return route.method === 'POST' ? ['login-ip', 'login'] : ['login-ip']
   if (!route.url.startsWith('/api/')) return []
@@ -58,6 +71,7 @@ async function rateLimitsPlugin (app: FastifyInstance, options: RateLimitsOption
     write: { hook: 'preParsing', run: limiter('write', callerKey) },
     secret: { hook: 'preParsing', run: limiter('secret', callerKey) },
     'login-ip': { hook: 'preParsing', run: limiter('login-ip', request => `ip:${request.ip}`) },
+    'anonymous-post': { hook: 'preParsing', run: limiter('anonymous-post', request => `ip:${request.ip}`) },
     // The username is in the body: counted once it is parsed and valid, before the password is checked.
     login: { hook: 'preHandler', run: limiter('login', loginKey) }
   }

@@ -5,6 +5,7 @@ import { createPathBuilder, operations, type Operation, type OperationName, type
 import { createCircuitBreaker, retryAfterMs, retryDelay, type FailureTraits, type RetryPolicy } from './resilience.ts'
 import { channels } from '../ops/channels.ts'
 import { asResult, statusError } from './upstream-errors.ts'
+import { createRedactor } from './redact.ts'
 import { parseUpstreamJson } from './json.ts'
 import { HAS_LONG_INTEGERS, IS_OBJECT, NOT_JSON, scanJson } from './json-scan.ts'
 import { exchange } from './exchange.ts'
@@ -71,6 +72,7 @@ export function createAuthleteClient (options: AuthleteClientOptions): { call: C
     serviceId: options.serviceId
   })
   const authorization = credentialHeader(options)
+  const redact = createRedactor(options)
   // The same headers for every call without a body; undici only reads them.
   const readHeaders = { authorization, accept: 'application/json' }
   const bodyHeaders = { ...readHeaders, 'content-type': 'application/json' }
@@ -86,12 +88,15 @@ export function createAuthleteClient (options: AuthleteClientOptions): { call: C
       headers: body === undefined ? readHeaders : bodyHeaders,
       body
     }, deadline)
-    const { status, bytes } = response
+    const { status } = response
+    const bytes = redact.bytes(response.bytes)
     record.status = status
     const scan = bytes.length === 0 ? NOT_JSON : scanJson(bytes)
     if (status < 200 || status >= 300) {
       const data = scan === NOT_JSON ? undefined : parseUpstreamJson(bytes.toString('utf8'), (scan & HAS_LONG_INTEGERS) !== 0)
-      record.resultCode = asResult(data)?.resultCode
+      const result = asResult(data)
+      record.resultCode = result?.resultCode
+      if (result !== undefined) (data as { resultMessage?: string }).resultMessage = redact.message(result.resultMessage)
       throw statusError(status, data, retryAfterMs(response.retryAfter))
     }
     // Every Authlete answer is a JSON object, bar the empty 204 of a delete. Anything else (null, a

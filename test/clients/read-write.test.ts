@@ -4,7 +4,7 @@ import { assertApiHeaders, assertProblem, harness, MOBILE, PORTAL } from './supp
 const NEW_CLIENT = {
   clientName: 'Initech Intranet',
   developer: 'initech',
-  clientType: 'CONFIDENTIAL',
+  // No credential property: an editor may not set them (test/clients/credential-properties.test.ts).
   grantTypes: ['AUTHORIZATION_CODE'],
   responseTypes: ['CODE'],
   redirectUris: ['https://intranet.initech.example/cb'],

@@ -50,6 +50,7 @@ async function startServer (t: Test, upstream: FaultUpstream, env: Record<string
     RATE_LIMIT_SECRET: '1000000/1m',
     RATE_LIMIT_LOGIN: '1000000/1m',
     RATE_LIMIT_LOGIN_IP: '1000000/1m',
+    RATE_LIMIT_ANONYMOUS: '1000000/1m',
     // The arrival of each request ("incoming request") is logged at debug level.
     LOG_LEVEL: 'debug',
     ...env

@@ -66,7 +66,8 @@ const ROWS: Row[] = [
   {
     route: 'PUT /api/clients/:clientId',
     should: 'send POST client/update/{clientId} with the body as given',
-    prepare: async () => ({ role: 'editor', method: 'PUT', url: `/api/clients/${MOBILE}`, body: MOBILE_REPLACEMENT, status: 200, upstream: [{ method: 'POST', path: `client/update/${MOBILE}`, body: MOBILE_REPLACEMENT }] })
+    // An admin's PUT is sent as given; below admin credential properties are carried over (credential-properties.test.ts).
+    prepare: async () => ({ role: 'admin', method: 'PUT', url: `/api/clients/${MOBILE}`, body: MOBILE_REPLACEMENT, status: 200, upstream: [{ method: 'POST', path: `client/update/${MOBILE}`, body: MOBILE_REPLACEMENT }] })
   },
   {
     route: 'PUT /api/clients/:clientId',
@@ -74,7 +75,7 @@ const ROWS: Row[] = [
     prepare: async h => {
       const etag = (await h.call('viewer', 'GET', `/api/clients/${MOBILE}`)).headers.etag as string
       return {
-        role: 'editor',
+        role: 'admin',
         method: 'PUT',
         url: `/api/clients/${MOBILE}`,
         body: MOBILE_REPLACEMENT,

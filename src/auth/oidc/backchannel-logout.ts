@@ -21,14 +21,24 @@ const FORM_BODY_LIMIT = 16 * 1024
 
 const LogoutForm = Type.Object({
   logout_token: Type.String({ minLength: 1, maxLength: 8192 })
-}, { additionalProperties: true })
+}, { additionalProperties: false })
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The claims of a back-channel logout token that verified and was not seen before. */
+    logoutClaims?: JWTPayload
+  }
+}
 
 // Encapsulated (not fastify-plugin): the form parser below exists for this route only; everywhere else
 // the app keeps accepting JSON alone.
 const backchannelLogout: FastifyPluginAsyncTypebox<BackchannelLogoutOptions> = async (app, { provider: lookup, marks, clientId }) => {
   app.removeAllContentTypeParsers()
+  // The one field the spec defines, nothing else: other fields a caller sends are never seen, and
+  // so can never reach a log or the audit trail.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)))
+    const token = new URLSearchParams(body as string).get('logout_token')
+    done(null, token === null ? {} : { logout_token: token })
   })
 
   app.post('/auth/backchannel-logout', {
@@ -42,14 +52,23 @@ const backchannelLogout: FastifyPluginAsyncTypebox<BackchannelLogoutOptions> = a
         200: Type.Object({ sessionsEnded: Type.Integer({ minimum: 0 }) }),
         ...problems(400, 404, 415, 503)
       }
+    },
+    // Before the audit trail's own preHandler: only a token that verified and was never used before
+    // is recorded, so nobody without the provider's key can write to the audit trail. (A token whose
+    // intent then cannot be recorded has used up its jti; the provider's retry is refused, the
+    // session stays until it expires, as when the logout is never delivered.)
+    preHandler: async (request) => {
+      const provider = lookup(request)
+      const claims = await verifyLogoutToken(provider, clientId, request.body.logout_token)
+      const ttlMs = ((claims.iat! + MAX_TOKEN_AGE_SECONDS + CLOCK_TOLERANCE_SECONDS) * 1000) - Date.now()
+      if (!await marks.firstUse('logout-jti', `${provider.issuer} ${claims.jti!}`, ttlMs)) {
+        throw new errors.LogoutTokenRejected('this token (jti) was already used')
+      }
+      request.logoutClaims = claims
     }
   }, async (request) => {
     const provider = lookup(request)
-    const claims = await verifyLogoutToken(provider, clientId, request.body.logout_token)
-    const ttlMs = ((claims.iat! + MAX_TOKEN_AGE_SECONDS + CLOCK_TOLERANCE_SECONDS) * 1000) - Date.now()
-    if (!await marks.firstUse('logout-jti', `${provider.issuer} ${claims.jti!}`, ttlMs)) {
-      throw new errors.LogoutTokenRejected('this token (jti) was already used')
-    }
+    const claims = request.logoutClaims!
     const sessionsEnded = await app.sessionStore.deleteByProviderSession(provider.issuer, claims.sub, claims.sid as string | undefined)
     request.log.info({ issuer: provider.issuer, subject: claims.sub, sid: claims.sid, sessionsEnded }, 'back-channel logout')
     return { sessionsEnded }

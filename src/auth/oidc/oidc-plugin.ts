@@ -25,9 +25,9 @@ declare module 'fastify' {
   }
 }
 
-// GET /auth/login, GET /auth/callback and POST /auth/backchannel-logout. They exist whatever the
-// settings, so the OpenAPI document is the same for every deployment, and answer 404 (like an unknown
-// route) while OIDC_ISSUER is unset.
+// GET /auth/login and GET /auth/callback exist whatever the settings and answer 404 (like an unknown
+// route) while OIDC_ISSUER is unset. POST /auth/backchannel-logout, public and audited, exists only
+// with OIDC_ISSUER: without a provider nobody can send a token worth reading, so nothing is parsed.
 async function oidcPlugin (app: FastifyInstance, { config }: { config: Config }): Promise<void> {
   const oidc = config.OIDC_ISSUER === undefined
     ? null
@@ -59,7 +59,7 @@ async function oidcPlugin (app: FastifyInstance, { config }: { config: Config })
     rolesClaim: config.OIDC_ROLES_CLAIM,
     roleMap: parseRoleMap(config.OIDC_ROLE_MAP)
   })
-  await app.register(backchannelLogout, { provider, marks, clientId: config.OIDC_CLIENT_ID ?? '' })
+  if (oidc !== null) await app.register(backchannelLogout, { provider, marks, clientId: config.OIDC_CLIENT_ID! })
   await oidc?.start()
 }
 

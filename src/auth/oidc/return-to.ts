@@ -10,8 +10,9 @@ export function safeReturnTo (value: string | undefined): string | undefined {
   if (value === undefined || value === '') return '/'
   if (value.length > MAX_LENGTH || !value.startsWith('/')) return undefined
   if (value.startsWith('//') || value.includes('\\')) return undefined
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(value)) return undefined
+  // Printable ASCII only: a character above U+00FF cannot go in the Location header or the login
+  // cookie (the callback would fail); anything outside ASCII is sent percent-encoded.
+  if (!/^[\u0021-\u007e]*$/.test(value)) return undefined
   // Belt and braces: whatever the checks above missed, the URL must still resolve to our own origin.
   const resolved = new URL(value, BASE)
   if (resolved.origin !== BASE) return undefined
