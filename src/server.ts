@@ -31,6 +31,8 @@ async function main (): Promise<void> {
       })
     })
   }
+  // Re-reads BFF_USERS_FILE: a removed or demoted user's sessions and tokens follow at their next request.
+  process.on('SIGHUP', () => { app.users.reload().catch(() => {}) })
   await app.listen({ port: config.PORT, host: config.HOST })
 }
 

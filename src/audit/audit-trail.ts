@@ -4,7 +4,7 @@ import { errors } from '../http/errors.ts'
 import { channels } from '../ops/channels.ts'
 import { addRouteHook } from '../http/route-hooks.ts'
 import type { AuditStore } from './stores/audit-store.ts'
-import type { IntentData } from './audit-types.ts'
+import type { AuditTarget, IntentData } from './audit-types.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** True from the moment the intent is durably recorded until its outcome is written. */
     auditedIntent: boolean
+    /** Set by a route's own preHandler (it runs before the intent is written): whom the action is about. */
+    auditTarget: AuditTarget | null
   }
 }
 
@@ -30,6 +32,7 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000
 async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }: AuditTrailOptions): Promise<void> {
   app.decorate('auditTrail', store)
   app.decorateRequest('auditedIntent', false)
+  app.decorateRequest('auditTarget', null)
 
   const recordIntent = async (request: FastifyRequest): Promise<void> => {
     const action = request.routeOptions.config.audit!
@@ -77,11 +80,15 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
 
 function intentOf (request: FastifyRequest, action: string): IntentData {
   const params = (request.params ?? {}) as Record<string, string | undefined>
+  const { identity } = request
   return {
-    actor: request.identity?.username ?? null,
-    roles: request.identity?.roles ?? [],
-    via: request.identity?.via ?? null,
-    credential: request.identity?.credential ?? null,
+    actor: identity?.username ?? null,
+    source: identity?.source ?? null,
+    roles: identity?.roles ?? [],
+    via: identity?.via ?? null,
+    credential: identity?.credential ?? null,
+    ...(identity?.tokenCreatedBy === undefined ? {} : { tokenCreatedBy: { ...identity.tokenCreatedBy } }),
+    ...(request.auditTarget === null ? {} : { target: request.auditTarget }),
     action,
     route: `${request.method} ${request.routeOptions.url ?? ''}`,
     clientId: params.clientId ?? params.clientIdentifier ?? null,

@@ -38,7 +38,12 @@ export const errors = {
   ApiTokenNotAllowed: createError('BFF_API_TOKEN_NOT_ALLOWED', 'Managing API tokens and sessions needs a session or a gateway identity, not an API token', 403),
   RoleCeiling: createError('BFF_ROLE_CEILING', 'A token cannot have roles above its creator\'s: %s is not among yours', 403),
   NotASession: createError('BFF_NOT_A_SESSION', 'Only a cookie session can be logged out; revoke an API token with DELETE /auth/tokens/{id}, a gateway identity ends at the gateway', 400),
-  ApiTokenNotFound: createError('BFF_API_TOKEN_NOT_FOUND', 'API token %s not found', 404)
+  ApiTokenNotFound: createError('BFF_API_TOKEN_NOT_FOUND', 'API token %s not found', 404),
+  OwnerRoleCeiling: createError('BFF_ROLE_CEILING', 'A token cannot have roles above its owner\'s: %s is not among the roles of %s', 403),
+  UnknownLocalUser: createError('BFF_UNKNOWN_USER', 'There is no local user %s: a token for someone else can only be made for an existing local user', 400),
+  ApiTokenLimit: createError('BFF_API_TOKEN_LIMIT', 'A user may hold at most %d live API tokens (API_TOKEN_MAX_PER_USER); revoke one first', 409),
+  UsernameRefused: createError('BFF_USERNAME_REFUSED', 'The username the %s gives (%s) %s; accepted: printable characters, at most 128', 403),
+  BadCursor: createError('BFF_BAD_CURSOR', 'cursor is not the nextCursor of an earlier page', 400)
 } as const
 
 export interface UpstreamResult {
