@@ -219,5 +219,5 @@ t.test('POST /auth/backchannel-logout store side ...should end by OIDC sid or su
   // A request that read k1 just before the revocation touches it afterwards: it must stay revoked.
   await a.app.sessionStore.touch('k1', record('alice', 'sub-alice', 'sid-1'), 60_000)
   t.equal(await b.app.sessionStore.get('k1'), undefined, 'a late touch does not bring a revoked session back')
-  t.same(await inspect.zrange('bff-session:user:alice', 0, '-1'), [], 'nor its index entry')
+  t.same(await inspect.zrange('bff-session:user:oidc:alice', 0, '-1'), [], 'nor its index entry')
 })
