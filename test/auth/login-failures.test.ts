@@ -23,7 +23,7 @@ async function failures (http: HttpClient, address: string, username: string, co
 
 for (const store of ['memory', 'redis'] as const) {
   const setup = async (t: Test, env: Record<string, string>) => {
-    const redis = store === 'redis' ? { REDIS_URL: (await startRedis(t)).url } : {}
+    const redis: Record<string, string> = store === 'redis' ? { REDIS_URL: (await startRedis(t)).url } : {}
     const built = await buildTestApp(t, { ...TRUST, ...redis, ...env })
     return { ...built, http: await listen(built.app) }
   }

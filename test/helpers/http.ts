@@ -14,8 +14,12 @@ export interface HttpClient {
 
 /** The app listening for real on 127.0.0.1 (a free port), and a fetch-based client for it. */
 export async function listen (app: FastifyInstance): Promise<HttpClient> {
-  const address = await app.listen({ port: 0, host: '127.0.0.1' })
-  return { url: address, request: async (path, init = {}) => await send(`${address}${path}`, init) }
+  return clientFor(await app.listen({ port: 0, host: '127.0.0.1' }))
+}
+
+/** A client for an app already listening at `url` (http://127.0.0.1:PORT). */
+export function clientFor (url: string): HttpClient {
+  return { url, request: async (path, init = {}) => await send(`${url}${path}`, init) }
 }
 
 async function send (url: string, init: { method?: string, headers?: Record<string, string>, json?: unknown }): Promise<HttpAnswer> {
