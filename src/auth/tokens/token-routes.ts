@@ -84,7 +84,7 @@ function page (records: ApiTokenRecord[], limit: number, cursor: string | undefi
     const [, createdAt, id] = CURSOR.exec(cursor) ?? []
     if (createdAt === undefined) throw new errors.BadCursor()
     const after = { createdAt: Number(createdAt), id: id! } as ApiTokenRecord
-    start = sorted.findIndex(record => newestFirst(after, record) > 0)
+    start = sorted.findIndex(record => newestFirst(after, record) < 0)
     if (start < 0) start = sorted.length
   }
   const slice = sorted.slice(start, start + limit)
