@@ -17,7 +17,9 @@ import sessions from './auth/sessions.ts'
 import access from './auth/access.ts'
 import authRoutes from './auth/auth-routes.ts'
 import oidcLogin from './auth/oidc/oidc-plugin.ts'
-import { createSandboxAdmin, createUserDirectory, readUsersFile, type User } from './auth/users.ts'
+import { createSandboxAdmin, readUsersFile, type User } from './auth/users.ts'
+import users from './auth/users-plugin.ts'
+import loginFailures from './auth/login-failures/login-failures.ts'
 import { createMemorySessionStore } from './auth/stores/memory-session-store.ts'
 import { createRedisSessionStore } from './auth/stores/redis-session-store.ts'
 import sessionAdminRoutes from './auth/session-admin-routes.ts'
@@ -82,6 +84,7 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     await app.register(metrics, { token: config.METRICS_TOKEN })
     // Before the access check: preflights carry no cookie, and refusals must carry CORS headers too.
     await app.register(crossOrigin, { origins: parseOrigins(config.CORS_ORIGINS) })
+    await app.register(users, { users: await loadUsers(config, runtime), path: config.BFF_USERS_FILE, reloadSeconds: config.BFF_USERS_RELOAD_SECONDS })
     await app.register(access)
     // Loaded only when configured, like the frontend below: unused modules are memory every replica pays.
     if (config.GATEWAY_JWT_HEADER !== undefined) await app.register(import('./auth/gateway-jwt.ts'), config)
@@ -90,9 +93,10 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     await app.register(rateLimits, { budgets: rateLimitBudgets(config), redis: app.redis ?? undefined })
 
     await app.register(oidcLogin, { config })
-    await app.register(authRoutes, { users: await createUserDirectory(await loadUsers(config, runtime)) })
+    await app.register(loginFailures, { pair: parseBudget(config.RATE_LIMIT_LOGIN), user: parseBudget(config.RATE_LIMIT_LOGIN_USER), redis: app.redis ?? undefined })
+    await app.register(authRoutes)
     await app.register(sessionAdminRoutes)
-    await app.register(apiTokens, { store: openTokenStore(config.API_TOKEN_STORE, app.redis), maxDays: config.API_TOKEN_MAX_DAYS })
+    await app.register(apiTokens, { store: openTokenStore(config.API_TOKEN_STORE, app.redis), maxDays: config.API_TOKEN_MAX_DAYS, maxPerUser: config.API_TOKEN_MAX_PER_USER })
     await app.register(clientsRoutes, { etagKey: config.SESSION_SECRET! })
     await app.register(clientSecretAndLockRoutes)
     await app.register(authorizationRoutes)
@@ -109,7 +113,6 @@ function rateLimitBudgets (config: Config): RateLimitsOptions['budgets'] {
     read: parseBudget(config.RATE_LIMIT_READ),
     write: parseBudget(config.RATE_LIMIT_WRITE),
     secret: parseBudget(config.RATE_LIMIT_SECRET),
-    login: parseBudget(config.RATE_LIMIT_LOGIN),
     'login-ip': parseBudget(config.RATE_LIMIT_LOGIN_IP),
     'anonymous-post': parseBudget(config.RATE_LIMIT_ANONYMOUS)
   }

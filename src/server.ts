@@ -18,6 +18,8 @@ async function main (): Promise<void> {
   const app = Fastify({ ...options, logger: { ...(options.logger as object), stream: logs.stream } })
   await app.register(buildApp(config))
   stopOnSignals(app, { delaySeconds: shutdownDelaySeconds(config), timeoutSeconds: config.SHUTDOWN_TIMEOUT, logs })
+  // Re-reads BFF_USERS_FILE: a removed or demoted user's sessions and tokens follow at their next request.
+  process.on('SIGHUP', () => { app.users.reload().catch(() => {}) })
   await app.listen({ port: config.PORT, host: config.HOST })
 }
 

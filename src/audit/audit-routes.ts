@@ -30,8 +30,15 @@ const AuditRecord = Type.Object({
   time: Type.String({ format: 'date-time' }),
   actor: Nullable(Type.String()),
   roles: Type.Array(Type.String()),
+  source: Type.Optional(Nullable(Type.String({ description: 'Where the actor\'s identity comes from: local, oidc or gateway (for an API token, its owner\'s)' }))),
   via: Type.Optional(Nullable(Type.String({ description: 'How the actor authenticated: session, api-token or gateway' }))),
   credential: Type.Optional(Nullable(Type.String({ description: "The credential's label (an API token's id), never its value" }))),
+  tokenCreatedBy: Type.Optional(Nullable(Type.Object({ source: Type.String(), username: Type.String() }, { description: 'An API token made by someone other than its owner (the actor): who made it' }))),
+  target: Type.Optional(Nullable(Type.Object({
+    source: Type.String(),
+    username: Type.String(),
+    tokenId: Type.Optional(Type.String())
+  }, { description: 'Token, session and login-failure management: the user concerned, and the API token' }))),
   action: Type.String(),
   route: Type.String(),
   clientId: Nullable(Type.String()),

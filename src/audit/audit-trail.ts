@@ -5,7 +5,7 @@ import { errors } from '../http/errors.ts'
 import { channels } from '../ops/channels.ts'
 import { addRouteHook } from '../http/route-hooks.ts'
 import type { AuditStore } from './stores/audit-store.ts'
-import type { IntentData, OutcomeData } from './audit-types.ts'
+import type { AuditTarget, IntentData, OutcomeData } from './audit-types.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -16,6 +16,8 @@ declare module 'fastify' {
     auditedIntent: boolean
     /** The key joining this request's intent and outcome: always the proxy's own. */
     auditKey: string | null
+    /** Set by a route's own preHandler (it runs before the intent is written): whom the action is about. */
+    auditTarget: AuditTarget | null
   }
 }
 
@@ -35,6 +37,7 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
   app.decorate('auditTrail', store)
   app.decorateRequest('auditedIntent', false)
   app.decorateRequest('auditKey', null)
+  app.decorateRequest('auditTarget', null)
 
   const recordIntent = async (request: FastifyRequest): Promise<void> => {
     const action = request.routeOptions.config.audit!
@@ -85,11 +88,15 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
 
 function intentOf (request: FastifyRequest, action: string): IntentData {
   const params = (request.params ?? {}) as Record<string, string | undefined>
+  const { identity } = request
   return {
-    actor: request.identity?.username ?? null,
-    roles: request.identity?.roles ?? [],
-    via: request.identity?.via ?? null,
-    credential: request.identity?.credential ?? null,
+    actor: identity?.username ?? null,
+    source: identity?.source ?? null,
+    roles: identity?.roles ?? [],
+    via: identity?.via ?? null,
+    credential: identity?.credential ?? null,
+    ...(identity?.tokenCreatedBy === undefined ? {} : { tokenCreatedBy: { ...identity.tokenCreatedBy } }),
+    ...(request.auditTarget === null ? {} : { target: request.auditTarget }),
     action,
     route: `${request.method} ${request.routeOptions.url ?? ''}`,
     clientId: params.clientId ?? params.clientIdentifier ?? null,

@@ -7,13 +7,30 @@
 export type EntryKind = 'intent' | 'outcome' | 'checkpoint'
 export type Outcome = 'success' | 'failure' | 'unknown' | 'pending'
 
+/** A user (and their source), as the audit trail names them. */
+export interface AuditPrincipal {
+  source: string
+  username: string
+}
+
+/** Whom an identity-management action is about: the user, and the API token when there is one. */
+export interface AuditTarget extends AuditPrincipal {
+  tokenId?: string
+}
+
 export interface IntentData {
   actor: string | null
+  /** Where the actor's identity comes from: local, oidc or gateway (absent in older entries). */
+  source?: string | null
   roles: string[]
   /** How the actor proved who they are: session, api-token or gateway (absent in older entries). */
   via?: string | null
   /** The credential's label (an API token's id), never the credential. */
   credential?: string | null
+  /** For an API token made by someone other than its owner (the actor): who made it. */
+  tokenCreatedBy?: AuditPrincipal | null
+  /** For token, session and login-failure management: whose (absent in older entries). */
+  target?: AuditTarget | null
   action: string
   route: string
   clientId: string | null

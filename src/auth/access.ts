@@ -3,7 +3,8 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { errors } from '../http/errors.ts'
 import { hasRole, type Role } from './roles.ts'
-import type { Authenticator, Identity } from './identity.ts'
+import { capRoles, type Authenticator, type Identity } from './identity.ts'
+import { sessionSource } from './stores/session-store.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -29,7 +30,7 @@ async function accessPlugin (app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', async (request) => {
     const access = requiredAccess(request)
     if (access === undefined) return
-    const identity = await identify(app, request)
+    const identity = currentLocalRoles(app, await identify(app, request))
     if (identity === null) throw new errors.Unauthenticated()
     request.identity = identity
     if (identity.via === 'session' && !SAFE_METHODS.has(request.method) && !tokenMatches(request.headers['x-csrf-token'], request.session!.csrfToken)) {
@@ -46,7 +47,18 @@ async function identify (app: FastifyInstance, request: FastifyRequest): Promise
   }
   const session = await app.sessions.load(request)
   if (session === null) return null
-  return { username: session.username, roles: session.roles, via: 'session', credential: null }
+  return { source: sessionSource(session), username: session.username, roles: session.roles, via: 'session', credential: null }
+}
+
+// A session or token carries the roles its user had when it was made; the users file says what they
+// have now. The smaller wins, and a user gone from the file is nobody (401), whatever they still hold.
+// External identities have no file to ask: the gateway's token is checked at every request, an OIDC
+// session lasts at most SESSION_MAX_AGE.
+function currentLocalRoles (app: FastifyInstance, identity: Identity | null): Identity | null {
+  if (identity?.source !== 'local') return identity
+  const granted = app.users.rolesOf(identity.username)
+  if (granted === undefined) return null
+  return { ...identity, roles: capRoles(identity.roles, granted) }
 }
 
 function requiredAccess (request: FastifyRequest): Role | 'session' | undefined {
@@ -65,4 +77,4 @@ function tokenMatches (header: string | string[] | undefined, expected: string):
   return given.length === wanted.length && timingSafeEqual(given, wanted)
 }
 
-export default fp(accessPlugin, { name: 'access', fastify: '5.x', dependencies: ['sessions'] })
+export default fp(accessPlugin, { name: 'access', fastify: '5.x', dependencies: ['sessions', 'users'] })

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errors } from '../http/errors.ts'
 import { problems } from '../http/problem-schema.ts'
 import { RoleSchema } from './roles.ts'
-import type { UserDirectory } from './users.ts'
+import { IdentitySourceSchema } from './identity.ts'
 
 const tags = ['auth']
 
@@ -12,7 +12,10 @@ const LoginBody = Type.Object({
   password: Type.String({ minLength: 1, maxLength: 1024 })
 }, { additionalProperties: false })
 
+const Source = { ...IdentitySourceSchema, description: 'Where the identity comes from: local (users file), oidc (OpenID Provider login) or gateway; for an API token, its owner\'s' }
+
 const SessionView = Type.Object({
+  source: Source,
   username: Type.String(),
   roles: Type.Array(RoleSchema),
   csrfToken: Type.String({ description: 'Send it back as the x-csrf-token header on every request that is not GET, HEAD or OPTIONS' })
@@ -20,8 +23,9 @@ const SessionView = Type.Object({
 
 // Any identity may ask: an API token or gateway caller has no cookie session, so no CSRF token or expiry.
 const SessionDetails = Type.Object({
+  source: Source,
   username: Type.String(),
-  roles: Type.Array(RoleSchema),
+  roles: Type.Array(RoleSchema, { description: 'What this request may do: the credential\'s roles, capped by what the users file grants now (local users)' }),
   csrfToken: Type.Optional(Type.String({ description: 'Cookie sessions only: send it back as the x-csrf-token header on every request that is not GET, HEAD or OPTIONS' })),
   expiresAt: Type.Optional(Type.String({ format: 'date-time', description: 'Cookie sessions only: when the session ends unless used again (idle timeout), never later than its absolute lifetime' }))
 })
@@ -30,7 +34,7 @@ const LogoutAtProvider = Type.Object({
   logoutUrl: Type.String({ format: 'uri', description: 'The OpenID Provider\'s end-session URL (id_token_hint, client_id, post_logout_redirect_uri)' })
 })
 
-const authRoutes: FastifyPluginAsyncTypebox<{ users: UserDirectory }> = async (app, { users }) => {
+const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/auth/login', {
     schema: {
       tags,
@@ -39,11 +43,12 @@ const authRoutes: FastifyPluginAsyncTypebox<{ users: UserDirectory }> = async (a
       response: { 200: SessionView, ...problems(400, 401, 415, 429, 503) }
     }
   }, async (request, reply) => {
-    const user = await users.authenticate(request.body.username, request.body.password)
+    const { username, password } = request.body
+    const user = await app.loginThrottle.check(request, username, async () => await app.users.authenticate(username, password))
     if (user === undefined) throw new errors.BadCredentials()
-    const session = await app.sessions.start(request, reply, user)
+    const session = await app.sessions.start(request, reply, { source: 'local', ...user })
     request.log.info({ username: user.username }, 'login')
-    return { username: session.username, roles: session.roles, csrfToken: session.csrfToken }
+    return { source: 'local' as const, username: session.username, roles: session.roles, csrfToken: session.csrfToken }
   })
 
   app.get('/auth/session', {
@@ -52,10 +57,10 @@ const authRoutes: FastifyPluginAsyncTypebox<{ users: UserDirectory }> = async (a
   }, async (request) => {
     const { session } = request
     const identity = request.identity!
-    if (identity.via !== 'session' || session === null) return { username: identity.username, roles: identity.roles }
+    const who = { source: identity.source, username: identity.username, roles: identity.roles }
+    if (identity.via !== 'session' || session === null) return who
     return {
-      username: session.username,
-      roles: session.roles,
+      ...who,
       csrfToken: session.csrfToken,
       expiresAt: new Date(session.expiresAt).toISOString()
     }

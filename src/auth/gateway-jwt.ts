@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Config } from '../config.ts'
 import { errors } from '../http/errors.ts'
 import { parseRoleMap, rolesFromClaims } from './role-map.ts'
-import type { Identity } from './identity.ts'
+import { externalUsernameProblem, type Identity } from './identity.ts'
 
 export type GatewayJwtOptions = Pick<Config,
   'GATEWAY_JWT_HEADER' | 'GATEWAY_JWKS_URL' | 'GATEWAY_PUBLIC_KEY' | 'GATEWAY_ISSUER' | 'GATEWAY_AUDIENCE' |
@@ -24,7 +24,6 @@ const JWKS_COOLDOWN_MS = 30_000
 // How long fetched keys are used before being fetched again (a removed key stops working after this).
 const JWKS_MAX_AGE_MS = 10 * 60_000
 const UNAVAILABLE_RETRY_AFTER_SECONDS = 5
-const MAX_USERNAME_LENGTH = 256
 
 /** The key set could not be fetched or read: nobody's token can be checked, whatever it holds. */
 class KeySetUnavailable extends Error {}
@@ -62,15 +61,21 @@ async function gatewayJwtPlugin (app: FastifyInstance, options: GatewayJwtOption
         throw new errors.Unauthenticated()
       }
       const username = claims[options.GATEWAY_USERNAME_CLAIM]
-      if (typeof username !== 'string' || username === '' || username.length > MAX_USERNAME_LENGTH) {
+      if (typeof username !== 'string' || username === '') {
         request.log.info({ reason: `no usable ${options.GATEWAY_USERNAME_CLAIM} claim` }, 'gateway token rejected')
         throw new errors.Unauthenticated()
+      }
+      // A signed token whose username this proxy cannot show safely: the gateway's to fix, said clearly.
+      const problem = externalUsernameProblem(username)
+      if (problem !== undefined) {
+        request.log.info({ reason: `${options.GATEWAY_USERNAME_CLAIM} claim ${problem}` }, 'gateway token rejected')
+        throw new errors.UsernameRefused('gateway', `claim ${options.GATEWAY_USERNAME_CLAIM}`, problem)
       }
       const roles = rolesFromClaims(claims, options.OIDC_ROLES_CLAIM, roleMap)
       // Authenticated but with no business here: 403, as an OIDC login without a mapped role.
       if (roles.length === 0) throw new errors.Forbidden('viewer')
       refuseCrossSiteChange(request)
-      return { username, roles, via: 'gateway', credential: issuer }
+      return { source: 'gateway', username, roles, via: 'gateway', credential: issuer }
     }
   })
 }

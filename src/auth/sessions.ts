@@ -4,6 +4,7 @@ import cookie from '@fastify/cookie'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { SessionRecord, SessionStore } from './stores/session-store.ts'
 import type { Role } from './roles.ts'
+import type { IdentitySource, Principal } from './identity.ts'
 import { createCookieSigner } from './cookie-signature.ts'
 
 export interface SessionOptions {
@@ -15,6 +16,7 @@ export interface SessionOptions {
 
 /** Who a new session is for; `provider` for OIDC logins (what back-channel logout refers to). */
 export interface SessionUser {
+  source: IdentitySource
   username: string
   roles: Role[]
   provider?: SessionRecord['provider']
@@ -88,6 +90,7 @@ function createSessionManager (options: SessionOptions) {
     const id = randomBytes(32).toString('base64url')
     const now = Date.now()
     const record: SessionRecord = {
+      source: user.source,
       username: user.username,
       roles: user.roles,
       csrfToken: randomBytes(32).toString('base64url'),
@@ -114,9 +117,9 @@ function createSessionManager (options: SessionOptions) {
   }
 
   /** A user's live sessions, as an admin sees them (src/auth/session-admin-routes.ts). */
-  async function listByUser (username: string): Promise<ActiveSession[]> {
+  async function listByUser (user: Principal): Promise<ActiveSession[]> {
     const now = Date.now()
-    return (await store.listByUser(username))
+    return (await store.listByUser(user))
       .map(({ key, record }) => ({ ...record, key, expiresAt: expiresAt(record) }))
       .filter(session => session.expiresAt > now)
   }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
@@ -24,6 +24,10 @@ export type User = Static<typeof UserSchema>
 export interface UserDirectory {
   /** The user whose password matches, or undefined; takes about as long whether or not the user exists. */
   authenticate: (username: string, password: string) => Promise<{ username: string, roles: Role[] } | undefined>
+  /** The roles the users file grants a local user now; undefined once the user is gone from it. */
+  rolesOf: (username: string) => Role[] | undefined
+  /** Puts a new list of users in place (a reload of the users file). */
+  replace: (users: User[]) => void
 }
 
 export async function readUsersFile (path: string): Promise<User[]> {
@@ -42,7 +46,7 @@ export async function readUsersFile (path: string): Promise<User[]> {
 }
 
 export async function createUserDirectory (users: User[]): Promise<UserDirectory> {
-  const byName = new Map(users.map(user => [user.username, user]))
+  let byName = new Map(users.map(user => [user.username, user]))
   // Unknown names are checked against a real hash so both failures cost the same time.
   const decoyHash = await hashPassword(randomBytes(16).toString('base64url'))
   return {
@@ -50,8 +54,21 @@ export async function createUserDirectory (users: User[]): Promise<UserDirectory
       const user = byName.get(username)
       const valid = await verifyPassword(user?.passwordHash ?? decoyHash, password)
       return user !== undefined && valid ? { username: user.username, roles: [...user.roles] } : undefined
+    },
+    rolesOf (username) {
+      const user = byName.get(username)
+      return user === undefined ? undefined : [...user.roles]
+    },
+    replace (next) {
+      byName = new Map(next.map(user => [user.username, user]))
     }
   }
+}
+
+/** What tells a changed users file from an unchanged one without reading it: modification time and size. */
+export async function usersFileVersion (path: string): Promise<string> {
+  const { mtimeMs, size, ino } = await stat(path)
+  return `${mtimeMs}:${size}:${ino}`
 }
 
 /** The sandbox's own admin, with a password generated for this run only. */

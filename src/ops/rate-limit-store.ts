@@ -22,6 +22,9 @@ const FAIL_OPEN = new Set(['read'])
  */
 export function createBucketStore (log: FastifyBaseLogger, redis?: Redis) {
   const counters: CounterStore = redis === undefined ? new LocalStore(false, false, 100_000) : new RedisStore(false, false, redis, 'bff-rate:')
+  // Login counters have an LRU of their own: a flood of other requests from many addresses must not
+  // push a guesser's login counter out (and with it the guesses already counted).
+  const loginCounters: CounterStore = redis === undefined ? new LocalStore(false, false, 100_000) : counters
 
   return class BucketStore {
     readonly bucket: string
@@ -30,7 +33,8 @@ export function createBucketStore (log: FastifyBaseLogger, redis?: Redis) {
     }
 
     incr (key: string, callback: Callback, timeWindow: number, max: number): void {
-      counters.incr(`${this.bucket}:${key}`, (error, result) => {
+      const store = this.bucket.startsWith('login') ? loginCounters : counters
+      store.incr(`${this.bucket}:${key}`, (error, result) => {
         // A copy: the memory store hands out the very object it keeps counting in, so a caller that
         // reads it after an await would see later requests' increments (all of a burst refused).
         if (error === null) return callback(null, { current: result!.current, ttl: result!.ttl })

@@ -7,8 +7,11 @@ import { channels } from './channels.ts'
 import { createBucketStore } from './rate-limit-store.ts'
 import type { Budget } from './budget.ts'
 import { addRouteHook } from '../http/route-hooks.ts'
+import { addressKey } from '../http/client-address.ts'
+import { principalKey } from '../auth/identity.ts'
 
-export type Bucket = 'read' | 'write' | 'secret' | 'login' | 'login-ip' | 'anonymous-post'
+// Failed password logins are counted apart, per username and address (src/auth/login-failures).
+export type Bucket = 'read' | 'write' | 'secret' | 'login-ip' | 'anonymous-post'
 
 export interface RateLimitsOptions {
   budgets: Record<Bucket, Budget>
@@ -17,7 +20,7 @@ export interface RateLimitsOptions {
 }
 
 // Which budget a route spends. Reads, writes and secret operations are counted per signed-in user
-// (per client IP before login); logins per username and per IP, against password guessing.
+// (per client address before login); login attempts per client address, whatever the username.
 function bucketsOf (route: RouteOptions): Bucket[] {
   return [...anonymousBuckets(route), ...routeBuckets(route)]
 }
@@ -32,21 +35,16 @@ function anonymousBuckets (route: RouteOptions): Bucket[] {
 const isApiPath = (url: string): boolean => url === '/api' || url.startsWith('/api/')
 
 function routeBuckets (route: RouteOptions): Bucket[] {
-  // GET /auth/login is the OIDC redirect: no username to key on, only the per-IP budget applies.
-  if (route.url === '/auth/login') return route.method === 'POST' ? ['login-ip', 'login'] : ['login-ip']
+  if (route.url === '/auth/login') return ['login-ip']
   if (!route.url.startsWith('/api/')) return []
   const methods = [route.method].flat()
   if (methods.every(method => method === 'GET' || method === 'HEAD')) return ['read']
   return route.config?.audit?.startsWith('client.secret.') === true ? ['secret'] : ['write']
 }
 
+// Keyed on (source, username): the OIDC account alice and the local user alice have budgets of their own.
 function callerKey (request: FastifyRequest): string {
-  return request.identity === null ? `ip:${request.ip}` : `user:${request.identity.username}`
-}
-
-function loginKey (request: FastifyRequest): string {
-  const { username } = (request.body ?? {}) as { username?: unknown }
-  return `username:${typeof username === 'string' ? username.toLowerCase() : ''}`
+  return request.identity === null ? `ip:${addressKey(request.ip)}` : `user:${principalKey(request.identity)}`
 }
 
 async function rateLimitsPlugin (app: FastifyInstance, options: RateLimitsOptions): Promise<void> {
@@ -70,10 +68,8 @@ async function rateLimitsPlugin (app: FastifyInstance, options: RateLimitsOption
     read: { hook: 'preParsing', run: limiter('read', callerKey) },
     write: { hook: 'preParsing', run: limiter('write', callerKey) },
     secret: { hook: 'preParsing', run: limiter('secret', callerKey) },
-    'login-ip': { hook: 'preParsing', run: limiter('login-ip', request => `ip:${request.ip}`) },
-    'anonymous-post': { hook: 'preParsing', run: limiter('anonymous-post', request => `ip:${request.ip}`) },
-    // The username is in the body: counted once it is parsed and valid, before the password is checked.
-    login: { hook: 'preHandler', run: limiter('login', loginKey) }
+    'login-ip': { hook: 'preParsing', run: limiter('login-ip', request => `ip:${addressKey(request.ip)}`) },
+    'anonymous-post': { hook: 'preParsing', run: limiter('anonymous-post', request => `ip:${addressKey(request.ip)}`) }
   }
   app.addHook('onRoute', route => {
     for (const bucket of bucketsOf(route)) {

@@ -40,7 +40,7 @@ test('GET /auth/login → provider → GET /auth/callback should start a session
   const created = await browser.request(`${appUrl}/api/clients`, { json: { clientName: 'from oidc' }, headers: { 'x-csrf-token': details.csrfToken } })
   t.equal(created.status, 201, 'an admin from OIDC can write, with the session\'s CSRF token')
 
-  const stored = await app.sessionStore.listByUser('alice')
+  const stored = await app.sessionStore.listByUser({ source: 'oidc', username: 'alice' })
   t.equal(stored.length, 1)
   t.equal(stored[0]!.record.provider?.issuer, provider.issuer)
   t.equal(stored[0]!.record.provider?.subject, 'alice')
@@ -72,7 +72,7 @@ test('GET /auth/callback should refuse a user without a mapped role with 403 and
   t.equal(problem.code, 'BFF_OIDC_NO_ROLE')
   t.notOk(callback.headers.getSetCookie().some(line => line.startsWith('bff_session=')), 'no session cookie')
   t.equal(browser.cookie('bff_session'), undefined)
-  t.same(await app.sessionStore.listByUser('carol'), [], 'nothing stored')
+  t.same(await app.sessionStore.listByUser({ source: 'oidc', username: 'carol' }), [], 'nothing stored')
   t.equal((await browser.request(`${appUrl}/api/clients`)).status, 401)
 })
 

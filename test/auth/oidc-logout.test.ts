@@ -51,7 +51,7 @@ function logoutClaims (setup: OidcTestApp, claims: JWTPayload = {}): JWTPayload 
 test('POST /auth/logout should end an OIDC session and answer the provider\'s logout URL', async t => {
   const setup = await startOidcApp(t)
   const { browser, csrfToken } = await signedIn(setup, 'alice')
-  const [stored] = await setup.app.sessionStore.listByUser('alice')
+  const [stored] = await setup.app.sessionStore.listByUser({ source: 'oidc', username: 'alice' })
   const idToken = stored!.record.provider!.idToken!
 
   const logout = await browser.request(`${setup.appUrl}/auth/logout`, { method: 'POST', headers: { 'x-csrf-token': csrfToken } })
@@ -99,7 +99,7 @@ test('POST /auth/backchannel-logout should end the session a sid names, or every
   const setup = await startOidcApp(t)
   const first = await signedIn(setup, 'alice')
   const second = await signedIn(setup, 'alice')
-  const sessions = await setup.app.sessionStore.listByUser('alice')
+  const sessions = await setup.app.sessionStore.listByUser({ source: 'oidc', username: 'alice' })
   t.equal(sessions.length, 2)
   const firstSid = sessions.find(entry => entry.record.provider!.idToken !== undefined)!.record.provider!.sessionId!
 

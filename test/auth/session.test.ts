@@ -10,8 +10,8 @@ t.test('GET /auth/session ...should answer 200 with username, roles, csrfToken a
   const response = await app.inject({ url: '/auth/session', headers: { cookie: admin.cookie } })
   t.equal(response.statusCode, 200)
   const body = response.json()
-  t.same(Object.keys(body).sort(), ['csrfToken', 'expiresAt', 'roles', 'username'])
-  t.match(body, { username: 'admin', roles: ['admin'], csrfToken: admin.csrfToken })
+  t.same(Object.keys(body).sort(), ['csrfToken', 'expiresAt', 'roles', 'source', 'username'])
+  t.match(body, { source: 'local', username: 'admin', roles: ['admin'], csrfToken: admin.csrfToken })
   const expiresAt = Date.parse(body.expiresAt)
   t.match(body.expiresAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/)
   // The idle timeout (600 s), not the absolute lifetime, bounds a fresh session.

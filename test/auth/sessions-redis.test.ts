@@ -214,10 +214,10 @@ t.test('POST /auth/backchannel-logout store side ...should end by OIDC sid or su
   t.equal(await b.app.sessionStore.get('k2'), undefined)
   t.ok(await b.app.sessionStore.get('k3'), 'bob is untouched')
   t.equal(await b.app.sessionStore.deleteByProviderSession(issuer, undefined, undefined), 0)
-  t.same((await a.app.sessionStore.listByUser('alice')), [], 'alice has none left')
-  t.equal(await inspect.exists('bff-session:user:alice'), 0, 'and no index entry')
+  t.same((await a.app.sessionStore.listByUser({ source: 'oidc', username: 'alice' })), [], 'alice has none left')
+  t.equal(await inspect.exists('bff-session:user:oidc:alice'), 0, 'and no index entry')
   // A request that read k1 just before the revocation touches it afterwards: it must stay revoked.
   await a.app.sessionStore.touch('k1', record('alice', 'sub-alice', 'sid-1'), 60_000)
   t.equal(await b.app.sessionStore.get('k1'), undefined, 'a late touch does not bring a revoked session back')
-  t.same(await inspect.zrange('bff-session:user:alice', 0, '-1'), [], 'nor its index entry')
+  t.same(await inspect.zrange('bff-session:user:oidc:alice', 0, '-1'), [], 'nor its index entry')
 })

@@ -63,14 +63,14 @@ for (const store of ['sqlite', 'memory'] as const) {
     t.equal(write.statusCode, 201, 'no CSRF token needed')
     const session = await app.inject({ url: '/auth/session', headers: bearer(body.token) })
     t.equal(session.statusCode, 200)
-    t.same(session.json(), { username: 'editor', roles: ['editor'] }, '/auth/session answers for a token too, without csrfToken')
+    t.same(session.json(), { source: 'local', username: 'editor', roles: ['editor'] }, '/auth/session answers for a token too, without csrfToken')
 
     const revoked = await app.inject({ method: 'DELETE', url: `/auth/tokens/${body.id as string}`, headers: editor.headers })
     t.equal(revoked.statusCode, 204)
     const after = await app.inject({ url: '/api/clients', headers: bearer(body.token) })
     t.equal(after.statusCode, 401, 'a revoked token is refused')
     t.equal(after.json().code, 'BFF_BAD_API_TOKEN')
-    t.same((await app.inject({ url: '/auth/tokens', headers: { cookie: editor.cookie } })).json(), { tokens: [] })
+    t.same((await app.inject({ url: '/auth/tokens', headers: { cookie: editor.cookie } })).json(), { tokens: [], nextCursor: null })
     t.equal((await app.inject({ method: 'DELETE', url: `/auth/tokens/${body.id as string}`, headers: editor.headers })).statusCode, 404, 'revoking twice')
   })
 }
@@ -78,14 +78,14 @@ for (const store of ['sqlite', 'memory'] as const) {
 t.test('POST /api/clients ...should be audited as the token\'s owner, via api-token, with the token id as credential, and token creation and revocation too', async t => {
   const { app } = await sqliteApp(t)
   const admin = await login(app, 'admin')
-  const { id, token } = await mint(app, admin, { roles: ['editor'], username: 'ci-bot', name: 'deployer' })
+  const { id, token } = await mint(app, admin, { roles: ['editor'], username: 'editor', name: 'deployer' })
   const created = await app.inject({ method: 'POST', url: '/api/clients', headers: bearer(token), payload: { clientName: 'Audited' } })
   t.equal(created.statusCode, 201)
   await app.inject({ method: 'DELETE', url: `/auth/tokens/${id}`, headers: admin.headers })
   const records = await allRecords(app)
-  t.match(records.find(record => record.action === 'client.create'), { actor: 'ci-bot', roles: ['editor'], via: 'api-token', credential: id, outcome: 'success' })
-  t.match(records.find(record => record.action === 'auth.token.create'), { actor: 'admin', via: 'session', route: 'POST /auth/tokens', outcome: 'success', status: 201 })
-  t.match(records.find(record => record.action === 'auth.token.revoke'), { actor: 'admin', via: 'session', route: 'DELETE /auth/tokens/:id', outcome: 'success', status: 204 })
+  t.match(records.find(record => record.action === 'client.create'), { actor: 'editor', source: 'local', roles: ['editor'], via: 'api-token', credential: id, tokenCreatedBy: { source: 'local', username: 'admin' }, outcome: 'success' })
+  t.match(records.find(record => record.action === 'auth.token.create'), { actor: 'admin', via: 'session', route: 'POST /auth/tokens', target: { source: 'local', username: 'editor', tokenId: id }, outcome: 'success', status: 201 })
+  t.match(records.find(record => record.action === 'auth.token.revoke'), { actor: 'admin', via: 'session', route: 'DELETE /auth/tokens/:id', target: { source: 'local', username: 'editor', tokenId: id }, outcome: 'success', status: 204 })
   t.notOk(JSON.stringify(records).includes(token), 'the token value is not in the trail')
 })
 
@@ -201,7 +201,7 @@ t.test('GET /api/clients ...should answer 401 once the token has expired, and dr
   t.equal(expired.statusCode, 401, 'a second after')
   t.equal(expired.json().code, 'BFF_BAD_API_TOKEN')
   const fresh = await login(app, 'viewer')
-  t.same((await app.inject({ url: '/auth/tokens', headers: { cookie: fresh.cookie } })).json(), { tokens: [] })
+  t.same((await app.inject({ url: '/auth/tokens', headers: { cookie: fresh.cookie } })).json(), { tokens: [], nextCursor: null })
 })
 
 t.test('GET /auth/tokens ...should show lastUsedAt, written at most once a minute', async t => {
@@ -247,7 +247,7 @@ t.test('DELETE /auth/tokens/:id ...should let owners revoke their own tokens and
 t.test('POST /auth/tokens ...should keep only a SHA-256 hash at rest and never write the value to the logs', async t => {
   const { app, dir, logs } = await sqliteApp(t)
   const admin = await login(app, 'admin')
-  const tokens = [await mint(app, admin), await mint(app, admin, { username: 'ci-bot' })]
+  const tokens = [await mint(app, admin), await mint(app, admin, { username: 'viewer' })]
   for (const { token } of tokens) {
     await app.inject({ url: '/api/clients', headers: bearer(token) })
     await app.inject({ method: 'POST', url: '/api/clients', headers: bearer(token), payload: { clientName: 'x' } })

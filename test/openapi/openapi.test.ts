@@ -18,7 +18,7 @@ t.test('GET /openapi.json ...should describe every route with tags and a schema 
     'post /auth/login', 'get /auth/session', 'post /auth/logout',
     // POST /auth/backchannel-logout exists only with OIDC_ISSUER (the committed document has it).
     'get /auth/login', 'get /auth/callback',
-    'get /auth/sessions', 'delete /auth/sessions', 'post /auth/tokens', 'get /auth/tokens', 'delete /auth/tokens/{id}',
+    'get /auth/sessions', 'delete /auth/sessions', 'delete /auth/login-failures', 'post /auth/tokens', 'get /auth/tokens', 'delete /auth/tokens/{id}',
     'get /api/clients', 'post /api/clients', 'get /api/clients/{clientId}', 'put /api/clients/{clientId}',
     'patch /api/clients/{clientId}', 'delete /api/clients/{clientId}', 'put /api/clients/{clientIdentifier}/lock',
     'post /api/clients/{clientIdentifier}/secret/refresh', 'put /api/clients/{clientIdentifier}/secret',

@@ -46,14 +46,14 @@ t.test('PUT /api/clients/:clientIdentifier/lock ...should let exactly the write 
   t.equal(app.sandboxUpstream.requests.filter(isLock).length - before, 50, 'the upstream saw exactly the allowed number')
 })
 
-t.test('POST /auth/login ...should limit attempts per username, whichever address they come from', async t => {
-  const { app } = await buildTestApp(t, { RATE_LIMIT_LOGIN: '3/15m' })
+t.test('POST /auth/login ...should limit failures per username, whichever address they come from, with RATE_LIMIT_LOGIN_USER', async t => {
+  const { app } = await buildTestApp(t, { RATE_LIMIT_LOGIN_USER: '3/15m' })
   const attempt = (remoteAddress: string, password: string) =>
     app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'admin', password }, remoteAddress })
   const statuses = []
   for (const address of ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4']) statuses.push((await attempt(address, 'wrong-guess')).statusCode)
   t.same(statuses, [401, 401, 401, 429])
-  t.equal((await attempt('10.0.0.5', PASSWORDS.admin)).statusCode, 429, 'even the right password waits for the window')
+  t.equal((await attempt('10.0.0.5', PASSWORDS.admin)).statusCode, 429, 'past the username\'s budget, even the right password waits for the window')
   const viewer = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'viewer', password: PASSWORDS.viewer }, remoteAddress: '10.0.0.1' })
   t.equal(viewer.statusCode, 200, 'other usernames are not affected')
 })

@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify'
 import { errors } from '../../http/errors.ts'
 import { problems } from '../../http/problem-schema.ts'
 import { rolesFromClaims, type RoleMap } from '../role-map.ts'
+import { externalUsernameProblem } from '../identity.ts'
 import type { ProviderLookup } from './oidc-plugin.ts'
 import type { OneTimeMarks } from './one-time-marks.ts'
 import { safeReturnTo } from './return-to.ts'
@@ -120,12 +121,18 @@ const loginRoutes: FastifyPluginAsyncTypebox<LoginRoutesOptions> = async (app, o
     }
     const subject = claims.sub as string
     const username = typeof claims[usernameClaim] === 'string' && claims[usernameClaim] !== '' ? claims[usernameClaim] : subject
+    const problem = externalUsernameProblem(username)
+    if (problem !== undefined) {
+      request.log.info({ issuer: provider.issuer, subject, reason: problem }, 'oidc login refused: unusable username')
+      throw new errors.UsernameRefused('OpenID Provider', `claim ${usernameClaim}`, problem)
+    }
     const roles = rolesFromClaims(claims, rolesClaim, roleMap)
     if (roles.length === 0) {
       request.log.info({ issuer: provider.issuer, subject, username }, 'oidc login refused: no mapped role')
       throw new errors.OidcNoRole()
     }
     await app.sessions.start(request, reply, {
+      source: 'oidc',
       username,
       roles,
       provider: {

@@ -1,4 +1,5 @@
-import type { SessionRecord, SessionStore } from './session-store.ts'
+import { samePrincipal } from '../identity.ts'
+import { sessionPrincipal, type SessionRecord, type SessionStore } from './session-store.ts'
 
 const SWEEP_INTERVAL_MS = 60_000
 
@@ -41,13 +42,13 @@ export function createMemorySessionStore (): SessionStore {
     async delete (key) {
       entries.delete(key)
     },
-    async listByUser (username) {
+    async listByUser (user) {
       const now = Date.now()
-      return [...entries].filter(([, entry]) => entry.expiresAt > now && entry.record.username === username)
+      return [...entries].filter(([, entry]) => entry.expiresAt > now && samePrincipal(sessionPrincipal(entry.record), user))
         .map(([key, entry]) => ({ key, record: copy(entry.record) }))
     },
-    async deleteByUser (username) {
-      return deleteWhere(record => record.username === username)
+    async deleteByUser (user) {
+      return deleteWhere(record => samePrincipal(sessionPrincipal(record), user))
     },
     async deleteByProviderSession (issuer, subject, sessionId) {
       return deleteWhere(({ provider }) => provider?.issuer === issuer &&

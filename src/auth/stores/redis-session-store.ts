@@ -2,7 +2,8 @@ import { hash } from 'node:crypto'
 import type { ChainableCommander, Redis } from 'ioredis'
 import { errors } from '../../http/errors.ts'
 import { whileRedisAnswers } from '../../ops/redis.ts'
-import type { SessionRecord, SessionStore } from './session-store.ts'
+import type { Principal } from '../identity.ts'
+import { sessionPrincipal, type SessionRecord, type SessionStore } from './session-store.ts'
 
 const PREFIX = 'bff-session:'
 const ALL = `${PREFIX}all`
@@ -69,8 +70,8 @@ export function createRedisSessionStore (redis: Redis): SessionStore {
     set: async (key, record, ttlMs) => guard(() => write(key, record, ttlMs, false)),
     touch: async (key, record, ttlMs) => guard(() => write(key, record, ttlMs, true)),
     delete: async key => guard(async () => { await remove([key]) }),
-    listByUser: async username => guard(async () => await read(await redis.zrange(userIndex(username), 0, '-1'))),
-    deleteByUser: async username => guard(async () => await removeAllIn(userIndex(username))),
+    listByUser: async user => guard(async () => await read(await redis.zrange(userIndex(user), 0, '-1'))),
+    deleteByUser: async user => guard(async () => await removeAllIn(userIndex(user))),
     deleteByProviderSession: async (issuer, subject, sessionId) => guard(async () => {
       if (sessionId !== undefined) return await removeAllIn(providerIndex('sid', issuer, sessionId))
       if (subject !== undefined) return await removeAllIn(providerIndex('sub', issuer, subject))
@@ -82,8 +83,10 @@ export function createRedisSessionStore (redis: Redis): SessionStore {
   }
 }
 
-function userIndex (username: string): string {
-  return `${PREFIX}user:${username}`
+// Local users keep the index name they had before sources existed (a local username has no colon, so
+// no external pair can take it); external users' names are prefixed by their source.
+function userIndex ({ source, username }: Principal): string {
+  return source === 'local' ? `${PREFIX}user:${username}` : `${PREFIX}user:${source}:${username}`
 }
 
 // Issuer and value hashed together: neither can contain a separator that makes two pairs one key.
@@ -92,7 +95,7 @@ function providerIndex (kind: 'sub' | 'sid', issuer: string, value: string): str
 }
 
 function indexesOf (record: SessionRecord): string[] {
-  const indexes = [ALL, userIndex(record.username)]
+  const indexes = [ALL, userIndex(sessionPrincipal(record))]
   const { provider } = record
   if (provider !== undefined) {
     indexes.push(providerIndex('sub', provider.issuer, provider.subject))

@@ -1,6 +1,9 @@
 import type { Role } from '../roles.ts'
+import type { IdentitySource, Principal } from '../identity.ts'
 
 export interface SessionRecord {
+  /** Absent in sessions from before sources existed: see sessionSource(). */
+  source?: IdentitySource
   username: string
   roles: Role[]
   csrfToken: string
@@ -33,12 +36,22 @@ export interface SessionStore {
   touch: (key: string, record: SessionRecord, ttlMs: number) => Promise<void>
   delete: (key: string) => Promise<void>
   /** A user's unexpired sessions (for the admin's list). */
-  listByUser: (username: string) => Promise<Array<{ key: string, record: SessionRecord }>>
+  listByUser: (user: Principal) => Promise<Array<{ key: string, record: SessionRecord }>>
   /** Ends every session of a user; answers how many there were. */
-  deleteByUser: (username: string) => Promise<number>
+  deleteByUser: (user: Principal) => Promise<number>
   /** Ends the sessions an OIDC provider's back-channel logout names (`sid` if given, else every session of `subject`). */
   deleteByProviderSession: (issuer: string, subject: string | undefined, sessionId: string | undefined) => Promise<number>
   close: () => Promise<void>
   /** How many unexpired sessions the store holds (for metrics); optional: not every store can say cheaply. */
   count?: () => Promise<number>
+}
+
+/** A session's source; one written before sources existed is an OIDC one when it has a provider. */
+export function sessionSource (record: SessionRecord): IdentitySource {
+  return record.source ?? (record.provider === undefined ? 'local' : 'oidc')
+}
+
+/** Whose session it is: the pair the stores index and the admin routes name. */
+export function sessionPrincipal (record: SessionRecord): Principal {
+  return { source: sessionSource(record), username: record.username }
 }

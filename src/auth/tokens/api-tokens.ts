@@ -14,14 +14,16 @@ export interface ApiTokensOptions {
   store: TokenStore
   /** API_TOKEN_MAX_DAYS: the longest lifetime a new token may ask for. */
   maxDays: number
+  /** API_TOKEN_MAX_PER_USER: live tokens one owner may hold. */
+  maxPerUser: number
 }
 
 /** Personal API tokens: `Authorization: Bearer` authentication, and /auth/tokens to manage them. */
-async function apiTokensPlugin (app: FastifyInstance, { store, maxDays }: ApiTokensOptions): Promise<void> {
+async function apiTokensPlugin (app: FastifyInstance, { store, maxDays, maxPerUser }: ApiTokensOptions): Promise<void> {
   app.decorate('apiTokens', store)
   app.authenticators.push(createBearerAuthenticator(store, app.log))
   app.addHook('onClose', async () => { await store.close() })
-  await app.register(tokenRoutes, { store, maxDays })
+  await app.register(tokenRoutes, { store, maxDays, maxPerUser })
 }
 
-export default fp(apiTokensPlugin, { name: 'api-tokens', fastify: '5.x', dependencies: ['access', 'audit-trail'] })
+export default fp(apiTokensPlugin, { name: 'api-tokens', fastify: '5.x', dependencies: ['access', 'audit-trail', 'users'] })

@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import { errors } from '../../http/errors.ts'
-import type { Authenticator } from '../identity.ts'
+import { samePrincipal, type Authenticator } from '../identity.ts'
 import { hashMatches, tokenId } from './token-format.ts'
-import type { TokenStore } from './token-store.ts'
+import { tokenCreator, tokenOwner, type TokenStore } from './token-store.ts'
 
 const BEARER = /^bearer +(\S*) *$/i
 // lastUsedAt is for people deciding which tokens to revoke: a minute of precision is plenty, and a
@@ -30,7 +30,10 @@ export function createBearerAuthenticator (store: TokenStore, log: FastifyBaseLo
         // Not awaited: the request does not wait for bookkeeping, nor fail with it.
         store.touch(id, { ...record, lastUsedAt: now }).catch((error: unknown) => { log.warn({ err: error, tokenId: id }, 'api token: lastUsedAt not recorded') })
       }
-      return { username: record.username, roles: record.roles, via: 'api-token', credential: id }
+      const owner = tokenOwner(record)
+      const creator = tokenCreator(record)
+      // Acts as the owner; a token an admin made for someone else also names the admin, on every use.
+      return { ...owner, roles: record.roles, via: 'api-token', credential: id, ...(samePrincipal(owner, creator) ? {} : { tokenCreatedBy: creator }) }
     }
   }
 }

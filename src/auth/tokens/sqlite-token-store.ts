@@ -2,10 +2,12 @@ import type { DatabaseSync } from 'node:sqlite'
 import { openSqliteFile, writeTransaction } from '../../ops/sqlite.ts'
 import { errors } from '../../http/errors.ts'
 import type { Role } from '../roles.ts'
+import type { IdentitySource } from '../identity.ts'
 import type { ApiTokenRecord, TokenStore } from './token-store.ts'
 
-const SCHEMA_VERSION = 1
-const SCHEMA = `
+// Version 2: the owner's and the creator's source; tokens from version 1 were all local users'.
+const SCHEMA_VERSION = 2
+const SCHEMA_V1 = `
 CREATE TABLE IF NOT EXISTS api_tokens (
   id TEXT PRIMARY KEY,
   username TEXT NOT NULL,
@@ -19,14 +21,22 @@ CREATE TABLE IF NOT EXISTS api_tokens (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS api_tokens_by_user ON api_tokens (username, expires_at);
 `
-const COLUMNS = 'id, username, name, roles, created_by, created_at, expires_at, last_used_at, hash'
+const SCHEMA_V2 = `
+ALTER TABLE api_tokens ADD COLUMN source TEXT NOT NULL DEFAULT 'local';
+ALTER TABLE api_tokens ADD COLUMN created_by_source TEXT NOT NULL DEFAULT 'local';
+DROP INDEX IF EXISTS api_tokens_by_user;
+CREATE INDEX api_tokens_by_owner ON api_tokens (source, username, expires_at);
+`
+const COLUMNS = 'id, source, username, name, roles, created_by, created_by_source, created_at, expires_at, last_used_at, hash'
 
 interface Row {
   id: string
+  source: string
   username: string
   name: string
   roles: string
   created_by: string
+  created_by_source: string
   created_at: number
   expires_at: number
   last_used_at: number | null
@@ -41,26 +51,32 @@ interface Row {
 export function openSqliteTokenStore (path: string, writeTimeoutMs = 2000): TokenStore {
   const db = openSqliteFile(path, createSchema)
 
-  const insert = db.prepare(`INSERT INTO api_tokens (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const insert = db.prepare(`INSERT INTO api_tokens (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const prune = db.prepare('DELETE FROM api_tokens WHERE expires_at <= ?')
   const byId = db.prepare(`SELECT ${COLUMNS} FROM api_tokens WHERE id = ?`)
-  const byUser = db.prepare(`SELECT ${COLUMNS} FROM api_tokens WHERE username = ? AND expires_at > ? ORDER BY created_at`)
+  const byUser = db.prepare(`SELECT ${COLUMNS} FROM api_tokens WHERE source = ? AND username = ? AND expires_at > ? ORDER BY created_at`)
+  const held = db.prepare('SELECT count(*) AS n FROM api_tokens WHERE source = ? AND username = ? AND expires_at > ?')
   const remove = db.prepare('DELETE FROM api_tokens WHERE id = ?')
   const used = db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?')
 
   const write = <T>(work: () => T): Promise<T> => guard(() => writeTransaction(db, work, writeTimeoutMs))
 
   return {
-    create: record => write(() => {
-      prune.run(Date.now())
-      insert.run(record.id, record.username, record.name, JSON.stringify(record.roles), record.createdBy, record.createdAt,
-        record.expiresAt, record.lastUsedAt, record.hash)
+    // One write transaction: the count and the insert cannot interleave with another request's.
+    create: (record, maxPerOwner) => write(() => {
+      const now = Date.now()
+      prune.run(now)
+      const source = record.source ?? 'local'
+      if (Number((held.get(source, record.username, now) as { n: number }).n) >= maxPerOwner) return false
+      insert.run(record.id, source, record.username, record.name, JSON.stringify(record.roles), record.createdBy, record.createdBySource ?? 'local',
+        record.createdAt, record.expiresAt, record.lastUsedAt, record.hash)
+      return true
     }),
     get: id => guard(async () => {
       const row = byId.get(id) as Row | undefined
       return row === undefined ? undefined : toRecord(row)
     }),
-    listByUser: username => guard(async () => (byUser.all(username, Date.now()) as unknown as Row[]).map(toRecord)),
+    listByUser: owner => guard(async () => (byUser.all(owner.source, owner.username, Date.now()) as unknown as Row[]).map(toRecord)),
     delete: id => write(() => Number(remove.run(id).changes) > 0),
     touch: (id, record) => write(() => { used.run(record.lastUsedAt, id) }),
     async close () {
@@ -72,10 +88,12 @@ export function openSqliteTokenStore (path: string, writeTimeoutMs = 2000): Toke
 function toRecord (row: Row): ApiTokenRecord {
   return {
     id: row.id,
+    source: row.source as IdentitySource,
     username: row.username,
     name: row.name,
     roles: JSON.parse(row.roles) as Role[],
     createdBy: row.created_by,
+    createdBySource: row.created_by_source as IdentitySource,
     createdAt: Number(row.created_at),
     expiresAt: Number(row.expires_at),
     lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
@@ -85,7 +103,9 @@ function toRecord (row: Row): ApiTokenRecord {
 
 function createSchema (db: DatabaseSync): void {
   const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number }
-  if (version < SCHEMA_VERSION) db.exec(`BEGIN IMMEDIATE; ${SCHEMA} PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT`)
+  if (version < SCHEMA_VERSION) {
+    db.exec(`BEGIN IMMEDIATE; ${version < 1 ? SCHEMA_V1 : ''} ${SCHEMA_V2} PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT`)
+  }
 }
 
 // A locked or broken file is a store that cannot answer (503), not a bug in the request (500).

@@ -1,24 +1,32 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { errors } from '../../http/errors.ts'
 import { problems } from '../../http/problem-schema.ts'
-import { hasRole, RoleSchema } from '../roles.ts'
-import type { Identity } from '../identity.ts'
-import { Username } from '../session-admin-routes.ts'
+import { hasRole, RoleSchema, type Role } from '../roles.ts'
+import { IdentitySourceSchema, samePrincipal, type Identity, type Principal } from '../identity.ts'
+import { UserQuery } from '../session-admin-routes.ts'
+import { UsernameSchema } from '../users.ts'
 import { refuseApiTokens } from './bearer-authenticator.ts'
 import { mintToken } from './token-format.ts'
-import type { ApiTokenRecord, TokenStore } from './token-store.ts'
+import { tokenCreator, tokenOwner, type ApiTokenRecord, type TokenStore } from './token-store.ts'
 
 const tags = ['auth']
 const DAY_MS = 86_400_000
 const TokenId = Type.String({ pattern: '^[0-9a-f]{24}$', description: 'The token\'s id (also part of its value: bfft_<id>_...)' })
+const PAGE_DEFAULT = 50
+const PAGE_MAX = 200
+// A page ends after the token with this creation time and id: `<createdAt>_<id>`, as nextCursor gives it.
+const CURSOR = /^([0-9]{1,16})_([0-9a-f]{24})$/
 
 const TokenView = Type.Object({
   id: TokenId,
   name: Type.String(),
+  source: { ...IdentitySourceSchema, description: 'The owner\'s source: every use of the token is that identity' },
   username: Type.String({ description: 'The owner: requests with the token act as, and are audited as, this user' }),
-  roles: Type.Array(RoleSchema),
+  roles: Type.Array(RoleSchema, { description: 'The token\'s roles; a local owner\'s current roles in the users file cap them at each use' }),
   createdBy: Type.String(),
+  createdBySource: IdentitySourceSchema,
   createdAt: Type.String({ format: 'date-time' }),
   expiresAt: Type.String({ format: 'date-time' }),
   lastUsedAt: Type.Union([Type.String({ format: 'date-time', description: 'To within a minute' }), Type.Null()])
@@ -29,69 +37,133 @@ const CreatedToken = Type.Object({
   token: Type.String({ description: 'Send it as Authorization: Bearer <token>. Shown this once: only its hash is kept' })
 })
 
-const ForUser = Type.Object({
-  username: Type.Optional({ ...Username, description: 'Admins only: another user\'s tokens' })
+const ListQuery = Type.Object({
+  username: Type.Optional({ ...UserQuery.properties.username, description: 'Admins only: another user\'s tokens' }),
+  source: UserQuery.properties.source,
+  limit: Type.Integer({ minimum: 1, maximum: PAGE_MAX, default: PAGE_DEFAULT, description: `Tokens per page, newest first (default ${PAGE_DEFAULT}, at most ${PAGE_MAX})` }),
+  cursor: Type.Optional(Type.String({ maxLength: 64, pattern: CURSOR.source, description: 'nextCursor of the previous page' }))
 }, { additionalProperties: false })
 
 function view (record: ApiTokenRecord) {
+  const owner = tokenOwner(record)
+  const creator = tokenCreator(record)
   return {
     id: record.id,
     name: record.name,
-    username: record.username,
+    source: owner.source,
+    username: owner.username,
     roles: record.roles,
-    createdBy: record.createdBy,
+    createdBy: creator.username,
+    createdBySource: creator.source,
     createdAt: new Date(record.createdAt).toISOString(),
     expiresAt: new Date(record.expiresAt).toISOString(),
     lastUsedAt: record.lastUsedAt === null ? null : new Date(record.lastUsedAt).toISOString()
   }
 }
 
+function principalOf (identity: Identity): Principal {
+  return { source: identity.source, username: identity.username }
+}
+
 /** The user whose tokens a request is about: the caller, or (admins only) the one named. */
-function ownerFor (identity: Identity, username: string | undefined): string {
-  if (username === undefined || username === identity.username) return identity.username
+function ownerFor (identity: Identity, named: Principal | undefined): Principal {
+  if (named === undefined || samePrincipal(named, identity)) return principalOf(identity)
   if (!hasRole(identity.roles, 'admin')) throw new errors.Forbidden('admin')
-  return username
+  return named
+}
+
+// Newest first; ties (same millisecond) broken by id, so a cursor names one place in the order.
+function newestFirst (a: ApiTokenRecord, b: ApiTokenRecord): number {
+  return b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
+}
+
+function page (records: ApiTokenRecord[], limit: number, cursor: string | undefined) {
+  const sorted = records.sort(newestFirst)
+  let start = 0
+  if (cursor !== undefined) {
+    const [, createdAt, id] = CURSOR.exec(cursor) ?? []
+    if (createdAt === undefined) throw new errors.BadCursor()
+    const after = { createdAt: Number(createdAt), id: id! } as ApiTokenRecord
+    start = sorted.findIndex(record => newestFirst(after, record) < 0)
+    if (start < 0) start = sorted.length
+  }
+  const slice = sorted.slice(start, start + limit)
+  const last = slice.at(-1)
+  return { tokens: slice.map(view), nextCursor: start + limit < sorted.length && last !== undefined ? `${last.createdAt}_${last.id}` : null }
+}
+
+export interface TokenRoutesOptions {
+  store: TokenStore
+  maxDays: number
+  /** API_TOKEN_MAX_PER_USER */
+  maxPerUser: number
+}
+
+interface CreateBody { name: string, roles: Role[], expiresInDays: number, username?: string }
+
+// The token minted for a creation request before its intent is audited, so the record names its id.
+const minted = new WeakMap<FastifyRequest, ReturnType<typeof mintToken>>()
+
+/** The owner a creation asks for: the caller, or the existing local user an admin names. */
+function checkedOwner (app: FastifyInstance, creator: Identity, body: CreateBody): { owner: Principal, ownerRoles: Role[] | undefined } {
+  const named = body.username === undefined ? undefined : { source: 'local' as const, username: body.username }
+  const owner = ownerFor(creator, named)
+  if (samePrincipal(owner, creator)) return { owner, ownerRoles: undefined }
+  const ownerRoles = app.users.rolesOf(owner.username)
+  if (ownerRoles === undefined) throw new errors.UnknownLocalUser(owner.username)
+  return { owner, ownerRoles }
 }
 
 // Tokens are managed in person (session or gateway identity), never with a token: a leaked token
 // cannot mint itself a successor that outlives its revocation, nor revoke its owner's other tokens.
-const tokenRoutes: FastifyPluginAsyncTypebox<{ store: TokenStore, maxDays: number }> = async (app, { store, maxDays }) => {
+const tokenRoutes: FastifyPluginAsyncTypebox<TokenRoutesOptions> = async (app, { store, maxDays, maxPerUser }) => {
   app.post('/auth/tokens', {
     config: { access: 'session', audit: 'auth.token.create' },
     onRequest: refuseApiTokens,
+    preHandler: async request => {
+      const token = mintToken()
+      minted.set(request, token)
+      const { username } = request.body as CreateBody
+      const owner = username === undefined ? principalOf(request.identity!) : { source: 'local' as const, username }
+      request.auditTarget = { ...owner, tokenId: token.id }
+    },
     schema: {
       tags,
       summary: 'Create a personal API token; its value is in this answer only',
-      description: 'Roles may not be above the creator\'s. Admins may create a token for another user (a service account, say) with `username`.',
+      description: 'Roles may not be above the creator\'s. Admins may create a token for another, existing local user (a service account in the users file, say) with `username`; its roles may not be above that user\'s either. At most API_TOKEN_MAX_PER_USER live tokens per user (409 beyond).',
       body: Type.Object({
         name: Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f\\u007f]+$' }),
         roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 3, uniqueItems: true }),
         expiresInDays: Type.Integer({ minimum: 1, maximum: maxDays, description: 'At most API_TOKEN_MAX_DAYS' }),
-        username: Type.Optional({ ...Username, description: 'Admins only: the user the token is for (default: the caller)' })
+        username: Type.Optional({ ...UsernameSchema, description: 'Admins only: the existing local user the token is for (default: the caller)' })
       }, { additionalProperties: false }),
-      response: { 201: CreatedToken, ...problems(400, 401, 403, 415, 503) }
+      response: { 201: CreatedToken, ...problems(400, 401, 403, 409, 415, 503) }
     }
   }, async (request, reply) => {
     const creator = request.identity!
-    const owner = ownerFor(creator, request.body.username)
+    const { owner, ownerRoles } = checkedOwner(app, creator, request.body)
     const above = request.body.roles.find(role => !hasRole(creator.roles, role))
     if (above !== undefined) throw new errors.RoleCeiling(above)
-    const minted = mintToken()
+    const aboveOwner = ownerRoles === undefined ? undefined : request.body.roles.find(role => !hasRole(ownerRoles, role))
+    if (aboveOwner !== undefined) throw new errors.OwnerRoleCeiling(aboveOwner, owner.username)
+    const token = minted.get(request)!
     const now = Date.now()
     const record: ApiTokenRecord = {
-      id: minted.id,
-      username: owner,
+      id: token.id,
+      source: owner.source,
+      username: owner.username,
       name: request.body.name,
       roles: request.body.roles,
       createdBy: creator.username,
+      createdBySource: creator.source,
       createdAt: now,
       expiresAt: now + request.body.expiresInDays * DAY_MS,
       lastUsedAt: null,
-      hash: minted.hash
+      hash: token.hash
     }
-    await store.create(record)
+    if (!await store.create(record, maxPerUser)) throw new errors.ApiTokenLimit(maxPerUser)
     request.log.info({ tokenId: record.id, owner, roles: record.roles, expiresAt: record.expiresAt }, 'api token created')
-    return reply.code(201).send({ ...view(record), token: minted.value })
+    return reply.code(201).send({ ...view(record), token: token.value })
   })
 
   app.get('/auth/tokens', {
@@ -99,18 +171,24 @@ const tokenRoutes: FastifyPluginAsyncTypebox<{ store: TokenStore, maxDays: numbe
     onRequest: refuseApiTokens,
     schema: {
       tags,
-      summary: 'Your unexpired API tokens (admins: anyone\'s, with ?username=); never their values',
-      querystring: ForUser,
-      response: { 200: Type.Object({ tokens: Type.Array(TokenView) }), ...problems(400, 401, 403, 503) }
+      summary: 'Your unexpired API tokens (admins: anyone\'s, with ?username=&source=), newest first, a page at a time; never their values',
+      querystring: ListQuery,
+      response: { 200: Type.Object({ tokens: Type.Array(TokenView), nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null on the last' }) }), ...problems(400, 401, 403, 503) }
     }
   }, async (request) => {
-    const tokens = await store.listByUser(ownerFor(request.identity!, request.query.username))
-    return { tokens: tokens.sort((a, b) => b.createdAt - a.createdAt).map(view) }
+    const { username, source, limit, cursor } = request.query
+    const named = username === undefined ? undefined : { source: source ?? 'local', username }
+    return page(await store.listByUser(ownerFor(request.identity!, named)), limit, cursor)
   })
 
   app.delete('/auth/tokens/:id', {
     config: { access: 'session', audit: 'auth.token.revoke' },
     onRequest: refuseApiTokens,
+    preHandler: async request => {
+      const { id } = request.params as { id: string }
+      const record = await store.get(id)
+      if (record !== undefined) request.auditTarget = { ...tokenOwner(record), tokenId: id }
+    },
     schema: {
       tags,
       summary: 'Revoke an API token: yours, or anyone\'s for an admin; it stops working on every replica',
@@ -122,9 +200,9 @@ const tokenRoutes: FastifyPluginAsyncTypebox<{ store: TokenStore, maxDays: numbe
     const { id } = request.params
     const record = await store.get(id)
     // Someone else's token is as absent as an unknown one: ids of others' tokens are not confirmed.
-    if (record === undefined || (record.username !== identity.username && !hasRole(identity.roles, 'admin'))) throw new errors.ApiTokenNotFound(id)
+    if (record === undefined || (!samePrincipal(tokenOwner(record), identity) && !hasRole(identity.roles, 'admin'))) throw new errors.ApiTokenNotFound(id)
     await store.delete(id)
-    request.log.info({ tokenId: id, owner: record.username }, 'api token revoked')
+    request.log.info({ tokenId: id, owner: tokenOwner(record) }, 'api token revoked')
     return reply.code(204).send(null)
   })
 }

@@ -1,17 +1,22 @@
 import type { Redis } from 'ioredis'
 import type { Role } from '../roles.ts'
+import type { IdentitySource, Principal } from '../identity.ts'
 import { createMemoryTokenStore } from './memory-token-store.ts'
 import { createRedisTokenStore } from './redis-token-store.ts'
 import { openSqliteTokenStore } from './sqlite-token-store.ts'
 
 export interface ApiTokenRecord {
   id: string
+  /** The owner's source; absent in tokens from before sources existed, which are local (see tokenOwner()). */
+  source?: IdentitySource
   /** The owner: every use of the token acts as, and is audited as, this user. */
   username: string
   name: string
   roles: Role[]
   /** Who created it: the owner, or the admin who made it for them. */
   createdBy: string
+  /** The creator's source (absent: local, as for `source`). */
+  createdBySource?: IdentitySource
   /** Milliseconds since the epoch, like expiresAt and lastUsedAt. */
   createdAt: number
   expiresAt: number
@@ -27,15 +32,26 @@ export interface ApiTokenRecord {
  * cannot be checked is refused, never taken as valid.
  */
 export interface TokenStore {
-  create: (record: ApiTokenRecord) => Promise<void>
+  /** Stores the token unless its owner already holds `maxPerOwner` unexpired ones; answers whether it did. */
+  create: (record: ApiTokenRecord, maxPerOwner: number) => Promise<boolean>
   get: (id: string) => Promise<ApiTokenRecord | undefined>
   /** A user's unexpired tokens. */
-  listByUser: (username: string) => Promise<ApiTokenRecord[]>
+  listByUser: (owner: Principal) => Promise<ApiTokenRecord[]>
   /** Answers whether there was such a token. */
   delete: (id: string) => Promise<boolean>
   /** Records a use (lastUsedAt), only if the token still exists: a use racing a revocation must not bring it back. */
   touch: (id: string, record: ApiTokenRecord) => Promise<void>
   close: () => Promise<void>
+}
+
+/** Whose token it is; a token written before sources existed is a local user's. */
+export function tokenOwner (record: ApiTokenRecord): Principal {
+  return { source: record.source ?? 'local', username: record.username }
+}
+
+/** Who made the token. */
+export function tokenCreator (record: ApiTokenRecord): Principal {
+  return { source: record.createdBySource ?? 'local', username: record.createdBy }
 }
 
 /** API_TOKEN_STORE: `sqlite:<path>` (one replica), `redis` (shared by replicas, the app's REDIS_URL) or `memory` (tests). */
