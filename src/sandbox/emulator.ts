@@ -6,7 +6,7 @@ import { ClientStore } from './client-store.ts'
 import { matchRoute } from './routes.ts'
 import { seedStore } from './seed.ts'
 import { ResultCode, SandboxError, badRequest, result, toJson } from './wire.ts'
-import type { Reply } from './wire.ts'
+import type { Generation, Reply } from './wire.ts'
 
 export interface SandboxCredentials { serviceId: string, accessToken: string, apiKey: string, apiSecret: string }
 
@@ -34,7 +34,7 @@ export interface SandboxUpstream {
 const BODY_LIMIT = 1024 * 1024
 const JSON_TYPE = 'application/json;charset=UTF-8'
 
-interface Target { generation: '2.x' | '3.0', rawServiceId: string, rest: string[] }
+interface Target { generation: Generation, rawServiceId: string, rest: string[] }
 
 // 2.x: /api/client/...; 3.0: /api/{serviceId}/client/...
 function parseTarget (path: string): Target | undefined {
@@ -101,35 +101,55 @@ function authenticate (target: Target, authorization: string | undefined, creden
   }
 }
 
-function dispatch (store: ClientStore, credentials: SandboxCredentials, request: RecordedRequest): Reply {
-  const target = parseTarget(request.path)
-  if (target === undefined) {
-    throw new SandboxError(404, ResultCode.unknownPath, `No API exists at the path ${request.path}.`)
-  }
-  const authorization = request.headers.authorization
-  authenticate(target, authorization, credentials)
+interface Served { store: ClientStore, credentials: SandboxCredentials, generations: readonly Generation[] }
+
+function contentTypeOf (headers: IncomingHttpHeaders): string {
+  return (headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase()
+}
+
+function noApi (request: RecordedRequest): SandboxError {
+  return new SandboxError(404, ResultCode.unknownPath, `No API exists at the path ${request.path}.`)
+}
+
+function dispatch (served: Served, request: RecordedRequest, target: Target | undefined, onApi: (api: string) => void): Reply {
+  if (target === undefined || !served.generations.includes(target.generation)) throw noApi(request)
   const match = matchRoute(request.method, target.rest)
-  if (match.kind === 'not-found') {
-    throw new SandboxError(404, ResultCode.unknownPath, `No API exists at the path ${request.path}.`)
-  }
+  if (match.kind === 'found') onApi(match.api)
+  authenticate(target, request.headers.authorization, served.credentials)
+  if (match.kind === 'not-found') throw noApi(request)
   if (match.kind === 'method-not-allowed') {
     throw new SandboxError(405, ResultCode.methodNotAllowed,
       `The method ${request.method} is not allowed for ${request.path}.`, { allow: match.allowed.join(', ') })
   }
   return match.operation({
-    store,
+    generation: target.generation,
+    store: served.store,
     params: match.rawParams.map(decodeSegment),
     query: new URLSearchParams(request.query),
+    contentType: contentTypeOf(request.headers),
     body: request.body
   })
 }
 
-function errorReply (error: unknown): Reply {
+// Error messages name the API as the documents' examples do; before a route matched, the path
+// after the /api (and service ID) prefix stands for it.
+function answer (served: Served, request: RecordedRequest, tooLarge: boolean): Reply {
+  const target = parseTarget(request.path)
+  let api = target === undefined ? request.path : `/client/${target.rest.join('/')}`
+  try {
+    if (tooLarge) throw new SandboxError(413, ResultCode.bodyTooLarge, `The request body exceeds ${BODY_LIMIT} bytes.`)
+    return dispatch(served, request, target, (matched) => { api = matched })
+  } catch (error) {
+    return errorReply(error, api)
+  }
+}
+
+function errorReply (error: unknown, api: string): Reply {
   if (error instanceof SandboxError) {
-    return { status: error.status, body: result(error.code, error.text), headers: error.headers }
+    return { status: error.status, body: result(error.code, error.text, api), headers: error.headers }
   }
   const text = error instanceof Error ? error.message : String(error)
-  return { status: 500, body: result(ResultCode.serverError, `Authlete Server error (sandbox): ${text}`) }
+  return { status: 500, body: result(ResultCode.serverError, `Authlete Server error (sandbox): ${text}`, api) }
 }
 
 function send (res: ServerResponse, reply: Reply): void {
@@ -173,9 +193,15 @@ function randomToken (): string {
   return randomBytes(32).toString('base64url')
 }
 
-export async function startSandboxUpstream (
-  options: { host?: string, port?: number, credentials?: Partial<SandboxCredentials> } = {}
-): Promise<SandboxUpstream> {
+export interface SandboxOptions {
+  host?: string
+  port?: number
+  credentials?: Partial<SandboxCredentials>
+  /** The API generations served (default both); the paths of another answer 404. */
+  generations?: readonly Generation[]
+}
+
+export async function startSandboxUpstream (options: SandboxOptions = {}): Promise<SandboxUpstream> {
   const credentials: SandboxCredentials = {
     serviceId: options.credentials?.serviceId ?? randomServiceId(),
     accessToken: options.credentials?.accessToken ?? randomToken(),
@@ -185,6 +211,7 @@ export async function startSandboxUpstream (
   const store = new ClientStore(credentials.serviceId, randomInt(1000, 10000))
   const seed = seedStore(store)
   const requests: RecordedRequest[] = []
+  const served: Served = { store, credentials, generations: options.generations ?? ['3.0', '2.x'] }
 
   const server = createServer((req, res) => {
     readBody(req, (body, tooLarge) => {
@@ -198,16 +225,7 @@ export async function startSandboxUpstream (
         body
       }
       requests.push(request)
-      let reply: Reply
-      try {
-        if (tooLarge) {
-          throw new SandboxError(413, ResultCode.bodyTooLarge, `The request body exceeds ${BODY_LIMIT} bytes.`)
-        }
-        reply = dispatch(store, credentials, request)
-      } catch (error) {
-        reply = errorReply(error)
-      }
-      send(res, reply)
+      send(res, answer(served, request, tooLarge))
     })
   })
 

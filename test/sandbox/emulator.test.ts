@@ -53,7 +53,7 @@ for (const generation of GENERATIONS) {
     const target = api(await sandbox(t), generation)
     const answer = await call(target, 'GET', `/get/${PORTAL}`, undefined, {})
     t.equal(answer.status, 401)
-    t.same(answer.json, { resultCode: 'A001202', resultMessage: '[A001202] Authorization header is missing.' })
+    t.same(answer.json, { resultCode: 'A001202', resultMessage: '[A001202] /client/get, Authorization header is missing.' })
     t.equal(answer.headers.get('content-type'), 'application/json;charset=UTF-8')
   })
 
@@ -100,7 +100,7 @@ for (const generation of GENERATIONS) {
       const missing = await call(target, 'GET', '/get/12345678901234')
       t.equal(missing.status, 404)
       t.same(missing.json, {
-        resultCode: 'A051201', resultMessage: '[A051201] The client (ID = 12345678901234) does not exist.'
+        resultCode: 'A051201', resultMessage: '[A051201] /client/get, The client (ID = 12345678901234) does not exist.'
       })
       const huge = await call(target, 'GET', '/get/9223372036854775807')
       t.match(huge.json.resultMessage, '(ID = 9223372036854775807)', 'int64 IDs are not rounded')
@@ -190,7 +190,8 @@ for (const generation of GENERATIONS) {
         clientId: before.clientId
       })
       t.ok(answer.json.modifiedAt > before.modifiedAt)
-      t.notOk('clientIdAlias' in answer.json, 'a full replacement drops omitted properties')
+      if (generation === '3.0') t.equal(answer.json.clientIdAlias, PORTAL, 'an omitted alias falls back to the client ID')
+      else t.notOk('clientIdAlias' in answer.json, 'a full replacement drops omitted properties')
       t.notOk('redirectUris' in answer.json)
       const missing = await call(target, 'POST', '/update/99999999999999', { clientName: 'x' })
       t.equal(missing.status, 404)
@@ -217,9 +218,14 @@ for (const generation of GENERATIONS) {
     const invalid = await call(target, 'POST', '/lock_flag/update/portal', { clientLocked: 'yes' })
     t.equal(invalid.status, 400)
     t.equal(invalid.json.resultCode, 'A051206')
+    // 3.0: clientIdAliasEnabled is "Deprecated. Always set to true."; 2.x honours the flag.
     const disabledAlias = await call(target, 'POST', '/lock_flag/update/globex-reports', { clientLocked: true })
-    t.equal(disabledAlias.status, 404)
-    t.equal(disabledAlias.json.resultCode, 'A051201')
+    if (generation === '3.0') {
+      t.equal(disabledAlias.status, 200, 'every alias resolves in 3.0')
+    } else {
+      t.equal(disabledAlias.status, 404)
+      t.equal(disabledAlias.json.resultCode, 'A051201')
+    }
   })
 
   t.test(`GET ${label}/secret/refresh/{clientIdentifier} should rotate the secret`, async (t) => {
@@ -305,7 +311,10 @@ for (const generation of GENERATIONS) {
       t.equal(cleared.status, 200)
       t.match(cleared.json.resultMessage, /^\[\w+\] /)
       const after = await call(target, 'GET', `/granted_scopes/get/${PORTAL}?subject=john`)
-      t.match(after.json, { latestGrantedScopes: null, mergedGrantedScopes: null })
+      t.match(after.json, { resultCode: 'A139001', clientId: Number(PORTAL), subject: 'john' })
+      for (const name of ['latestGrantedScopes', 'mergedGrantedScopes', 'modifiedAt']) {
+        t.notOk(name in after.json, `no record: no ${name} (both schemas type the lists as arrays, never null)`)
+      }
       const unknown = await call(target, 'GET', '/granted_scopes/get/11111111111111?subject=john')
       t.equal(unknown.status, 404)
       const noSubject = await call(target, 'DELETE', `/granted_scopes/delete/${PORTAL}`)
@@ -365,14 +374,14 @@ for (const generation of GENERATIONS) {
     })
 }
 
-t.test('GET /api/{serviceId}/client/get/{clientId} should deny another service with 403 A001215', async (t) => {
+t.test('GET /api/{serviceId}/client/get/{clientId} should deny another service with 403, not the documented A001215 (client locked)', async (t) => {
   const upstream = await sandbox(t)
   const target = api(upstream, '3.0')
   target.prefix = `${upstream.url}/api/99999999999/client`
   const answer = await call(target, 'GET', `/get/${PORTAL}`)
   t.equal(answer.status, 403)
-  t.equal(answer.json.resultCode, 'A001215')
-  t.match(answer.json.resultMessage, /access denied/i)
+  t.equal(answer.json.resultCode, 'A001216')
+  t.match(answer.json.resultMessage, /^\[A001216\] \/client\/get, Access denied/)
 })
 
 t.test('GET /api/client/unknown should answer 404 and a wrong method 405, both with resultCode', async (t) => {
