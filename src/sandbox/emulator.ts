@@ -23,11 +23,18 @@ export interface RecordedRequest {
 
 export interface SandboxSeed { registrationAccessToken: string, dynamicClientId: string, clientIds: string[] }
 
+/** An answer as sent: status and body text ('' for none). */
+export interface SentAnswer { status: number, body: string }
+
+export type ExchangeObserver = (request: RecordedRequest, answer: SentAnswer) => void
+
 export interface SandboxUpstream {
   url: string
   credentials: SandboxCredentials
   seed: SandboxSeed
   requests: RecordedRequest[]
+  /** Calls `observer` with every exchange from now on, once its answer is sent (tests check answers). */
+  observe (observer: ExchangeObserver): void
   close (): Promise<void>
 }
 
@@ -148,15 +155,15 @@ function errorReply (error: unknown, api: string): Reply {
   if (error instanceof SandboxError) {
     return { status: error.status, body: result(error.code, error.text, api), headers: error.headers }
   }
-  const text = error instanceof Error ? error.message : String(error)
-  return { status: 500, body: result(ResultCode.serverError, `Authlete Server error (sandbox): ${text}`, api) }
+  // The documented message, nothing of the failure itself (as Authlete would not say more).
+  return { status: 500, body: result(ResultCode.serverError, 'Authlete Server error.', api) }
 }
 
-function send (res: ServerResponse, reply: Reply): void {
+function send (res: ServerResponse, reply: Reply): SentAnswer {
   if (reply.status === 204 || reply.body === undefined) {
     res.writeHead(reply.status, reply.headers)
     res.end()
-    return
+    return { status: reply.status, body: '' }
   }
   const text = toJson(reply.body)
   res.writeHead(reply.status, {
@@ -166,6 +173,7 @@ function send (res: ServerResponse, reply: Reply): void {
     ...reply.headers
   })
   res.end(text)
+  return { status: reply.status, body: text }
 }
 
 // Drains the whole body even past the limit, so that the client gets to read the 413
@@ -212,6 +220,7 @@ export async function startSandboxUpstream (options: SandboxOptions = {}): Promi
   const seed = seedStore(store)
   const requests: RecordedRequest[] = []
   const served: Served = { store, credentials, generations: options.generations ?? ['3.0', '2.x'] }
+  const observers: ExchangeObserver[] = []
 
   const server = createServer((req, res) => {
     readBody(req, (body, tooLarge) => {
@@ -225,7 +234,8 @@ export async function startSandboxUpstream (options: SandboxOptions = {}): Promi
         body
       }
       requests.push(request)
-      send(res, answer(served, request, tooLarge))
+      const sent = send(res, answer(served, request, tooLarge))
+      for (const observer of observers) observer(request, sent)
     })
   })
 
@@ -246,6 +256,7 @@ export async function startSandboxUpstream (options: SandboxOptions = {}): Promi
     credentials,
     seed,
     requests,
+    observe (observer) { observers.push(observer) },
     close () {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error === undefined ? resolve() : reject(error)))

@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../../src/config.ts'
 import { serverOptions } from '../../src/http/server-options.ts'
 import { buildApp } from '../../src/app.ts'
 import { PASSWORDS, testUsersFile } from './users.ts'
+import { checkAnswers } from './authlete-documents.ts'
 
 export interface TestApp {
   app: FastifyInstance
@@ -30,7 +31,8 @@ const GENEROUS_BUDGETS = {
 
 /**
  * The app as the server builds it (same Fastify options, same plugin), with logs captured. By default
- * in sandbox mode with a users file holding `viewer`, `editor` and `admin`.
+ * in sandbox mode with a users file holding `viewer`, `editor` and `admin`; a test then fails when the
+ * emulator answers anything Authlete's documents would not (test/helpers/authlete-documents.ts).
  */
 export async function buildTestApp (t: Test, env: Record<string, string> = {}): Promise<TestApp> {
   const auditFile = join(await mkdtemp(join(tmpdir(), 'bff-audit-')), 'audit.db')
@@ -43,6 +45,8 @@ export async function buildTestApp (t: Test, env: Record<string, string> = {}): 
   await app.register(buildApp(config, { announce: message => { announced.push(message) } }))
   await app.ready()
   t.teardown(() => app.close())
+  // In sandbox mode, every answer of the emulator is checked against Authlete's documents.
+  if (app.hasDecorator('sandboxUpstream')) checkAnswers(t, app.sandboxUpstream)
   return { app, config, logs, announced }
 }
 

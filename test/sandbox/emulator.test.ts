@@ -1,6 +1,7 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { startSandboxUpstream } from '../../src/sandbox/emulator.ts'
 import type { SandboxUpstream } from '../../src/sandbox/emulator.ts'
+import { checkAnswers } from '../helpers/authlete-documents.ts'
 
 type Json = Record<string, any>
 
@@ -17,9 +18,11 @@ const PORTAL = '26478243745571'
 const MOBILE = '31415926535897'
 const REPORTS = '27182818284590'
 
-async function sandbox (t: { teardown (fn: () => unknown): void }): Promise<SandboxUpstream> {
+// Every answer is also checked against Authlete's documents (test/helpers/authlete-documents.ts).
+async function sandbox (t: Test): Promise<SandboxUpstream> {
   const upstream = await startSandboxUpstream()
   t.teardown(() => upstream.close())
+  checkAnswers(t, upstream)
   return upstream
 }
 
