@@ -2,7 +2,7 @@ import { toWireClient, writableProperties } from './client-model.ts'
 import type { ClientData } from './client-model.ts'
 import { canonicalClientId, newClientSecret } from './client-store.ts'
 import type { StoredClient } from './client-store.ts'
-import { ResultCode, badRequest, formBoolean, isForm, parseBody, parseJsonObject, result } from './wire.ts'
+import { ResultCode, badRequest, formBoolean, isForm, isStringArray, parseBody, parseJsonObject, result } from './wire.ts'
 import type { Operation, OperationContext } from './wire.ts'
 
 const CLIENT_SECRET_PATTERN = /^[A-Za-z0-9_-]{1,86}$/
@@ -126,4 +126,33 @@ export const updateSecret: Operation = (context) => {
       oldClientSecret
     }
   }
+}
+
+// client/extension/requestable_scopes/*: the scopes a client may request, kept in its `extension`
+// (ClientExtension: requestableScopes, requestableScopesEnabled). With none, the list is left out.
+function extensionOf (data: ClientData): Record<string, unknown> {
+  return typeof data.extension === 'object' && data.extension !== null ? data.extension as Record<string, unknown> : {}
+}
+
+export const getRequestableScopes: Operation = (context) => {
+  const id = clientIdParam(context)
+  return { status: 200, body: { requestableScopes: extensionOf(context.store.get(id)).requestableScopes } }
+}
+
+export const updateRequestableScopes: Operation = (context) => {
+  const id = clientIdParam(context)
+  const { requestableScopes } = parseJsonObject(context.body)
+  if (!isStringArray(requestableScopes)) {
+    throw badRequest(ResultCode.invalidScopes, "The value of 'requestableScopes' must be an array of strings.")
+  }
+  const extension = { ...extensionOf(context.store.get(id)), requestableScopes: [...requestableScopes], requestableScopesEnabled: true }
+  context.store.patch(id, { extension })
+  return { status: 200, body: { requestableScopes } }
+}
+
+export const deleteRequestableScopes: Operation = (context) => {
+  const id = clientIdParam(context)
+  const { requestableScopes: _removed, ...rest } = extensionOf(context.store.get(id))
+  context.store.patch(id, { extension: { ...rest, requestableScopesEnabled: false } })
+  return { status: 204 }
 }

@@ -2,7 +2,8 @@ import {
   deleteAuthorization, deleteGrantedScopes, getGrantedScopes, listAuthorizations, updateAuthorization
 } from './authorizations.ts'
 import {
-  createClient, deleteClient, getClient, listClients, refreshSecret, updateClient, updateLockFlag, updateSecret
+  createClient, deleteClient, deleteRequestableScopes, getClient, getRequestableScopes, listClients, refreshSecret,
+  updateClient, updateLockFlag, updateRequestableScopes, updateSecret
 } from './handlers.ts'
 import { updateRegistration } from './registration.ts'
 import type { Operation } from './wire.ts'
@@ -41,7 +42,10 @@ const ROUTES: Route[] = [
   route('GET', 'granted_scopes/get/:clientId/:subject', getGrantedScopes),
   route('DELETE', 'granted_scopes/delete/:clientId', deleteGrantedScopes),
   route('DELETE', 'granted_scopes/delete/:clientId/:subject', deleteGrantedScopes),
-  route('POST', 'registration/update', updateRegistration)
+  route('POST', 'registration/update', updateRegistration),
+  route('GET', 'extension/requestable_scopes/get/:clientId', getRequestableScopes),
+  route('PUT', 'extension/requestable_scopes/update/:clientId', updateRequestableScopes),
+  route('DELETE', 'extension/requestable_scopes/delete/:clientId', deleteRequestableScopes)
 ]
 
 export type RouteMatch =

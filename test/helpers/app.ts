@@ -7,7 +7,7 @@ import { loadConfig, type Config } from '../../src/config.ts'
 import { serverOptions } from '../../src/http/server-options.ts'
 import { buildApp } from '../../src/app.ts'
 import { PASSWORDS, testUsersFile } from './users.ts'
-import { checkAnswers } from './authlete-documents.ts'
+import { checkAnswers, prepareDocument } from './authlete-documents.ts'
 
 export interface TestApp {
   app: FastifyInstance
@@ -37,6 +37,8 @@ const GENEROUS_BUDGETS = {
 export async function buildTestApp (t: Test, env: Record<string, string> = {}): Promise<TestApp> {
   const auditFile = join(await mkdtemp(join(tmpdir(), 'bff-audit-')), 'audit.db')
   const config = loadConfig({ LOG_LEVEL: 'info', BFF_USERS_FILE: await testUsersFile(), AUDIT_STORE: `sqlite:${auditFile}`, API_TOKEN_STORE: `sqlite:${join(dirname(auditFile), 'tokens.db')}`, ...GENEROUS_BUDGETS, ...env })
+  const sandbox = config.AUTHLETE_BASE_URL === undefined
+  if (sandbox) prepareDocument(config.AUTHLETE_API_VERSION)
   const logs: string[] = []
   const announced: string[] = []
   const options = serverOptions(config)
@@ -46,7 +48,7 @@ export async function buildTestApp (t: Test, env: Record<string, string> = {}): 
   await app.ready()
   t.teardown(() => app.close())
   // In sandbox mode, every answer of the emulator is checked against Authlete's documents.
-  if (app.hasDecorator('sandboxUpstream')) checkAnswers(t, app.sandboxUpstream)
+  if (sandbox) checkAnswers(t, app.sandboxUpstream)
   return { app, config, logs, announced }
 }
 

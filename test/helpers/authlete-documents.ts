@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Ajv, type ValidateFunction } from 'ajv'
 import type { Test } from 'tap'
 import { parse } from 'yaml'
@@ -33,16 +36,51 @@ interface Loaded {
 
 const loaded = new Map<Api, Loaded>()
 
+// Parsing the YAML takes seconds, so each test process reuses a parse cached (as JSON, under the
+// system's temporary directory, keyed by the document's hash) by the first one.
+function readDocument (api: Api): Json {
+  const text = readFileSync(new URL(`authlete-api-${api}.openapi.yaml`, DIRECTORY), 'utf8')
+  const cache = join(tmpdir(), 'authlete-bff-documents', `${createHash('sha256').update(text).digest('hex')}.json`)
+  try {
+    return JSON.parse(readFileSync(cache, 'utf8')) as Json
+  } catch {
+    const document = parse(text) as Json
+    mkdirSync(join(cache, '..'), { recursive: true })
+    const partial = `${cache}.${process.pid}`
+    writeFileSync(partial, JSON.stringify(document))
+    renameSync(partial, cache)
+    return document
+  }
+}
+
 function load (api: Api): Loaded {
   let entry = loaded.get(api)
   if (entry === undefined) {
-    const document = parse(readFileSync(new URL(`authlete-api-${api}.openapi.yaml`, DIRECTORY), 'utf8')) as Json
-    const ajv = new Ajv({ strict: false, validateFormats: false, validateSchema: false, allErrors: true })
+    const document = readDocument(api)
+    const ajv = new Ajv({ strict: false, validateFormats: false, validateSchema: false, allErrors: true, inlineRefs: false })
     ajv.addSchema({ components: document.components }, api)
     entry = { document, ajv, validators: new Map(), messages: documentedMessages(document) }
     loaded.set(api, entry)
   }
   return entry
+}
+
+/**
+ * Reads a document and compiles the validator of every client-management answer it declares, ahead
+ * of the first exchange: done inside a running app, the seconds it takes would block its event loop.
+ */
+export function prepareDocument (api: Api): void {
+  const { document } = load(api)
+  for (const [template, item] of Object.entries(document.paths as Json)) {
+    if (!template.includes('/client/')) continue
+    for (const [method, operation] of Object.entries(item as Json)) {
+      for (const [status, response] of Object.entries((operation as Json).responses ?? {})) {
+        const schema = (response as Json).content?.['application/json']?.schema
+        if (schema !== undefined) validator(api, `${method.toUpperCase()} ${template} ${status}`, schema)
+      }
+    }
+  }
+  validator(api, 'error', { $ref: ERROR_SCHEMA[api] })
 }
 
 /** The document of one generation, parsed (for tests that read its examples). */
@@ -160,11 +198,14 @@ export function documentProblem (request: RecordedRequest, answer: SentAnswer): 
   if (problem !== undefined) return problem
   const schema = declared?.content?.['application/json']?.schema ?? (answer.status >= 400 ? { $ref: ERROR_SCHEMA[api] } : undefined)
   if (schema === undefined) return `no schema for ${answer.status}`
-  const key = declared?.content === undefined ? `error ${answer.status}` : `${request.method} ${found?.template ?? ''} ${answer.status}`
+  const key = declared?.content === undefined ? 'error' : `${request.method} ${found?.template ?? ''} ${answer.status}`
   return schemaErrors(validator(api, key, schema), json) ?? resultProblem(api, answer.status, json)
 }
 
-/** Fails `t` for every answer of `upstream` from now on that breaks the documents; counts the checked ones. */
+/**
+ * Fails `t` for every answer of `upstream` from now on that breaks the documents; counts the checked
+ * ones. Call prepareDocument() first when the upstream serves an app in the same process.
+ */
 export function checkAnswers (t: Test, upstream: SandboxUpstream): { checked: number } {
   const counter = { checked: 0 }
   upstream.observe((request, answer) => {
