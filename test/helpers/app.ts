@@ -35,10 +35,13 @@ const GENEROUS_BUDGETS = {
  * emulator answers anything Authlete's documents would not (test/helpers/authlete-documents.ts).
  */
 export async function buildTestApp (t: Test, env: Record<string, string> = {}): Promise<TestApp> {
+  // Before the first await, so that no app of this process is running yet: the seconds it may take
+  // would stall its event loop (and its overload check would answer 503). Both generations, as a
+  // process may build apps of each.
+  const sandbox = env.AUTHLETE_BASE_URL === undefined
+  if (sandbox) for (const api of ['v3', 'v2'] as const) prepareDocument(api)
   const auditFile = join(await mkdtemp(join(tmpdir(), 'bff-audit-')), 'audit.db')
   const config = loadConfig({ LOG_LEVEL: 'info', BFF_USERS_FILE: await testUsersFile(), AUDIT_STORE: `sqlite:${auditFile}`, API_TOKEN_STORE: `sqlite:${join(dirname(auditFile), 'tokens.db')}`, ...GENEROUS_BUDGETS, ...env })
-  const sandbox = config.AUTHLETE_BASE_URL === undefined
-  if (sandbox) prepareDocument(config.AUTHLETE_API_VERSION)
   const logs: string[] = []
   const announced: string[] = []
   const options = serverOptions(config)
