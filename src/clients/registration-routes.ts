@@ -4,6 +4,9 @@ import { errors } from '../http/errors.ts'
 import { hasRole } from '../auth/roles.ts'
 import { problems } from '../http/problem-schema.ts'
 import { ClientIdParams } from './route-schemas.ts'
+import { jsonScalarText } from '../upstream/json.ts'
+import { toRegistrationMetadata } from '../upstream/rfc7591.ts'
+import type { RegistrationResult } from '../upstream/authlete-api.ts'
 
 // Authlete answers HTTP 200 and names the outcome in `action`; the caller gets the RFC 7592 answer.
 const STATUS_BY_ACTION: Record<string, number> = {
@@ -38,13 +41,22 @@ const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { registrationAccessToken, metadata } = request.body
     const { data } = await app.authlete.updateRegistration(request.upstreamCalls, request.params.clientId, registrationAccessToken, metadata as Record<string, unknown>)
     const status = STATUS_BY_ACTION[data.action]
-    const content = parseContent(data.responseContent)
+    const content = parseContent(data.responseContent) ?? contentFromClient(data, request.params.clientId)
     if (status === undefined || content === undefined) {
       throw new errors.UpstreamUnreadable({ cause: new Error(`registration update answered action ${String(data.action)}`) })
     }
     if (!hasRole(request.identity?.roles ?? [], 'admin')) delete content.client_secret
     return reply.code(status as 200).send(content)
   })
+}
+
+// The documents' own example of client_registration_update_api answers UPDATED with a `client` and a
+// responseContent that is not JSON: the client's metadata is then made from the client itself (no
+// registration_access_token or registration_client_uri, which only Authlete's content would carry).
+function contentFromClient (data: RegistrationResult, clientId: string): Record<string, unknown> | undefined {
+  const { client } = data
+  if (data.action !== 'UPDATED' || typeof client !== 'object' || client === null || Array.isArray(client)) return undefined
+  return toRegistrationMetadata(client.clientId === undefined ? clientId : jsonScalarText(client.clientId), client)
 }
 
 function parseContent (text: unknown): Record<string, unknown> | undefined {

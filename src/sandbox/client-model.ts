@@ -1,19 +1,18 @@
-import { RawNumber, ResultCode, badRequest, isObject, isStringArray } from './wire.ts'
+import { APPLICATION_TYPES, AUTH_METHODS, GRANT_TYPES, RESPONSE_TYPES, SUBJECT_TYPES } from '../upstream/rfc7591.ts'
+import type { ClientData } from '../upstream/rfc7591.ts'
+import { RawNumber, ResultCode, badRequest, formBoolean, isObject, isStringArray } from './wire.ts'
+import type { Generation } from './wire.ts'
 
 // A client as kept in memory: every Client property except clientId, which is the
 // store's key (a digit string, so that int64 values survive).
-export type ClientData = Record<string, unknown>
-
-export const GRANT_TYPES = ['AUTHORIZATION_CODE', 'IMPLICIT', 'PASSWORD', 'CLIENT_CREDENTIALS', 'REFRESH_TOKEN',
-  'CIBA', 'DEVICE_CODE', 'TOKEN_EXCHANGE', 'JWT_BEARER']
-export const RESPONSE_TYPES = ['NONE', 'CODE', 'TOKEN', 'ID_TOKEN', 'CODE_TOKEN', 'CODE_ID_TOKEN', 'ID_TOKEN_TOKEN',
-  'CODE_ID_TOKEN_TOKEN']
-export const AUTH_METHODS = ['NONE', 'CLIENT_SECRET_BASIC', 'CLIENT_SECRET_POST', 'CLIENT_SECRET_JWT', 'PRIVATE_KEY_JWT',
-  'TLS_CLIENT_AUTH', 'SELF_SIGNED_TLS_CLIENT_AUTH']
-export const APPLICATION_TYPES = ['WEB', 'NATIVE']
-export const SUBJECT_TYPES = ['PUBLIC', 'PAIRWISE']
+export type { ClientData }
 
 type Check = (value: unknown) => boolean
+
+// How a property's value is read from a form field (JSON needs no conversion).
+type FormKind = 'text' | 'boolean' | 'integer' | 'list' | 'json'
+
+interface Property { check: Check, form: FormKind, v3Only?: boolean }
 
 const isString: Check = (value) => typeof value === 'string'
 const isBoolean: Check = (value) => typeof value === 'boolean'
@@ -23,13 +22,15 @@ const arrayOf = (check: Check): Check => (value) => Array.isArray(value) && valu
 const isAttribute: Check = (value) => isObject(value) && isString(value.key) &&
   (value.value === undefined || value.value === null || isString(value.value))
 
-function names (list: string, check: Check): Array<[string, Check]> {
-  return list.trim().split(/\s+/).map((name) => [name, check])
+function names (list: string, check: Check, form: FormKind, v3Only = false): Array<[string, Property]> {
+  return list.trim().split(/\s+/).map((name) => [name, { check, form, v3Only }])
 }
 
-// Writable Client properties and their shape. Properties outside this table are either
-// server-owned or not part of the Client schema, and are dropped like Authlete drops them.
-const WRITABLE = new Map<string, Check>([
+// Writable Client properties and their shape: the properties of the Client schema of the two
+// documents that are not readOnly. Properties outside this table are either server-owned or not
+// part of the Client schema, and are dropped like Authlete drops them; the last rows exist in the
+// 3.0 document only, so API 2.x drops them too.
+const WRITABLE = new Map<string, Property>([
   ...names(`clientName description clientIdAlias logoUri softwareId softwareVersion developer
     authorizationSignAlg authorizationEncryptionAlg authorizationEncryptionEnc tokenAuthSignAlg
     selfSignedCertificateKeyId tlsClientAuthSubjectDn tlsClientAuthSanDns tlsClientAuthSanUri tlsClientAuthSanIp
@@ -37,41 +38,57 @@ const WRITABLE = new Map<string, Check>([
     idTokenEncryptionAlg idTokenEncryptionEnc sectorIdentifierUri jwksUri jwks userInfoSignAlg
     userInfoEncryptionAlg userInfoEncryptionEnc loginUri tosUri policyUri clientUri bcDeliveryMode
     bcNotificationEndpoint bcRequestSignAlg customMetadata digestAlgorithm rsSignedRequestKeyId
-    organizationName signedJwksUri credentialOfferEndpoint`, isString),
+    organizationName signedJwksUri registrationAccessTokenHash entityId trustAnchorId`, isString, 'text'),
   ...names(`clientIdAliasEnabled tlsClientCertificateBoundAccessTokens parRequired requestObjectRequired
     authTimeRequired bcUserCodeRequired frontChannelRequestObjectEncryptionRequired
     requestObjectEncryptionAlgMatchRequired requestObjectEncryptionEncMatchRequired singleAccessTokenPerSubject
-    pkceRequired pkceS256Required dpopRequired rsRequestSigned credentialResponseEncryptionRequired`, isBoolean),
-  ...names(`contacts redirectUris requestUris defaultAcrs authorizationDetailsTypes fapiModes responseModes
-    clientRegistrationTypes`, isStringArray),
-  ...names('clientNames descriptions logoUris tosUris policyUris clientUris', arrayOf(isObject)),
-  ['clientType', oneOf(['PUBLIC', 'CONFIDENTIAL'])],
-  ['applicationType', oneOf(APPLICATION_TYPES)],
-  ['tokenAuthMethod', oneOf(AUTH_METHODS)],
-  ['subjectType', oneOf(SUBJECT_TYPES)],
-  ['grantTypes', arrayOf(oneOf(GRANT_TYPES))],
-  ['responseTypes', arrayOf(oneOf(RESPONSE_TYPES))],
-  ['defaultMaxAge', isNonNegativeInteger],
-  ['attributes', arrayOf(isAttribute)],
-  ['extension', isObject]
+    pkceRequired pkceS256Required dpopRequired rsRequestSigned automaticallyRegistered explicitlyRegistered
+    locked`, isBoolean, 'boolean'),
+  ...names(`contacts redirectUris requestUris defaultAcrs authorizationDetailsTypes clientRegistrationTypes
+    trustChain`, isStringArray, 'list'),
+  ...names('clientNames descriptions logoUris tosUris policyUris clientUris', arrayOf(isObject), 'json'),
+  ...names('clientType', oneOf(['PUBLIC', 'CONFIDENTIAL']), 'text'),
+  ...names('applicationType', oneOf(APPLICATION_TYPES), 'text'),
+  ...names('tokenAuthMethod', oneOf(AUTH_METHODS), 'text'),
+  ...names('subjectType', oneOf(SUBJECT_TYPES), 'text'),
+  ...names('grantTypes', arrayOf(oneOf(GRANT_TYPES)), 'list'),
+  ...names('responseTypes', arrayOf(oneOf(RESPONSE_TYPES)), 'list'),
+  ...names('defaultMaxAge trustChainExpiresAt trustChainUpdatedAt', isNonNegativeInteger, 'integer'),
+  ...names('attributes', arrayOf(isAttribute), 'json'),
+  ...names('extension', isObject, 'json'),
+  ...names('credentialOfferEndpoint', isString, 'text', true),
+  ...names('credentialResponseEncryptionRequired', isBoolean, 'boolean', true),
+  ...names('fapiModes responseModes', isStringArray, 'list', true)
 ])
 
-export function writableProperties (body: Record<string, unknown>): ClientData {
+function fromForm (value: unknown, kind: FormKind): unknown {
+  if (kind === 'boolean') return formBoolean(value)
+  if (kind === 'list') return Array.isArray(value) ? value : [value]
+  if (typeof value !== 'string') return value
+  if (kind === 'integer') return /^\d{1,15}$/.test(value) ? Number(value) : value
+  if (kind !== 'json') return value
+  try {
+    return JSON.parse(value)
+  } catch {
+    return value
+  }
+}
+
+/** The writable properties of a Client body; `form` when it came as form fields (all strings). */
+export function writableProperties (body: Record<string, unknown>, generation: Generation, form = false): ClientData {
   const data: ClientData = {}
-  for (const [name, value] of Object.entries(body)) {
-    const check = WRITABLE.get(name)
+  for (const [name, given] of Object.entries(body)) {
+    const property = WRITABLE.get(name)
     // Jackson treats an explicit null like an absent property.
-    if (check === undefined || value === null || value === undefined) continue
-    if (!check(value)) {
+    if (property === undefined || given === null || given === undefined) continue
+    if (property.v3Only === true && generation === '2.x') continue
+    const value = form ? fromForm(given, property.form) : given
+    if (!property.check(value)) {
       throw badRequest(ResultCode.invalidClientProperty, `The value of the client property '${name}' is invalid.`)
     }
     data[name] = structuredClone(value)
   }
   if (data.clientIdAlias === '') delete data.clientIdAlias
-  // A numeric alias would be indistinguishable from a client ID in {clientIdentifier} paths.
-  if (typeof data.clientIdAlias === 'string' && /^\d+$/.test(data.clientIdAlias)) {
-    throw badRequest(ResultCode.clientIdAliasUnavailable, 'The client ID alias must not consist of digits only.')
-  }
   return data
 }
 
@@ -97,18 +114,40 @@ export function withDefaults (data: ClientData): ClientData {
   }
 }
 
+// API 3.0 (client_get_api, Client schema): `clientIdAliasEnabled` is "Deprecated. Always set to
+// true." and `clientIdAlias` is "By default, a string version of the clientId property". API 2.x
+// keeps both as stored (an alias resolves only while enabled).
+function alias (id: string, data: ClientData, generation: Generation): { clientIdAlias: unknown, clientIdAliasEnabled: unknown } {
+  return generation === '3.0'
+    ? { clientIdAlias: data.clientIdAlias ?? id, clientIdAliasEnabled: true }
+    : { clientIdAlias: data.clientIdAlias, clientIdAliasEnabled: data.clientIdAliasEnabled }
+}
+
 // Leads with the identifying properties in the order Authlete's examples use; the rest follow.
-export function toWireClient (id: string, data: ClientData): Record<string, unknown> {
+export function toWireClient (id: string, data: ClientData, generation: Generation): Record<string, unknown> {
+  const identity = alias(id, data, generation)
   return {
     number: data.number,
     serviceNumber: data.serviceNumber,
     clientName: data.clientName,
     clientId: new RawNumber(id),
     clientSecret: data.clientSecret,
-    clientIdAlias: data.clientIdAlias,
-    clientIdAliasEnabled: data.clientIdAliasEnabled,
+    ...identity,
     clientType: data.clientType,
     developer: data.developer,
-    ...data
+    ...data,
+    ...identity
+  }
+}
+
+// The 3.0 authorization list (client_authorization_get_list_api) lists TokenListClient items, whose
+// example has these six properties: no secret, no configuration.
+export function toLimitedClient (id: string, data: ClientData): Record<string, unknown> {
+  return {
+    number: data.number,
+    clientName: data.clientName,
+    clientId: new RawNumber(id),
+    ...alias(id, data, '3.0'),
+    clientType: data.clientType
   }
 }

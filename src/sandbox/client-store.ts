@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomInt } from 'node:crypto'
 import { withDefaults } from './client-model.ts'
 import type { ClientData } from './client-model.ts'
 import { ResultCode, badRequest, clientNotFound } from './wire.ts'
+import type { Generation } from './wire.ts'
 
 export interface StoredClient { id: string, data: ClientData }
 
@@ -14,10 +15,11 @@ export interface CreateOptions {
   registrationAccessTokenHash?: string
 }
 
-// Kept across a full replacement (update) because only the server, the lock API or
-// the secret APIs may change them.
-const SERVER_OWNED = ['number', 'serviceNumber', 'clientSecret', 'createdAt', 'modifiedAt', 'dynamicallyRegistered',
-  'registrationAccessTokenHash', 'locked']
+// Kept across a full replacement (update) because only the server or the secret APIs may change them.
+const SERVER_OWNED = ['number', 'serviceNumber', 'clientSecret', 'createdAt', 'modifiedAt', 'dynamicallyRegistered']
+// Writable (not readOnly in either document), but an update that leaves them out keeps them: a
+// replacement that forgot them would otherwise unlock the client or void its registration token.
+const KEPT_UNLESS_GIVEN = ['locked', 'registrationAccessTokenHash']
 
 export function newClientSecret (): string {
   return randomBytes(64).toString('base64url')
@@ -64,15 +66,17 @@ export class ClientStore {
     return data
   }
 
-  // A clientIdentifier is the numeric ID, or the alias of a client whose alias is enabled.
-  resolve (identifier: string): StoredClient {
+  // A clientIdentifier is the numeric ID, or the alias of a client whose alias is enabled; in 3.0
+  // every alias is enabled (the Client schema: clientIdAliasEnabled "Always set to true").
+  resolve (identifier: string, generation: Generation): StoredClient {
     if (isDigits(identifier)) {
       const id = canonicalClientId(identifier)
       if (id === undefined) throw clientNotFound(identifier)
       return { id, data: this.get(id) }
     }
     for (const [id, data] of this.#clients) {
-      if (data.clientIdAliasEnabled === true && data.clientIdAlias === identifier) return { id, data }
+      const enabled = generation === '3.0' || data.clientIdAliasEnabled === true
+      if (enabled && data.clientIdAlias === identifier) return { id, data }
     }
     throw clientNotFound(identifier)
   }
@@ -86,8 +90,8 @@ export class ClientStore {
   }
 
   create (writable: ClientData, options: CreateOptions = {}): StoredClient {
-    this.#checkAlias(writable.clientIdAlias, undefined)
     const id = options.id ?? this.#newClientId()
+    this.#checkAlias(writable.clientIdAlias, id)
     const now = options.createdAt ?? Date.now()
     const data: ClientData = {
       number: this.#nextNumber++,
@@ -97,7 +101,7 @@ export class ClientStore {
       dynamicallyRegistered: options.dynamicallyRegistered ?? false,
       createdAt: now,
       modifiedAt: now,
-      locked: false
+      locked: writable.locked ?? false
     }
     if (options.registrationAccessTokenHash !== undefined) {
       data.registrationAccessTokenHash = options.registrationAccessTokenHash
@@ -112,6 +116,9 @@ export class ClientStore {
     const data = withDefaults(writable)
     for (const name of SERVER_OWNED) {
       if (current[name] !== undefined) data[name] = current[name]
+    }
+    for (const name of KEPT_UNLESS_GIVEN) {
+      if (data[name] === undefined && current[name] !== undefined) data[name] = current[name]
     }
     data.modifiedAt = nextModifiedAt(current)
     this.#clients.set(id, data)
@@ -171,8 +178,13 @@ export class ClientStore {
     this.#grantedScopes.get(id)?.delete(subject)
   }
 
-  #checkAlias (alias: unknown, ownerId: string | undefined): void {
+  #checkAlias (alias: unknown, ownerId: string): void {
     if (typeof alias !== 'string') return
+    // A numeric alias would be indistinguishable from another client's ID in {clientIdentifier}
+    // paths; the client's own ID is its default alias in 3.0.
+    if (isDigits(alias) && alias !== ownerId) {
+      throw badRequest(ResultCode.clientIdAliasUnavailable, 'The client ID alias must not consist of digits only.')
+    }
     for (const [id, data] of this.#clients) {
       if (id !== ownerId && data.clientIdAlias === alias) {
         throw badRequest(ResultCode.clientIdAliasUnavailable, `The client ID alias '${alias}' is already in use.`)

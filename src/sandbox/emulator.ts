@@ -6,7 +6,7 @@ import { ClientStore } from './client-store.ts'
 import { matchRoute } from './routes.ts'
 import { seedStore } from './seed.ts'
 import { ResultCode, SandboxError, badRequest, result, toJson } from './wire.ts'
-import type { Reply } from './wire.ts'
+import type { Generation, Reply } from './wire.ts'
 
 export interface SandboxCredentials { serviceId: string, accessToken: string, apiKey: string, apiSecret: string }
 
@@ -23,18 +23,25 @@ export interface RecordedRequest {
 
 export interface SandboxSeed { registrationAccessToken: string, dynamicClientId: string, clientIds: string[] }
 
+/** An answer as sent: status and body text ('' for none). */
+export interface SentAnswer { status: number, body: string }
+
+export type ExchangeObserver = (request: RecordedRequest, answer: SentAnswer) => void
+
 export interface SandboxUpstream {
   url: string
   credentials: SandboxCredentials
   seed: SandboxSeed
   requests: RecordedRequest[]
+  /** Calls `observer` with every exchange from now on, once its answer is sent (tests check answers). */
+  observe (observer: ExchangeObserver): void
   close (): Promise<void>
 }
 
 const BODY_LIMIT = 1024 * 1024
 const JSON_TYPE = 'application/json;charset=UTF-8'
 
-interface Target { generation: '2.x' | '3.0', rawServiceId: string, rest: string[] }
+interface Target { generation: Generation, rawServiceId: string, rest: string[] }
 
 // 2.x: /api/client/...; 3.0: /api/{serviceId}/client/...
 function parseTarget (path: string): Target | undefined {
@@ -101,42 +108,62 @@ function authenticate (target: Target, authorization: string | undefined, creden
   }
 }
 
-function dispatch (store: ClientStore, credentials: SandboxCredentials, request: RecordedRequest): Reply {
-  const target = parseTarget(request.path)
-  if (target === undefined) {
-    throw new SandboxError(404, ResultCode.unknownPath, `No API exists at the path ${request.path}.`)
-  }
-  const authorization = request.headers.authorization
-  authenticate(target, authorization, credentials)
+interface Served { store: ClientStore, credentials: SandboxCredentials, generations: readonly Generation[] }
+
+function contentTypeOf (headers: IncomingHttpHeaders): string {
+  return (headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase()
+}
+
+function noApi (request: RecordedRequest): SandboxError {
+  return new SandboxError(404, ResultCode.unknownPath, `No API exists at the path ${request.path}.`)
+}
+
+function dispatch (served: Served, request: RecordedRequest, target: Target | undefined, onApi: (api: string) => void): Reply {
+  if (target === undefined || !served.generations.includes(target.generation)) throw noApi(request)
   const match = matchRoute(request.method, target.rest)
-  if (match.kind === 'not-found') {
-    throw new SandboxError(404, ResultCode.unknownPath, `No API exists at the path ${request.path}.`)
-  }
+  if (match.kind === 'found') onApi(match.api)
+  authenticate(target, request.headers.authorization, served.credentials)
+  if (match.kind === 'not-found') throw noApi(request)
   if (match.kind === 'method-not-allowed') {
     throw new SandboxError(405, ResultCode.methodNotAllowed,
       `The method ${request.method} is not allowed for ${request.path}.`, { allow: match.allowed.join(', ') })
   }
   return match.operation({
-    store,
+    generation: target.generation,
+    store: served.store,
     params: match.rawParams.map(decodeSegment),
     query: new URLSearchParams(request.query),
+    contentType: contentTypeOf(request.headers),
     body: request.body
   })
 }
 
-function errorReply (error: unknown): Reply {
-  if (error instanceof SandboxError) {
-    return { status: error.status, body: result(error.code, error.text), headers: error.headers }
+// Error messages name the API as the documents' examples do; before a route matched, the path
+// after the /api (and service ID) prefix stands for it.
+function answer (served: Served, request: RecordedRequest, tooLarge: boolean): Reply {
+  const target = parseTarget(request.path)
+  let api = target === undefined ? request.path : `/client/${target.rest.join('/')}`
+  try {
+    if (tooLarge) throw new SandboxError(413, ResultCode.bodyTooLarge, `The request body exceeds ${BODY_LIMIT} bytes.`)
+    return dispatch(served, request, target, (matched) => { api = matched })
+  } catch (error) {
+    return errorReply(error, api)
   }
-  const text = error instanceof Error ? error.message : String(error)
-  return { status: 500, body: result(ResultCode.serverError, `Authlete Server error (sandbox): ${text}`) }
 }
 
-function send (res: ServerResponse, reply: Reply): void {
+function errorReply (error: unknown, api: string): Reply {
+  if (error instanceof SandboxError) {
+    return { status: error.status, body: result(error.code, error.text, api), headers: error.headers }
+  }
+  // The documented message, nothing of the failure itself (as Authlete would not say more).
+  return { status: 500, body: result(ResultCode.serverError, 'Authlete Server error.', api) }
+}
+
+function send (res: ServerResponse, reply: Reply): SentAnswer {
   if (reply.status === 204 || reply.body === undefined) {
     res.writeHead(reply.status, reply.headers)
     res.end()
-    return
+    return { status: reply.status, body: '' }
   }
   const text = toJson(reply.body)
   res.writeHead(reply.status, {
@@ -146,6 +173,7 @@ function send (res: ServerResponse, reply: Reply): void {
     ...reply.headers
   })
   res.end(text)
+  return { status: reply.status, body: text }
 }
 
 // Drains the whole body even past the limit, so that the client gets to read the 413
@@ -173,9 +201,15 @@ function randomToken (): string {
   return randomBytes(32).toString('base64url')
 }
 
-export async function startSandboxUpstream (
-  options: { host?: string, port?: number, credentials?: Partial<SandboxCredentials> } = {}
-): Promise<SandboxUpstream> {
+export interface SandboxOptions {
+  host?: string
+  port?: number
+  credentials?: Partial<SandboxCredentials>
+  /** The API generations served (default both); the paths of another answer 404. */
+  generations?: readonly Generation[]
+}
+
+export async function startSandboxUpstream (options: SandboxOptions = {}): Promise<SandboxUpstream> {
   const credentials: SandboxCredentials = {
     serviceId: options.credentials?.serviceId ?? randomServiceId(),
     accessToken: options.credentials?.accessToken ?? randomToken(),
@@ -185,6 +219,8 @@ export async function startSandboxUpstream (
   const store = new ClientStore(credentials.serviceId, randomInt(1000, 10000))
   const seed = seedStore(store)
   const requests: RecordedRequest[] = []
+  const served: Served = { store, credentials, generations: options.generations ?? ['3.0', '2.x'] }
+  const observers: ExchangeObserver[] = []
 
   const server = createServer((req, res) => {
     readBody(req, (body, tooLarge) => {
@@ -198,16 +234,8 @@ export async function startSandboxUpstream (
         body
       }
       requests.push(request)
-      let reply: Reply
-      try {
-        if (tooLarge) {
-          throw new SandboxError(413, ResultCode.bodyTooLarge, `The request body exceeds ${BODY_LIMIT} bytes.`)
-        }
-        reply = dispatch(store, credentials, request)
-      } catch (error) {
-        reply = errorReply(error)
-      }
-      send(res, reply)
+      const sent = send(res, answer(served, request, tooLarge))
+      for (const observer of observers) observer(request, sent)
     })
   })
 
@@ -228,6 +256,7 @@ export async function startSandboxUpstream (
     credentials,
     seed,
     requests,
+    observe (observer) { observers.push(observer) },
     close () {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error === undefined ? resolve() : reject(error)))

@@ -1,7 +1,8 @@
 import { toWireClient, writableProperties } from './client-model.ts'
+import type { ClientData } from './client-model.ts'
 import { canonicalClientId, newClientSecret } from './client-store.ts'
 import type { StoredClient } from './client-store.ts'
-import { ResultCode, badRequest, parseJsonObject, result } from './wire.ts'
+import { ResultCode, badRequest, formBoolean, isForm, isStringArray, parseBody, parseJsonObject, result } from './wire.ts'
 import type { Operation, OperationContext } from './wire.ts'
 
 const CLIENT_SECRET_PATTERN = /^[A-Za-z0-9_-]{1,86}$/
@@ -28,41 +29,50 @@ function rangeParam (query: URLSearchParams, name: string, fallback: number): nu
   return Number(raw)
 }
 
+export interface Page { start: number, end: number, totalCount: number, clients: Array<Record<string, unknown>> }
+
 // Paging shared by the client list and the authorization list: start inclusive, end exclusive.
-export function page (query: URLSearchParams, clients: StoredClient[]): Record<string, unknown> {
+export function page (query: URLSearchParams, clients: StoredClient[],
+  view: (id: string, data: ClientData) => Record<string, unknown>): Page {
   const start = rangeParam(query, 'start', 0)
   const end = rangeParam(query, 'end', 5)
   return {
     start,
     end,
     totalCount: clients.length,
-    clients: clients.slice(start, Math.max(start, end)).map(({ id, data }) => toWireClient(id, data))
+    clients: clients.slice(start, Math.max(start, end)).map(({ id, data }) => view(id, data))
   }
 }
 
-function optionalQuery (query: URLSearchParams, name: string): string | undefined {
+export function optionalQuery (query: URLSearchParams, name: string): string | undefined {
   const value = query.get(name)
   return value === null || value === '' ? undefined : value
 }
 
 export const getClient: Operation = (context) => {
   const id = clientIdParam(context)
-  return { status: 200, body: toWireClient(id, context.store.get(id)) }
+  return { status: 200, body: toWireClient(id, context.store.get(id), context.generation) }
 }
 
-export const listClients: Operation = ({ store, query }) => {
-  return { status: 200, body: page(query, store.list(optionalQuery(query, 'developer'))) }
+// 2.x client_get_list_response has `developer` ("null" without the parameter: left out, as the
+// schema types it a string); the 3.0 answer has no such property.
+export const listClients: Operation = ({ store, query, generation }) => {
+  const developer = optionalQuery(query, 'developer')
+  const listed = page(query, store.list(developer), (id, data) => toWireClient(id, data, generation))
+  return { status: 200, body: generation === '2.x' ? { developer, ...listed } : listed }
 }
 
-export const createClient: Operation = ({ store, body }) => {
-  const created = store.create(writableProperties(parseJsonObject(body)))
-  return { status: 200, body: toWireClient(created.id, created.data) }
+// client_create_api declares a JSON body only; the other operations with a body accept a form too.
+export const createClient: Operation = ({ store, body, generation }) => {
+  const created = store.create(writableProperties(parseJsonObject(body), generation))
+  return { status: 200, body: toWireClient(created.id, created.data, generation) }
 }
 
 export const updateClient: Operation = (context) => {
   const id = clientIdParam(context)
-  const updated = context.store.replace(id, writableProperties(parseJsonObject(context.body)))
-  return { status: 200, body: toWireClient(updated.id, updated.data) }
+  const writable = writableProperties(parseBody(context), context.generation, isForm(context))
+  const updated = context.store.replace(id, writable)
+  return { status: 200, body: toWireClient(updated.id, updated.data, context.generation) }
 }
 
 export const deleteClient: Operation = (context) => {
@@ -71,11 +81,12 @@ export const deleteClient: Operation = (context) => {
 }
 
 export const updateLockFlag: Operation = (context) => {
-  const { clientLocked } = parseJsonObject(context.body)
+  const given = parseBody(context).clientLocked
+  const clientLocked = isForm(context) ? formBoolean(given) : given
   if (typeof clientLocked !== 'boolean') {
     throw badRequest(ResultCode.invalidLockFlag, "The request must contain a boolean 'clientLocked'.")
   }
-  const { id } = context.store.resolve(param(context, 0))
+  const { id } = context.store.resolve(param(context, 0), context.generation)
   context.store.patch(id, { locked: clientLocked })
   return {
     status: 200,
@@ -84,7 +95,7 @@ export const updateLockFlag: Operation = (context) => {
 }
 
 export const refreshSecret: Operation = (context) => {
-  const { id, data } = context.store.resolve(param(context, 0))
+  const { id, data } = context.store.resolve(param(context, 0), context.generation)
   const oldClientSecret = data.clientSecret
   const fresh = newClientSecret()
   context.store.patch(id, { clientSecret: fresh })
@@ -99,12 +110,12 @@ export const refreshSecret: Operation = (context) => {
 }
 
 export const updateSecret: Operation = (context) => {
-  const { clientSecret } = parseJsonObject(context.body)
+  const { clientSecret } = parseBody(context)
   if (typeof clientSecret !== 'string' || !CLIENT_SECRET_PATTERN.test(clientSecret)) {
     throw badRequest(ResultCode.invalidClientSecret,
       "The 'clientSecret' must be 1 to 86 characters of A-Z, a-z, 0-9, '-' and '_'.")
   }
-  const { id, data } = context.store.resolve(param(context, 0))
+  const { id, data } = context.store.resolve(param(context, 0), context.generation)
   const oldClientSecret = data.clientSecret
   context.store.patch(id, { clientSecret })
   return {
@@ -115,4 +126,33 @@ export const updateSecret: Operation = (context) => {
       oldClientSecret
     }
   }
+}
+
+// client/extension/requestable_scopes/*: the scopes a client may request, kept in its `extension`
+// (ClientExtension: requestableScopes, requestableScopesEnabled). With none, the list is left out.
+function extensionOf (data: ClientData): Record<string, unknown> {
+  return typeof data.extension === 'object' && data.extension !== null ? data.extension as Record<string, unknown> : {}
+}
+
+export const getRequestableScopes: Operation = (context) => {
+  const id = clientIdParam(context)
+  return { status: 200, body: { requestableScopes: extensionOf(context.store.get(id)).requestableScopes } }
+}
+
+export const updateRequestableScopes: Operation = (context) => {
+  const id = clientIdParam(context)
+  const { requestableScopes } = parseJsonObject(context.body)
+  if (!isStringArray(requestableScopes)) {
+    throw badRequest(ResultCode.invalidScopes, "The value of 'requestableScopes' must be an array of strings.")
+  }
+  const extension = { ...extensionOf(context.store.get(id)), requestableScopes: [...requestableScopes], requestableScopesEnabled: true }
+  context.store.patch(id, { extension })
+  return { status: 200, body: { requestableScopes } }
+}
+
+export const deleteRequestableScopes: Operation = (context) => {
+  const id = clientIdParam(context)
+  const { requestableScopes: _removed, ...rest } = extensionOf(context.store.get(id))
+  context.store.patch(id, { extension: { ...rest, requestableScopesEnabled: false } })
+  return { status: 204 }
 }

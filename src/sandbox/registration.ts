@@ -2,8 +2,8 @@ import { timingSafeEqual } from 'node:crypto'
 import { toWireClient } from './client-model.ts'
 import type { ClientData } from './client-model.ts'
 import { canonicalClientId, hashRegistrationToken } from './client-store.ts'
-import { InvalidMetadata, fromRegistrationMetadata, toRegistrationMetadata } from './rfc7591.ts'
-import { ResultCode, badRequest, isObject, parseJsonObject, result } from './wire.ts'
+import { InvalidMetadata, fromRegistrationMetadata, toRegistrationMetadata } from '../upstream/rfc7591.ts'
+import { ResultCode, badRequest, isObject, parseBody, result } from './wire.ts'
 import type { Operation, Reply, ResultCodeValue } from './wire.ts'
 
 // Where the emulated authorization server's RFC 7592 management endpoint would live.
@@ -42,8 +42,9 @@ function clientIdOf (value: unknown): string | undefined {
   return undefined
 }
 
-export const updateRegistration: Operation = ({ store, body }) => {
-  const request = parseJsonObject(body)
+export const updateRegistration: Operation = (context) => {
+  const { store, generation } = context
+  const request = parseBody(context)
   const clientId = clientIdOf(request.clientId)
   const { token, json } = request
   if (clientId === undefined || typeof token !== 'string' || typeof json !== 'string') {
@@ -79,5 +80,5 @@ export const updateRegistration: Operation = ({ store, body }) => {
   const data = store.patch(id, changes)
   const content = toRegistrationMetadata(id, data, { token, registrationClientUri: `${REGISTRATION_ENDPOINT}/${id}` })
   return outcome(ResultCode.registrationUpdated, 'The client has been updated.', 'UPDATED', content,
-    toWireClient(id, data))
+    toWireClient(id, data, generation))
 }

@@ -49,7 +49,7 @@ export function seedStore (store: ClientStore): SeedResult {
     pkceS256Required: true
   }, { id: SEEDED_CLIENT_IDS.mobile, createdAt: now - 60 * DAY })
 
-  // The alias exists but is disabled, so it must not resolve as a clientIdentifier.
+  // The alias exists but is disabled: API 2.x does not resolve it as a clientIdentifier (3.0 does).
   store.create({
     clientName: 'Globex Reporting Service',
     developer: 'globex',

@@ -23,6 +23,10 @@ export function toJson (value: unknown): string {
   return JSON.stringify(value) ?? 'null'
 }
 
+// Result codes. The documents state the meaning of a few, in the error examples every operation
+// shares (A001101, A001201, A001202, A001215 "the client is locked") and in the success examples
+// (A137001, A138001, A148001, A149001, A213001). For the other outcomes they are silent: the
+// emulator's own codes below never reuse a documented code for another meaning (docs/emulator.md).
 export const ResultCode = {
   serverError: 'A001101',
   missingAuthorization: 'A001202',
@@ -32,7 +36,7 @@ export const ResultCode = {
   bodyTooLarge: 'A001207',
   malformedPath: 'A001208',
   malformedBody: 'A001209',
-  accessDenied: 'A001215',
+  accessDenied: 'A001216',
   clientNotFound: 'A051201',
   invalidClientId: 'A051202',
   invalidClientProperty: 'A051203',
@@ -57,8 +61,12 @@ export const ResultCode = {
 
 export type ResultCodeValue = typeof ResultCode[keyof typeof ResultCode]
 
-export function result (code: ResultCodeValue, text: string): { resultCode: string, resultMessage: string } {
-  return { resultCode: code, resultMessage: `[${code}] ${text}` }
+export interface ResultBody { resultCode: string, resultMessage: string }
+
+// A success message is "[code] text"; an error message names the API first, as in every error
+// example of both documents: "[A001202] /auth/authorization, Authorization header is missing."
+export function result (code: ResultCodeValue, text: string, apiPath?: string): ResultBody {
+  return { resultCode: code, resultMessage: apiPath === undefined ? `[${code}] ${text}` : `[${code}] ${apiPath}, ${text}` }
 }
 
 export class SandboxError extends Error {
@@ -84,10 +92,15 @@ export function clientNotFound (identifier: string): SandboxError {
   return new SandboxError(404, ResultCode.clientNotFound, `The client (ID = ${identifier}) does not exist.`)
 }
 
+export type Generation = '2.x' | '3.0'
+
 export interface OperationContext {
+  generation: Generation
   store: ClientStore
   params: string[]
   query: URLSearchParams
+  // The request's Content-Type, lower-cased, without parameters ('' if none).
+  contentType: string
   body: string
 }
 
@@ -103,6 +116,38 @@ export function isObject (value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
+const FORM_TYPE = 'application/x-www-form-urlencoded'
+
+/** A form field: its value, or its values when the field is repeated (an exploded array). */
+export type FormValue = string | string[]
+
+// Both documents accept application/x-www-form-urlencoded besides JSON for the operations with a
+// body, except client/create. A form gives strings; each operation coerces the fields it knows.
+export function isForm (context: OperationContext): boolean {
+  return context.contentType === FORM_TYPE
+}
+
+export function parseForm (body: string): Record<string, FormValue> {
+  const fields: Record<string, FormValue> = {}
+  for (const [name, value] of new URLSearchParams(body)) {
+    const previous = fields[name]
+    fields[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value]
+  }
+  return fields
+}
+
+/** The body as an object: a form (fields as strings) or JSON. */
+export function parseBody (context: OperationContext): Record<string, unknown> {
+  return isForm(context) ? parseForm(context.body) : parseJsonObject(context.body)
+}
+
+/** A form boolean is the text "true" or "false"; anything else stays as it was, to be refused. */
+export function formBoolean (value: unknown): unknown {
+  if (value === 'true') return true
+  if (value === 'false') return false
+  return value
+}
+
 export function parseJsonObject (body: string): Record<string, unknown> {
   let parsed: unknown
   try {
@@ -114,6 +159,4 @@ export function parseJsonObject (body: string): Record<string, unknown> {
   return parsed
 }
 
-export function isStringArray (value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string')
-}
+export { isStringArray } from '../upstream/json.ts'

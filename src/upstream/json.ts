@@ -22,3 +22,7 @@ export function jsonScalarText (value: unknown): string {
   if (typeof value === 'object' && value !== null && 'rawJSON' in value) return String((value as { rawJSON: unknown }).rawJSON)
   return String(value)
 }
+
+export function isStringArray (value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string')
+}

@@ -69,7 +69,7 @@ export function statusError (status: number, body: unknown, retryAfter?: number)
   let error: Error & FailureTraits
   if (status >= 300 && status < 400) error = new errors.UpstreamRedirect()
   else if (status === 401 || status === 403) error = new errors.UpstreamCredentials()
-  else if (status >= 400 && status < 500 && result !== undefined) error = upstreamRejection(status, result)
+  else if (status >= 400 && status < 500 && result !== undefined) error = upstreamRejection(isClientNotFound(status, result) ? 404 : status, result)
   else error = new errors.UpstreamFailed()
   error.cause = detail
   error.retryable = RETRYABLE_STATUSES.has(status)
@@ -79,6 +79,17 @@ export function statusError (status: number, body: unknown, retryAfter?: number)
     error.retryAfterSeconds = Math.ceil(retryAfter / 1000)
   }
   return error
+}
+
+// A missing client comes as a 404 (what Authlete's own Java library expects of a delete) or as a 400
+// with a result saying so (both documents declare only 400, 401, 403 and 500): either way the caller
+// gets 404 with the result. The documents name no code for it, hence the message test beside the
+// emulator's code.
+const CLIENT_NOT_FOUND_CODES = new Set(['A051201'])
+const CLIENT_NOT_FOUND_TEXT = /\bclient\b[^.]*\b(does not exist|not found)\b/i
+
+function isClientNotFound (status: number, result: UpstreamResult): boolean {
+  return status === 400 && (CLIENT_NOT_FOUND_CODES.has(result.resultCode) || CLIENT_NOT_FOUND_TEXT.test(result.resultMessage))
 }
 
 export function asResult (body: unknown): UpstreamResult | undefined {

@@ -107,10 +107,19 @@ t.test('GET /api/subjects/:subject/clients ...should page with offset and limit 
   t.same(log.sent(), [], 'nothing sent upstream')
 })
 
-t.test('GET /api/subjects/:subject/clients ...should show clientSecret to admins only', async t => {
-  const h = await harness(t)
+t.test('GET /api/subjects/:subject/clients ...should show clientSecret to admins only (API 2.x lists whole clients)', async t => {
+  const h = await harness(t, { AUTHLETE_API_VERSION: 'v2' })
   const admin = (await h.call('admin', 'GET', '/api/subjects/john/clients')).json()
   t.ok(admin.clients.length > 0 && admin.clients.every((client: { clientSecret?: unknown }) => typeof client.clientSecret === 'string'))
   const editor = (await h.call('editor', 'GET', '/api/subjects/john/clients')).json()
   t.notOk(editor.clients.some((client: object) => 'clientSecret' in client))
+})
+
+t.test('GET /api/subjects/:subject/clients ...should list the six-property items of API 3.0, no secret even to admins', async t => {
+  const h = await harness(t, { AUTHLETE_API_VERSION: 'v3' })
+  const admin = (await h.call('admin', 'GET', '/api/subjects/john/clients')).json()
+  t.ok(admin.clients.length > 0)
+  for (const client of admin.clients) {
+    t.same(Object.keys(client).sort(), ['clientId', 'clientIdAlias', 'clientIdAliasEnabled', 'clientName', 'clientType', 'number'])
+  }
 })

@@ -91,9 +91,10 @@ t.test('PUT /api/clients/:clientId ...should replace the writable properties wit
   assertApiHeaders(t, response)
   const client = response.json()
   t.match(client, replacement)
-  for (const dropped of ['description', 'contacts', 'attributes', 'clientIdAlias', 'developer']) {
+  for (const dropped of ['description', 'contacts', 'attributes', 'developer']) {
     t.notOk(dropped in client, `${dropped} is gone: PUT is a full replacement`)
   }
+  t.equal(client.clientIdAlias, PORTAL, 'the alias falls back to the client ID (API 3.0)')
   t.notOk('clientSecret' in client, 'no secret for an editor')
   const read = await h.call('editor', 'GET', `/api/clients/${PORTAL}`)
   t.same(read.json(), client, 'a read answers what the update answered')

@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap'
 import { buildTestApp, login } from '../helpers/app.ts'
 import { json, startFaultUpstream } from '../helpers/fault-upstream.ts'
+import { authleteDocument } from '../helpers/authlete-documents.ts'
 import { assertApiHeaders, assertProblem, harness, DYNAMIC, PORTAL } from './support.ts'
 
 const url = `/api/clients/${DYNAMIC}/registration`
@@ -108,4 +109,34 @@ t.test('PUT /api/clients/:clientId/registration ...should leave client_secret ou
   t.equal(response.statusCode, 200)
   t.same(response.json(), { client_id: DYNAMIC })
   t.notOk(response.body.includes('s3cret'))
+})
+
+// The documents' own example answer: UPDATED, a client, and a responseContent that is not JSON.
+function documentedUpdateAnswer (api: 'v2' | 'v3'): Record<string, unknown> {
+  const path = api === 'v3' ? '/api/{serviceId}/client/registration/update' : '/api/client/registration/update'
+  const response = authleteDocument(api).paths[path].post.responses['200'].content['application/json']
+  return response.example ?? Object.values(response.examples as Record<string, { value: Record<string, unknown> }>)[0]!.value
+}
+
+for (const api of ['v3', 'v2'] as const) {
+  t.test(`PUT /api/clients/:clientId/registration ...should answer 200 with the client's RFC 7591 metadata when UPDATED comes without a readable responseContent (the ${api} document's example)`, async t => {
+    const example = documentedUpdateAnswer(api)
+    t.equal(example.action, 'UPDATED')
+    t.throws(() => JSON.parse(String(example.responseContent)), 'the example content is not JSON')
+    for (const responseContent of [example.responseContent, undefined, '[1]']) {
+      const { response } = await scripted(t, { ...example, responseContent })
+      t.equal(response.statusCode, 200, response.body)
+      const metadata = response.json()
+      t.match(metadata, { client_id: '26837717140341', client_name: 'My Updated Dynamic Client', token_endpoint_auth_method: 'client_secret_basic', subject_type: 'public', id_token_signed_response_alg: 'RS256', client_id_issued_at: 1641735467 })
+      t.notOk('client_secret' in metadata, 'no secret for an editor')
+      t.notOk('registration_access_token' in metadata, 'nothing the client does not carry')
+    }
+  })
+}
+
+t.test('PUT /api/clients/:clientId/registration ...should still answer 502 when UPDATED has neither a readable responseContent nor a client', async t => {
+  for (const client of [undefined, 'text', [1]]) {
+    const { response } = await scripted(t, { action: 'UPDATED', responseContent: 'not json', client })
+    t.equal(assertProblem(t, response, 502).code, 'BFF_UPSTREAM_UNREADABLE')
+  }
 })

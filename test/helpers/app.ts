@@ -8,6 +8,7 @@ import { serverOptions } from '../../src/http/server-options.ts'
 import { buildApp } from '../../src/app.ts'
 import { PASSWORDS, testUsersFile } from './users.ts'
 import { NO_OVERLOAD_GUARD } from './server-process.ts'
+import { checkAnswers, prepareDocument } from './authlete-documents.ts'
 
 export interface TestApp {
   app: FastifyInstance
@@ -40,9 +41,15 @@ export interface TestAppOptions {
 
 /**
  * The app as the server builds it (same Fastify options, same plugin), with logs captured. By default
- * in sandbox mode with a users file holding `viewer`, `editor` and `admin`.
+ * in sandbox mode with a users file holding `viewer`, `editor` and `admin`; a test then fails when the
+ * emulator answers anything Authlete's documents would not (test/helpers/authlete-documents.ts).
  */
 export async function buildTestApp (t: Test, env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  // Before the first await, so that no app of this process is running yet: the seconds it may take
+  // would stall its event loop (and its overload check would answer 503). Both generations, as a
+  // process may build apps of each.
+  const sandbox = env.AUTHLETE_BASE_URL === undefined
+  if (sandbox) for (const api of ['v3', 'v2'] as const) prepareDocument(api)
   const auditFile = join(await mkdtemp(join(tmpdir(), 'bff-audit-')), 'audit.db')
   const config = loadConfig({ LOG_LEVEL: 'info', BFF_USERS_FILE: await testUsersFile(), AUDIT_STORE: `sqlite:${auditFile}`, API_TOKEN_STORE: `sqlite:${join(dirname(auditFile), 'tokens.db')}`, ...GENEROUS_BUDGETS, ...NO_OVERLOAD_GUARD, ...env })
   const logs: string[] = []
@@ -54,6 +61,8 @@ export async function buildTestApp (t: Test, env: Record<string, string> = {}, o
   options.extend?.(app)
   await app.ready()
   t.teardown(() => app.close())
+  // In sandbox mode, every answer of the emulator is checked against Authlete's documents.
+  if (sandbox) checkAnswers(t, app.sandboxUpstream)
   return { app, config, logs, announced }
 }
 

@@ -1,11 +1,13 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { startSandboxUpstream } from '../../src/sandbox/emulator.ts'
 import type { SandboxUpstream } from '../../src/sandbox/emulator.ts'
+import { checkAnswers } from '../helpers/authlete-documents.ts'
 
 type Json = Record<string, any>
 
 interface Api {
   generation: '3.0' | '2.x'
+  seed: SandboxUpstream['seed']
   prefix: string
   headers: Record<string, string>
 }
@@ -17,18 +19,22 @@ const PORTAL = '26478243745571'
 const MOBILE = '31415926535897'
 const REPORTS = '27182818284590'
 
-async function sandbox (t: { teardown (fn: () => unknown): void }): Promise<SandboxUpstream> {
+// Every answer is also checked against Authlete's documents (test/helpers/authlete-documents.ts).
+async function sandbox (t: Test): Promise<SandboxUpstream> {
   const upstream = await startSandboxUpstream()
   t.teardown(() => upstream.close())
+  checkAnswers(t, upstream)
   return upstream
 }
 
 function api (upstream: SandboxUpstream, generation: '3.0' | '2.x'): Api {
   const { serviceId, accessToken, apiKey, apiSecret } = upstream.credentials
+  const { seed } = upstream
   return generation === '3.0'
-    ? { generation, prefix: `${upstream.url}/api/${serviceId}/client`, headers: { authorization: `Bearer ${accessToken}` } }
+    ? { generation, seed, prefix: `${upstream.url}/api/${serviceId}/client`, headers: { authorization: `Bearer ${accessToken}` } }
     : {
         generation,
+        seed,
         prefix: `${upstream.url}/api/client`,
         headers: { authorization: `Basic ${Buffer.from(`${apiKey}:${apiSecret}`).toString('base64')}` }
       }
@@ -39,7 +45,7 @@ async function call (target: Api, method: string, path: string, body?: unknown,
   const init: RequestInit = { method, headers: { ...headers } }
   if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body)
-    init.headers = { ...headers, 'content-type': 'application/json' }
+    init.headers = 'content-type' in headers ? { ...headers } : { ...headers, 'content-type': 'application/json' }
   }
   const response = await fetch(target.prefix + path, init)
   const text = await response.text()
@@ -53,7 +59,7 @@ for (const generation of GENERATIONS) {
     const target = api(await sandbox(t), generation)
     const answer = await call(target, 'GET', `/get/${PORTAL}`, undefined, {})
     t.equal(answer.status, 401)
-    t.same(answer.json, { resultCode: 'A001202', resultMessage: '[A001202] Authorization header is missing.' })
+    t.same(answer.json, { resultCode: 'A001202', resultMessage: '[A001202] /client/get, Authorization header is missing.' })
     t.equal(answer.headers.get('content-type'), 'application/json;charset=UTF-8')
   })
 
@@ -100,7 +106,7 @@ for (const generation of GENERATIONS) {
       const missing = await call(target, 'GET', '/get/12345678901234')
       t.equal(missing.status, 404)
       t.same(missing.json, {
-        resultCode: 'A051201', resultMessage: '[A051201] The client (ID = 12345678901234) does not exist.'
+        resultCode: 'A051201', resultMessage: '[A051201] /client/get, The client (ID = 12345678901234) does not exist.'
       })
       const huge = await call(target, 'GET', '/get/9223372036854775807')
       t.match(huge.json.resultMessage, '(ID = 9223372036854775807)', 'int64 IDs are not rounded')
@@ -190,7 +196,8 @@ for (const generation of GENERATIONS) {
         clientId: before.clientId
       })
       t.ok(answer.json.modifiedAt > before.modifiedAt)
-      t.notOk('clientIdAlias' in answer.json, 'a full replacement drops omitted properties')
+      if (generation === '3.0') t.equal(answer.json.clientIdAlias, PORTAL, 'an omitted alias falls back to the client ID')
+      else t.notOk('clientIdAlias' in answer.json, 'a full replacement drops omitted properties')
       t.notOk('redirectUris' in answer.json)
       const missing = await call(target, 'POST', '/update/99999999999999', { clientName: 'x' })
       t.equal(missing.status, 404)
@@ -217,9 +224,14 @@ for (const generation of GENERATIONS) {
     const invalid = await call(target, 'POST', '/lock_flag/update/portal', { clientLocked: 'yes' })
     t.equal(invalid.status, 400)
     t.equal(invalid.json.resultCode, 'A051206')
+    // 3.0: clientIdAliasEnabled is "Deprecated. Always set to true."; 2.x honours the flag.
     const disabledAlias = await call(target, 'POST', '/lock_flag/update/globex-reports', { clientLocked: true })
-    t.equal(disabledAlias.status, 404)
-    t.equal(disabledAlias.json.resultCode, 'A051201')
+    if (generation === '3.0') {
+      t.equal(disabledAlias.status, 200, 'every alias resolves in 3.0')
+    } else {
+      t.equal(disabledAlias.status, 404)
+      t.equal(disabledAlias.json.resultCode, 'A051201')
+    }
   })
 
   t.test(`GET ${label}/secret/refresh/{clientIdentifier} should rotate the secret`, async (t) => {
@@ -305,12 +317,119 @@ for (const generation of GENERATIONS) {
       t.equal(cleared.status, 200)
       t.match(cleared.json.resultMessage, /^\[\w+\] /)
       const after = await call(target, 'GET', `/granted_scopes/get/${PORTAL}?subject=john`)
-      t.match(after.json, { latestGrantedScopes: null, mergedGrantedScopes: null })
+      t.match(after.json, { resultCode: 'A139001', clientId: Number(PORTAL), subject: 'john' })
+      for (const name of ['latestGrantedScopes', 'mergedGrantedScopes', 'modifiedAt']) {
+        t.notOk(name in after.json, `no record: no ${name} (both schemas type the lists as arrays, never null)`)
+      }
       const unknown = await call(target, 'GET', '/granted_scopes/get/11111111111111?subject=john')
       t.equal(unknown.status, 404)
       const noSubject = await call(target, 'DELETE', `/granted_scopes/delete/${PORTAL}`)
       t.equal(noSubject.json.resultCode, 'A051208')
     })
+
+  t.test(`POST ${label}/create should default the alias as the ${generation} document says`, async (t) => {
+    const target = api(await sandbox(t), generation)
+    const created = (await call(target, 'POST', '/create', { clientName: 'No alias', clientIdAliasEnabled: false })).json
+    if (generation === '3.0') {
+      // Client schema: clientIdAlias "By default, a string version of the clientId"; clientIdAliasEnabled "Always set to true".
+      t.equal(created.clientIdAlias, String(created.clientId))
+      t.equal(created.clientIdAliasEnabled, true)
+      t.equal((await call(target, 'GET', `/secret/refresh/${created.clientIdAlias}`)).status, 200)
+    } else {
+      t.notOk('clientIdAlias' in created)
+      t.equal(created.clientIdAliasEnabled, false)
+    }
+    const numeric = await call(target, 'POST', '/create', { clientIdAlias: PORTAL })
+    t.equal(numeric.status, 400, "another client's ID is no alias")
+  })
+
+  t.test(`POST ${label}/create and update should keep every writable property of the Client schema`, async (t) => {
+    const target = api(await sandbox(t), generation)
+    const writable = {
+      locked: true,
+      registrationAccessTokenHash: 'hash-of-a-token',
+      entityId: 'https://rp.example',
+      trustAnchorId: 'https://ta.example',
+      trustChain: ['eyJ.a.b', 'eyJ.c.d'],
+      trustChainExpiresAt: 1900000000000,
+      trustChainUpdatedAt: 1800000000000,
+      automaticallyRegistered: true,
+      explicitlyRegistered: true
+    }
+    const v3Only = { credentialOfferEndpoint: 'https://rp.example/offer', fapiModes: ['FAPI2_SECURITY'], responseModes: ['QUERY'], credentialResponseEncryptionRequired: true }
+    const created = (await call(target, 'POST', '/create', { clientName: 'Federated', ...writable, ...v3Only })).json
+    t.match(created, writable)
+    if (generation === '3.0') t.match(created, v3Only)
+    else for (const name of Object.keys(v3Only)) t.notOk(name in created, `${name} is not in the 2.x Client schema`)
+    const updated = (await call(target, 'POST', `/update/${created.clientId}`, { clientName: 'Federated', entityId: 'https://rp2.example', locked: false })).json
+    t.match(updated, { entityId: 'https://rp2.example', locked: false, registrationAccessTokenHash: 'hash-of-a-token' })
+    t.notOk('trustChain' in updated, 'a full replacement drops the others')
+    const kept = (await call(target, 'POST', `/update/${created.clientId}`, { clientName: 'Federated' })).json
+    t.equal(kept.locked, false, 'an update that leaves locked out keeps it')
+    for (const bad of [{ locked: 'yes' }, { trustChain: 'x' }, { trustChainExpiresAt: -1 }]) {
+      t.equal((await call(target, 'POST', '/create', bad)).json.resultCode, 'A051203', JSON.stringify(bad))
+    }
+  })
+
+  t.test(`GET ${label}/get/list should echo developer in 2.x only`, async (t) => {
+    const target = api(await sandbox(t), generation)
+    const acme = (await call(target, 'GET', '/get/list?developer=acme')).json
+    if (generation === '2.x') t.equal(acme.developer, 'acme')
+    else t.notOk('developer' in acme, 'the 3.0 answer has no developer property')
+    t.notOk('developer' in (await call(target, 'GET', '/get/list')).json, 'without the parameter: left out, never null')
+  })
+
+  t.test(`GET ${label}/authorization/get/list should list ${generation === '3.0' ? 'the six-property items' : 'whole clients'}`, async (t) => {
+    const target = api(await sandbox(t), generation)
+    const [first] = (await call(target, 'GET', '/authorization/get/list?subject=john')).json.clients
+    if (generation === '3.0') {
+      t.same(first, { number: first.number, clientName: 'Acme Customer Portal', clientId: Number(PORTAL), clientIdAlias: 'portal', clientIdAliasEnabled: true, clientType: 'CONFIDENTIAL' })
+    } else {
+      t.match(first, { clientId: Number(PORTAL), developer: 'acme', redirectUris: ['https://portal.acme.example/callback'] })
+      t.type(first.clientSecret, 'string')
+    }
+  })
+
+  t.test(`${label}/authorization and granted_scopes operations should take subject in the path as the SDK sends it`, async (t) => {
+    const target = api(await sandbox(t), generation)
+    const listed = await call(target, 'GET', '/authorization/get/list/john?subject=john')
+    t.match(listed, { status: 200, json: { subject: 'john', totalCount: 2 } })
+    t.match((await call(target, 'GET', '/authorization/get/list/alice')).json, { subject: 'alice', totalCount: 1 }, 'the path alone')
+    t.match((await call(target, 'GET', `/granted_scopes/get/${MOBILE}/john?subject=john`)).json, { subject: 'john', latestGrantedScopes: ['openid', 'profile', 'offline_access'] })
+    t.match((await call(target, 'DELETE', `/granted_scopes/delete/${MOBILE}/john`)).json, { resultCode: 'A140001' })
+    t.match((await call(target, 'DELETE', `/authorization/delete/${PORTAL}/john?subject=john`)).json, { resultCode: 'A137001', resultMessage: /Deleted 1 / })
+    t.match((await call(target, 'GET', '/authorization/get/list/x%20y')).json, { subject: 'x y' }, 'percent-decoded')
+  })
+
+  t.test(`${label} operations with a body should accept a form as both documents declare`, async (t) => {
+    const target = api(await sandbox(t), generation)
+    const form = { ...target.headers, 'content-type': 'application/x-www-form-urlencoded' }
+    const lock = await call(target, 'POST', '/lock_flag/update/portal', 'clientLocked=true', form)
+    t.match(lock, { status: 200, json: { resultCode: 'A215001' } })
+    t.equal((await call(target, 'GET', `/get/${PORTAL}`)).json.locked, true)
+    t.match((await call(target, 'POST', `/secret/update/${PORTAL}`, 'clientSecret=form_secret', form)).json, { newClientSecret: 'form_secret' })
+    const scopes = await call(target, 'POST', `/authorization/update/${PORTAL}`, 'subject=john&scopes=openid&scopes=email', form)
+    t.match(scopes.json, { resultCode: 'A138001', resultMessage: /Updated 1 / })
+    const update = await call(target, 'POST', `/update/${MOBILE}`,
+      'clientName=Form+App&clientType=PUBLIC&pkceRequired=true&defaultMaxAge=60&redirectUris=https%3A%2F%2Fa.example%2Fcb&redirectUris=https%3A%2F%2Fb.example%2Fcb&attributes=%5B%7B%22key%22%3A%22k%22%2C%22value%22%3A%22v%22%7D%5D', form)
+    t.match(update.json, { clientName: 'Form App', clientType: 'PUBLIC', pkceRequired: true, defaultMaxAge: 60, redirectUris: ['https://a.example/cb', 'https://b.example/cb'], attributes: [{ key: 'k', value: 'v' }] })
+    t.equal((await call(target, 'POST', `/update/${MOBILE}`, 'pkceRequired=maybe', form)).json.resultCode, 'A051203')
+    t.equal((await call(target, 'POST', '/lock_flag/update/portal', 'clientLocked=yes', form)).json.resultCode, 'A051206')
+    const { dynamicClientId: clientId, registrationAccessToken: token } = target.seed
+    const body = new URLSearchParams({ clientId, token, json: JSON.stringify({ client_name: 'Form Registered' }) }).toString()
+    t.match((await call(target, 'POST', '/registration/update', body, form)).json, { action: 'UPDATED', client: { clientName: 'Form Registered' } })
+  })
+
+  t.test(`${label}/extension/requestable_scopes should get, update and delete a client's requestable scopes`, async (t) => {
+    const target = api(await sandbox(t), generation)
+    t.same((await call(target, 'GET', `/extension/requestable_scopes/get/${MOBILE}`)).json, {})
+    const set = await call(target, 'PUT', `/extension/requestable_scopes/update/${MOBILE}`, { requestableScopes: ['openid'] })
+    t.same(set.json, { requestableScopes: ['openid'] })
+    t.same((await call(target, 'GET', `/extension/requestable_scopes/get/${MOBILE}`)).json, { requestableScopes: ['openid'] })
+    t.equal((await call(target, 'DELETE', `/extension/requestable_scopes/delete/${MOBILE}`)).status, 204)
+    t.same((await call(target, 'GET', `/extension/requestable_scopes/get/${MOBILE}`)).json, {})
+    t.equal((await call(target, 'PUT', `/extension/requestable_scopes/update/${MOBILE}`, { requestableScopes: 'openid' })).status, 400)
+  })
 
   t.test(`POST ${label}/registration/update should answer UPDATED, UNAUTHORIZED and BAD_REQUEST with 200`,
     async (t) => {
@@ -365,14 +484,14 @@ for (const generation of GENERATIONS) {
     })
 }
 
-t.test('GET /api/{serviceId}/client/get/{clientId} should deny another service with 403 A001215', async (t) => {
+t.test('GET /api/{serviceId}/client/get/{clientId} should deny another service with 403, not the documented A001215 (client locked)', async (t) => {
   const upstream = await sandbox(t)
   const target = api(upstream, '3.0')
   target.prefix = `${upstream.url}/api/99999999999/client`
   const answer = await call(target, 'GET', `/get/${PORTAL}`)
   t.equal(answer.status, 403)
-  t.equal(answer.json.resultCode, 'A001215')
-  t.match(answer.json.resultMessage, /access denied/i)
+  t.equal(answer.json.resultCode, 'A001216')
+  t.match(answer.json.resultMessage, /^\[A001216\] \/client\/get, Access denied/)
 })
 
 t.test('GET /api/client/unknown should answer 404 and a wrong method 405, both with resultCode', async (t) => {

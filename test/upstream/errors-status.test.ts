@@ -172,3 +172,20 @@ t.test('GET /api/clients ...should map upstream answers the same way with API v2
   t.equal(rejected.statusCode, 400)
   t.equal(rejected.json().resultCode, 'A051205')
 })
+
+t.test('GET /api/clients/:clientId ...should answer 404 with the result when the upstream says the client does not exist with a 400', async t => {
+  const { app, fault, user } = await setup(t)
+  const missing = [
+    { resultCode: 'A051201', resultMessage: '[A051201] /client/get, The client (ID = 1234) does not exist.' },
+    { resultCode: 'A099999', resultMessage: '[A099999] /client/get, No client found: the client (ID = 1234) does not exist.' }
+  ]
+  for (const result of missing) {
+    fault.answer((_request, response) => json(response, 400, result))
+    const body = assertProblem(t, await app.inject({ url: CLIENT, headers: user.headers }), 404)
+    t.match(body, result, `${result.resultCode} is passed on`)
+  }
+  fault.answer((_request, response) => json(response, 404, missing[0]))
+  t.match(assertProblem(t, await app.inject({ url: CLIENT, headers: user.headers }), 404), missing[0], 'the 404 form gives the same answer')
+  fault.answer((_request, response) => json(response, 400, { resultCode: 'A051202', resultMessage: '[A051202] /client/get, The client ID is not a valid number.' }))
+  t.equal((await app.inject({ url: CLIENT, headers: user.headers })).statusCode, 400, 'another 400 stays a 400')
+})

@@ -1,6 +1,21 @@
-import { APPLICATION_TYPES, AUTH_METHODS, GRANT_TYPES, RESPONSE_TYPES, SUBJECT_TYPES } from './client-model.ts'
-import type { ClientData } from './client-model.ts'
-import { isStringArray } from './wire.ts'
+import { isStringArray } from './json.ts'
+
+// Conversion between Authlete's Client properties and RFC 7591 client metadata, both ways: the
+// emulator's registration/update uses both, the proxy the Client-to-metadata way when an UPDATED
+// answer lacks a usable responseContent (src/clients/registration-routes.ts).
+
+/** A Client as a plain object (Authlete's property names). */
+export type ClientData = Record<string, unknown>
+
+// Values of the Client enums, as both documents list them.
+export const GRANT_TYPES = ['AUTHORIZATION_CODE', 'IMPLICIT', 'PASSWORD', 'CLIENT_CREDENTIALS', 'REFRESH_TOKEN',
+  'CIBA', 'DEVICE_CODE', 'TOKEN_EXCHANGE', 'JWT_BEARER']
+export const RESPONSE_TYPES = ['NONE', 'CODE', 'TOKEN', 'ID_TOKEN', 'CODE_TOKEN', 'CODE_ID_TOKEN', 'ID_TOKEN_TOKEN',
+  'CODE_ID_TOKEN_TOKEN']
+export const AUTH_METHODS = ['NONE', 'CLIENT_SECRET_BASIC', 'CLIENT_SECRET_POST', 'CLIENT_SECRET_JWT', 'PRIVATE_KEY_JWT',
+  'TLS_CLIENT_AUTH', 'SELF_SIGNED_TLS_CLIENT_AUTH']
+export const APPLICATION_TYPES = ['WEB', 'NATIVE']
+export const SUBJECT_TYPES = ['PUBLIC', 'PAIRWISE']
 
 export class InvalidMetadata extends Error {
   readonly error: string
@@ -118,9 +133,10 @@ export function fromRegistrationMetadata (metadata: Record<string, unknown>): Cl
   return changes
 }
 
-export interface RegistrationInfo { token: string, registrationClientUri: string }
+/** What the registration endpoint adds; the proxy knows neither, so it leaves them out. */
+export interface RegistrationInfo { token?: string, registrationClientUri?: string }
 
-export function toRegistrationMetadata (id: string, data: ClientData, info: RegistrationInfo): Record<string, unknown> {
+export function toRegistrationMetadata (id: string, data: ClientData, info: RegistrationInfo = {}): Record<string, unknown> {
   const createdAt = typeof data.createdAt === 'number' ? data.createdAt : 0
   const metadata: Record<string, unknown> = {
     client_id: id,
