@@ -10,7 +10,8 @@ async function main (): Promise<void> {
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     process.stderr.write(`authlete-bff cannot start: ${error.message}\n`)
-    process.exit(1)
+    // 2: a configuration error, as for every command of the CLI (docs/cli.md).
+    process.exit(2)
   }
   const app = Fastify(serverOptions(config))
   await app.register(buildApp(config))

@@ -59,13 +59,13 @@ t.test('loadConfig ...should read secrets from NAME_FILE, and refuse both forms 
   t.match(problemsOf({ SESSION_SECRET_FILE: join(dir, 'missing') }).join(), /SESSION_SECRET_FILE: cannot read/)
 })
 
-t.test('node src/server.ts ...should stop with the variable named when the configuration is bad', async t => {
+t.test('node src/server.ts ...should stop with exit code 2 and the variable named when the configuration is bad', async t => {
   const { execFile } = await import('node:child_process')
   const result = await new Promise<{ code: number | null, stderr: string }>(resolve => {
     execFile(process.execPath, ['src/server.ts'], { cwd: new URL('../..', import.meta.url), env: { PATH: process.env.PATH, NODE_ENV: 'production' } }, (error, _stdout, stderr) => {
       resolve({ code: error === null ? 0 : (error as { code?: number }).code ?? null, stderr })
     })
   })
-  t.equal(result.code, 1)
+  t.equal(result.code, 2)
   t.match(result.stderr, /AUTHLETE_BASE_URL: required when NODE_ENV=production/)
 })
