@@ -4,7 +4,7 @@ import { errors } from '../http/errors.ts'
 import { channels } from '../ops/channels.ts'
 import { addRouteHook } from '../http/route-hooks.ts'
 import type { AuditStore } from './stores/audit-store.ts'
-import type { IntentData } from './audit-types.ts'
+import type { IntentData, OutcomeData } from './audit-types.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** True from the moment the intent is durably recorded until its outcome is written. */
     auditedIntent: boolean
+    /** The client a call created (POST /api/clients): its ID is only known once Authlete answered. */
+    createdClientId: string | null
   }
 }
 
@@ -30,6 +32,7 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000
 async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }: AuditTrailOptions): Promise<void> {
   app.decorate('auditTrail', store)
   app.decorateRequest('auditedIntent', false)
+  app.decorateRequest('createdClientId', null)
 
   const recordIntent = async (request: FastifyRequest): Promise<void> => {
     const action = request.routeOptions.config.audit!
@@ -101,12 +104,13 @@ function changedProperties (body: unknown): string[] | null {
   return names.sort()
 }
 
-function outcomeOf (request: FastifyRequest, reply: FastifyReply) {
+function outcomeOf (request: FastifyRequest, reply: FastifyReply): OutcomeData {
   return {
     status: reply.statusCode,
     outcome: reply.statusCode < 400 ? 'success' as const : 'failure' as const,
     resultCode: request.upstreamCalls?.at(-1)?.resultCode ?? null,
-    durationMs: Math.round(reply.elapsedTime * 1000) / 1000
+    durationMs: Math.round(reply.elapsedTime * 1000) / 1000,
+    ...request.createdClientId === null ? {} : { clientId: request.createdClientId }
   }
 }
 

@@ -8,6 +8,7 @@ export const errors = {
   CsrfRejected: createError('BFF_CSRF_REJECTED', 'The x-csrf-token header is missing or does not match the session', 403),
   Forbidden: createError('BFF_FORBIDDEN', 'This operation needs the %s role', 403),
   NotFound: createError('BFF_NOT_FOUND', 'Route %s %s not found', 404),
+  ReadOnlyChanged: createError('BFF_READ_ONLY_CHANGED', 'Read-only properties differ from the client\'s current values: %s', 400),
   PreconditionFailed: createError('BFF_PRECONDITION_FAILED', 'If-Match does not match the current ETag of client %s', 412),
   UpstreamRejected: createError('BFF_UPSTREAM_REJECTED', 'Authlete rejected the request: %s', 400),
   UpstreamCredentials: createError('BFF_UPSTREAM_CREDENTIALS', 'The upstream refused the proxy\'s service credentials', 502),
@@ -40,6 +41,17 @@ export const errors = {
   NotASession: createError('BFF_NOT_A_SESSION', 'Only a cookie session can be logged out; revoke an API token with DELETE /auth/tokens/{id}, a gateway identity ends at the gateway', 400),
   ApiTokenNotFound: createError('BFF_API_TOKEN_NOT_FOUND', 'API token %s not found', 404)
 } as const
+
+/** Fastify's codes a caller can meet: requests refused before a route ran (bad JSON, media type, size, URL). */
+export const FRAMEWORK_CODES = [
+  'FST_ERR_VALIDATION', 'FST_ERR_CTP_INVALID_MEDIA_TYPE', 'FST_ERR_CTP_INVALID_JSON_BODY', 'FST_ERR_CTP_EMPTY_JSON_BODY',
+  'FST_ERR_CTP_BODY_TOO_LARGE', 'FST_ERR_CTP_INVALID_CONTENT_LENGTH', 'FST_ERR_BAD_URL', 'FST_ERR_MAX_PARAM_LENGTH'
+] as const
+
+/** Every `code` a problem can carry: the catalogue's, then Fastify's. */
+export function problemCodes (): string[] {
+  return [...Object.values(errors).map(ErrorClass => new ErrorClass().code), ...FRAMEWORK_CODES]
+}
 
 export interface UpstreamResult {
   resultCode: string
