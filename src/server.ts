@@ -1,6 +1,6 @@
 import Fastify from 'fastify'
-import { ConfigError, loadConfig } from './config.ts'
-import { serverOptions } from './http/server-options.ts'
+import { ConfigError, loadConfig, sqliteFiles } from './config.ts'
+import { prettyLogTransport, serverOptions } from './http/server-options.ts'
 import { buildApp } from './app.ts'
 
 async function main (): Promise<void> {
@@ -13,7 +13,7 @@ async function main (): Promise<void> {
     // 2: a configuration error, as for every command of the CLI (docs/cli.md).
     process.exit(2)
   }
-  const app = Fastify(serverOptions(config))
+  const app = Fastify(serverOptions(config, prettyLogTransport(config)))
   await app.register(buildApp(config))
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
@@ -32,10 +32,19 @@ async function main (): Promise<void> {
       })
     })
   }
+  // Where the SQLite files are, as absolute paths: a relative default depends on the working directory.
+  const files = sqliteFiles(config)
+  if (Object.keys(files).length > 0) app.log.info(files, `SQLite files: ${Object.entries(files).map(([name, path]) => `${name} ${path}`).join(', ')}`)
   await app.listen({ port: config.PORT, host: config.HOST })
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`authlete-bff failed to start: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.stderr.write(`authlete-bff failed to start: ${startFailure(error)}\n`)
   process.exit(1)
 })
+
+function startFailure (error: unknown): string {
+  const { code, address, port } = error as { code?: string, address?: string, port?: number }
+  if (code === 'EADDRINUSE') return `${address ?? 'the address'}:${port ?? ''} is already in use (another server is listening there: stop it, or set PORT or HOST)`
+  return error instanceof Error ? error.message : String(error)
+}

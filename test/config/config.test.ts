@@ -69,3 +69,30 @@ t.test('node src/server.ts ...should stop with exit code 2 and the variable name
   t.equal(result.code, 2)
   t.match(result.stderr, /AUTHLETE_BASE_URL: required when NODE_ENV=production/)
 })
+
+t.test('loadConfig ...should read every variable the docs list as accepting NAME_FILE from its file', async t => {
+  const { readFile } = await import('node:fs/promises')
+  const { FILE_VARIABLES } = await import('../../src/config.ts')
+  const deploying = await readFile(new URL('../../docs/deploying.md', import.meta.url), 'utf8')
+  const paragraph = deploying.split('**Secrets via `_FILE`.**')[1]!.split('\n\n')[0]!
+  const listed = [...paragraph.split('each accept')[0]!.matchAll(/`([A-Z_]+)`/g)].map(match => match[1]!)
+  t.same([...listed].sort(), [...FILE_VARIABLES].sort(), 'docs/deploying.md names exactly the variables that accept _FILE')
+  const configuration = await readFile(new URL('../../docs/configuration.md', import.meta.url), 'utf8')
+  const intro = configuration.split('| variable |')[0]!
+  for (const name of FILE_VARIABLES) t.match(intro, `\`${name}\``, `docs/configuration.md names ${name}`)
+
+  const dir = await mkdtemp(join(tmpdir(), 'bff-config-files-'))
+  const values: Record<string, string> = {
+    AUTHLETE_SERVICE_ID: '715948317',
+    AUDIT_STORE: 'sqlite:/var/lib/bff/audit.db',
+    REDIS_URL: 'redis://:pw@redis.internal:6379',
+    SESSION_SECRET: 's'.repeat(40),
+    METRICS_TOKEN: 'm'.repeat(20)
+  }
+  for (const name of FILE_VARIABLES) {
+    const value = values[name] ?? `value-of-${name.toLowerCase()}`
+    await writeFile(join(dir, name), `${value}\n`)
+    const config = loadConfig({ [`${name}_FILE`]: join(dir, name) }) as unknown as Record<string, unknown>
+    t.equal(config[name], value, `${name}_FILE`)
+  }
+})
