@@ -17,16 +17,14 @@ async function watch (command: string, args: string[], options: { cwd: string, e
   const child = spawn(command, args, { ...options, stdio: ['pipe', 'pipe', 'pipe'], detached: true })
   let output = ''
   const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)))
-  let code: number | null | undefined
-  void exited.then(value => { code = value })
   child.stdout.on('data', chunk => { output += String(chunk) })
   child.stderr.on('data', chunk => { output += String(chunk) })
-  for (let waited = 0; code === undefined && !done(output) && waited < 90_000; waited += 100) await new Promise(resolve => setTimeout(resolve, 100))
-  if (code === undefined) {
-    process.kill(-child.pid!, 'SIGTERM')
-    await exited
-  }
-  return { output, code }
+  const running = () => child.exitCode === null && child.signalCode === null
+  for (let waited = 0; running() && !done(output) && waited < 90_000; waited += 100) await new Promise(resolve => setTimeout(resolve, 100))
+  if (!running()) return { output, code: await exited }
+  process.kill(-child.pid!, 'SIGTERM')
+  await exited
+  return { output, code: undefined }
 }
 
 /** A working directory for npm start: package.json, the sources and node_modules of the checkout. */
