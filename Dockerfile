@@ -19,7 +19,6 @@ WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY src ./src
-COPY scripts/add-user.ts scripts/audit-verify.ts ./scripts/
 # tsc run by the image's node: npm's PATH would put the devDependency "node" first, whose binary
 # comes from an install script that did not run.
 RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json
@@ -40,8 +39,8 @@ ENV MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=1048576
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
-# dist/src: the server; dist/scripts: npm run users:add / audit:verify, inside the image
-# node dist/scripts/add-user.js and node dist/scripts/audit-verify.js.
+# dist/src: the server (server.js) and the command line (cli.js): inside the image,
+# node dist/src/cli.js users add ... / audit verify (docs/cli.md).
 COPY --from=build /app/dist ./dist
 # The bundled admin console, served with FRONTEND_DIR=examples/console.
 COPY examples/console ./examples/console

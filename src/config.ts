@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { isIP } from 'node:net'
+import { resolve } from 'node:path'
 import { BUDGET_PATTERN } from './ops/budget.ts'
 import { parseRoleMap } from './auth/role-map.ts'
 import { parseOrigins } from './frontend/origins.ts'
@@ -82,7 +83,9 @@ export const ConfigSchema = Type.Object({
 
 export type Config = Static<typeof ConfigSchema>
 
-export const SECRET_VARIABLES = [
+/** The variables that also accept NAME_FILE (a path whose content is the value): the secrets, and the service ID beside them. */
+export const FILE_VARIABLES = [
+  'AUTHLETE_SERVICE_ID',
   'AUTHLETE_SERVICE_ACCESS_TOKEN',
   'AUTHLETE_SERVICE_API_KEY',
   'AUTHLETE_SERVICE_API_SECRET',
@@ -148,7 +151,7 @@ function pickKnownVariables (env: NodeJS.ProcessEnv, problems: string[]): Record
     const value = env[name]
     if (value !== undefined && value !== '') raw[name] = value
   }
-  for (const name of SECRET_VARIABLES) {
+  for (const name of FILE_VARIABLES) {
     const path = env[`${name}_FILE`]
     if (path === undefined || path === '') continue
     if (raw[name] !== undefined) {
@@ -162,6 +165,16 @@ function pickKnownVariables (env: NodeJS.ProcessEnv, problems: string[]): Record
     }
   }
   return raw
+}
+
+/** The SQLite files the stores use, by variable, as absolute paths (relative ones are from the working directory). */
+export function sqliteFiles (config: Config): Record<string, string> {
+  const files: Record<string, string> = {}
+  for (const name of ['AUDIT_STORE', 'API_TOKEN_STORE'] as const) {
+    const spec = config[name]
+    if (spec.startsWith('sqlite:') && spec !== 'sqlite::memory:') files[name] = resolve(spec.slice('sqlite:'.length))
+  }
+  return files
 }
 
 function listChoices (name: string): string {

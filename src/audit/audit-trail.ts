@@ -18,6 +18,8 @@ declare module 'fastify' {
     auditKey: string | null
     /** Set by a route's own preHandler (it runs before the intent is written): whom the action is about. */
     auditTarget: AuditTarget | null
+    /** The client a call created (POST /api/clients): its ID is only known once Authlete answered. */
+    createdClientId: string | null
   }
 }
 
@@ -38,6 +40,7 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
   app.decorateRequest('auditedIntent', false)
   app.decorateRequest('auditKey', null)
   app.decorateRequest('auditTarget', null)
+  app.decorateRequest('createdClientId', null)
 
   const recordIntent = async (request: FastifyRequest): Promise<void> => {
     const action = request.routeOptions.config.audit!
@@ -139,7 +142,8 @@ function outcomeOf (request: FastifyRequest, reply: FastifyReply): OutcomeData {
     status: reply.statusCode,
     outcome: reply.statusCode < 400 ? 'success' : request.upstreamCalls?.at(-1)?.maybeReceived === true ? 'unknown' : 'failure',
     resultCode: request.upstreamCalls?.at(-1)?.resultCode ?? null,
-    durationMs: Math.round(reply.elapsedTime * 1000) / 1000
+    durationMs: Math.round(reply.elapsedTime * 1000) / 1000,
+    ...request.createdClientId === null ? {} : { clientId: request.createdClientId }
   }
 }
 

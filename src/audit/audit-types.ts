@@ -48,6 +48,8 @@ export interface OutcomeData {
   outcome: Exclude<Outcome, 'pending'>
   resultCode: string | null
   durationMs: number
+  /** The client the call created (client.create); its intent, written before, could not know it. */
+  clientId?: string
 }
 
 export interface CheckpointData {

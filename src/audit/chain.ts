@@ -35,7 +35,7 @@ export function indexColumns (entry: NewEntry): IndexColumns {
   return {
     actor: entry.kind === 'intent' ? data.actor ?? null : null,
     action: entry.kind === 'intent' ? data.action ?? null : null,
-    clientId: entry.kind === 'intent' ? data.clientId ?? null : null,
+    clientId: entry.kind === 'checkpoint' ? null : data.clientId ?? null,
     outcome: entry.kind === 'outcome' ? data.outcome ?? null : null
   }
 }

@@ -11,10 +11,14 @@ export const UsernameSchema = Type.String({ minLength: 1, maxLength: 64, pattern
 // hash would otherwise pass the start-up check and only fail, silently, at each of that user's logins.
 const ARGON2ID_HASH = '^\\$argon2id\\$v=\\d+\\$(?:[mtp]=\\d+,){2}[mtp]=\\d+\\$[A-Za-z0-9+/]+\\$[A-Za-z0-9+/]+$'
 
+export const TeamSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' })
+
 export const UserSchema = Type.Object({
   username: UsernameSchema,
   passwordHash: Type.String({ pattern: ARGON2ID_HASH, maxLength: 512 }),
-  roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 3 })
+  roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 3 }),
+  // Written by `authlete-bff users teams`; read by nothing yet (teams are not built).
+  teams: Type.Optional(Type.Array(TeamSchema, { maxItems: 100 }))
 }, { additionalProperties: false })
 
 export const UsersFileSchema = Type.Array(UserSchema, { maxItems: 10_000 })

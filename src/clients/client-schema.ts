@@ -128,6 +128,25 @@ export const ClientInput = Type.Partial(Type.Object(writableClientProperties, { 
   additionalProperties: false, title: 'ClientInput', description: 'The writable properties of an Authlete client'
 })
 
+// PUT takes a client as GET answers it: the server-owned properties may come back, with their
+// current values only (src/clients/round-trip.ts checks and drops them before anything is sent).
+const echoed = (schema: TSchema) => Type.Optional({ ...schema, description: 'Server-owned: accepted only with the client\'s current value, then ignored' })
+export const ClientReplacement = Type.Object({
+  ...ClientInput.properties,
+  number: echoed(Type.Integer()),
+  serviceNumber: echoed(Type.Integer()),
+  clientId: echoed(Type.Integer({ minimum: 0 })),
+  clientSecret: echoed(Type.String({ maxLength: 1024 })),
+  dynamicallyRegistered: echoed(Type.Boolean()),
+  createdAt: echoed(Type.Integer({ minimum: 0 })),
+  modifiedAt: echoed(Type.Integer({ minimum: 0 })),
+  derivedSectorIdentifier: echoed(Type.String({ maxLength: 2048 }))
+} satisfies Record<(typeof SERVER_OWNED_PROPERTIES)[number], unknown> & Record<string, TSchema>, {
+  additionalProperties: false,
+  title: 'ClientReplacement',
+  description: 'Every writable property of the client (those left out are cleared); server-owned properties are accepted with their current values'
+})
+
 // RFC 7396: every property may be given (replace), null (remove) or left out (keep); the same holds
 // one level down, inside `extension`.
 const mergePatchOf = (properties: Record<string, TSchema>, options: Record<string, unknown>) => Type.Object(

@@ -3,10 +3,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { errors } from '../http/errors.ts'
 import { problems } from '../http/problem-schema.ts'
-import { Client, ClientInput, ClientMergePatch, SERVER_OWNED_PROPERTIES } from './client-schema.ts'
+import { Client, ClientInput, ClientMergePatch, ClientReplacement, SERVER_OWNED_PROPERTIES } from './client-schema.ts'
 import { ClientIdParams, PageQuery, visibleClient } from './route-schemas.ts'
 import { createClientEtag, ifMatchAccepts } from './etag.ts'
 import { applyMergePatch } from './merge-patch.ts'
+import { dropEchoedProperties, echoedProperties } from './round-trip.ts'
 import type { AuthleteClient } from '../upstream/authlete-api.ts'
 import type { UpstreamAnswer } from '../upstream/authlete-client.ts'
 import { hasRole } from '../auth/roles.ts'
@@ -38,11 +39,24 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
   }
 
   // PUT and PATCH with If-Match read the client first: a stale editor gets 412 instead of
-  // overwriting someone else's change.
+  // overwriting someone else's change. A PUT that carries server-owned properties has read it
+  // already (before its audit intent, see below): that read is used, never a second one.
+  const reads = new WeakMap<FastifyRequest, UpstreamAnswer<AuthleteClient>>()
   async function currentClient (request: FastifyRequest, clientId: string, ifMatch: string | undefined): Promise<AuthleteClient> {
-    const { data, bytes } = await authlete.getClient(request.upstreamCalls, clientId)
+    const { data, bytes } = reads.get(request) ?? await authlete.getClient(request.upstreamCalls, clientId)
     if (!ifMatchAccepts(ifMatch, clientEtag(bytes))) throw new errors.PreconditionFailed(clientId)
     return data
+  }
+
+  // PUT's round trip (round-trip.ts), a route preHandler, so it runs before the audit intent: echoed
+  // server-owned properties that differ are bad input (400, nothing recorded or sent); equal ones
+  // are dropped and not recorded as changed. A stale If-Match is left to the handler's 412.
+  async function acceptEchoedProperties (request: FastifyRequest<{ Params: { clientId: string }, Body: Record<string, unknown> }>): Promise<void> {
+    if (echoedProperties(request.body).length === 0) return
+    const answer = await authlete.getClient(request.upstreamCalls, request.params.clientId)
+    reads.set(request, answer)
+    if (!ifMatchAccepts(request.headers['if-match'], clientEtag(answer.bytes))) return
+    dropEchoedProperties(request.body, answer.data, roles(request))
   }
 
   app.get('/api/clients', {
@@ -77,6 +91,7 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
     checkCreate(roles(request), request.body)
     const { data, bytes } = await authlete.createClient(request.upstreamCalls, request.body)
     const clientId = jsonScalarText(data.clientId)
+    request.createdClientId = clientId
     // Without its ID the new client cannot be named in Location (nor found again by the caller).
     if (!/^\d+$/.test(clientId)) throw new errors.UpstreamUnreadable({ cause: new Error('upstream create answer without a numeric clientId') })
     reply.code(201).header('etag', clientEtag(bytes)).header('location', `/api/clients/${clientId}`)
@@ -99,13 +114,14 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
     config: { access: 'editor', audit: 'client.update' },
     schema: {
       tags,
-      summary: 'Replace a client\'s writable properties',
-      description: 'Credential properties (clientType, tokenAuthMethod, tokenAuthSignAlg, jwks, jwksUri, selfSignedCertificateKeyId, tlsClientAuth*) can be changed by admins only: below admin, a different value is a 403 and the ones left out are kept as they are.',
+      summary: 'Replace a client\'s writable properties (those left out are cleared; PATCH changes some)',
+      description: 'PUT replaces: every writable property left out of the body is cleared, except credential properties (clientType, tokenAuthMethod, tokenAuthSignAlg, jwks, jwksUri, selfSignedCertificateKeyId, tlsClientAuth*), which admins only can change: below admin, a different value is a 403 and the ones left out are kept as they are. A client as GET answered it may be sent back edited: its server-owned properties are accepted when they equal the current values, and ignored; one that differs is a 400 naming it.',
       params: ClientIdParams,
       headers: IfMatchHeaders,
-      body: ClientInput,
+      body: ClientReplacement,
       response: { 200: Client, ...problems(400, 401, 403, 404, 412, 415, 502, 503, 504) }
-    }
+    },
+    preHandler: acceptEchoedProperties
   }, async (request, reply) => {
     const { clientId } = request.params
     const ifMatch = request.headers['if-match']

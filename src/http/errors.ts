@@ -10,6 +10,7 @@ export const errors = {
   CredentialPropertyForbidden: createError('BFF_CREDENTIAL_PROPERTY_FORBIDDEN', 'Changing %s needs the admin role: it decides how the client authenticates', 403),
   Forbidden: createError('BFF_FORBIDDEN', 'This operation needs the %s role', 403),
   NotFound: createError('BFF_NOT_FOUND', 'Route %s %s not found', 404),
+  ReadOnlyChanged: createError('BFF_READ_ONLY_CHANGED', 'Read-only properties differ from the client\'s current values: %s', 400),
   PreconditionFailed: createError('BFF_PRECONDITION_FAILED', 'If-Match does not match the current ETag of client %s', 412),
   UpstreamRejected: createError('BFF_UPSTREAM_REJECTED', 'Authlete rejected the request: %s', 400),
   UpstreamCredentials: createError('BFF_UPSTREAM_CREDENTIALS', 'The upstream refused the proxy\'s service credentials', 502),
@@ -49,6 +50,17 @@ export const errors = {
   UsernameRefused: createError('BFF_USERNAME_REFUSED', 'The username the %s gives (%s) %s; accepted: printable characters, at most 128', 403),
   BadCursor: createError('BFF_BAD_CURSOR', 'cursor is not the nextCursor of an earlier page', 400)
 } as const
+
+/** Fastify's codes a caller can meet: requests refused before a route ran (bad JSON, media type, size, URL). */
+export const FRAMEWORK_CODES = [
+  'FST_ERR_VALIDATION', 'FST_ERR_CTP_INVALID_MEDIA_TYPE', 'FST_ERR_CTP_INVALID_JSON_BODY', 'FST_ERR_CTP_EMPTY_JSON_BODY',
+  'FST_ERR_CTP_BODY_TOO_LARGE', 'FST_ERR_CTP_INVALID_CONTENT_LENGTH', 'FST_ERR_BAD_URL', 'FST_ERR_MAX_PARAM_LENGTH'
+] as const
+
+/** Every `code` a problem can carry: the catalogue's, then Fastify's. */
+export function problemCodes (): string[] {
+  return [...Object.values(errors).map(ErrorClass => new ErrorClass().code), ...FRAMEWORK_CODES]
+}
 
 export interface UpstreamResult {
   resultCode: string

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify'
 
 export const OPENAPI_INFO = {
   title: 'authlete-bff',
-  description: 'Session-authenticated proxy for Authlete\'s client-management API. Mutations need the x-csrf-token header from the login answer.',
+  description: 'Session-authenticated proxy for Authlete\'s client-management API. With a session cookie, mutations need the x-csrf-token header from the login answer; an API token (Authorization: Bearer) needs neither. In Swagger UI (/docs): sign in with POST /auth/login (Try it out; the browser keeps the cookie), then Authorize and put the answer\'s csrfToken in x-csrf-token; or Authorize with an API token as bearer.',
   version: '0.1.0'
 }
 
@@ -17,16 +17,25 @@ async function openapiPlugin (app: FastifyInstance): Promise<void> {
       info: OPENAPI_INFO,
       components: {
         securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'bff_session', description: '__Host-bff_session over https' },
-          csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' }
+          session: { type: 'apiKey', in: 'cookie', name: 'bff_session', description: 'HttpOnly cookie set by POST /auth/login (__Host-bff_session over https); a browser sends it itself' },
+          csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token', description: 'The csrfToken of the login answer (or of GET /auth/session); with the cookie, on every request but GET, HEAD and OPTIONS' },
+          bearer: { type: 'http', scheme: 'bearer', description: 'A personal API token (bfft_...) from POST /auth/tokens: no cookie, no CSRF token' }
         }
       },
-      security: [{ session: [], csrf: [] }]
+      security: [{ session: [], csrf: [] }, { bearer: [] }]
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}` }
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  // Swagger UI runs in the browser, which cannot set a Cookie header: the cookie scheme would be a
+  // field that does nothing. Its copy of the document leaves it out (the browser sends the cookie
+  // of a sign-in made in /docs by itself); the CSRF header and the bearer token remain.
+  await app.register(swaggerUi, { routePrefix: '/docs', transformSpecification: withoutCookieScheme })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+}
+
+function withoutCookieScheme (document: Readonly<Record<string, any>>): Record<string, any> {
+  const { session: _cookie, ...schemes } = document.components.securitySchemes
+  return { ...document, components: { ...document.components, securitySchemes: schemes }, security: [{ csrf: [] }, { bearer: [] }] }
 }
 
 export default fp(openapiPlugin, { name: 'openapi', fastify: '5.x' })

@@ -1,4 +1,5 @@
 import { Type, type TSchema } from 'typebox'
+import { problemCodes } from './errors.ts'
 
 export const ProblemSchema = Type.Object({
   type: Type.String(),
@@ -6,7 +7,9 @@ export const ProblemSchema = Type.Object({
   status: Type.Integer(),
   detail: Type.String(),
   requestId: Type.String(),
-  code: Type.Optional(Type.String()),
+  code: Type.Optional(Type.String({
+    description: `A stable code to branch on (detail is for people and may change): BFF_* from the proxy, FST_ERR_* for requests refused before a route ran. The table of docs/routes.md says what each means and what to do. One of: ${problemCodes().join(', ')}`
+  })),
   errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
   resultCode: Type.Optional(Type.String({ description: 'Authlete\'s result code, when the upstream refused the request' })),
   resultMessage: Type.Optional(Type.String())

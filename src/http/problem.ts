@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { UpstreamResult } from './errors.ts'
-import { uriFormatMessage } from './uri-formats.ts'
+import { fieldProblems, MAX_FIELD_PROBLEMS, type ValidationIssue } from './validation-messages.ts'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8'
 
@@ -19,13 +19,6 @@ export interface Problem {
   resultMessage?: string
 }
 
-interface ValidationIssue {
-  keyword: string
-  instancePath: string
-  message?: string
-  params: Record<string, unknown>
-}
-
 type HandledError = FastifyError & { upstreamResult?: UpstreamResult, validation?: ValidationIssue[] }
 
 /** Turns any error into an RFC 9457 problem; 5xx details are replaced so no internals escape. */
@@ -36,7 +29,7 @@ export function toProblem (error: HandledError, request: FastifyRequest): Proble
     type: `urn:authlete-bff:problem:${problemSlug(error, status, known)}`,
     title: STATUS_CODES[status] ?? 'Error',
     status,
-    detail: describe(error, status, known),
+    detail: describe(error, status, known, request),
     requestId: request.id
   }
   if (known) problem.code = error.code
@@ -65,45 +58,16 @@ function problemSlug (error: HandledError, status: number, known: boolean): stri
   return error.code.replace(/^(BFF|FST_ERR)_/, '').toLowerCase().replaceAll('_', '-')
 }
 
-function describe (error: HandledError, status: number, known: boolean): string {
+// The types a 415 could have used: those this route's scope has a parser for (the back-channel
+// logout route takes a form, every other route JSON).
+const BODY_TYPES = ['application/json', 'application/merge-patch+json', 'application/x-www-form-urlencoded']
+
+function describe (error: HandledError, status: number, known: boolean, request: FastifyRequest): string {
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    const sent = request.headers['content-type']
+    const accepted = BODY_TYPES.filter(type => request.server.hasContentTypeParser(type))
+    return `${sent === undefined ? 'No Content-Type was sent' : `Content-Type ${JSON.stringify(sent.slice(0, 100))} is not accepted`}; send ${accepted.join(' or ')}`
+  }
   if (known) return error.message
   return status >= 500 ? 'An unexpected error occurred; the request id identifies it in the logs' : error.message
-}
-
-// Whatever the input, the answer stays small (under 16 KiB): a bounded list, each problem once (Ajv
-// can report one place twice through a union), with paths and messages of bounded length (both can
-// quote the caller's property names).
-const MAX_FIELD_PROBLEMS = 20
-const MAX_PATH_LENGTH = 200
-const MAX_MESSAGE_LENGTH = 400
-
-function fieldProblems (issues: ValidationIssue[], context: string): FieldProblem[] {
-  const seen = new Set<string>()
-  const listed: FieldProblem[] = []
-  for (const issue of issues) {
-    const { path, message } = fieldProblem(issue, context)
-    const entry = { path: clip(path, MAX_PATH_LENGTH), message: clip(message, MAX_MESSAGE_LENGTH) }
-    const key = `${entry.path}\n${entry.message}`
-    if (seen.has(key)) continue
-    seen.add(key)
-    listed.push(entry)
-    if (listed.length === MAX_FIELD_PROBLEMS) break
-  }
-  return listed
-}
-
-const clip = (text: string, length: number): string => text.length > length ? `${text.slice(0, length - 3)}...` : text
-
-function fieldProblem (issue: ValidationIssue, context: string): FieldProblem {
-  const base = `/${context}${issue.instancePath}`
-  if (issue.keyword === 'additionalProperties') {
-    const name = String(issue.params.additionalProperty)
-    return { path: `${base}/${name}`, message: `unknown or read-only property '${name}'` }
-  }
-  if (issue.keyword === 'required') {
-    const name = String(issue.params.missingProperty)
-    return { path: `${base}/${name}`, message: 'is required' }
-  }
-  const uriMessage = issue.keyword === 'format' ? uriFormatMessage(issue.params.format) : undefined
-  return { path: base, message: uriMessage ?? issue.message ?? 'is invalid' }
 }

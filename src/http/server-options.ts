@@ -35,13 +35,28 @@ class RequestLog extends LogController {
 // A request id a caller may set: short and plain, so it can be logged and echoed safely.
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
+/**
+ * pino-pretty's transport when a person reads the logs: stdout is a terminal, outside production,
+ * and the package is installed (a devDependency: `npm ci --omit=dev` and the image log JSON).
+ */
+export function prettyLogTransport (config: Config, stdout: { isTTY?: boolean } = process.stdout): { target: string } | undefined {
+  if (stdout.isTTY !== true || config.NODE_ENV === 'production') return undefined
+  try {
+    import.meta.resolve('pino-pretty')
+  } catch {
+    return undefined
+  }
+  return { target: 'pino-pretty' }
+}
+
 /** The Fastify options of the real server; tests build their instances with the same ones. */
-export function serverOptions (config: Config): FastifyServerOptions {
+export function serverOptions (config: Config, logTransport?: { target: string }): FastifyServerOptions {
   const trustedHops = config.TRUST_PROXY === undefined ? [] : config.TRUST_PROXY.split(',').map(entry => entry.trim())
   const fromTrustedHop = trustedHops.length === 0 ? () => false : proxyAddr.compile(trustedHops)
   return {
     logger: {
       level: config.LOG_LEVEL,
+      ...logTransport === undefined ? {} : { transport: logTransport },
       redact: { paths: config.GATEWAY_JWT_HEADER === undefined ? REDACTED_PATHS : [...REDACTED_PATHS, `req.headers["${config.GATEWAY_JWT_HEADER}"]`], censor: '[redacted]' }
     },
     // Only the listed gateways' X-Forwarded-For/-Proto are believed; the client IP is then the

@@ -66,3 +66,22 @@ t.test('GET /api/audit ...should answer 403 to an editor and 400 to a bad filter
   t.equal((await app.inject({ url: '/api/audit?limit=501', headers: admin.headers })).statusCode, 400)
   t.equal((await app.inject({ url: '/api/audit?password=x', headers: admin.headers })).statusCode, 400)
 })
+
+t.test('GET /api/audit?clientId= ...should find the creation of a client, with its ID recorded with the outcome', async t => {
+  const { app } = await buildTestApp(t)
+  const editor = await login(app, 'editor')
+  const admin = await login(app, 'admin')
+  const created = await app.inject({ method: 'POST', url: '/api/clients', payload: { clientName: 'Audited' }, headers: editor.headers })
+  t.equal(created.statusCode, 201)
+  const clientId = String(created.json().clientId)
+  await app.inject({ method: 'PUT', url: `/api/clients/${clientId}/lock`, payload: { locked: true }, headers: editor.headers })
+  const { records } = (await app.inject({ url: `/api/audit?clientId=${clientId}`, headers: admin.headers })).json()
+  t.same(records.map((record: { action: string }) => record.action), ['client.lock', 'client.create'])
+  t.match(records[1], { action: 'client.create', clientId, outcome: 'success', status: 201, requestId: created.headers['x-request-id'] })
+  const failed = await app.inject({ method: 'POST', url: '/api/clients', payload: { clientName: 'Copy', clientIdAlias: 'portal' }, headers: editor.headers })
+  t.equal(failed.statusCode, 400)
+  const [refused] = (await app.inject({ url: '/api/audit?action=client.create&outcome=failure', headers: admin.headers })).json().records
+  t.match(refused, { clientId: null, status: 400 }, 'a refused create names no client')
+  const verified = (await app.inject({ url: '/api/audit/verify', headers: admin.headers })).json()
+  t.match(verified, { ok: true }, 'the chain still verifies, the outcome\'s query column included')
+})

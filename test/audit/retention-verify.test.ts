@@ -43,16 +43,16 @@ t.test('AUDIT_RETENTION_DAYS ...should still detect a record deleted after pruni
   t.match(await verify(app), { ok: false, firstProblem: { seq: 5, problem: /missing/ } })
 })
 
-t.test('npm run audit:verify ...should exit 0 on an intact trail and 1 naming the first altered entry', async t => {
+t.test('authlete-bff audit verify ...should exit 0 on an intact trail and 1 naming the first altered entry', async t => {
   const file = await trailWithHistory()
   const cwd = new URL('../..', import.meta.url)
   const env = { PATH: process.env.PATH, AUDIT_STORE: `sqlite:${file}` }
-  const intact = await run(process.execPath, ['scripts/audit-verify.ts'], { cwd, env })
+  const intact = await run(process.execPath, ['src/cli.ts', 'audit', 'verify'], { cwd, env })
   t.same(JSON.parse(intact.stdout), { ok: true, checked: 8 })
   const db = new DatabaseSync(file)
   db.prepare('UPDATE audit_entries SET data = replace(data, \'A215001\', \'A000000\') WHERE seq = 6').run()
   db.close()
-  const broken = await run(process.execPath, ['scripts/audit-verify.ts'], { cwd, env }).then(() => ({ code: 0, stdout: '', stderr: '' }), (error: { code: number, stdout: string, stderr: string }) => error)
+  const broken = await run(process.execPath, ['src/cli.ts', 'audit', 'verify'], { cwd, env }).then(() => ({ code: 0, stdout: '', stderr: '' }), (error: { code: number, stdout: string, stderr: string }) => error)
   t.equal(broken.code, 1)
   t.match(JSON.parse(broken.stdout), { ok: false, firstProblem: { seq: 6 } })
   t.match(broken.stderr, /BROKEN at entry 6/)

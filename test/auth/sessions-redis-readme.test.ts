@@ -8,6 +8,8 @@ import { readmeBlock } from '../helpers/readme.ts'
 import { startRedis } from '../helpers/redis.ts'
 
 const run = promisify(execFile)
+t.setTimeout(300_000)
+
 const ROOT = new URL('../..', import.meta.url).pathname
 
 t.test('README Redis sessions with two replicas ...should sign in on one `npm start` and use and end the session on the other, as written', async t => {
@@ -25,7 +27,7 @@ t.test('README Redis sessions with two replicas ...should sign in on one `npm st
     }
   })
   const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', await readmeBlock('replicas')], {
-    cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: scratch, REDIS_URL: redis.url }, timeout: 60_000
+    cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: scratch, REDIS_URL: redis.url }, timeout: 180_000
   })
   const lines = stdout.trim().split('\n')
   t.match(lines[0], /^added alice \(admin\) to /)
@@ -33,4 +35,17 @@ t.test('README Redis sessions with two replicas ...should sign in on one `npm st
   t.equal(lines[2], '200', '/api/clients on the other replica')
   t.match(JSON.parse(lines[3]!), { sessions: [{ login: 'local', current: true }] }, 'the admin list')
   t.same(lines.slice(4), ['204', '401'], 'logout on one, refused on the other')
+
+  // `kill "$A" "$B"` stopped both replicas (npm passes SIGTERM on to the server it exec'd), and
+  // each wrote its own audit trail.
+  const dir = (await readdir(scratch)).find(name => name.startsWith('tmp.'))
+  for (const port of [3001, 3002]) {
+    let answering = true
+    for (let waited = 0; answering && waited < 30_000; waited += 200) {
+      answering = await fetch(`http://127.0.0.1:${port}/healthz`).then(() => true, () => false)
+      if (answering) await new Promise(resolve => setTimeout(resolve, 200))
+    }
+    t.notOk(answering, `the replica on port ${port} stopped`)
+  }
+  t.ok((await readdir(join(scratch, dir!))).includes('a-audit.db') && (await readdir(join(scratch, dir!))).includes('b-audit.db'), 'one audit file per replica')
 })

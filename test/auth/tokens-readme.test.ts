@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdtemp, readFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -25,6 +25,7 @@ t.test('README API tokens ...should create a token, use it without cookie or CSR
   const { records } = JSON.parse(lines[3]!) as { records: Array<Record<string, unknown>> }
   t.match(records, [{ action: 'client.create', actor: 'admin', roles: ['editor'], via: 'api-token', credential: tokens[0]!.id, outcome: 'success' }])
   t.same(lines.slice(4), ['204', '401'], 'revoked, then refused')
+  t.same((await readdir(dir)).filter(name => !/^(tokens|audit)\.db/.test(name)), [], 'no cookie jar left in the working directory')
   const token = (await readFile(join(dir, 'tokens.db'))).toString('latin1')
   t.notMatch(token, /bfft_[0-9a-f]{24}_/, 'no token value in the store')
   t.notMatch(server.output(), /bfft_[0-9a-f]{24}_/, 'nor in the server\'s log')

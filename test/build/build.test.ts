@@ -17,7 +17,7 @@ async function filesUnder (dir: string): Promise<string[]> {
   return entries.filter(entry => entry.isFile()).map(entry => join(entry.parentPath, entry.name).slice(dir.length + 1))
 }
 
-t.test('npm run build ...should compile the server and the image\'s scripts to JavaScript that runs with type stripping off', async t => {
+t.test('npm run build ...should compile the server and the command line to JavaScript that runs with type stripping off', async t => {
   // The build goes to a folder of its own (beside a copy of package.json, for "type": "module", and
   // the repository's node_modules), so a dist/ in the checkout is neither needed nor touched.
   const out = await mkdtemp(join(tmpdir(), 'bff-build-'))
@@ -28,7 +28,7 @@ t.test('npm run build ...should compile the server and the image\'s scripts to J
 
   const files = await filesUnder(join(out, 'dist'))
   t.ok(files.includes('src/server.js'), 'dist/src/server.js')
-  t.ok(files.includes('scripts/add-user.js') && files.includes('scripts/audit-verify.js'), 'dist/scripts/add-user.js and audit-verify.js')
+  t.ok(files.includes('src/cli.js'), 'dist/src/cli.js')
   t.same(files.filter(file => !file.endsWith('.js')), [], 'only .js files')
   const tsImports: string[] = []
   for (const file of files) {
@@ -38,7 +38,7 @@ t.test('npm run build ...should compile the server and the image\'s scripts to J
   t.same(tsImports, [], 'no relative import still names a .ts file')
 
   // --no-experimental-strip-types: a .ts module anywhere in the server would fail to load.
-  const server = await startServerProcess(t, { LOG_LEVEL: 'info' }, { script: 'dist/src/server.js', cwd: out, nodeArgs: ['--no-experimental-strip-types'] })
+  const server = await startServerProcess(t, { LOG_LEVEL: 'info' }, { script: 'dist/src/cli.js', args: ['serve'], cwd: out, nodeArgs: ['--no-experimental-strip-types'] })
   const password = server.output().match(/with the password (\S+)/)?.[1]
   t.ok(password, 'the sandbox admin\'s password is announced')
   const login = await fetch(`${server.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) })
@@ -51,8 +51,9 @@ t.test('npm run build ...should compile the server and the image\'s scripts to J
   t.equal(client.status, 200, 'GET /api/clients/:id')
   t.match(client.headers.get('etag'), /^"[\w-]{27}"$/, 'with its ETag')
 
-  const verify = await run(process.execPath, ['--no-experimental-strip-types', 'dist/scripts/audit-verify.js'], { cwd: out, env: { PATH: process.env.PATH, AUDIT_STORE: `sqlite:${join(out, 'audit.db')}` } })
+  // The server's own trail (the default ./data/audit.db of its working directory).
+  const verify = await run(process.execPath, ['--no-experimental-strip-types', 'dist/src/cli.js', 'audit', 'verify'], { cwd: out, env: { PATH: process.env.PATH } })
     .then(() => 0, (error: { code: number }) => error.code)
-  t.equal(verify, 0, 'node dist/scripts/audit-verify.js runs (an empty audit trail is intact)')
+  t.equal(verify, 0, 'node dist/src/cli.js audit verify runs (an empty audit trail is intact)')
   server.child.kill('SIGTERM')
 })

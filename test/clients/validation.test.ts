@@ -10,14 +10,18 @@ const WRITES = [
 for (const { method, url } of WRITES) {
   const route = method === 'POST' ? '/api/clients' : '/api/clients/:clientId'
 
-  t.test(`${method} ${route} ...should answer 400 naming each server-owned property sent, without calling upstream`, async t => {
+  // PUT takes them back when they equal the current values (put-round-trip.test.ts): to compare, it reads.
+  const sentFor = method === 'PUT' ? 'nothing but the read of the current client sent upstream' : 'nothing sent upstream'
+  t.test(`${method} ${route} ...should answer 400 naming each server-owned property sent${method === 'PUT' ? ' with another value than the current one' : ''}, with ${sentFor}`, async t => {
     const h = await harness(t)
     const log = h.mark()
-    for (const [name, value] of Object.entries({ clientId: 1, number: 2, serviceNumber: 3, createdAt: 4, modifiedAt: 5, clientSecret: 'x', dynamicallyRegistered: true })) {
+    const values = { clientId: 1, number: 2, serviceNumber: 3, createdAt: 4, modifiedAt: 5, clientSecret: 'x', dynamicallyRegistered: true }
+    for (const [name, value] of Object.entries(values)) {
       const problem = assertProblem(t, await h.call('admin', method, url, { clientName: 'ok', [name]: value }), 400)
       assertNamesProperty(t, problem, `/body/${name}`)
     }
-    t.same(log.sent(), [], 'nothing sent upstream')
+    t.same(log.sent().filter(request => request.method !== 'GET'), [], 'nothing changed upstream')
+    t.equal(log.sent().length, method === 'PUT' ? Object.keys(values).length : 0, sentFor)
   })
 
   t.test(`${method} ${route} ...should answer 400 naming unknown properties, at any depth, instead of stripping them`, async t => {
@@ -29,8 +33,8 @@ for (const { method, url } of WRITES) {
     assertNamesProperty(t, nested, '/body/extension/tokenTtl')
     const inArray = assertProblem(t, await h.call('editor', method, url, { attributes: [{ key: 'k', value: 'v', secret: true }] }), 400)
     assertNamesProperty(t, inArray, '/body/attributes/0/secret')
-    const two = assertProblem(t, await h.call('editor', method, url, { clientId: 1, foo: 2 }), 400)
-    t.same(two.errors.map((error: { path: string }) => error.path).sort(), ['/body/clientId', '/body/foo'], 'every offending property is named')
+    const two = assertProblem(t, await h.call('editor', method, url, { clientName: 1, foo: 2 }), 400)
+    t.same(two.errors.map((error: { path: string }) => error.path).sort(), ['/body/clientName', '/body/foo'], 'every offending property is named')
     t.same(log.sent(), [], 'nothing sent upstream')
   })
 
@@ -116,4 +120,36 @@ t.test('POST /api/clients ...should refuse __proto__ and constructor keys with a
     assertProblem(t, response, 400)
   }
   t.same(log.sent(), [])
+})
+
+t.test('POST /api/clients ...should list the allowed values of an enum it refuses', async t => {
+  const h = await harness(t)
+  const problem = assertProblem(t, await h.call('editor', 'POST', '/api/clients', { clientType: 'public', grantTypes: ['AUTHORIZATION_CODE', 'FOO'] }), 400)
+  t.same(problem.errors, [
+    { path: '/body/clientType', message: 'must be one of "PUBLIC", "CONFIDENTIAL"' },
+    { path: '/body/grantTypes/1', message: 'must be one of "AUTHORIZATION_CODE", "IMPLICIT", "PASSWORD", "CLIENT_CREDENTIALS", "REFRESH_TOKEN", "CIBA", "DEVICE_CODE", "TOKEN_EXCHANGE", "JWT_BEARER"' }
+  ])
+  t.match(problem.detail, /clientType must be one of "PUBLIC", "CONFIDENTIAL"/)
+})
+
+t.test('PATCH /api/clients/:clientId ...should give one message per wrongly typed property, saying null is allowed', async t => {
+  const h = await harness(t)
+  const patch = (body: unknown) => h.call('editor', 'PATCH', `/api/clients/${PORTAL}`, body, { 'content-type': 'application/merge-patch+json' })
+  const typed = assertProblem(t, await patch({ clientName: 5, clientType: 'public', applicationType: 'DESKTOP', extension: { accessTokenDuration: '60' }, grantTypes: ['FOO'] }), 400)
+  const byPath = (a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path)
+  t.same([...typed.errors].sort(byPath), [
+    { path: '/body/clientName', message: 'must be string, or null' },
+    { path: '/body/clientType', message: 'must be one of "PUBLIC", "CONFIDENTIAL", or null' },
+    { path: '/body/applicationType', message: 'must be one of "WEB", "NATIVE", or null' },
+    { path: '/body/grantTypes/0', message: 'must be one of "AUTHORIZATION_CODE", "IMPLICIT", "PASSWORD", "CLIENT_CREDENTIALS", "REFRESH_TOKEN", "CIBA", "DEVICE_CODE", "TOKEN_EXCHANGE", "JWT_BEARER"' },
+    { path: '/body/extension/accessTokenDuration', message: 'must be integer, or null' }
+  ].sort(byPath), 'one message per property')
+  t.notMatch(JSON.stringify(typed), /must be null|must match a schema in anyOf/, 'no message for the null alternative alone, nor for the union')
+})
+
+t.test('PUT /api/clients/:clientId ...should answer 415 naming the media types it accepts', async t => {
+  const h = await harness(t)
+  const problem = assertProblem(t, await h.call('editor', 'PUT', `/api/clients/${PORTAL}`, 'clientName=x', { 'content-type': 'text/plain' }), 415)
+  t.equal(problem.code, 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+  t.equal(problem.detail, 'Content-Type "text/plain" is not accepted; send application/json or application/merge-patch+json')
 })

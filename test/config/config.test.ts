@@ -59,14 +59,14 @@ t.test('loadConfig ...should read secrets from NAME_FILE, and refuse both forms 
   t.match(problemsOf({ SESSION_SECRET_FILE: join(dir, 'missing') }).join(), /SESSION_SECRET_FILE: cannot read/)
 })
 
-t.test('node src/server.ts ...should stop with the variable named when the configuration is bad', async t => {
+t.test('node src/server.ts ...should stop with exit code 2 and the variable named when the configuration is bad', async t => {
   const { execFile } = await import('node:child_process')
   const result = await new Promise<{ code: number | null, stderr: string }>(resolve => {
     execFile(process.execPath, ['src/server.ts'], { cwd: new URL('../..', import.meta.url), env: { PATH: process.env.PATH, NODE_ENV: 'production' } }, (error, _stdout, stderr) => {
       resolve({ code: error === null ? 0 : (error as { code?: number }).code ?? null, stderr })
     })
   })
-  t.equal(result.code, 1)
+  t.equal(result.code, 2)
   t.match(result.stderr, /AUTHLETE_BASE_URL: required when NODE_ENV=production/)
 })
 
@@ -77,4 +77,31 @@ t.test('loadConfig ...should default SHUTDOWN_DELAY to 5 s in production and 0 o
   t.equal(shutdownDelaySeconds(loadConfig({ SHUTDOWN_DELAY: '2' })), 2)
   t.match(problemsOf({ SHUTDOWN_DELAY: '30', SHUTDOWN_TIMEOUT: '25' }).join('\n'), /SHUTDOWN_DELAY: must be shorter than SHUTDOWN_TIMEOUT/)
   t.equal(loadConfig({}).AUDIT_WRITE_TIMEOUT_MS, 2000)
+})
+
+t.test('loadConfig ...should read every variable the docs list as accepting NAME_FILE from its file', async t => {
+  const { readFile } = await import('node:fs/promises')
+  const { FILE_VARIABLES } = await import('../../src/config.ts')
+  const deploying = await readFile(new URL('../../docs/deploying.md', import.meta.url), 'utf8')
+  const paragraph = deploying.split('**Secrets via `_FILE`.**')[1]!.split('\n\n')[0]!
+  const listed = [...paragraph.split('each accept')[0]!.matchAll(/`([A-Z_]+)`/g)].map(match => match[1]!)
+  t.same([...listed].sort(), [...FILE_VARIABLES].sort(), 'docs/deploying.md names exactly the variables that accept _FILE')
+  const configuration = await readFile(new URL('../../docs/configuration.md', import.meta.url), 'utf8')
+  const intro = configuration.split('| variable |')[0]!
+  for (const name of FILE_VARIABLES) t.match(intro, `\`${name}\``, `docs/configuration.md names ${name}`)
+
+  const dir = await mkdtemp(join(tmpdir(), 'bff-config-files-'))
+  const values: Record<string, string> = {
+    AUTHLETE_SERVICE_ID: '715948317',
+    AUDIT_STORE: 'sqlite:/var/lib/bff/audit.db',
+    REDIS_URL: 'redis://:pw@redis.internal:6379',
+    SESSION_SECRET: 's'.repeat(40),
+    METRICS_TOKEN: 'm'.repeat(20)
+  }
+  for (const name of FILE_VARIABLES) {
+    const value = values[name] ?? `value-of-${name.toLowerCase()}`
+    await writeFile(join(dir, name), `${value}\n`)
+    const config = loadConfig({ [`${name}_FILE`]: join(dir, name) }) as unknown as Record<string, unknown>
+    t.equal(config[name], value, `${name}_FILE`)
+  }
 })

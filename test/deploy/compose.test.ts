@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { isMap, isScalar, parseDocument, type Pair, type YAMLMap } from 'yaml'
-import { ConfigSchema, loadConfig, SECRET_VARIABLES } from '../../src/config.ts'
+import { ConfigSchema, loadConfig, FILE_VARIABLES } from '../../src/config.ts'
 
 // No container engine runs here, so compose.yaml is checked for what can go wrong on paper: it must
 // parse, the replicas must name only variables src/config.ts reads, each documented by a comment,
@@ -22,7 +22,7 @@ interface Service {
 }
 const compose = document.toJS() as { services: Record<string, Service>, secrets: Record<string, { file: string }> }
 const replicas = Object.entries(compose.services).filter(([, service]) => service.environment?.NODE_ENV !== undefined && service.environment.AUTHLETE_BASE_URL !== undefined)
-const known = new Set<string>([...Object.keys(ConfigSchema.properties), ...SECRET_VARIABLES.map(name => `${name}_FILE`)])
+const known = new Set<string>([...Object.keys(ConfigSchema.properties), ...FILE_VARIABLES.map(name => `${name}_FILE`)])
 
 t.test('compose.yaml ...should parse and have two BFF replicas, Redis, PostgreSQL and an nginx gateway', async t => {
   t.same(document.errors, [], 'no YAML errors')

@@ -34,12 +34,12 @@ async function canListen (port: number): Promise<boolean> {
 }
 
 /** Another server than the sources: the compiled one (`dist/src/server.js` of a build), say. */
-export interface ServerScript { script: string, cwd: string, nodeArgs?: string[] }
+export interface ServerScript { script: string, cwd: string, nodeArgs?: string[], args?: string[] }
 
 /** `node src/server.ts` as a user runs it, on a free port, ready once /healthz answers. */
 export async function startServerProcess (t: Test, env: Record<string, string>, server?: ServerScript): Promise<ServerProcess> {
   const port = await freePort()
-  const child = spawn(process.execPath, [...server?.nodeArgs ?? [], server?.script ?? 'src/server.ts'], {
+  const child = spawn(process.execPath, [...server?.nodeArgs ?? [], server?.script ?? 'src/server.ts', ...server?.args ?? []], {
     cwd: server?.cwd ?? new URL('../..', import.meta.url),
     env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...NO_OVERLOAD_GUARD, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe']

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import t from 'tap'
 import { buildOpenApiDocument } from '../../src/http/openapi-document.ts'
+import { problemCodes } from '../../src/http/errors.ts'
 import { buildTestApp } from '../helpers/app.ts'
 
 t.test('openapi/openapi.json ...should be what the routes produce (run `npm run openapi` after changing routes)', async t => {
@@ -47,4 +48,14 @@ t.test('GET /docs ...should serve Swagger UI', async t => {
   const response = await app.inject({ url: '/docs/' })
   t.equal(response.statusCode, 200)
   t.match(response.headers['content-type'], /text\/html/)
+})
+
+t.test('Problem.code ...should be documented: every code in docs/routes.md and in the OpenAPI problem schema', async t => {
+  const routes = await readFile(new URL('../../docs/routes.md', import.meta.url), 'utf8')
+  const table = routes.split('### Problem codes')[1] ?? ''
+  const schema = JSON.parse(await readFile(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')).components.schemas.Problem.properties.code.description as string
+  for (const code of problemCodes()) {
+    t.match(table, `\`${code}\``, `docs/routes.md names ${code}`)
+    t.match(schema, code, `the OpenAPI Problem schema names ${code}`)
+  }
 })

@@ -1,9 +1,10 @@
 import { spawn, execFile } from 'node:child_process'
-import { mkdtemp, readFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t, { type Test } from 'tap'
+import { readmeBlock } from '../helpers/readme.ts'
 
 const run = promisify(execFile)
 
@@ -63,4 +64,14 @@ t.test('README curl examples ...should log in, list, create, read, lock, refresh
   ], 'the audit trail of the client')
   t.ok(Number(lines[5]) >= 3, 'the NDJSON export has a line per record (create, lock, refresh at least)')
   t.same(lines.slice(6), ['204', '401'], 'logout, then the old cookie is refused')
+  t.same(await readdir(cwd), [], 'no cookie jar (a live session) left in the working directory')
+
+  // docs/audit.md: the NDJSON stream, with a session of its own in $JAR.
+  const jar = join(cwd, 'audit-jar')
+  const login = await run('curl', ['-s', '-c', jar, '-H', 'content-type: application/json', '-d', JSON.stringify({ username: 'admin', password }), 'http://localhost:3000/auth/login'])
+  t.match(login.stdout, /"csrfToken"/)
+  const ndjson = await run('bash', ['-euo', 'pipefail', '-c', await readmeBlock('audit-ndjson')], { cwd, env: { PATH: process.env.PATH, BFF: 'http://localhost:3000', JAR: jar } })
+  const records = ndjson.stdout.trim().split('\n').map(line => JSON.parse(line) as Record<string, unknown>)
+  t.ok(records.length >= 1, 'one JSON document per line')
+  t.match(records, records.map(() => ({ action: 'client.lock', actor: 'admin', outcome: 'success', changedProperties: ['locked'] })), 'the lock records')
 })

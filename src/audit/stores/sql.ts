@@ -59,7 +59,8 @@ export function recordQuery (query: AuditQuery): { sql: string, params: Array<st
   const params: Array<string | number> = []
   const add = (clause: string, value: string | number): void => { where.push(clause); params.push(value) }
   if (query.actor !== undefined) add('i.actor = ?', query.actor)
-  if (query.clientId !== undefined) add('i.client_id = ?', query.clientId)
+  // The intent names the client, or (for a create) the outcome does: either entry of the request.
+  if (query.clientId !== undefined) add('i.request_id IN (SELECT request_id FROM audit_entries WHERE client_id = ?)', query.clientId)
   if (query.action !== undefined) add('i.action = ?', query.action)
   if (query.since !== undefined) add('i.time >= ?', query.since)
   if (query.until !== undefined) add('i.time < ?', query.until)
@@ -83,6 +84,7 @@ export function toRecord (row: RecordRow): AuditRecord {
     requestId: row.request_id,
     time: row.time,
     ...intent,
+    clientId: intent.clientId ?? outcome?.clientId ?? null,
     outcome: outcome?.outcome ?? 'pending',
     status: outcome?.status ?? null,
     resultCode: outcome?.resultCode ?? null,

@@ -1,0 +1,56 @@
+import { createInterface } from 'node:readline'
+import { UsageError } from './command.ts'
+
+/**
+ * A password from the terminal, not echoed, or the first line of stdin when it is a pipe or a file
+ * (scripts: `echo "$PASSWORD" | authlete-bff users add ...`).
+ */
+export async function readPassword (prompt: string): Promise<string> {
+  return process.stdin.isTTY ? await readHidden(prompt) : await readFirstLine()
+}
+
+async function readFirstLine (): Promise<string> {
+  const lines = createInterface({ input: process.stdin, terminal: false })
+  try {
+    return await new Promise<string>(resolve => {
+      lines.once('line', resolve)
+      lines.once('close', () => resolve(''))
+    })
+  } finally {
+    lines.close()
+  }
+}
+
+// Raw mode: the terminal echoes nothing and hands over each key; Enter ends, Backspace erases,
+// Ctrl-C and Ctrl-D cancel.
+async function readHidden (prompt: string): Promise<string> {
+  const stdin = process.stdin
+  process.stderr.write(prompt)
+  stdin.setRawMode(true)
+  stdin.setEncoding('utf8')
+  stdin.resume()
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      let typed = ''
+      const onData = (keys: string): void => {
+        for (const key of keys) {
+          if (key === '\r' || key === '\n') {
+            stdin.off('data', onData)
+            return resolve(typed)
+          }
+          if (key === '\u0003' || key === '\u0004') {
+            stdin.off('data', onData)
+            return reject(new UsageError('cancelled'))
+          }
+          if (key === '\u007f' || key === '\b') typed = typed.slice(0, -1)
+          else if (key >= ' ') typed += key
+        }
+      }
+      stdin.on('data', onData)
+    })
+  } finally {
+    stdin.setRawMode(false)
+    stdin.pause()
+    process.stderr.write('\n')
+  }
+}
