@@ -12,6 +12,10 @@ import { PASSWORDS, testUsersFile } from '../helpers/users.ts'
 import { SEEDED_CLIENT_IDS } from '../../src/sandbox/seed.ts'
 import { CONSOLE_CSP } from '../../src/console/console-plugin.ts'
 
+// What the functions run inside the page use: the Node type check has no DOM library.
+declare const window: any, document: any, history: any, PopStateEvent: any
+declare function dispatchEvent (event: unknown): boolean
+
 const CHROMIUM = '/usr/bin/chromium'
 const IN_CI = process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI)
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url))
