@@ -300,7 +300,8 @@ async function consoleTests (): Promise<void> {
     }
     const page = await pageAs('editor')
     for (const [preset, values] of Object.entries(expected)) {
-      await goto(page, '/clients/new')
+      await goto(page, '/clients')
+      await page.getByRole('link', { name: 'New client' }).click()
       await page.getByRole('radio', { name: new RegExp(`^${preset}`) }).check()
       await page.getByLabel('Client name', { exact: true }).fill(`${preset} from the console`)
       if (preset !== 'Machine to machine') await page.getByLabel('Redirect URIs', { exact: true }).fill('https://app.example/callback')
@@ -313,7 +314,7 @@ async function consoleTests (): Promise<void> {
       if (values.clientType === 'CONFIDENTIAL') {
         const secret = page.getByTestId('secret-value')
         t.notMatch(await secret.textContent(), stored.clientSecret, `${preset}: the secret is hidden until revealed`)
-        await page.getByRole('button', { name: 'Reveal' }).click()
+        await page.getByRole('group', { name: 'Client secret' }).getByRole('button', { name: 'Reveal' }).click()
         t.equal(await secret.textContent(), stored.clientSecret, `${preset}: revealed, it is the client's secret`)
       } else {
         t.equal(await page.getByTestId('secret-value').count(), 0, `${preset}: a public client shows no secret`)
@@ -341,7 +342,7 @@ async function consoleTests (): Promise<void> {
     const secret = page.getByTestId('secret-value')
     await secret.waitFor()
     t.match(await secret.textContent(), /^•+$/, 'hidden at first')
-    await page.getByRole('button', { name: 'Reveal' }).click()
+    await page.getByRole('group', { name: 'New client secret' }).getByRole('button', { name: 'Reveal' }).click()
     const shown = (await secret.textContent())!
     const stored = (await admin.call('GET', `/api/clients/${created.clientId}`)).body
     t.equal(shown, stored.clientSecret, 'the new secret')
@@ -432,7 +433,7 @@ async function consoleTests (): Promise<void> {
     await goto(page, '/access')
     await page.getByLabel('Name', { exact: true }).fill('console-made token')
     await page.getByRole('button', { name: 'Create the token' }).click()
-    await page.getByRole('button', { name: 'Reveal' }).click()
+    await page.getByRole('group', { name: 'API token console-made token' }).getByRole('button', { name: 'Reveal' }).click()
     const token = (await page.getByTestId('secret-value').textContent())!
     t.match(token, /^\S{20,}$/)
     const use = async () => (await fetch(`${appUrl}/api/clients?limit=1`, { headers: { authorization: `Bearer ${token}` } })).status

@@ -20,8 +20,8 @@ interface SessionAnswer extends Identity { csrfToken?: string }
 
 /** Why the sign-in page shows: first visit, signed out, or a session that ended under the user. */
 const signInReason = signal<'start' | 'signed-out' | 'ended'>('start')
-/** Where to go back to after signing in again. */
-let returnTo = '/'
+/** Where to go after signing in: the page first asked for, or the one a session ended on. */
+let returnTo = location.get()
 const sso = signal(false)
 
 whenSessionEnds(() => {
@@ -38,7 +38,6 @@ async function start (): Promise<void> {
     const { data } = await call<SessionAnswer>('GET', '/auth/session', { quietUnauthenticated: true })
     signIn(data)
   } catch {
-    returnTo = location.get()
     identity.set(null)
   }
 }
@@ -46,8 +45,7 @@ async function start (): Promise<void> {
 export function signIn (answer: SessionAnswer): void {
   setCsrfToken(answer.csrfToken)
   identity.set({ username: answer.username, roles: answer.roles, expiresAt: answer.expiresAt })
-  if (signInReason.get() !== 'start' || returnTo !== location.get()) navigate(returnTo, { replace: true })
-  returnTo = '/'
+  navigate(returnTo, { replace: true })
 }
 
 async function signOut (): Promise<void> {
@@ -84,6 +82,8 @@ function Console () {
   const reason = signInReason.use()
   const ssoOffered = sso.use()
   useEffect(() => { document.getElementById('main')?.focus({ preventScroll: true }) }, [path])
+  // The tab's title names the page (its heading), for history, tabs and screen readers.
+  useEffect(() => { document.title = `${document.querySelector('main h1')?.textContent ?? 'Console'} · authlete-bff` })
   if (who === undefined) return <Loading what='the console' />
   if (who === null) return <SignIn reason={reason} returnTo={returnTo} sso={ssoOffered} onSignedIn={signIn} />
   const route = ROUTES.map(([pattern, page]) => [pattern.exec(path), page] as const).find(([match]) => match !== null)

@@ -138,7 +138,10 @@ function EditorForm ({ fields, client, etag, clientId, onReload }: Loaded & { cl
         <h2 id='created-title'>Client created</h2>
         <p>The client <strong>{created.clientName ?? ''}</strong> has the ID <code id='created-id'>{String(created.clientId)}</code>.</p>
         {typeof created.clientSecret === 'string' && created.clientType === 'CONFIDENTIAL' && <OneTimeSecret label='Client secret' value={created.clientSecret} />}
-        <p><Link href={clientPath(created.clientId)} class='button primary'>Open the client</Link></p>
+        <div class='buttons'>
+          <Link href={clientPath(created.clientId)} class='button primary'>Open the client</Link>
+          <button type='button' onClick={() => { setCreated(undefined); setPreset(undefined); setDrafts(initial()) }}>Create another client</button>
+        </div>
       </section>
     )
   }
