@@ -1,10 +1,12 @@
-// Bundles the admin console (src/console/app) into dist/console: index.html, app.js, app.css.
-// Run by npm ci (prepare), npm start (prestart) and npm run build; the server only serves the result.
+// Bundles the admin console (src/console/app) into dist/console (or the folder given as argument):
+// index.html, app.js, app.css. Run by npm ci (prepare), npm start (prestart) and npm run build; the
+// server only serves the result.
 import { copyFile, mkdir } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const source = fileURLToPath(new URL('../src/console/app/', import.meta.url))
-const out = fileURLToPath(new URL('../dist/console/', import.meta.url))
+const out = `${process.argv[2] === undefined ? fileURLToPath(new URL('../dist/console', import.meta.url)) : resolve(process.argv[2])}/`
 
 let esbuild: typeof import('esbuild')
 try {

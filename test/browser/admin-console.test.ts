@@ -237,6 +237,7 @@ async function consoleTests (): Promise<void> {
     t.equal(String(raw.clientId), SEEDED_CLIENT_IDS.portal)
     await checkAccessibility(t, page, 'client page')
     await page.getByText('Raw JSON').click()
+    await page.evaluate(() => { window.scrollTo(0, 0) })
     await page.screenshot({ path: join(SCREENSHOTS, 'console-client.png') })
     await page.setViewportSize({ width: 390, height: 844 })
     t.ok(await fitsWidth(page), 'no horizontal scrolling at 390 px')

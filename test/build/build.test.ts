@@ -25,11 +25,12 @@ t.test('npm run build ...should compile the server and the image\'s scripts to J
   await copyFile(join(repo, 'package.json'), join(out, 'package.json'))
   await symlink(join(repo, 'node_modules'), join(out, 'node_modules'))
   await run(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', join(out, 'dist')], { cwd: repo })
+  await run(process.execPath, [join(repo, 'scripts', 'build-console.ts'), join(out, 'dist', 'console')], { cwd: repo })
 
   const files = await filesUnder(join(out, 'dist'))
   t.ok(files.includes('src/server.js'), 'dist/src/server.js')
   t.ok(files.includes('scripts/add-user.js') && files.includes('scripts/audit-verify.js'), 'dist/scripts/add-user.js and audit-verify.js')
-  t.same(files.filter(file => !file.endsWith('.js')), [], 'only .js files')
+  t.same(files.filter(file => !file.endsWith('.js') && !file.startsWith('console/')), [], 'only .js files (and the console bundle)')
   const tsImports: string[] = []
   for (const file of files) {
     const text = await readFile(join(out, 'dist', file), 'utf8')
@@ -43,6 +44,7 @@ t.test('npm run build ...should compile the server and the image\'s scripts to J
   t.ok(password, 'the sandbox admin\'s password is announced')
   const login = await fetch(`${server.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) })
   t.equal(login.status, 200, 'POST /auth/login')
+  t.match(await (await fetch(`${server.url}/`)).text(), '<title>authlete-bff admin console</title>', 'the console at /')
   const cookie = login.headers.getSetCookie().map(value => value.split(';')[0]).join('; ')
   const page = await fetch(`${server.url}/api/clients?limit=1`, { headers: { cookie } })
   t.equal(page.status, 200, 'GET /api/clients through the compiled server')

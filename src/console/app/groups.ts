@@ -34,10 +34,29 @@ export function grouped (names: string[]): Array<[string, string[]]> {
   return groups.filter(([, members]) => members.length > 0)
 }
 
-/** "tokenAuthMethod" → "Token auth method". */
+const ACRONYMS: Record<string, string> = {
+  uri: 'URI',
+  uris: 'URIs',
+  id: 'ID',
+  jwks: 'JWKS',
+  pkce: 'PKCE',
+  par: 'PAR',
+  dpop: 'DPoP',
+  tls: 'TLS',
+  fapi: 'FAPI',
+  bc: 'CIBA',
+  acrs: 'ACRs',
+  dn: 'DN',
+  san: 'SAN',
+  jwt: 'JWT',
+  alg: 'algorithm',
+  enc: 'encoding',
+  rs: 'resource server'
+}
+
+/** "tokenAuthMethod" → "Token auth method", "parRequired" → "PAR required". */
 export function labelOf (name: string): string {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').toLowerCase()
-  return words.charAt(0).toUpperCase() + words.slice(1).replace(/\buri(s?)\b/g, 'URI$1').replace(/\bid\b/g, 'ID').replace(/\bjwks\b/g, 'JWKS')
-    .replace(/\bpkce\b/g, 'PKCE').replace(/\bpar\b/g, 'PAR').replace(/\bdpop\b/g, 'DPoP').replace(/\btls\b/g, 'TLS').replace(/\bfapi\b/g, 'FAPI')
-    .replace(/\bbc\b/g, 'CIBA').replace(/\bacrs\b/g, 'ACRs').replace(/\bdn\b/g, 'DN').replace(/\bsan\b/g, 'SAN').replace(/\bjwt\b/g, 'JWT')
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').toLowerCase().split(' ')
+  const text = words.map(word => ACRONYMS[word] ?? word).join(' ')
+  return text.charAt(0).toUpperCase() + text.slice(1)
 }

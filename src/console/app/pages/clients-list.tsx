@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { explain } from '../api.ts'
 import { clientPath, listClients, resolveClient } from '../clients.ts'
 import { permission } from '../permissions.ts'
@@ -19,6 +19,7 @@ export function ClientsList () {
   const developer = params.get('developer') ?? ''
   const [loaded] = useLoad('the clients', () => listClients({ offset, limit, developer: developer || undefined }), [offset, limit, developer])
   const [filter, setFilter] = useState(developer)
+  useEffect(() => { setFilter(developer) }, [developer])
   const [jump, setJump] = useState('')
   const [jumpError, setJumpError] = useState<string>()
   const [notice] = useState(takeFlash)
