@@ -151,6 +151,28 @@ async function consoleTests (): Promise<void> {
     await context.close()
   })
 
+  await t.test('GET /auth/login ...should offer "Sign in with SSO" when OIDC_ISSUER is set, returning to the page asked for', async t => {
+    const oidcServer = await startServerProcess(t, {
+      BFF_USERS_FILE: await testUsersFile(),
+      AUDIT_STORE: `sqlite:${join(dataDir, 'oidc-audit.db')}`,
+      API_TOKEN_STORE: 'memory',
+      OIDC_ISSUER: 'http://127.0.0.1:9/',
+      OIDC_CLIENT_ID: 'bff',
+      OIDC_REDIRECT_URI: 'http://127.0.0.1/auth/callback'
+    })
+    const context = await browser.newContext()
+    const page = await newPage(context)
+    await page.goto(`${oidcServer.url}/clients/${SEEDED_CLIENT_IDS.portal}`)
+    const sso = page.getByRole('link', { name: 'Sign in with SSO' })
+    await sso.waitFor()
+    t.equal(await sso.getAttribute('href'), `/auth/login?returnTo=${encodeURIComponent(`/clients/${SEEDED_CLIENT_IDS.portal}`)}`)
+    await page.goto(`${appUrl}/`)
+    await page.getByRole('heading', { name: 'Sign in to the console' }).waitFor()
+    await page.waitForLoadState('networkidle')
+    t.equal(await sso.count(), 0, 'none without OIDC_ISSUER')
+    await context.close()
+  })
+
   await t.test('POST /auth/login ...should tell a wrong password from a rate-limited sign-in (with the wait), by keyboard alone', async t => {
     const context = await browser.newContext()
     const page = await newPage(context)
@@ -327,7 +349,11 @@ async function consoleTests (): Promise<void> {
     const { body: created } = await admin.call('POST', '/api/clients', { clientName: 'Lock me' })
     const page = await pageAs('editor')
     await goto(page, `/clients/${created.clientId}`)
-    await page.getByRole('button', { name: 'Lock', exact: true }).click()
+    // By keyboard: from the Edit link, Tab reaches Lock, Enter presses it.
+    await page.getByRole('link', { name: 'Edit', exact: true }).focus()
+    await page.keyboard.press('Tab')
+    t.equal(await page.evaluate(() => document.activeElement?.textContent), 'Lock', 'Lock is the next stop')
+    await page.keyboard.press('Enter')
     await page.locator('.badge.locked').waitFor()
     t.equal((await admin.call('GET', `/api/clients/${created.clientId}`)).body.locked, true)
     await page.getByRole('button', { name: 'Unlock', exact: true }).click()
