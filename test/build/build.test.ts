@@ -11,6 +11,9 @@ import { startServerProcess } from '../helpers/server-process.ts'
 const repo = new URL('../..', import.meta.url).pathname
 const run = promisify(execFile)
 
+// A full tsc run, the console bundle and a server start: about 50 s alone on 2 cores.
+t.setTimeout(180_000)
+
 /** Every file under a folder, as paths relative to it. */
 async function filesUnder (dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true })
