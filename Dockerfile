@@ -19,9 +19,12 @@ WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY src ./src
+COPY scripts/build-console.ts ./scripts/
 # tsc run by the image's node: npm's PATH would put the devDependency "node" first, whose binary
-# comes from an install script that did not run.
-RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json
+# comes from an install script that did not run. The admin console is bundled into dist/console
+# (esbuild's binary comes from its platform package, no install script needed).
+RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json \
+ && node scripts/build-console.ts
 
 # Stage 3: the runtime. Application files belong to root and are read-only for the process.
 FROM node:24-slim
@@ -42,7 +45,7 @@ COPY package.json ./
 # dist/src: the server (server.js) and the command line (cli.js): inside the image,
 # node dist/src/cli.js users add ... / audit verify (docs/cli.md).
 COPY --from=build /app/dist ./dist
-# The bundled admin console, served with FRONTEND_DIR=examples/console.
+# The small example frontend, served instead of the console with FRONTEND_DIR=examples/console.
 COPY examples/console ./examples/console
 # The only place the process writes (besides /tmp): the SQLite audit trail (AUDIT_STORE default
 # sqlite:./data/audit.db) and API tokens (API_TOKEN_STORE default sqlite:./data/tokens.db). The root

@@ -77,6 +77,7 @@ export const ConfigSchema = Type.Object({
   GATEWAY_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
   GATEWAY_USERNAME_CLAIM: Type.String({ minLength: 1, default: 'sub' }),
   ALLOW_HTTP_REDIRECT_URIS: Type.Boolean({ default: false, description: 'accept plain http client URIs on any host, not only loopback' }),
+  CONSOLE_ENABLED: Type.Boolean({ default: true, description: 'the admin console at / (unless FRONTEND_DIR is set)' }),
   FRONTEND_DIR: Type.Optional(Type.String({ minLength: 1 })),
   CORS_ORIGINS: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'comma-separated origins (scheme://host[:port])' }))
 })

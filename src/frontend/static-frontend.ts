@@ -6,6 +6,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod 
 export interface FrontendOptions {
   /** The directory of the built frontend; must hold index.html. */
   root: string
+  /** Replaces the default Content-Security-Policy of the pages (the console sends a stricter one). */
+  contentSecurityPolicy?: string
 }
 
 // The API's own paths: never a file, never the SPA's index.html, so a mistyped API call gets the API's
@@ -27,7 +29,7 @@ const PAGE_HEADERS = {
  * for (history fallback), so an SPA's own routes survive a reload. Not wrapped in fastify-plugin: the
  * page headers apply to these answers only.
  */
-export default async function frontend (app: FastifyInstance, { root }: FrontendOptions): Promise<void> {
+export default async function frontend (app: FastifyInstance, { root, contentSecurityPolicy }: FrontendOptions): Promise<void> {
   const dir = resolve(root)
   const index = await stat(resolve(dir, 'index.html')).catch(() => undefined)
   if (index?.isFile() !== true) throw new Error(`FRONTEND_DIR: ${dir} has no index.html`)
@@ -37,8 +39,9 @@ export default async function frontend (app: FastifyInstance, { root }: Frontend
     if (route.url === '/*') route.handler = withHistoryFallback(dir, route.handler)
   })
   await app.register(fastifyStatic, { root: dir, prefix: '/', index: ['index.html'], list: false, dotfiles: 'ignore', redirect: false })
+  const headers = contentSecurityPolicy === undefined ? PAGE_HEADERS : { ...PAGE_HEADERS, 'content-security-policy': contentSecurityPolicy }
   app.addHook('onSend', async (_request, reply, payload) => {
-    if (reply.statusCode < 400) reply.headers(PAGE_HEADERS)
+    if (reply.statusCode < 400) reply.headers(headers)
     return payload
   })
 }

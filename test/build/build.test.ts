@@ -11,6 +11,9 @@ import { startServerProcess } from '../helpers/server-process.ts'
 const repo = new URL('../..', import.meta.url).pathname
 const run = promisify(execFile)
 
+// A full tsc run, the console bundle and a server start: about 50 s alone on 2 cores.
+t.setTimeout(180_000)
+
 /** Every file under a folder, as paths relative to it. */
 async function filesUnder (dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true })
@@ -25,11 +28,12 @@ t.test('npm run build ...should compile the server and the command line to JavaS
   await copyFile(join(repo, 'package.json'), join(out, 'package.json'))
   await symlink(join(repo, 'node_modules'), join(out, 'node_modules'))
   await run(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', join(out, 'dist')], { cwd: repo })
+  await run(process.execPath, [join(repo, 'scripts', 'build-console.ts'), join(out, 'dist', 'console')], { cwd: repo })
 
   const files = await filesUnder(join(out, 'dist'))
   t.ok(files.includes('src/server.js'), 'dist/src/server.js')
   t.ok(files.includes('src/cli.js'), 'dist/src/cli.js')
-  t.same(files.filter(file => !file.endsWith('.js')), [], 'only .js files')
+  t.same(files.filter(file => !file.endsWith('.js') && !file.startsWith('console/')), [], 'only .js files (and the console bundle)')
   const tsImports: string[] = []
   for (const file of files) {
     const text = await readFile(join(out, 'dist', file), 'utf8')
@@ -43,6 +47,7 @@ t.test('npm run build ...should compile the server and the command line to JavaS
   t.ok(password, 'the sandbox admin\'s password is announced')
   const login = await fetch(`${server.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) })
   t.equal(login.status, 200, 'POST /auth/login')
+  t.match(await (await fetch(`${server.url}/`)).text(), '<title>authlete-bff admin console</title>', 'the console at /')
   const cookie = login.headers.getSetCookie().map(value => value.split(';')[0]).join('; ')
   const page = await fetch(`${server.url}/api/clients?limit=1`, { headers: { cookie } })
   t.equal(page.status, 200, 'GET /api/clients through the compiled server')

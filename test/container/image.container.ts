@@ -79,7 +79,7 @@ if (unavailable !== undefined) {
       t.notOk(existsSync(join(root, absent)), `no ${absent} in the image (production dependencies and compiled JavaScript only, .dockerignore)`)
     }
     t.same(config.Cmd?.slice(-1), ['dist/src/server.js'], 'CMD runs the compiled server')
-    for (const present of ['app/dist/src/server.js', 'app/node_modules/fastify', 'app/node_modules/argon2', 'app/dist/src/cli.js', 'app/examples/console/index.html']) {
+    for (const present of ['app/dist/src/server.js', 'app/node_modules/fastify', 'app/node_modules/argon2', 'app/dist/src/cli.js', 'app/examples/console/index.html', 'app/dist/console/index.html', 'app/dist/console/app.js']) {
       t.ok(existsSync(join(root, present)), `${present} is in the image`)
     }
   })

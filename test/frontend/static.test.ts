@@ -133,8 +133,8 @@ t.test('GET /..%2fsecret.txt ...should never serve a file outside FRONTEND_DIR',
   }
 })
 
-t.test('GET / ...should stay a problem+json 404 without FRONTEND_DIR', async t => {
-  const { app } = await buildTestApp(t)
+t.test('GET / ...should stay a problem+json 404 without FRONTEND_DIR and with CONSOLE_ENABLED=false', async t => {
+  const { app } = await buildTestApp(t, { CONSOLE_ENABLED: 'false' })
   const response = await app.inject({ url: '/', headers: { accept: 'text/html' } })
   t.equal(response.statusCode, 404)
   t.match(response.headers['content-type'], /^application\/problem\+json/)

@@ -1,0 +1,121 @@
+import { render } from 'preact'
+import { useEffect } from 'preact/hooks'
+import './styles.css'
+import { call, get, setCsrfToken, whenSessionEnds } from './api.ts'
+import { identity, type Identity } from './session.ts'
+import { location, navigate } from './router.ts'
+import { signal } from './signal.ts'
+import { Link, Loading } from './ui.tsx'
+import { SignIn } from './pages/sign-in.tsx'
+import { ClientsList } from './pages/clients-list.tsx'
+import { ClientPage } from './pages/client-page.tsx'
+import { ClientEditor } from './pages/client-editor.tsx'
+import { EndUsers } from './pages/end-users.tsx'
+import { Registration } from './pages/registration.tsx'
+import { Audit } from './pages/audit.tsx'
+import { Access } from './pages/access.tsx'
+import { hasRole } from './session.ts'
+
+interface SessionAnswer extends Identity { csrfToken?: string }
+
+/** Why the sign-in page shows: first visit, signed out, or a session that ended under the user. */
+const signInReason = signal<'start' | 'signed-out' | 'ended'>('start')
+/** Where to go after signing in: the page first asked for, or the one a session ended on. */
+let returnTo = location.get()
+const sso = signal(false)
+
+whenSessionEnds(() => {
+  if (identity.get() === null) return
+  returnTo = location.get()
+  signInReason.set('ended')
+  setCsrfToken(undefined)
+  identity.set(null)
+})
+
+async function start (): Promise<void> {
+  get<{ sso: boolean }>('/console-settings.json').then(({ data }) => { sso.set(data.sso) }, () => {})
+  try {
+    const { data } = await call<SessionAnswer>('GET', '/auth/session', { quietUnauthenticated: true })
+    signIn(data)
+  } catch {
+    identity.set(null)
+  }
+}
+
+export function signIn (answer: SessionAnswer): void {
+  setCsrfToken(answer.csrfToken)
+  identity.set({ username: answer.username, roles: answer.roles, expiresAt: answer.expiresAt })
+  navigate(returnTo, { replace: true })
+}
+
+async function signOut (): Promise<void> {
+  try {
+    const { data } = await call<{ logoutUrl?: string } | undefined>('POST', '/auth/logout')
+    if (data?.logoutUrl !== undefined) {
+      window.location.assign(data.logoutUrl)
+      return
+    }
+  } catch {}
+  setCsrfToken(undefined)
+  signInReason.set('signed-out')
+  returnTo = '/'
+  identity.set(null)
+  navigate('/', { replace: true })
+}
+
+type Page = (props: { params: string[] }) => preact.JSX.Element
+
+const ROUTES: Array<[RegExp, Page]> = [
+  [/^\/(clients)?$/, ClientsList],
+  [/^\/clients\/new$/, () => <ClientEditor />],
+  [/^\/clients\/(\d+)$/, ({ params }) => <ClientPage clientId={params[0]!} />],
+  [/^\/clients\/(\d+)\/edit$/, ({ params }) => <ClientEditor clientId={params[0]!} />],
+  [/^\/end-users$/, EndUsers],
+  [/^\/registration$/, Registration],
+  [/^\/audit$/, Audit],
+  [/^\/access$/, Access]
+]
+
+function Console () {
+  const who = identity.use()
+  const path = location.use().split('?', 1)[0]!
+  const reason = signInReason.use()
+  const ssoOffered = sso.use()
+  useEffect(() => { document.getElementById('main')?.focus({ preventScroll: true }) }, [path])
+  // The tab's title names the page (its heading), for history, tabs and screen readers.
+  useEffect(() => { document.title = `${document.querySelector('main h1')?.textContent ?? 'Console'} · authlete-bff` })
+  if (who === undefined) return <Loading what='the console' />
+  if (who === null) return <SignIn reason={reason} returnTo={returnTo} sso={ssoOffered} onSignedIn={signIn} />
+  const route = ROUTES.map(([pattern, page]) => [pattern.exec(path), page] as const).find(([match]) => match !== null)
+  const Page = route?.[1]
+  const nav: Array<[string, string]> = [['/clients', 'Clients'], ['/end-users', 'End users'], ['/registration', 'Registration']]
+  if (hasRole(who, 'admin')) nav.push(['/audit', 'Audit'])
+  nav.push(['/access', 'Access'])
+  return (
+    <>
+      <a class='skip' href='#main'>Skip to the content</a>
+      <header class='top'>
+        <Link href='/' class='brand'>authlete-bff</Link>
+        <nav aria-label='Sections'>
+          <ul>
+            {nav.map(([href, label]) => <li key={href}><Link href={href} aria-current={path === href || (href === '/clients' && path.startsWith('/clients')) || (href === '/clients' && path === '/') ? 'page' : undefined}>{label}</Link></li>)}
+          </ul>
+        </nav>
+        <div class='who'>
+          <span id='username'>{who.username}</span> <small>({who.roles.join(', ')})</small>
+          <button type='button' id='sign-out' onClick={signOut}>Sign out</button>
+        </div>
+      </header>
+      <main id='main' tabIndex={-1}>
+        {Page === undefined
+          ? <><h1>Page not found</h1><p>Nothing lives at {path}. <Link href='/clients'>Go to the clients</Link>.</p></>
+          : <Page params={route![0]!.slice(1)} />}
+      </main>
+    </>
+  )
+}
+
+const root = document.getElementById('root')!
+root.textContent = ''
+render(<Console />, root)
+start().catch(() => { identity.set(null) })

@@ -1,0 +1,157 @@
+import { useState } from 'preact/hooks'
+import { call, explain, get, query } from '../api.ts'
+import { permission } from '../permissions.ts'
+import { identity, type Identity, type Role } from '../session.ts'
+import { ErrorMessage, formatTime, Notice, OneTimeSecret, Show, TextField, useLoad } from '../ui.tsx'
+
+interface Token { id: string, name: string, username: string, roles: Role[], createdAt: string, expiresAt: string, lastUsedAt: string | null }
+interface Session { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, login: string, issuer?: string, current: boolean }
+
+export function Access () {
+  const who = identity.use()!
+  return (
+    <>
+      <h1>Access</h1>
+      <Tokens who={who} />
+      {permission(who, 'sessions.manage').allowed && <Sessions />}
+    </>
+  )
+}
+
+function Tokens ({ who }: { who: Identity }) {
+  const [loaded, reload] = useLoad('your API tokens', async () => (await get<{ tokens: Token[] }>('/auth/tokens')).data.tokens, [])
+  const [name, setName] = useState('')
+  const [days, setDays] = useState('30')
+  const [roles, setRoles] = useState<Role[]>(['viewer'])
+  const [created, setCreated] = useState<Token & { token: string }>()
+  const [error, setError] = useState<string>()
+  const [notice, setNotice] = useState<string>()
+  const create = async (event: Event) => {
+    event.preventDefault()
+    setError(undefined)
+    try {
+      const { data } = await call<Token & { token: string }>('POST', '/auth/tokens', { body: { name, roles, expiresInDays: Number(days) } })
+      setCreated(data)
+      setName('')
+      reload()
+    } catch (failure) {
+      setError(explain('Could not create the token', failure))
+    }
+  }
+  const revoke = async (token: Token) => {
+    setError(undefined)
+    try {
+      await call('DELETE', `/auth/tokens/${encodeURIComponent(token.id)}`)
+      setNotice(`Revoked the token ${token.name}.`)
+      if (created?.id === token.id) setCreated(undefined)
+      reload()
+    } catch (failure) {
+      setError(explain('Could not revoke the token', failure))
+    }
+  }
+  const ownRoles = (['viewer', 'editor', 'admin'] as Role[]).filter(role => who.roles.includes(role) || (role !== 'admin' && who.roles.includes('admin')) || (role === 'viewer' && who.roles.includes('editor')))
+  return (
+    <section aria-labelledby='tokens-title'>
+      <h2 id='tokens-title'>Your API tokens</h2>
+      <p>For scripts: send a token as <code>Authorization: Bearer …</code>. It acts as you, with the roles you give it.</p>
+      <form class='panel' aria-label='Create an API token' onSubmit={create}>
+        <TextField label='Name' name='tokenName' value={name} onInput={setName} required />
+        <TextField label='Expires in (days)' name='expiresInDays' inputMode='numeric' value={days} onInput={setDays} required />
+        <fieldset class='field choices'>
+          <legend>Roles</legend>
+          {ownRoles.map(role => (
+            <label key={role} class='choice'>
+              <input type='checkbox' name='roles' value={role} checked={roles.includes(role)} onChange={() => { setRoles(roles.includes(role) ? roles.filter(held => held !== role) : [...roles, role]) }} />
+              {role}
+            </label>
+          ))}
+        </fieldset>
+        <button type='submit' class='primary'>Create the token</button>
+      </form>
+      <ErrorMessage text={error} />
+      <Notice text={notice} />
+      {created !== undefined && <OneTimeSecret label={`API token ${created.name}`} value={created.token} />}
+      <Show loaded={loaded} what='your API tokens'>
+        {tokens => tokens.length === 0
+          ? <p class='empty'>You have no API token.</p>
+          : (
+            <div class='table-wrap'>
+              <table class='tokens'>
+                <caption>Your tokens (their values are never shown again)</caption>
+                <thead><tr><th scope='col'>Name</th><th scope='col'>Roles</th><th scope='col'>Created</th><th scope='col'>Expires</th><th scope='col'>Last used</th><th scope='col'>Revoke</th></tr></thead>
+                <tbody>
+                  {tokens.map(token => (
+                    <tr key={token.id} data-token-id={token.id}>
+                      <td data-label='Name'>{token.name}</td>
+                      <td data-label='Roles'>{token.roles.join(', ')}</td>
+                      <td data-label='Created'>{formatTime(token.createdAt)}</td>
+                      <td data-label='Expires'>{formatTime(token.expiresAt)}</td>
+                      <td data-label='Last used'>{token.lastUsedAt === null ? 'never' : formatTime(token.lastUsedAt)}</td>
+                      <td data-label='Revoke'><button type='button' onClick={() => revoke(token)}>Revoke<span class='visually-hidden'> {token.name}</span></button></td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            )}
+      </Show>
+    </section>
+  )
+}
+
+function Sessions () {
+  const [username, setUsername] = useState('')
+  const [shown, setShown] = useState<string>()
+  const [sessions, setSessions] = useState<Session[]>()
+  const [error, setError] = useState<string>()
+  const [notice, setNotice] = useState<string>()
+  const look = async (event?: Event) => {
+    event?.preventDefault()
+    setError(undefined)
+    try {
+      const wanted = username.trim()
+      setSessions((await get<{ sessions: Session[] }>(`/auth/sessions${query({ username: wanted })}`)).data.sessions)
+      setShown(wanted)
+    } catch (failure) {
+      setError(explain('Could not list the sessions', failure))
+    }
+  }
+  const endAll = async () => {
+    setError(undefined)
+    try {
+      const { data } = await call<{ revoked: number }>('DELETE', `/auth/sessions${query({ username: shown })}`)
+      setNotice(`Ended ${data.revoked} session(s) of ${shown}.`)
+      setSessions([])
+    } catch (failure) {
+      setError(explain('Could not end the sessions', failure))
+    }
+  }
+  return (
+    <section aria-labelledby='sessions-title'>
+      <h2 id='sessions-title'>A user's sessions</h2>
+      <form class='toolbar' aria-label="Look up a user's sessions" onSubmit={look}>
+        <TextField label='Username' name='sessionUser' value={username} onInput={setUsername} required />
+        <button type='submit'>Show sessions</button>
+      </form>
+      <ErrorMessage text={error} />
+      <Notice text={notice} />
+      {sessions !== undefined && shown !== undefined && (
+        sessions.length === 0
+          ? <p class='empty'>{shown} has no session.</p>
+          : (
+            <>
+              <ul class='cards'>
+                {sessions.map(session => (
+                  <li key={session.id} class='card'>
+                    <p><strong>{session.login}</strong> session{session.current && ' (this one)'}{session.issuer !== undefined && ` from ${session.issuer}`}</p>
+                    <p>Started {formatTime(session.createdAt)}, last seen {formatTime(session.lastSeenAt)}, ends {formatTime(session.expiresAt)}</p>
+                  </li>
+                ))}
+              </ul>
+              <button type='button' class='danger' onClick={endAll}>End all sessions of {shown}</button>
+            </>
+            )
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,229 @@
+import { useEffect, useMemo, useState } from 'preact/hooks'
+import { ApiError, call, explain, get, type FieldProblem } from '../api.ts'
+import { clientPath, type Client } from '../clients.ts'
+import { Control } from '../fields.tsx'
+import { flash } from '../flash.ts'
+import { grouped, labelOf } from '../groups.ts'
+import { permission } from '../permissions.ts'
+import { PRESETS } from '../presets.ts'
+import { navigate } from '../router.ts'
+import { DraftError, draftOf, fieldOfProblemPath, fieldsOf, loadClientInput, sameValue, valueOf, type Draft, type FieldSpec } from '../schema.ts'
+import { identity } from '../session.ts'
+import { ErrorMessage, Link, Notice, OneTimeSecret, Show, useLoad } from '../ui.tsx'
+
+interface Loaded { fields: FieldSpec[], client: Client | undefined, etag: string | undefined }
+
+/** Create (no clientId) or edit a client; every writable property of ClientInput has a control. */
+export function ClientEditor ({ clientId }: { clientId?: string }) {
+  const who = identity.use()!
+  const allowed = permission(who, clientId === undefined ? 'client.create' : 'client.edit')
+  const [loaded, reload] = useLoad(clientId === undefined ? 'the form' : 'the client', async (): Promise<Loaded> => {
+    const fields = fieldsOf(await loadClientInput())
+    if (clientId === undefined) return { fields, client: undefined, etag: undefined }
+    const { data, etag } = await get<Client>(`/api/clients/${clientId}`)
+    return { fields, client: data, etag }
+  }, [clientId])
+  const title = clientId === undefined ? 'New client' : `Edit client ${clientId}`
+  if (!allowed.allowed) {
+    return <><h1>{title}</h1><p class='reason' role='status'>You cannot change clients. {allowed.reason}</p></>
+  }
+  return (
+    <>
+      <h1>{title}</h1>
+      <Show loaded={loaded} what={clientId === undefined ? 'the form' : 'the client'}>
+        {value => <EditorForm key={value.etag ?? 'new'} {...value} clientId={clientId} onReload={reload} />}
+      </Show>
+    </>
+  )
+}
+
+interface Conflict { changed: Array<[string, unknown, unknown]> }
+
+function EditorForm ({ fields, client, etag, clientId, onReload }: Loaded & { clientId: string | undefined, onReload: () => void }) {
+  const original = useMemo<Record<string, unknown>>(() => client ?? {}, [client])
+  const initial = () => Object.fromEntries(fields.map(field => [field.name, draftOf(field, original[field.name])]))
+  const [drafts, setDrafts] = useState<Record<string, Draft>>(initial)
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  const [error, setError] = useState<string>()
+  const [notice, setNotice] = useState<string>()
+  const [busy, setBusy] = useState(false)
+  const [conflict, setConflict] = useState<Conflict>()
+  const [created, setCreated] = useState<Client>()
+  const [preset, setPreset] = useState<string>()
+
+  useEffect(() => {
+    if (Object.keys(errors).length > 0) document.querySelector<HTMLElement>('[aria-invalid="true"], .choices:has(.field-error) input')?.focus()
+  }, [errors])
+
+  const applyPreset = (id: string) => {
+    setPreset(id)
+    const values = PRESETS.find(candidate => candidate.id === id)!.values
+    setDrafts(current => ({
+      ...current,
+      ...Object.fromEntries(fields.filter(field => field.name in values || ['grantTypes', 'responseTypes', 'tokenAuthMethod', 'clientType', 'applicationType', 'pkceRequired', 'pkceS256Required'].includes(field.name))
+        .map(field => [field.name, draftOf(field, values[field.name])]))
+    }))
+  }
+
+  /** Values for the body: the whole client (create) or a merge patch of what changed (edit). */
+  const collect = (): Record<string, unknown> | undefined => {
+    const found: Record<string, string> = {}
+    const body: Record<string, unknown> = {}
+    for (const field of fields) {
+      try {
+        if (clientId === undefined) {
+          const value = valueOf(field, drafts[field.name]!)
+          if (value !== undefined && value !== null && value !== false) body[field.name] = value
+        } else {
+          const change = patchOf(field, drafts[field.name]!, original[field.name])
+          if (change !== undefined) body[field.name] = change
+        }
+      } catch (problem) {
+        if (!(problem instanceof DraftError)) throw problem
+        found[field.name] = `${labelOf(field.name)} ${problem.message}.`
+      }
+    }
+    setErrors(found)
+    return Object.keys(found).length === 0 ? body : undefined
+  }
+
+  const save = async (event: Event) => {
+    event.preventDefault()
+    setError(undefined)
+    setNotice(undefined)
+    const body = collect()
+    if (body === undefined) {
+      setError('Some fields need a correction; they are marked below.')
+      return
+    }
+    if (clientId !== undefined && Object.keys(body).length === 0) {
+      setNotice('Nothing changed, so nothing was sent.')
+      return
+    }
+    setBusy(true)
+    try {
+      if (clientId === undefined) {
+        const { data } = await call<Client>('POST', '/api/clients', { body })
+        setCreated(data)
+      } else {
+        await call('PATCH', `/api/clients/${clientId}`, { body, contentType: 'application/merge-patch+json', headers: etag === undefined ? {} : { 'if-match': etag } })
+        flash.set(`Saved: ${Object.keys(body).map(labelOf).join(', ')}.`)
+        navigate(clientPath(clientId))
+      }
+    } catch (failure) {
+      await showFailure(failure)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const showFailure = async (failure: unknown) => {
+    if (failure instanceof ApiError && failure.status === 412 && clientId !== undefined) {
+      try {
+        const { data: current } = await get<Client>(`/api/clients/${clientId}`)
+        const names = [...new Set([...Object.keys(original), ...Object.keys(current)])].filter(name => name !== 'modifiedAt' && !sameValue(original[name], current[name]))
+        setConflict({ changed: names.map(name => [name, original[name], current[name]]) })
+      } catch (reading) {
+        setError(explain('Someone else changed this client, and it could not be read again', reading))
+      }
+      return
+    }
+    if (failure instanceof ApiError && failure.problem.errors !== undefined) setErrors(fieldErrors(failure.problem.errors, fields))
+    setError(explain(clientId === undefined ? 'Could not create the client' : 'Could not save the client', failure))
+  }
+
+  if (created !== undefined) {
+    return (
+      <section aria-labelledby='created-title'>
+        <h2 id='created-title'>Client created</h2>
+        <p>The client <strong>{created.clientName ?? ''}</strong> has the ID <code id='created-id'>{String(created.clientId)}</code>.</p>
+        {typeof created.clientSecret === 'string' && created.clientType === 'CONFIDENTIAL' && <OneTimeSecret label='Client secret' value={created.clientSecret} />}
+        <div class='buttons'>
+          <Link href={clientPath(created.clientId)} class='button primary'>Open the client</Link>
+          <button type='button' onClick={() => { setCreated(undefined); setPreset(undefined); setDrafts(initial()) }}>Create another client</button>
+        </div>
+      </section>
+    )
+  }
+
+  return (
+    <form id='client-form' onSubmit={save} noValidate>
+      {clientId === undefined && (
+        <fieldset class='presets'>
+          <legend>Start from a preset</legend>
+          {PRESETS.map(option => (
+            <label key={option.id} class='preset'>
+              <input type='radio' name='preset' value={option.id} checked={preset === option.id} onChange={() => { applyPreset(option.id) }} />
+              <span><strong>{option.label}</strong> <small>{option.description}</small></span>
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {conflict !== undefined && (
+        <div class='message error conflict' role='alert'>
+          <p><strong>Someone else changed this client after you opened it</strong>, so your changes were not saved (412 Precondition Failed).</p>
+          {conflict.changed.length > 0 && (
+            <>
+              <p>Changed meanwhile:</p>
+              <ul>{conflict.changed.map(([name, before, after]) => <li key={name}><strong>{labelOf(name)}</strong>: {show(before)} → {show(after)}</li>)}</ul>
+            </>
+          )}
+          <button type='button' onClick={onReload}>Reload the client (your edits are discarded)</button>
+        </div>
+      )}
+      <ErrorMessage text={error} />
+      <Notice text={notice} />
+      {grouped(fields.map(field => field.name)).map(([title, names], index) => (
+        <details key={title} open={index < 2 || names.some(name => errors[name] !== undefined || Object.keys(errors).some(key => key.startsWith(`${name}.`)))}>
+          <summary>{title}</summary>
+          <div class='fields'>
+            {names.map(name => {
+              const field = fields.find(candidate => candidate.name === name)!
+              return <Control key={name} field={field} draft={drafts[name]!} errors={errors} onChange={draft => { setDrafts(current => ({ ...current, [name]: draft })) }} />
+            })}
+          </div>
+        </details>
+      ))}
+      <div class='buttons sticky'>
+        <button type='submit' class='primary' disabled={busy}>{busy ? 'Saving…' : clientId === undefined ? 'Create the client' : 'Save changes'}</button>
+        <Link class='button' href={clientId === undefined ? '/clients' : clientPath(clientId)}>Cancel</Link>
+      </div>
+    </form>
+  )
+}
+
+/** The merge patch entry of one property: its new value, null to remove it, undefined if unchanged. */
+function patchOf (field: FieldSpec, draft: Draft, before: unknown): unknown {
+  if (field.kind === 'object') {
+    const inner: Record<string, unknown> = {}
+    const previous = (before ?? {}) as Record<string, unknown>
+    for (const child of field.children!) {
+      const change = patchOf(child, (draft as Record<string, Draft>)[child.name]!, previous[child.name])
+      if (change !== undefined) inner[child.name] = change
+    }
+    return Object.keys(inner).length === 0 ? undefined : inner
+  }
+  const value = valueOf(field, draft)
+  if (sameValue(value, before)) return undefined
+  return value === undefined ? null : value
+}
+
+function fieldErrors (problems: FieldProblem[], fields: FieldSpec[]): Record<string, string> {
+  const messages = new Map<string, string[]>()
+  for (const { path, message } of problems) {
+    const key = fieldOfProblemPath(path, fields)
+    if (key !== undefined) messages.set(key, [...messages.get(key) ?? [], message])
+  }
+  // A merge patch property is "the value or null": the schema's own message says what the value must
+  // be, its "must be null" and "must match a schema in anyOf" only repeat that the union failed.
+  const telling = (message: string) => !/^must be null$|anyOf/.test(message)
+  return Object.fromEntries([...messages].map(([key, all]) => {
+    const shown = all.some(telling) ? all.filter(telling) : all
+    return [key, `${labelOf(key.split('.').pop()!)} ${[...new Set(shown)].join('; ')}.`]
+  }))
+}
+
+function show (value: unknown): string {
+  if (value === undefined || value === null) return '(not set)'
+  return typeof value === 'string' ? value : JSON.stringify(value)
+}

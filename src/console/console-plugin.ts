@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { FastifyInstance } from 'fastify'
+import frontend from '../frontend/static-frontend.ts'
+
+export interface ConsoleOptions {
+  /** OIDC login is configured: the sign-in page offers "Sign in with SSO". */
+  sso: boolean
+}
+
+// Exactly what the pages need: their own script, stylesheet and data: images, calls to this origin.
+export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// Where scripts/build-console.ts writes the bundle: dist/console from the sources (src/console/),
+// and the same folder from the compiled server (dist/src/console/).
+const BUNDLE_CANDIDATES = ['../../dist/console/', '../../console/'].map(path => fileURLToPath(new URL(path, import.meta.url)))
+
+export function consoleBundleDir (): string | undefined {
+  return BUNDLE_CANDIDATES.find(dir => existsSync(`${dir}index.html`))
+}
+
+/**
+ * The admin console at '/': the built bundle through the static frontend (history fallback, reserved
+ * API paths), under the console's strict CSP, and the one setting the page cannot learn from the API.
+ */
+export default async function adminConsole (app: FastifyInstance, { sso }: ConsoleOptions): Promise<void> {
+  const root = consoleBundleDir()
+  if (root === undefined) {
+    throw new Error('CONSOLE_ENABLED: the console is not built (dist/console/index.html is missing): run npm run build:console, or set CONSOLE_ENABLED=false')
+  }
+  app.get('/console-settings.json', { schema: { hide: true } }, async (_request, reply) => {
+    reply.header('cache-control', 'no-cache')
+    return { sso }
+  })
+  await app.register(frontend, { root, contentSecurityPolicy: CONSOLE_CSP })
+}

@@ -1,0 +1,534 @@
+import t, { type Test } from 'tap'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { execFileSync } from 'node:child_process'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { startServerProcess } from '../helpers/server-process.ts'
+import { PASSWORDS, testUsersFile } from '../helpers/users.ts'
+import { SEEDED_CLIENT_IDS } from '../../src/sandbox/seed.ts'
+import { CONSOLE_CSP } from '../../src/console/console-plugin.ts'
+
+// What the functions run inside the page use: the Node type check has no DOM library.
+declare const window: any, document: any, history: any, PopStateEvent: any
+declare function dispatchEvent (event: unknown): boolean
+
+const CHROMIUM = '/usr/bin/chromium'
+const IN_CI = process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI)
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url))
+// The README's screenshots: written to docs/ only when asked, so a test run leaves the tree clean.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? fileURLToPath(new URL('../../docs/', import.meta.url)) : ARTIFACTS
+const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url))
+const FIRST_LOAD_BUDGET = 150 * 1024
+const LOGIN_BUDGET = 6
+
+type Role = keyof typeof PASSWORDS
+
+t.setTimeout(600_000)
+
+if (!existsSync(CHROMIUM)) {
+  if (IN_CI) t.fail(`${CHROMIUM} is missing: the real-browser tests cannot run (apt-get install chromium)`)
+  else t.test('the admin console in a real browser', { skip: `${CHROMIUM} is missing; install Debian's chromium to run the real-browser tests` }, async () => {})
+} else {
+  await consoleTests()
+}
+
+interface ApiCaller {
+  call: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number, body: any, headers: Headers }>
+}
+
+/** The API as a script sees it, signed in as one user: to set things up and check what the console did. */
+async function apiAs (appUrl: string, role: Role): Promise<ApiCaller> {
+  const login = await fetch(`${appUrl}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: role, password: PASSWORDS[role] }) })
+  if (login.status !== 200) throw new Error(`API login as ${role}: ${login.status}`)
+  const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!
+  const { csrfToken } = await login.json() as { csrfToken: string }
+  return {
+    call: async (method, path, body, headers = {}) => {
+      const response = await fetch(`${appUrl}${path}`, {
+        method,
+        headers: { cookie, 'x-csrf-token': csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body)
+      })
+      const text = await response.text()
+      return { status: response.status, body: text === '' ? undefined : JSON.parse(text), headers: response.headers }
+    }
+  }
+}
+
+async function consoleTests (): Promise<void> {
+  // The bundle as the sources are now (npm ci and npm start build it too).
+  execFileSync(process.execPath, ['scripts/build-console.ts'], { cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: 'inherit' })
+  const dataDir = await mkdtemp(join(tmpdir(), 'bff-console-'))
+  const server = await startServerProcess(t, {
+    BFF_USERS_FILE: await testUsersFile(),
+    AUDIT_STORE: `sqlite:${join(dataDir, 'audit.db')}`,
+    API_TOKEN_STORE: `sqlite:${join(dataDir, 'tokens.db')}`,
+    RATE_LIMIT_READ: '100000/1m',
+    RATE_LIMIT_WRITE: '100000/1m',
+    RATE_LIMIT_SECRET: '100000/1m',
+    RATE_LIMIT_LOGIN: `${LOGIN_BUDGET}/15m`
+  })
+  const appUrl = server.url
+  const admin = await apiAs(appUrl, 'admin')
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+  })
+  t.teardown(() => browser.close())
+  await mkdir(ARTIFACTS, { recursive: true })
+  const axeSource = await readFile(AXE, 'utf8')
+
+  // Everything every page did, checked at the end: no CSP violation, nothing secret in a URL.
+  const cspViolations: string[] = []
+  const visitedUrls: string[] = []
+  const pageErrors: string[] = []
+  const contexts = new Map<Role, { context: BrowserContext, page: Page }>()
+  async function newPage (context: BrowserContext): Promise<Page> {
+    const page = await context.newPage()
+    page.on('console', message => { if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text()) })
+    page.on('pageerror', error => { pageErrors.push(String(error)) })
+    page.on('request', request => { visitedUrls.push(request.url()) })
+    return page
+  }
+  /** One signed-in browser context per role, reused by the tests. */
+  async function pageAs (role: Role): Promise<Page> {
+    const existing = contexts.get(role)
+    if (existing !== undefined) return existing.page
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    const page = await newPage(context)
+    await page.goto(`${appUrl}/`)
+    await signIn(page, role)
+    contexts.set(role, { context, page })
+    return page
+  }
+  async function signIn (page: Page, role: Role): Promise<void> {
+    await page.getByLabel('Username').fill(role)
+    await page.getByLabel('Password').fill(PASSWORDS[role])
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.locator('#username').filter({ hasText: role }).waitFor()
+  }
+  const accessibilityReports: string[] = []
+  /** axe-core in the page: no serious or critical violation. */
+  async function checkAccessibility (t: Test, page: Page, what: string): Promise<void> {
+    await page.evaluate(axeSource)
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: Array<{ id: string, impact: string, help: string, nodes: Array<{ target: unknown }> }> }> } }).axe
+      const result = await axe.run(document, { resultTypes: ['violations'] })
+      return result.violations.map(violation => ({ id: violation.id, impact: violation.impact, help: violation.help, targets: violation.nodes.slice(0, 3).map(node => JSON.stringify(node.target)) }))
+    })
+    const serious = violations.filter(violation => violation.impact === 'serious' || violation.impact === 'critical')
+    accessibilityReports.push(`${what}: ${violations.length} violation(s), ${serious.length} serious or critical`)
+    t.same(serious, [], `${what}: no serious or critical accessibility violation`)
+  }
+  const goto = async (page: Page, path: string) => {
+    await page.evaluate(to => { history.pushState(null, '', to); dispatchEvent(new PopStateEvent('popstate')) }, path)
+  }
+
+  await t.test('GET / ...should serve the console under the strict CSP, its first load at most 150 KB gzipped', async t => {
+    const context = await browser.newContext()
+    const page = await newPage(context)
+    const loaded: Array<{ url: string, gzipped: number }> = []
+    page.on('response', response => {
+      loaded.push({ url: response.url(), gzipped: -1 })
+      const entry = loaded.at(-1)!
+      response.body().then(body => { entry.gzipped = gzipSync(body).length }, () => { entry.gzipped = 0 })
+    })
+    const answer = await page.goto(`${appUrl}/`)
+    t.equal(answer?.headers()['content-security-policy'], CONSOLE_CSP)
+    await page.getByRole('heading', { name: 'Sign in to the console' }).waitFor()
+    await page.waitForLoadState('networkidle')
+    await waitUntil(() => loaded.every(entry => entry.gzipped >= 0))
+    const total = loaded.reduce((sum, entry) => sum + entry.gzipped, 0)
+    process.stderr.write(`console first load: ${loaded.length} answers, ${total} bytes gzipped (${loaded.map(entry => `${new URL(entry.url).pathname} ${entry.gzipped}`).join(', ')})\n`)
+    t.ok(total <= FIRST_LOAD_BUDGET, `first load ${total} bytes gzipped <= ${FIRST_LOAD_BUDGET}`)
+    t.ok(loaded.every(entry => entry.url.startsWith(appUrl)), 'everything comes from the proxy (no CDN)')
+    await checkAccessibility(t, page, 'sign-in page')
+    await context.close()
+  })
+
+  await t.test('GET /auth/login ...should offer "Sign in with SSO" when OIDC_ISSUER is set, returning to the page asked for', async t => {
+    const oidcServer = await startServerProcess(t, {
+      BFF_USERS_FILE: await testUsersFile(),
+      AUDIT_STORE: `sqlite:${join(dataDir, 'oidc-audit.db')}`,
+      API_TOKEN_STORE: 'memory',
+      OIDC_ISSUER: 'http://127.0.0.1:9/',
+      OIDC_CLIENT_ID: 'bff',
+      OIDC_REDIRECT_URI: 'http://127.0.0.1/auth/callback'
+    })
+    const context = await browser.newContext()
+    const page = await newPage(context)
+    await page.goto(`${oidcServer.url}/clients/${SEEDED_CLIENT_IDS.portal}`)
+    const sso = page.getByRole('link', { name: 'Sign in with SSO' })
+    await sso.waitFor()
+    t.equal(await sso.getAttribute('href'), `/auth/login?returnTo=${encodeURIComponent(`/clients/${SEEDED_CLIENT_IDS.portal}`)}`)
+    await page.goto(`${appUrl}/`)
+    await page.getByRole('heading', { name: 'Sign in to the console' }).waitFor()
+    await page.waitForLoadState('networkidle')
+    t.equal(await sso.count(), 0, 'none without OIDC_ISSUER')
+    await context.close()
+  })
+
+  await t.test('POST /auth/login ...should tell a wrong password from a rate-limited sign-in (with the wait), by keyboard alone', async t => {
+    const context = await browser.newContext()
+    const page = await newPage(context)
+    await page.goto(`${appUrl}/`)
+    await page.getByLabel('Username').waitFor()
+    // Keyboard only: the username field first, then the password, Enter submits.
+    await page.keyboard.press('Tab')
+    t.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'username', 'Tab reaches the username field')
+    await page.keyboard.type('nobody')
+    await page.keyboard.press('Tab')
+    await page.keyboard.type('not-the-password')
+    await page.keyboard.press('Enter')
+    const alert = page.getByRole('alert')
+    await alert.filter({ hasText: 'Wrong username or password' }).waitFor()
+    t.notMatch(await page.textContent('main'), /session has ended/i, 'not mistaken for an ended session')
+    for (let attempt = 1; attempt < LOGIN_BUDGET; attempt++) {
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.getByRole('button', { name: 'Sign in' }).waitFor()
+    }
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await alert.filter({ hasText: 'Too many sign-in attempts' }).waitFor()
+    const text = (await alert.textContent())!
+    t.match(text, /Wait \d+ (seconds|minutes) before trying again/, `the wait is given: ${text}`)
+    t.match(text, /Too many login requests; retry in \d+ seconds/, "with the problem's detail")
+    await context.close()
+  })
+
+  await t.test('GET /api/clients ...should page past 100 clients, filter by developer and jump to a client by alias', async t => {
+    for (let index = 1; index <= 105; index++) {
+      const created = await admin.call('POST', '/api/clients', { clientName: `Paged client ${String(index).padStart(3, '0')}`, developer: 'paging-team' })
+      if (created.status !== 201) throw new Error(`create: ${created.status}`)
+    }
+    const page = await pageAs('editor')
+    await goto(page, '/clients')
+    await page.getByLabel('Developer').fill('paging-team')
+    await page.getByRole('button', { name: 'Filter' }).click()
+    await page.getByLabel('Per page').selectOption('100')
+    const rows = page.locator('table.clients tbody tr')
+    await page.getByText('1–100 of 105').waitFor()
+    t.equal(await rows.count(), 100, 'a page of 100')
+    t.match(page.url(), /developer=paging-team/, 'the filter is in the address (no secret there)')
+    await page.getByRole('button', { name: 'Next' }).click()
+    await page.getByText('101–105 of 105').waitFor()
+    t.equal(await rows.count(), 5, 'the last 5 on the second page')
+    t.match(await rows.first().textContent(), /Paged client/)
+    t.ok(await page.getByRole('button', { name: 'Next' }).isDisabled(), 'no page after the last')
+    await page.getByRole('button', { name: 'Previous' }).click()
+    await page.getByText('1–100 of 105').waitFor()
+    await page.getByRole('button', { name: 'Clear' }).click()
+    await page.getByLabel('Client ID or alias').fill('portal')
+    await page.getByRole('button', { name: 'Open' }).click()
+    await page.getByRole('heading', { name: 'Acme Customer Portal' }).waitFor()
+    t.match(page.url(), new RegExp(`/clients/${SEEDED_CLIENT_IDS.portal}$`))
+    await page.getByLabel('Client ID or alias').waitFor({ state: 'detached' })
+  })
+
+  await t.test('GET /clients ...should show the list, loading and empty states, at desktop and at 390 px, accessibly', async t => {
+    const page = await pageAs('editor')
+    await goto(page, '/clients?developer=nobody-has-this')
+    await page.getByText('No client has the developer "nobody-has-this"').waitFor()
+    await goto(page, '/clients')
+    await page.locator(`tr[data-client-id="${SEEDED_CLIENT_IDS.portal}"]`).waitFor()
+    await checkAccessibility(t, page, 'clients list')
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-clients.png') })
+    await page.setViewportSize({ width: 390, height: 844 })
+    t.ok(await fitsWidth(page), 'no horizontal scrolling at 390 px')
+    await checkAccessibility(t, page, 'clients list at 390 px')
+    await page.screenshot({ path: join(ARTIFACTS, 'console-clients-390.png'), fullPage: false })
+    await page.setViewportSize({ width: 1280, height: 900 })
+  })
+
+  await t.test('GET /clients/:clientId ...should show every property grouped, and the raw JSON', async t => {
+    const page = await pageAs('editor')
+    await goto(page, `/clients/${SEEDED_CLIENT_IDS.portal}`)
+    await page.getByRole('heading', { name: 'Acme Customer Portal' }).waitFor()
+    for (const group of ['General', 'Redirect URIs, grant and response types', 'Authentication', 'Tokens and extension']) {
+      t.ok(await page.getByRole('heading', { name: group, exact: true }).isVisible(), `group ${group}`)
+    }
+    const client = (await admin.call('GET', `/api/clients/${SEEDED_CLIENT_IDS.portal}`)).body as Record<string, unknown>
+    const shown = await page.locator('dd[data-property]').evaluateAll(nodes => nodes.map(node => node.getAttribute('data-property')))
+    t.same(shown.sort(), Object.keys(client).filter(name => name !== 'clientSecret').sort(), 'every property the API answers an editor is shown')
+    await page.getByText('Raw JSON').click()
+    const raw = JSON.parse((await page.locator('details.raw pre').textContent())!)
+    t.equal(String(raw.clientId), SEEDED_CLIENT_IDS.portal)
+    await checkAccessibility(t, page, 'client page')
+    await page.getByText('Raw JSON').click()
+    await page.evaluate(() => { window.scrollTo(0, 0) })
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-client.png') })
+    await page.setViewportSize({ width: 390, height: 844 })
+    t.ok(await fitsWidth(page), 'no horizontal scrolling at 390 px')
+    await page.setViewportSize({ width: 1280, height: 900 })
+  })
+
+  await t.test('PATCH /api/clients/:clientId ...should save a merge patch with If-Match and show validation problems at their fields', async t => {
+    const { body: created } = await admin.call('POST', '/api/clients', { clientName: 'Edit me', description: 'before' })
+    const page = await pageAs('editor')
+    const patches: Array<{ contentType: string | undefined, ifMatch: string | undefined, body: unknown }> = []
+    page.on('request', request => {
+      if (request.method() === 'PATCH') patches.push({ contentType: request.headers()['content-type'], ifMatch: request.headers()['if-match'], body: request.postDataJSON() })
+    })
+    await goto(page, `/clients/${created.clientId}/edit`)
+    await page.getByLabel('Client ID alias', { exact: true }).fill('not an alias!')
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    const fieldError = page.locator('.field-error').filter({ hasText: /Client ID alias/ })
+    await fieldError.waitFor()
+    t.match(await fieldError.textContent(), /pattern/, 'the server\'s message, at the field')
+    t.equal(await page.getByLabel('Client ID alias', { exact: true }).getAttribute('aria-invalid'), 'true')
+    t.match(await page.getByRole('alert').first().textContent(), /Could not save the client: Invalid request body: \/body\/clientIdAlias/, "the problem's detail in a sentence")
+    await checkAccessibility(t, page, 'edit form with a field error')
+    await page.getByLabel('Client ID alias', { exact: true }).fill(`edited-${created.clientId}`)
+    await page.getByLabel('Client name', { exact: true }).fill('Edited in the console')
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await page.getByText(/^Saved: /).waitFor()
+    const saved = patches.at(-1)!
+    t.equal(saved.contentType, 'application/merge-patch+json')
+    t.match(saved.ifMatch, /./, 'If-Match sent')
+    t.same(saved.body, { clientName: 'Edited in the console', clientIdAlias: `edited-${created.clientId}` }, 'only what changed')
+    const stored = (await admin.call('GET', `/api/clients/${created.clientId}`)).body
+    t.equal(stored.clientName, 'Edited in the console')
+    t.equal(stored.description, 'before', 'the rest kept')
+  })
+
+  await t.test('PATCH /api/clients/:clientId ...should show a 412 conflict made by a second session, what changed, and offer to reload', async t => {
+    const { body: created } = await admin.call('POST', '/api/clients', { clientName: 'Contended', description: 'original' })
+    const page = await pageAs('editor')
+    await goto(page, `/clients/${created.clientId}/edit`)
+    await page.getByLabel('Description', { exact: true }).fill('the editor\'s description')
+    // Meanwhile, another session changes the client.
+    const other = await admin.call('PATCH', `/api/clients/${created.clientId}`, { clientName: 'Renamed meanwhile' })
+    t.equal(other.status, 200)
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    const conflict = page.locator('.conflict')
+    await conflict.waitFor()
+    t.match(await conflict.textContent(), /Someone else changed this client/)
+    t.match(await conflict.textContent(), /Client name: Contended → Renamed meanwhile/)
+    t.equal((await admin.call('GET', `/api/clients/${created.clientId}`)).body.description, 'original', 'nothing overwritten')
+    await page.getByRole('button', { name: /Reload the client/ }).click()
+    await waitUntil(async () => await page.getByLabel('Client name', { exact: true }).inputValue() === 'Renamed meanwhile')
+    t.pass('the form shows the current client')
+  })
+
+  await t.test('POST /api/clients ...should create a client from each preset, a confidential one\'s secret shown once', async t => {
+    const expected: Record<string, { grantTypes: string[], tokenAuthMethod: string, clientType: string }> = {
+      'Web app': { grantTypes: ['AUTHORIZATION_CODE', 'REFRESH_TOKEN'], tokenAuthMethod: 'CLIENT_SECRET_BASIC', clientType: 'CONFIDENTIAL' },
+      'Single-page app': { grantTypes: ['AUTHORIZATION_CODE', 'REFRESH_TOKEN'], tokenAuthMethod: 'NONE', clientType: 'PUBLIC' },
+      'Native app': { grantTypes: ['AUTHORIZATION_CODE', 'REFRESH_TOKEN'], tokenAuthMethod: 'NONE', clientType: 'PUBLIC' },
+      'Machine to machine': { grantTypes: ['CLIENT_CREDENTIALS'], tokenAuthMethod: 'CLIENT_SECRET_BASIC', clientType: 'CONFIDENTIAL' }
+    }
+    const page = await pageAs('editor')
+    for (const [preset, values] of Object.entries(expected)) {
+      await goto(page, '/clients')
+      await page.getByRole('link', { name: 'New client' }).click()
+      await page.getByRole('radio', { name: new RegExp(`^${preset}`) }).check()
+      await page.getByLabel('Client name', { exact: true }).fill(`${preset} from the console`)
+      if (preset !== 'Machine to machine') await page.getByLabel('Redirect URIs', { exact: true }).fill('https://app.example/callback')
+      if (preset === 'Web app') await checkAccessibility(t, page, 'create form')
+      await page.getByRole('button', { name: 'Create the client' }).click()
+      await page.getByRole('heading', { name: 'Client created' }).waitFor()
+      const clientId = (await page.textContent('#created-id'))!
+      const stored = (await admin.call('GET', `/api/clients/${clientId}`)).body
+      t.match(stored, { clientName: `${preset} from the console`, ...values }, `${preset}: grant types, auth method and type from the preset`)
+      if (values.clientType === 'CONFIDENTIAL') {
+        const secret = page.getByTestId('secret-value')
+        t.notMatch(await secret.textContent(), stored.clientSecret, `${preset}: the secret is hidden until revealed`)
+        await page.getByRole('group', { name: 'Client secret' }).getByRole('button', { name: 'Reveal' }).click()
+        t.equal(await secret.textContent(), stored.clientSecret, `${preset}: revealed, it is the client's secret`)
+      } else {
+        t.equal(await page.getByTestId('secret-value').count(), 0, `${preset}: a public client shows no secret`)
+      }
+    }
+  })
+
+  await t.test('PUT /api/clients/:clientIdentifier/lock ...should lock and unlock from the client page', async t => {
+    const { body: created } = await admin.call('POST', '/api/clients', { clientName: 'Lock me' })
+    const page = await pageAs('editor')
+    await goto(page, `/clients/${created.clientId}`)
+    // By keyboard: from the Edit link, Tab reaches Lock, Enter presses it.
+    await page.getByRole('link', { name: 'Edit', exact: true }).focus()
+    await page.keyboard.press('Tab')
+    t.equal(await page.evaluate(() => document.activeElement?.textContent), 'Lock', 'Lock is the next stop')
+    await page.keyboard.press('Enter')
+    await page.locator('.badge.locked').waitFor()
+    t.equal((await admin.call('GET', `/api/clients/${created.clientId}`)).body.locked, true)
+    await page.getByRole('button', { name: 'Unlock', exact: true }).click()
+    await page.locator('.badge.locked').waitFor({ state: 'detached' })
+    t.equal((await admin.call('GET', `/api/clients/${created.clientId}`)).body.locked, false)
+  })
+
+  await t.test('POST /api/clients/:clientIdentifier/secret/refresh ...should show the new secret once, hidden until revealed', async t => {
+    const { body: created } = await admin.call('POST', '/api/clients', { clientName: 'Refresh me', clientType: 'CONFIDENTIAL' })
+    const page = await pageAs('admin')
+    await goto(page, `/clients/${created.clientId}`)
+    await page.getByRole('button', { name: 'Refresh secret' }).click()
+    const secret = page.getByTestId('secret-value')
+    await secret.waitFor()
+    t.match(await secret.textContent(), /^•+$/, 'hidden at first')
+    await page.getByRole('group', { name: 'New client secret' }).getByRole('button', { name: 'Reveal' }).click()
+    const shown = (await secret.textContent())!
+    const stored = (await admin.call('GET', `/api/clients/${created.clientId}`)).body
+    t.equal(shown, stored.clientSecret, 'the new secret')
+    t.not(shown, created.clientSecret, 'not the old one')
+    await checkAccessibility(t, page, 'client page with a new secret')
+    await page.reload()
+    await page.getByRole('heading', { name: 'Refresh me' }).waitFor()
+    t.equal(await page.getByTestId('secret-value').count(), 0, 'gone after a reload: shown once')
+    t.same(await page.evaluate(() => [localStorage.length, sessionStorage.length]), [0, 0], 'nothing in web storage')
+    t.notOk(visitedUrls.some(url => url.includes(shown)), 'the secret never was in a URL')
+  })
+
+  await t.test('PUT /api/clients/:clientIdentifier/secret ...should set a secret the admin chose', async t => {
+    const { body: created } = await admin.call('POST', '/api/clients', { clientName: 'Set my secret', clientType: 'CONFIDENTIAL' })
+    const page = await pageAs('admin')
+    await goto(page, `/clients/${created.clientId}`)
+    await page.getByRole('button', { name: 'Set secret…' }).click()
+    await page.getByLabel('New secret').fill('chosen-secret_0123456789')
+    await page.getByRole('button', { name: 'Set the secret' }).click()
+    await page.getByText('The secret was set').waitFor()
+    t.equal((await admin.call('GET', `/api/clients/${created.clientId}`)).body.clientSecret, 'chosen-secret_0123456789')
+  })
+
+  await t.test('DELETE /api/clients/:clientId ...should delete only once the client\'s name is typed', async t => {
+    const { body: created } = await admin.call('POST', '/api/clients', { clientName: 'Delete me' })
+    const page = await pageAs('admin')
+    await goto(page, `/clients/${created.clientId}`)
+    await page.getByRole('button', { name: 'Delete…' }).click()
+    const confirm = page.getByRole('button', { name: 'Delete this client' })
+    t.ok(await confirm.isDisabled(), 'disabled before the name is typed')
+    await page.getByLabel(/Type the client's name/).fill('Delete m')
+    t.ok(await confirm.isDisabled(), 'disabled for a near miss')
+    await checkAccessibility(t, page, 'delete confirmation')
+    await page.getByLabel(/Type the client's name/).fill('Delete me')
+    await confirm.click()
+    await page.getByText(`Deleted the client Delete me (${created.clientId})`).waitFor()
+    t.equal((await admin.call('GET', `/api/clients/${created.clientId}`)).status, 404)
+  })
+
+  await t.test('GET /api/subjects/:subject/clients ...should show an end user\'s authorizations and change, revoke and forget them', async t => {
+    const page = await pageAs('editor')
+    await goto(page, '/end-users')
+    await page.getByLabel('Subject').fill('john')
+    await page.getByRole('button', { name: 'Look up' }).click()
+    const portal = page.locator(`li.card[data-client-id="${SEEDED_CLIENT_IDS.portal}"]`)
+    const mobile = page.locator(`li.card[data-client-id="${SEEDED_CLIENT_IDS.mobile}"]`)
+    await portal.waitFor()
+    await mobile.getByText('openid profile offline_access').first().waitFor()
+    t.match(await portal.textContent(), /openid profile/, 'granted scopes shown')
+    await checkAccessibility(t, page, 'end users')
+    await mobile.getByRole('button', { name: 'Change token scopes…' }).click()
+    await mobile.getByLabel('Scopes of the tokens').fill('openid')
+    await mobile.getByRole('button', { name: 'Change the scopes' }).click()
+    await page.getByText(/^Change the token scopes: /).waitFor()
+    await page.locator(`li.card[data-client-id="${SEEDED_CLIENT_IDS.portal}"]`).getByRole('button', { name: 'Forget granted scopes' }).click()
+    await page.getByText(/^Forget the granted scopes: /).waitFor()
+    const granted = (await admin.call('GET', `/api/clients/${SEEDED_CLIENT_IDS.portal}/granted-scopes/john`)).body
+    t.notOk(granted.latestGrantedScopes?.length > 0, 'the portal\'s granted scopes are forgotten')
+    await page.locator(`li.card[data-client-id="${SEEDED_CLIENT_IDS.portal}"]`).getByRole('button', { name: 'Revoke tokens' }).click()
+    await page.getByText(/^Revoke the tokens: /).waitFor()
+    await waitUntil(async () => await page.locator(`li.card[data-client-id="${SEEDED_CLIENT_IDS.portal}"]`).count() === 0)
+    t.pass('the portal no longer listed as authorized')
+  })
+
+  await t.test('GET /api/audit ...should filter the audit trail, show a record and verify the chain', async t => {
+    const page = await pageAs('admin')
+    await goto(page, '/audit')
+    await page.getByLabel('Action').selectOption('client.lock')
+    await page.getByRole('button', { name: 'Apply filters' }).click()
+    await page.waitForURL(/action=client.lock/)
+    const rows = page.locator('tr[data-audit-id]')
+    await rows.first().waitFor()
+    const actions = await rows.locator('td[data-label="Action"]').allTextContents()
+    t.ok(actions.length >= 2 && actions.every(action => action === 'client.lock'), `only client.lock records: ${actions.join(', ')}`)
+    await rows.first().getByRole('button', { name: /Show/ }).click()
+    t.match(await page.locator('tr.details pre').textContent(), /"actor": "editor"/)
+    await page.getByRole('button', { name: 'Verify the chain' }).click()
+    await page.getByText(/The chain is intact: \d+ entries checked/).waitFor()
+    await checkAccessibility(t, page, 'audit trail')
+    const download = page.waitForEvent('download')
+    await page.getByRole('button', { name: 'Export NDJSON' }).click()
+    const lines = (await readFile((await (await download).path())!, 'utf8')).trim().split('\n').map(line => JSON.parse(line) as { action: string })
+    t.ok(lines.length >= 2 && lines.every(line => line.action === 'client.lock'), 'the export has the filtered records')
+  })
+
+  await t.test('POST /auth/tokens ...should create an API token shown once, which works until revoked', async t => {
+    const page = await pageAs('editor')
+    await goto(page, '/access')
+    await page.getByLabel('Name', { exact: true }).fill('console-made token')
+    await page.getByRole('button', { name: 'Create the token' }).click()
+    await page.getByRole('group', { name: 'API token console-made token' }).getByRole('button', { name: 'Reveal' }).click()
+    const token = (await page.getByTestId('secret-value').textContent())!
+    t.match(token, /^\S{20,}$/)
+    const use = async () => (await fetch(`${appUrl}/api/clients?limit=1`, { headers: { authorization: `Bearer ${token}` } })).status
+    t.equal(await use(), 200, 'the token works')
+    await checkAccessibility(t, page, 'access page')
+    await page.locator('tr', { hasText: 'console-made token' }).getByRole('button', { name: /Revoke/ }).click()
+    await page.getByText('Revoked the token console-made token.').waitFor()
+    t.equal(await use(), 401, 'revoked')
+    t.notOk(visitedUrls.some(url => url.includes(token)), 'the token never was in a URL')
+  })
+
+  await t.test('DELETE /auth/sessions ...should end a user\'s sessions, and the console return there to the page after signing in again', async t => {
+    const editor = await pageAs('editor')
+    await goto(editor, `/clients/${SEEDED_CLIENT_IDS.mobile}`)
+    await editor.getByRole('heading', { name: /./ }).first().waitFor()
+    const page = await pageAs('admin')
+    await goto(page, '/access')
+    await page.getByLabel('Username', { exact: true }).fill('editor')
+    await page.getByRole('button', { name: 'Show sessions' }).click()
+    await page.getByRole('button', { name: 'End all sessions of editor' }).click()
+    await page.getByText(/Ended [1-9]\d* session\(s\) of editor/).waitFor()
+    // The editor's next call finds the session gone.
+    await editor.getByRole('button', { name: 'Lock', exact: true }).click()
+    await editor.getByText('Your session has ended. Sign in again to go back to the page you were on.').waitFor()
+    await signIn(editor, 'editor')
+    await editor.locator('.actions').waitFor()
+    t.match(editor.url(), new RegExp(`/clients/${SEEDED_CLIENT_IDS.mobile}$`), 'back on the page')
+  })
+
+  await t.test('GET /clients/:clientId ...should give a viewer read-only pages, each refused action disabled with the reason', async t => {
+    const page = await pageAs('viewer')
+    await goto(page, '/clients')
+    await page.getByText('Creating clients: Needs the editor role').waitFor()
+    t.equal(await page.getByRole('link', { name: 'New client' }).count(), 0, 'no create link')
+    t.equal(await page.getByRole('link', { name: 'Audit' }).count(), 0, 'no audit section')
+    await goto(page, `/clients/${SEEDED_CLIENT_IDS.reports}`)
+    await page.locator('.actions').waitFor()
+    for (const name of ['Edit', 'Lock', 'Refresh secret', 'Delete…']) {
+      const button = page.getByRole('button', { name, exact: true })
+      t.ok(await button.isDisabled(), `${name} disabled`)
+      t.match(await button.evaluate(element => document.getElementById(element.getAttribute('aria-describedby') ?? '')?.textContent), /Needs the (editor|admin) role; you have viewer/, `${name}: the reason, linked to the button`)
+    }
+    await checkAccessibility(t, page, 'client page as a viewer')
+    await goto(page, '/clients/new')
+    await page.getByText('You cannot change clients.').waitFor()
+    await goto(page, '/audit')
+    await page.getByText('Needs the admin role').waitFor()
+  })
+
+  await t.test('GET / ...should never put a secret, token or CSRF token in web storage or a URL, nor break its CSP', async t => {
+    for (const [role, { page }] of contexts) {
+      t.same(await page.evaluate(() => [localStorage.length, sessionStorage.length]), [0, 0], `${role}: web storage empty`)
+    }
+    t.notOk(visitedUrls.some(url => /csrf|secret=|token=|password/i.test(url)), 'no URL carries a credential')
+    t.same(cspViolations, [], 'no Content-Security-Policy violation')
+    t.same(pageErrors, [], 'no script error')
+    process.stderr.write(`console accessibility: ${accessibilityReports.join('; ')}\n`)
+  })
+}
+
+async function fitsWidth (page: Page): Promise<boolean> {
+  return await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)
+}
+
+async function waitUntil (condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}
