@@ -91,9 +91,9 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
     checkCreate(roles(request), request.body)
     const { data, bytes } = await authlete.createClient(request.upstreamCalls, request.body)
     const clientId = jsonScalarText(data.clientId)
-    request.createdClientId = clientId
     // Without its ID the new client cannot be named in Location (nor found again by the caller).
     if (!/^\d+$/.test(clientId)) throw new errors.UpstreamUnreadable({ cause: new Error('upstream create answer without a numeric clientId') })
+    request.createdClientId = clientId
     reply.code(201).header('etag', clientEtag(bytes)).header('location', `/api/clients/${clientId}`)
     return data
   })
