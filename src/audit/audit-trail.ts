@@ -13,6 +13,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** True from the moment the intent is durably recorded until its outcome is written. */
     auditedIntent: boolean
+    /** ACCESS_MODEL=teams: the target's team, recorded with the intent (src/teams sets it). */
+    auditTeam: string | null
+    /** Set when the call is refused for the target's team: its outcome is `denied`. */
+    auditDenied: boolean
   }
 }
 
@@ -30,6 +34,8 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000
 async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }: AuditTrailOptions): Promise<void> {
   app.decorate('auditTrail', store)
   app.decorateRequest('auditedIntent', false)
+  app.decorateRequest('auditTeam', null)
+  app.decorateRequest('auditDenied', false)
 
   const recordIntent = async (request: FastifyRequest): Promise<void> => {
     const action = request.routeOptions.config.audit!
@@ -75,6 +81,16 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
   app.addHook('onClose', async () => { await store.close() })
 }
 
+/**
+ * The record of a refused read (a route with no audit action of its own): an intent and its
+ * `denied` outcome, so probing for other teams' clients leaves a trace.
+ */
+export async function recordDeniedRead (store: AuditStore, request: FastifyRequest, reply: FastifyReply, action: string, status: number): Promise<void> {
+  const time = new Date().toISOString()
+  await store.append({ kind: 'intent', requestId: request.id, time, data: intentOf(request, action) })
+  await store.append({ kind: 'outcome', requestId: request.id, time, data: { status, outcome: 'denied', resultCode: null, durationMs: Math.round(reply.elapsedTime * 1000) / 1000 } })
+}
+
 function intentOf (request: FastifyRequest, action: string): IntentData {
   const params = (request.params ?? {}) as Record<string, string | undefined>
   return {
@@ -86,6 +102,7 @@ function intentOf (request: FastifyRequest, action: string): IntentData {
     route: `${request.method} ${request.routeOptions.url ?? ''}`,
     clientId: params.clientId ?? params.clientIdentifier ?? null,
     subject: params.subject ?? null,
+    ...(request.auditTeam === null ? {} : { team: request.auditTeam }),
     clientIp: request.ip,
     userAgent: request.headers['user-agent']?.slice(0, 512) ?? null,
     changedProperties: changedProperties(request.body)
@@ -104,7 +121,7 @@ function changedProperties (body: unknown): string[] | null {
 function outcomeOf (request: FastifyRequest, reply: FastifyReply) {
   return {
     status: reply.statusCode,
-    outcome: reply.statusCode < 400 ? 'success' as const : 'failure' as const,
+    outcome: request.auditDenied ? 'denied' as const : reply.statusCode < 400 ? 'success' as const : 'failure' as const,
     resultCode: request.upstreamCalls?.at(-1)?.resultCode ?? null,
     durationMs: Math.round(reply.elapsedTime * 1000) / 1000
   }

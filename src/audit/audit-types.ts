@@ -3,7 +3,8 @@
 // records where retention pruned the chain. A record, as the API shows it, is an intent joined with
 // its outcome (or `pending` when there is none: the process died in between).
 export type EntryKind = 'intent' | 'outcome' | 'checkpoint'
-export type Outcome = 'success' | 'failure' | 'pending'
+// `denied`: refused because the target belongs to another team (ACCESS_MODEL=teams, src/teams).
+export type Outcome = 'success' | 'failure' | 'denied' | 'pending'
 
 export interface IntentData {
   actor: string | null
@@ -16,6 +17,8 @@ export interface IntentData {
   route: string
   clientId: string | null
   subject: string | null
+  /** ACCESS_MODEL=teams: the target client's team (its developer); absent otherwise. */
+  team?: string | null
   clientIp: string
   userAgent: string | null
   /** Names of the properties a write sets; never their values. */
@@ -64,6 +67,9 @@ export interface AuditQuery {
   actor?: string
   clientId?: string
   action?: string
+  team?: string
+  /** Only the records of these teams, and the actor's own (an admin of some teams, ACCESS_MODEL=teams). */
+  visibleTo?: { teams: string[], actor: string }
   outcome?: Outcome
   since?: string
   until?: string

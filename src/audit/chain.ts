@@ -28,6 +28,7 @@ export interface IndexColumns {
   action: string | null
   clientId: string | null
   outcome: string | null
+  team: string | null
 }
 
 export function indexColumns (entry: NewEntry): IndexColumns {
@@ -36,7 +37,8 @@ export function indexColumns (entry: NewEntry): IndexColumns {
     actor: entry.kind === 'intent' ? data.actor ?? null : null,
     action: entry.kind === 'intent' ? data.action ?? null : null,
     clientId: entry.kind === 'intent' ? data.clientId ?? null : null,
-    outcome: entry.kind === 'outcome' ? data.outcome ?? null : null
+    outcome: entry.kind === 'outcome' ? data.outcome ?? null : null,
+    team: entry.kind === 'intent' ? data.team ?? null : null
   }
 }
 

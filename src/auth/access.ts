@@ -46,7 +46,7 @@ async function identify (app: FastifyInstance, request: FastifyRequest): Promise
   }
   const session = await app.sessions.load(request)
   if (session === null) return null
-  return { username: session.username, roles: session.roles, via: 'session', credential: null }
+  return { username: session.username, roles: session.roles, via: 'session', credential: null, ...(session.teams === undefined ? {} : { teams: session.teams }) }
 }
 
 function requiredAccess (request: FastifyRequest): Role | 'session' | undefined {

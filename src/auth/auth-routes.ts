@@ -4,6 +4,7 @@ import { errors } from '../http/errors.ts'
 import { problems } from '../http/problem-schema.ts'
 import { RoleSchema } from './roles.ts'
 import type { UserDirectory } from './users.ts'
+import { TeamsSchema } from '../teams/membership.ts'
 
 const tags = ['auth']
 
@@ -22,6 +23,7 @@ const SessionView = Type.Object({
 const SessionDetails = Type.Object({
   username: Type.String(),
   roles: Type.Array(RoleSchema),
+  teams: Type.Optional({ ...TeamsSchema, description: 'ACCESS_MODEL=teams only: the teams whose clients you manage (* for every team)' }),
   csrfToken: Type.Optional(Type.String({ description: 'Cookie sessions only: send it back as the x-csrf-token header on every request that is not GET, HEAD or OPTIONS' })),
   expiresAt: Type.Optional(Type.String({ format: 'date-time', description: 'Cookie sessions only: when the session ends unless used again (idle timeout), never later than its absolute lifetime' }))
 })
@@ -52,10 +54,12 @@ const authRoutes: FastifyPluginAsyncTypebox<{ users: UserDirectory }> = async (a
   }, async (request) => {
     const { session } = request
     const identity = request.identity!
-    if (identity.via !== 'session' || session === null) return { username: identity.username, roles: identity.roles }
+    const teams = app.accessModel === 'teams' ? { teams: identity.teams ?? [] } : {}
+    if (identity.via !== 'session' || session === null) return { username: identity.username, roles: identity.roles, ...teams }
     return {
       username: session.username,
       roles: session.roles,
+      ...teams,
       csrfToken: session.csrfToken,
       expiresAt: new Date(session.expiresAt).toISOString()
     }

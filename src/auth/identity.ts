@@ -12,6 +12,8 @@ export interface Identity {
   via: 'session' | 'api-token' | 'gateway'
   /** A label of the credential used, never the credential: the API token's id, the gateway's issuer. */
   credential: string | null
+  /** ACCESS_MODEL=teams: the teams whose clients the caller may manage (`*`: every team; src/teams). */
+  teams?: string[]
 }
 
 /**

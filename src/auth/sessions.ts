@@ -17,6 +17,7 @@ export interface SessionOptions {
 export interface SessionUser {
   username: string
   roles: Role[]
+  teams?: string[]
   provider?: SessionRecord['provider']
 }
 
@@ -90,6 +91,7 @@ function createSessionManager (options: SessionOptions) {
     const record: SessionRecord = {
       username: user.username,
       roles: user.roles,
+      ...(user.teams === undefined ? {} : { teams: user.teams }),
       csrfToken: randomBytes(32).toString('base64url'),
       createdAt: now,
       lastSeenAt: now,

@@ -4,6 +4,7 @@ import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { RoleSchema, type Role } from './roles.ts'
 import { hashPassword, verifyPassword } from './passwords.ts'
+import { TeamsSchema } from '../teams/membership.ts'
 
 export const UsernameSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' })
 
@@ -14,7 +15,8 @@ const ARGON2ID_HASH = '^\\$argon2id\\$v=\\d+\\$(?:[mtp]=\\d+,){2}[mtp]=\\d+\\$[A
 export const UserSchema = Type.Object({
   username: UsernameSchema,
   passwordHash: Type.String({ pattern: ARGON2ID_HASH, maxLength: 512 }),
-  roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 3 })
+  roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 3 }),
+  teams: Type.Optional(TeamsSchema)
 }, { additionalProperties: false })
 
 export const UsersFileSchema = Type.Array(UserSchema, { maxItems: 10_000 })
@@ -23,7 +25,7 @@ export type User = Static<typeof UserSchema>
 
 export interface UserDirectory {
   /** The user whose password matches, or undefined; takes about as long whether or not the user exists. */
-  authenticate: (username: string, password: string) => Promise<{ username: string, roles: Role[] } | undefined>
+  authenticate: (username: string, password: string) => Promise<{ username: string, roles: Role[], teams?: string[] } | undefined>
 }
 
 export async function readUsersFile (path: string): Promise<User[]> {
@@ -49,7 +51,7 @@ export async function createUserDirectory (users: User[]): Promise<UserDirectory
     async authenticate (username, password) {
       const user = byName.get(username)
       const valid = await verifyPassword(user?.passwordHash ?? decoyHash, password)
-      return user !== undefined && valid ? { username: user.username, roles: [...user.roles] } : undefined
+      return user !== undefined && valid ? { username: user.username, roles: [...user.roles], ...(user.teams === undefined ? {} : { teams: [...user.teams] }) } : undefined
     }
   }
 }

@@ -11,6 +11,8 @@ import type { AuthleteClient } from '../upstream/authlete-api.ts'
 import type { UpstreamAnswer } from '../upstream/authlete-client.ts'
 import { hasRole } from '../auth/roles.ts'
 import { jsonScalarText } from '../upstream/json.ts'
+import { readClient } from './current-client.ts'
+import { listAcrossTeams } from '../teams/union-pager.ts'
 
 const tags = ['clients']
 const JSON_TYPE = 'application/json; charset=utf-8'
@@ -39,7 +41,7 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
   // PUT and PATCH with If-Match read the client first: a stale editor gets 412 instead of
   // overwriting someone else's change.
   async function currentClient (request: FastifyRequest, clientId: string, ifMatch: string | undefined): Promise<AuthleteClient> {
-    const { data, bytes } = await authlete.getClient(request.upstreamCalls, clientId)
+    const { data, bytes } = await readClient(authlete, request, clientId)
     if (!ifMatchAccepts(ifMatch, clientEtag(bytes))) throw new errors.PreconditionFailed(clientId)
     return data
   }
@@ -54,13 +56,8 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
     }
   }, async (request) => {
     const { developer, offset, limit } = request.query
-    const { data } = await authlete.listClients(request.upstreamCalls, { developer, start: offset, end: offset + limit })
-    return {
-      clients: (data.clients ?? []).map(client => visibleClient(client, roles(request))),
-      total: data.totalCount,
-      offset,
-      limit
-    }
+    const { clients, total } = await listAcrossTeams(app, request, developer, offset, limit, page => authlete.listClients(request.upstreamCalls, page))
+    return { clients: clients.map(client => visibleClient(client, roles(request))), total, offset, limit }
   })
 
   app.post('/api/clients', {
@@ -86,7 +83,7 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
       response: { 200: { ...Client, headers: ETagHeader }, ...problems(400, 401, 403, 404, 502, 503, 504) }
     }
   }, async (request, reply) => {
-    return answerClient(request, reply, await authlete.getClient(request.upstreamCalls, request.params.clientId))
+    return answerClient(request, reply, await readClient(authlete, request, request.params.clientId))
   })
 
   app.put('/api/clients/:clientId', {

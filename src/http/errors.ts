@@ -38,7 +38,14 @@ export const errors = {
   ApiTokenNotAllowed: createError('BFF_API_TOKEN_NOT_ALLOWED', 'Managing API tokens and sessions needs a session or a gateway identity, not an API token', 403),
   RoleCeiling: createError('BFF_ROLE_CEILING', 'A token cannot have roles above its creator\'s: %s is not among yours', 403),
   NotASession: createError('BFF_NOT_A_SESSION', 'Only a cookie session can be logged out; revoke an API token with DELETE /auth/tokens/{id}, a gateway identity ends at the gateway', 400),
-  ApiTokenNotFound: createError('BFF_API_TOKEN_NOT_FOUND', 'API token %s not found', 404)
+  ApiTokenNotFound: createError('BFF_API_TOKEN_NOT_FOUND', 'API token %s not found', 404),
+  // ACCESS_MODEL=teams (src/teams). A client of another team is as absent as one that does not exist.
+  ClientNotFound: createError('BFF_CLIENT_NOT_FOUND', 'Client %s not found', 404),
+  NotYourTeam: createError('BFF_NOT_YOUR_TEAM', 'Team %s is not one of yours', 403),
+  NoTeam: createError('BFF_NO_TEAM', 'You belong to no team, so you cannot create clients', 403),
+  EveryTeamRequired: createError('BFF_EVERY_TEAM_REQUIRED', 'This operation needs membership of every team (*)', 403),
+  DeveloperRequired: createError('BFF_DEVELOPER_REQUIRED', 'developer is required: you belong to several teams; name one of them (%s)', 400),
+  TeamCeiling: createError('BFF_TEAM_CEILING', 'A token cannot have teams outside its creator\'s: %s is not among yours', 403)
 } as const
 
 export interface UpstreamResult {

@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { AddressInfo } from 'node:net'
 import { ClientStore } from './client-store.ts'
 import { matchRoute } from './routes.ts'
-import { seedStore } from './seed.ts'
+import { seedStore, seedTeamClients } from './seed.ts'
 import { ResultCode, SandboxError, badRequest, result, toJson } from './wire.ts'
 import type { Reply } from './wire.ts'
 
@@ -174,7 +174,7 @@ function randomToken (): string {
 }
 
 export async function startSandboxUpstream (
-  options: { host?: string, port?: number, credentials?: Partial<SandboxCredentials> } = {}
+  options: { host?: string, port?: number, credentials?: Partial<SandboxCredentials>, teams?: boolean } = {}
 ): Promise<SandboxUpstream> {
   const credentials: SandboxCredentials = {
     serviceId: options.credentials?.serviceId ?? randomServiceId(),
@@ -184,6 +184,7 @@ export async function startSandboxUpstream (
   }
   const store = new ClientStore(credentials.serviceId, randomInt(1000, 10000))
   const seed = seedStore(store)
+  if (options.teams === true) seed.clientIds.push(...seedTeamClients(store))
   const requests: RecordedRequest[] = []
 
   const server = createServer((req, res) => {

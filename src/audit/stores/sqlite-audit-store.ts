@@ -19,7 +19,7 @@ export function openSqliteAuditStore (path: string, busyTimeoutMs = 2000): Audit
   db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = ${busyTimeoutMs}`)
   migrate(db)
   const head = db.prepare('SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1')
-  const insert = db.prepare(`INSERT INTO audit_entries (${ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const insert = db.prepare(`INSERT INTO audit_entries (${ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const batch = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM audit_entries WHERE seq > ? ORDER BY seq LIMIT ?`)
 
   const link = (entry: NewEntry, after?: { seq: number, hash: string }): AuditEntry => {
@@ -27,7 +27,7 @@ export function openSqliteAuditStore (path: string, busyTimeoutMs = 2000): Audit
     const chained = chainEntry(last === undefined ? 1 : Number(last.seq) + 1, last?.hash ?? GENESIS_HASH, entry)
     const columns = indexColumns(entry)
     insert.run(chained.seq, chained.kind, chained.requestId, chained.time, columns.actor, columns.action, columns.clientId, columns.outcome,
-      JSON.stringify(chained.data), chained.prevHash, chained.hash)
+      JSON.stringify(chained.data), chained.prevHash, chained.hash, columns.team)
     return chained
   }
 

@@ -3,6 +3,8 @@ import type { Role } from '../roles.ts'
 export interface SessionRecord {
   username: string
   roles: Role[]
+  /** ACCESS_MODEL=teams: the user's teams (src/teams). */
+  teams?: string[]
   csrfToken: string
   createdAt: number
   lastSeenAt: number

@@ -30,7 +30,7 @@ export function createBearerAuthenticator (store: TokenStore, log: FastifyBaseLo
         // Not awaited: the request does not wait for bookkeeping, nor fail with it.
         store.touch(id, { ...record, lastUsedAt: now }).catch((error: unknown) => { log.warn({ err: error, tokenId: id }, 'api token: lastUsedAt not recorded') })
       }
-      return { username: record.username, roles: record.roles, via: 'api-token', credential: id }
+      return { username: record.username, roles: record.roles, via: 'api-token', credential: id, ...(record.teams === undefined ? {} : { teams: record.teams }) }
     }
   }
 }

@@ -5,7 +5,7 @@ import { errors } from '../../http/errors.ts'
 import type { Role } from '../roles.ts'
 import type { ApiTokenRecord, TokenStore } from './token-store.ts'
 
-const SCHEMA_VERSION = 1
+const SCHEMA_VERSION = 2
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS api_tokens (
   id TEXT PRIMARY KEY,
@@ -20,7 +20,9 @@ CREATE TABLE IF NOT EXISTS api_tokens (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS api_tokens_by_user ON api_tokens (username, expires_at);
 `
-const COLUMNS = 'id, username, name, roles, created_by, created_at, expires_at, last_used_at, hash'
+// Version 2: the teams a token may act for (ACCESS_MODEL=teams); NULL for tokens without any.
+const ADD_TEAMS = 'ALTER TABLE api_tokens ADD COLUMN teams TEXT;'
+const COLUMNS = 'id, username, name, roles, created_by, created_at, expires_at, last_used_at, hash, teams'
 
 interface Row {
   id: string
@@ -32,6 +34,7 @@ interface Row {
   expires_at: number
   last_used_at: number | null
   hash: string
+  teams: string | null
 }
 
 /**
@@ -43,9 +46,9 @@ export function openSqliteTokenStore (path: string, busyTimeoutMs = 2000): Token
   const db = new DatabaseSync(path)
   db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = ${busyTimeoutMs}`)
   const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number }
-  if (version < SCHEMA_VERSION) db.exec(`BEGIN IMMEDIATE; ${SCHEMA} PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT`)
+  if (version < SCHEMA_VERSION) db.exec(`BEGIN IMMEDIATE; ${version < 1 ? SCHEMA : ''} ${ADD_TEAMS} PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT`)
 
-  const insert = db.prepare(`INSERT INTO api_tokens (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const insert = db.prepare(`INSERT INTO api_tokens (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const prune = db.prepare('DELETE FROM api_tokens WHERE expires_at <= ?')
   const byId = db.prepare(`SELECT ${COLUMNS} FROM api_tokens WHERE id = ?`)
   const byUser = db.prepare(`SELECT ${COLUMNS} FROM api_tokens WHERE username = ? AND expires_at > ? ORDER BY created_at`)
@@ -56,7 +59,7 @@ export function openSqliteTokenStore (path: string, busyTimeoutMs = 2000): Token
     create: async record => guard(() => {
       prune.run(Date.now())
       insert.run(record.id, record.username, record.name, JSON.stringify(record.roles), record.createdBy, record.createdAt,
-        record.expiresAt, record.lastUsedAt, record.hash)
+        record.expiresAt, record.lastUsedAt, record.hash, record.teams === undefined ? null : JSON.stringify(record.teams))
     }),
     get: async id => guard(() => {
       const row = byId.get(id) as Row | undefined
@@ -81,7 +84,8 @@ function toRecord (row: Row): ApiTokenRecord {
     createdAt: Number(row.created_at),
     expiresAt: Number(row.expires_at),
     lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
-    hash: row.hash
+    hash: row.hash,
+    ...(row.teams === null ? {} : { teams: JSON.parse(row.teams) as string[] })
   }
 }
 

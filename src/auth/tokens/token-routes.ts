@@ -8,6 +8,8 @@ import { Username } from '../session-admin-routes.ts'
 import { refuseApiTokens } from './bearer-authenticator.ts'
 import { mintToken } from './token-format.ts'
 import type { ApiTokenRecord, TokenStore } from './token-store.ts'
+import { TeamsSchema } from '../../teams/membership.ts'
+import { tokenTeams } from '../../teams/token-teams.ts'
 
 const tags = ['auth']
 const DAY_MS = 86_400_000
@@ -18,6 +20,7 @@ const TokenView = Type.Object({
   name: Type.String(),
   username: Type.String({ description: 'The owner: requests with the token act as, and are audited as, this user' }),
   roles: Type.Array(RoleSchema),
+  teams: Type.Optional({ ...TeamsSchema, description: 'ACCESS_MODEL=teams: the teams the token acts for' }),
   createdBy: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
   expiresAt: Type.String({ format: 'date-time' }),
@@ -39,6 +42,7 @@ function view (record: ApiTokenRecord) {
     name: record.name,
     username: record.username,
     roles: record.roles,
+    ...(record.teams === undefined ? {} : { teams: record.teams }),
     createdBy: record.createdBy,
     createdAt: new Date(record.createdAt).toISOString(),
     expiresAt: new Date(record.expiresAt).toISOString(),
@@ -66,6 +70,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox<{ store: TokenStore, maxDays: numbe
       body: Type.Object({
         name: Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f\\u007f]+$' }),
         roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 3, uniqueItems: true }),
+        teams: Type.Optional({ ...TeamsSchema, description: 'ACCESS_MODEL=teams: a subset of your teams (default: all of them)' }),
         expiresInDays: Type.Integer({ minimum: 1, maximum: maxDays, description: 'At most API_TOKEN_MAX_DAYS' }),
         username: Type.Optional({ ...Username, description: 'Admins only: the user the token is for (default: the caller)' })
       }, { additionalProperties: false }),
@@ -76,6 +81,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox<{ store: TokenStore, maxDays: numbe
     const owner = ownerFor(creator, request.body.username)
     const above = request.body.roles.find(role => !hasRole(creator.roles, role))
     if (above !== undefined) throw new errors.RoleCeiling(above)
+    const teams = app.accessModel === 'teams' ? tokenTeams(creator, request.body.teams) : undefined
     const minted = mintToken()
     const now = Date.now()
     const record: ApiTokenRecord = {
@@ -83,6 +89,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox<{ store: TokenStore, maxDays: numbe
       username: owner,
       name: request.body.name,
       roles: request.body.roles,
+      ...(teams === undefined ? {} : { teams }),
       createdBy: creator.username,
       createdAt: now,
       expiresAt: now + request.body.expiresInDays * DAY_MS,

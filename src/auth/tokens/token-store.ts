@@ -10,6 +10,8 @@ export interface ApiTokenRecord {
   username: string
   name: string
   roles: Role[]
+  /** ACCESS_MODEL=teams: the teams the token may act for, a subset of its creator's (src/teams). */
+  teams?: string[]
   /** Who created it: the owner, or the admin who made it for them. */
   createdBy: string
   /** Milliseconds since the epoch, like expiresAt and lastUsedAt. */
