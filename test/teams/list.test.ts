@@ -28,10 +28,8 @@ for (const version of ['v3', 'v2'] as const) {
       t.same(names(page), UNION.slice(offset, offset + limit), `offset ${offset}, limit ${limit}`)
       t.same({ total: page.json().total, offset: page.json().offset, limit: page.json().limit }, { total: 8, offset, limit })
       const slices = log.sent().filter(request => !/(^|&)end=0(&|$)/.test(request.query))
-      const overlapped = ['acme', 'globex', 'initech'].filter((_team, index) => {
-        const [from, to] = [[0, 2], [2, 6], [6, 8]][index]!
-        return from < offset + limit && offset < to
-      })
+      const ranges: Record<string, [number, number]> = { acme: [0, 2], globex: [2, 6], initech: [6, 8] }
+      const overlapped = Object.keys(ranges).filter(team => ranges[team]![0] < offset + limit && offset < ranges[team]![1])
       t.same(slices.map(request => new URLSearchParams(request.query).get('developer')), overlapped, `offset ${offset}, limit ${limit}: only the slices the page needs`)
     }
 
