@@ -28,7 +28,8 @@ export interface IndexColumns {
   action: string | null
   clientId: string | null
   outcome: string | null
-  team: string | null
+  /** ACCESS_MODEL=teams: the target's team; absent when it has none, as in the entries of roles mode. */
+  team?: string
 }
 
 export function indexColumns (entry: NewEntry): IndexColumns {
@@ -38,7 +39,7 @@ export function indexColumns (entry: NewEntry): IndexColumns {
     action: entry.kind === 'intent' ? data.action ?? null : null,
     clientId: entry.kind === 'intent' ? data.clientId ?? null : null,
     outcome: entry.kind === 'outcome' ? data.outcome ?? null : null,
-    team: entry.kind === 'intent' ? data.team ?? null : null
+    ...(entry.kind === 'intent' && typeof data.team === 'string' ? { team: data.team } : {})
   }
 }
 

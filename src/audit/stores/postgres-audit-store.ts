@@ -51,7 +51,7 @@ export async function openPostgresAuditStore (connectionString: string, options:
     const chained = chainEntry(last === undefined ? 1 : Number(last.seq) + 1, last?.hash ?? GENESIS_HASH, entry)
     const columns = indexColumns(entry)
     await client.query(INSERT, [chained.seq, chained.kind, chained.requestId, chained.time, columns.actor, columns.action, columns.clientId, columns.outcome,
-      JSON.stringify(chained.data), chained.prevHash, chained.hash, columns.team])
+      JSON.stringify(chained.data), chained.prevHash, chained.hash, columns.team ?? null])
     return chained
   }
 

@@ -120,6 +120,6 @@ export function toEntry (row: EntryRow): StoredEntry {
     data: JSON.parse(row.data) as StoredEntry['data'],
     prevHash: row.prev_hash,
     hash: row.hash,
-    columns: { actor: row.actor, action: row.action, clientId: row.client_id, outcome: row.outcome, team: row.team ?? null }
+    columns: { actor: row.actor, action: row.action, clientId: row.client_id, outcome: row.outcome, ...(row.team === null || row.team === undefined ? {} : { team: row.team }) }
   }
 }

@@ -27,7 +27,7 @@ export function openSqliteAuditStore (path: string, busyTimeoutMs = 2000): Audit
     const chained = chainEntry(last === undefined ? 1 : Number(last.seq) + 1, last?.hash ?? GENESIS_HASH, entry)
     const columns = indexColumns(entry)
     insert.run(chained.seq, chained.kind, chained.requestId, chained.time, columns.actor, columns.action, columns.clientId, columns.outcome,
-      JSON.stringify(chained.data), chained.prevHash, chained.hash, columns.team)
+      JSON.stringify(chained.data), chained.prevHash, chained.hash, columns.team ?? null)
     return chained
   }
 
