@@ -3,11 +3,11 @@ import { buildTestApp } from '../helpers/app.ts'
 import { startLogin, startOidcApp, TestBrowser } from '../helpers/oidc-provider.ts'
 import { HEADER, startGateway } from '../auth/gateway-jwt-support.ts'
 import { assertProblem } from '../clients/support.ts'
-import { PORTAL, REPORTS, teamHarness } from './support.ts'
+import { NOT_OVERLOAD_TESTS, PORTAL, REPORTS, teamHarness } from './support.ts'
 
 t.test('GET /auth/callback ...should give an OIDC session the teams TEAM_MAP maps its TEAMS_CLAIM to', async t => {
   // The test provider's `roles` claim doubles as the group claim: ops-admins are admins of every team, ops edit acme's clients.
-  const { appUrl } = await startOidcApp(t, { ACCESS_MODEL: 'teams', TEAMS_CLAIM: 'roles', TEAM_MAP: 'ops-admins=*,ops=acme' })
+  const { appUrl } = await startOidcApp(t, { ACCESS_MODEL: 'teams', TEAMS_CLAIM: 'roles', TEAM_MAP: 'ops-admins=*,ops=acme', ...NOT_OVERLOAD_TESTS })
   const bob = new TestBrowser()
   t.equal((await bob.request(await startLogin(bob, appUrl, 'bob'))).status, 302)
   const session = await (await bob.request(`${appUrl}/auth/session`)).json() as { roles: string[], teams: string[], csrfToken: string }
@@ -30,7 +30,7 @@ t.test('GET /api/clients/:clientId ...should take a gateway identity\'s teams fr
     [{ TEAMS_CLAIM: 'org.groups' }, ['globex', '*'], ['globex']],
     [{ TEAMS_CLAIM: 'org.groups', TEAM_MAP: 'globex-devs=globex,acme-devs=acme' }, ['globex-devs', 'other'], ['globex']]
   ] as const) {
-    const { app } = await buildTestApp(t, { ...gateway.env, ACCESS_MODEL: 'teams', ...env })
+    const { app } = await buildTestApp(t, { ...gateway.env, ACCESS_MODEL: 'teams', ...NOT_OVERLOAD_TESTS, ...env })
     const headers = { [HEADER]: await gateway.sign({ sub: 'gw-user', org: { groups } }) }
     const session = await app.inject({ method: 'GET', url: '/auth/session', headers })
     t.same(session.json().teams, expected, `${JSON.stringify(env)}: teams ${JSON.stringify(expected)}`)
