@@ -36,9 +36,9 @@ import { parseBudget } from './ops/budget.ts'
 import redis from './ops/redis.ts'
 import metrics from './ops/metrics.ts'
 import crossOrigin from './frontend/cors.ts'
+import { parseOrigins } from './frontend/origins.ts'
 import teams from './teams/teams-plugin.ts'
 import { sandboxTeamUsers } from './teams/sandbox-users.ts'
-import { parseOrigins } from './frontend/origins.ts'
 
 export interface AppRuntime {
   /** Where the sandbox admin's one-time password is shown (never through the logger). */
