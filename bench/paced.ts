@@ -10,7 +10,7 @@ import { Pool } from 'undici'
 
 interface PacedOptions {
   url: string
-  method: 'GET' | 'POST' | 'PATCH'
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT'
   headers: Record<string, string>
   body?: string
   rate: number

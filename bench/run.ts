@@ -10,7 +10,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeF
 import { cpus, totalmem, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CLIENT_ID, CLIENT_JSON, SERVICE_ID, SERVICE_TOKEN } from './fixtures.ts'
-import { login, productionLaunch, startBaseline as startBaselineProcess, startBff as startBffProcess, writeUsersFile } from './lib/bff.ts'
+import { login, productionLaunch, startBaseline as startBaselineProcess, startBff as startBffProcess, writeUsersFile, type Server } from './lib/bff.ts'
 import { startStub } from './lib/nginx.ts'
 import { cpuMicros, killAll, machineBusyMicros, memory, ownAndReapedMicros, start, stop, which, type Started } from './lib/processes.ts'
 import { wrk, type Load, type WrkResult } from './lib/wrk.ts'
@@ -308,6 +308,26 @@ function machine (): string[] {
 
 // ---- the full run ----
 
+function lockLoad (url: string, cookie: string, csrfToken: string): Load {
+  return {
+    name: 'BFF lock client',
+    url: `${url}/api/clients/${CLIENT_ID}/lock`,
+    method: 'PUT',
+    headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+    body: '{"locked":true}'
+  }
+}
+
+/** An audited write: throughput, then paced at PATCH_RATE against Authlete's own update call. */
+async function writeRow (label: string, load: Load, server: Server, dir: string, reference: Load): Promise<Row> {
+  log(`BFF ${label}`)
+  await warmUp(load, dir, server.logFile)
+  const t = await throughput(load, server, dir, RUN_S, server.logFile)
+  await probe(reference)
+  const measured = await pacedAgainst(load, reference, PATCH_RATE)
+  return { name: `BFF: ${load.method} ${new URL(load.url).pathname.replace(CLIENT_ID, ':id')} (${label})`, process: 'BFF', t, paced: measured.paced, reference: measured.reference, note: `paced at ${PATCH_RATE}/s vs direct POST at ${PATCH_RATE}/s` }
+}
+
 async function benchmark (nginx: string, dir: string): Promise<void> {
   const usersFile = await writeUsersFile(dir)
   const stub = await startStub(nginx, dir)
@@ -382,6 +402,7 @@ async function benchmark (nginx: string, dir: string): Promise<void> {
   await probe(directPost)
   const patch = await pacedAgainst(bffPatch, directPost, PATCH_RATE)
   rows.push({ name: 'BFF: PATCH /api/clients/:id', process: 'BFF', t: patchT, paced: patch.paced, reference: patch.reference, note: `paced at ${PATCH_RATE}/s vs direct POST at ${PATCH_RATE}/s` })
+  rows.push(await writeRow('lock', lockLoad(bff.url, cookie, csrfToken), bff, dir, directPost))
   const bffPeak = memory(bff.pid).peakMb
   await stop(bff.child)
   live.delete(bff)
@@ -397,6 +418,15 @@ async function benchmark (nginx: string, dir: string): Promise<void> {
   rows.push({ name: 'BFF: PATCH /api/clients/:id, audit in PostgreSQL', process: 'BFF', t: patchPgT, note: 'PostgreSQL 15 on loopback, fsync on' })
   await stop(bffPg.child)
   live.delete(bffPg)
+
+  // ACCESS_MODEL=teams: the same PATCH (which reads anyway) and lock (one read more) with the team check.
+  const teams = await startBffProcess(dir, stub.origin, usersFile, { nodeArgs: NODE_FLAGS, logLevel: BFF_LOG_LEVEL, env: { ACCESS_MODEL: 'teams' }, logName: 'bff-teams.log' })
+  live.add(teams)
+  const teamsSession = await login(teams.url)
+  rows.push(await writeRow('PATCH (teams)', { ...bffPatch, name: 'BFF PATCH client (teams)', url: `${teams.url}/api/clients/${CLIENT_ID}`, headers: { ...bffPatch.headers, cookie: teamsSession.cookie, 'x-csrf-token': teamsSession.csrfToken } }, teams, dir, directPost))
+  rows.push(await writeRow('lock (teams)', lockLoad(teams.url, teamsSession.cookie, teamsSession.csrfToken), teams, dir, directPost))
+  await stop(teams.child)
+  live.delete(teams)
 
   const baselines: Record<string, Throughput> = {}
   const baselineRuns: Array<{ label: string, script: string, note: string, env?: Record<string, string>, logged: boolean }> = [

@@ -41,6 +41,8 @@ import redis from './ops/redis.ts'
 import metrics from './ops/metrics.ts'
 import crossOrigin from './frontend/cors.ts'
 import { parseOrigins } from './frontend/origins.ts'
+import teams from './teams/teams-plugin.ts'
+import { sandboxTeamUsers } from './teams/sandbox-users.ts'
 
 export interface AppRuntime {
   /** Where the sandbox admin's one-time password is shown (never through the logger). */
@@ -91,6 +93,8 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     await app.register(auditLog)
     await app.register(auditTrail, { store: await openAuditStore(config.AUDIT_STORE, config.AUDIT_WRITE_TIMEOUT_MS), retentionDays: config.AUDIT_RETENTION_DAYS })
     await app.register(rateLimits, { budgets: rateLimitBudgets(config), redis: app.redis ?? undefined })
+    // After the audit trail: its hooks wrap the audit intent of every client route.
+    await app.register(teams, { model: config.ACCESS_MODEL })
 
     await app.register(oidcLogin, { config })
     await app.register(loginFailures, { pair: parseBudget(config.RATE_LIMIT_LOGIN), user: parseBudget(config.RATE_LIMIT_LOGIN_USER), redis: app.redis ?? undefined })
@@ -139,7 +143,7 @@ async function upstreamOptions (app: FastifyInstance, config: Config): Promise<A
       apiSecret: config.AUTHLETE_SERVICE_API_SECRET
     }
   }
-  await app.register(sandboxUpstream)
+  await app.register(sandboxUpstream, { teams: config.ACCESS_MODEL === 'teams' })
   const { url, credentials } = app.sandboxUpstream
   return { ...limits, baseUrl: url, apiVersion: config.AUTHLETE_API_VERSION, ...credentials }
 }
@@ -148,6 +152,7 @@ async function loadUsers (config: Config, runtime: AppRuntime): Promise<User[]> 
   if (config.BFF_USERS_FILE !== undefined) return await readUsersFile(config.BFF_USERS_FILE)
   if (!isSandbox(config)) return []
   const { user, password } = await createSandboxAdmin()
+  if (config.ACCESS_MODEL === 'teams') return await sandboxTeamUsers(user, password, runtime.announce)
   runtime.announce(`\nSANDBOX MODE: sign in as "admin" with the password ${password} (generated for this run only)\n\n`)
   return [user]
 }

@@ -7,6 +7,7 @@ import { resolve } from 'node:path'
 import { BUDGET_PATTERN } from './ops/budget.ts'
 import { parseRoleMap } from './auth/role-map.ts'
 import { parseOrigins } from './frontend/origins.ts'
+import { parseTeamMap } from './teams/team-map.ts'
 
 // The environment is the configuration: one schema, keyed by the variable names users set, so an
 // error can always name the variable and the code never drifts from the documented names.
@@ -70,6 +71,9 @@ export const ConfigSchema = Type.Object({
   OIDC_USERNAME_CLAIM: Type.String({ minLength: 1, default: 'preferred_username' }),
   OIDC_ROLES_CLAIM: Type.String({ minLength: 1, default: 'roles' }),
   OIDC_ROLE_MAP: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'claimValue=role,...; * matches everyone' })),
+  ACCESS_MODEL: Type.Enum(['roles', 'teams'], { default: 'roles', description: 'teams: each team manages only the clients whose developer is the team (docs/teams.md)' }),
+  TEAMS_CLAIM: Type.String({ minLength: 1, default: 'teams', description: 'OIDC and gateway identities: the claim (dotted path) holding the teams' }),
+  TEAM_MAP: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'claimValue=team,...; * as a claim value matches everyone, * as a team is every team' })),
   GATEWAY_JWT_HEADER: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+$', description: 'lower-case header name' })),
   GATEWAY_JWKS_URL: Type.Optional(HttpUrl),
   GATEWAY_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1, maxLength: 16_384, description: 'PEM (SPKI) or a JWK as JSON' })),
@@ -131,6 +135,11 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     parseRoleMap(raw.OIDC_ROLE_MAP)
   } catch (error) {
     problems.push(`OIDC_ROLE_MAP: ${(error as Error).message}`)
+  }
+  try {
+    parseTeamMap(raw.TEAM_MAP)
+  } catch (error) {
+    problems.push(`TEAM_MAP: ${(error as Error).message}`)
   }
   try {
     parseOrigins(raw.CORS_ORIGINS)

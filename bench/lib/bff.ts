@@ -132,10 +132,11 @@ export async function startBaseline (script: string, stubOrigin: string, nodeArg
 
 export async function writeUsersFile (dir: string): Promise<string> {
   const file = join(dir, 'users.json')
-  await writeFile(file, JSON.stringify([{ username: USERNAME, passwordHash: await hashPassword(PASSWORD), roles: ['admin'] }]))
+  await writeFile(file, JSON.stringify([{ username: USERNAME, passwordHash: await hashPassword(PASSWORD), roles: ['admin'], teams: ['acme'] }]))
   return file
 }
 
+// teams: ['acme'] is the fixture client's developer (bench/fixtures.ts); roles mode ignores it.
 export async function login (bffUrl: string): Promise<{ cookie: string, csrfToken: string }> {
   const response = await fetch(`${bffUrl}/auth/login`, {
     method: 'POST',

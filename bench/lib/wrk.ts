@@ -7,7 +7,7 @@ import { start } from './processes.ts'
 export interface Load {
   name: string
   url: string
-  method: 'GET' | 'POST' | 'PATCH'
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT'
   headers: Record<string, string>
   body?: string
 }

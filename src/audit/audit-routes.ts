@@ -5,17 +5,22 @@ import { verifyChain } from './chain.ts'
 import type { AuditQuery } from './audit-types.ts'
 import type { AuditStore } from './stores/audit-store.ts'
 import { Readable } from 'node:stream'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { errors } from '../http/errors.ts'
+import { inEveryTeam, inTeam } from '../teams/membership.ts'
 
 const tags = ['audit']
 const NDJSON = 'application/x-ndjson'
 const Text = Type.String({ minLength: 1, maxLength: 256 })
-// unknown: the upstream may have made the change, but its answer timed out or was cut.
-const Outcome = Type.Enum(['success', 'failure', 'unknown', 'pending'])
+// unknown: the upstream may have made the change, but its answer timed out or was cut; denied:
+// refused because the target belongs to another team.
+const Outcome = Type.Enum(['success', 'failure', 'unknown', 'denied', 'pending'])
 
 const AuditQueryString = Type.Object({
   actor: Type.Optional(Text),
   clientId: Type.Optional(Text),
   action: Type.Optional(Text),
+  team: Type.Optional({ ...Text, description: 'ACCESS_MODEL=teams: records whose target is this team\'s' }),
   outcome: Type.Optional(Outcome),
   since: Type.Optional(Type.String({ format: 'date-time' })),
   until: Type.Optional(Type.String({ format: 'date-time' })),
@@ -43,6 +48,7 @@ const AuditRecord = Type.Object({
   route: Type.String(),
   clientId: Nullable(Type.String()),
   subject: Nullable(Type.String()),
+  team: Type.Optional(Nullable(Type.String({ description: 'ACCESS_MODEL=teams: the target client\'s team (its developer)' }))),
   clientIp: Type.String(),
   userAgent: Nullable(Type.String()),
   changedProperties: Nullable(Type.Array(Type.String(), { description: 'Names only; values are never recorded' })),
@@ -72,6 +78,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const query: AuditQuery = {
       ...request.query,
+      ...auditScope(app, request),
       since: request.query.since === undefined ? undefined : new Date(request.query.since).toISOString(),
       until: request.query.until === undefined ? undefined : new Date(request.query.until).toISOString()
     }
@@ -84,12 +91,25 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/audit/verify', {
     config: { access: 'admin' },
+    onRequest: async request => { if (app.accessModel === 'teams' && !inEveryTeam(request.identity?.teams ?? [])) throw new errors.EveryTeamRequired() },
     schema: {
       tags,
       summary: 'Walk the hash chain and name the first altered or missing entry',
       response: { 200: VerifyAnswer, ...problems(401, 403, 503) }
     }
   }, async () => await verifyChain(app.auditTrail.entries()))
+}
+
+/**
+ * ACCESS_MODEL=teams: an admin of some teams sees those teams' records and their own actions, and
+ * may filter on one of their teams only; a `*` admin sees everything.
+ */
+function auditScope (app: FastifyInstance, request: FastifyRequest<{ Querystring: { team?: string } }>): Pick<AuditQuery, 'visibleTo'> {
+  const teams = request.identity?.teams ?? []
+  if (app.accessModel !== 'teams' || inEveryTeam(teams)) return {}
+  const { team } = request.query
+  if (team !== undefined && !inTeam(teams, team)) throw new errors.NotYourTeam(team)
+  return { visibleTo: { teams, actor: request.identity!.username } }
 }
 
 // Pages through the store so an export of any size streams in constant memory.

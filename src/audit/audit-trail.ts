@@ -20,6 +20,10 @@ declare module 'fastify' {
     auditTarget: AuditTarget | null
     /** The client a call created (POST /api/clients): its ID is only known once Authlete answered. */
     createdClientId: string | null
+    /** ACCESS_MODEL=teams: the target's team, recorded with the intent (src/teams sets it). */
+    auditTeam: string | null
+    /** Set when the call is refused for the target's team: its outcome is `denied`. */
+    auditDenied: boolean
   }
 }
 
@@ -41,6 +45,8 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
   app.decorateRequest('auditKey', null)
   app.decorateRequest('auditTarget', null)
   app.decorateRequest('createdClientId', null)
+  app.decorateRequest('auditTeam', null)
+  app.decorateRequest('auditDenied', false)
 
   const recordIntent = async (request: FastifyRequest): Promise<void> => {
     const action = request.routeOptions.config.audit!
@@ -89,6 +95,18 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
   app.addHook('onClose', async () => { await store.close() })
 }
 
+/**
+ * The record of a refused read (a route with no audit action of its own): an intent and its
+ * `denied` outcome, so probing for other teams' clients leaves a trace.
+ */
+export async function recordDeniedRead (store: AuditStore, request: FastifyRequest, reply: FastifyReply, action: string, status: number): Promise<void> {
+  const time = new Date().toISOString()
+  // The proxy's own key, as for every record: a caller's X-Request-Id is only an attribute.
+  const key = randomUUID()
+  await store.append({ kind: 'intent', requestId: key, time, data: intentOf(request, action) })
+  await store.append({ kind: 'outcome', requestId: key, time, data: { status, outcome: 'denied', resultCode: null, durationMs: Math.round(reply.elapsedTime * 1000) / 1000 } })
+}
+
 function intentOf (request: FastifyRequest, action: string): IntentData {
   const params = (request.params ?? {}) as Record<string, string | undefined>
   const { identity } = request
@@ -104,6 +122,7 @@ function intentOf (request: FastifyRequest, action: string): IntentData {
     route: `${request.method} ${request.routeOptions.url ?? ''}`,
     clientId: params.clientId ?? params.clientIdentifier ?? null,
     subject: params.subject ?? null,
+    ...(request.auditTeam === null ? {} : { team: request.auditTeam }),
     clientIp: request.ip,
     userAgent: request.headers['user-agent'] === undefined ? null : printable(request.headers['user-agent'].slice(0, 512)),
     changedProperties: changedProperties(request.body),
@@ -140,7 +159,7 @@ export function printable (text: string): string {
 function outcomeOf (request: FastifyRequest, reply: FastifyReply): OutcomeData {
   return {
     status: reply.statusCode,
-    outcome: reply.statusCode < 400 ? 'success' : request.upstreamCalls?.at(-1)?.maybeReceived === true ? 'unknown' : 'failure',
+    outcome: request.auditDenied ? 'denied' : reply.statusCode < 400 ? 'success' : request.upstreamCalls?.at(-1)?.maybeReceived === true ? 'unknown' : 'failure',
     resultCode: request.upstreamCalls?.at(-1)?.resultCode ?? null,
     durationMs: Math.round(reply.elapsedTime * 1000) / 1000,
     ...request.createdClientId === null ? {} : { clientId: request.createdClientId }

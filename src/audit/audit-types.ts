@@ -5,7 +5,8 @@
 // be written). `unknown`: the upstream received the mutation but its answer timed out or was cut, so
 // whether the change was made is not known.
 export type EntryKind = 'intent' | 'outcome' | 'checkpoint'
-export type Outcome = 'success' | 'failure' | 'unknown' | 'pending'
+// `denied`: refused because the target belongs to another team (ACCESS_MODEL=teams, src/teams).
+export type Outcome = 'success' | 'failure' | 'unknown' | 'denied' | 'pending'
 
 /** A user (and their source), as the audit trail names them. */
 export interface AuditPrincipal {
@@ -35,6 +36,8 @@ export interface IntentData {
   route: string
   clientId: string | null
   subject: string | null
+  /** ACCESS_MODEL=teams: the target client's team (its developer); absent otherwise. */
+  team?: string | null
   clientIp: string
   userAgent: string | null
   /** Names of the properties a write sets; never their values. */
@@ -87,6 +90,9 @@ export interface AuditQuery {
   actor?: string
   clientId?: string
   action?: string
+  team?: string
+  /** Only the records of these teams, and the actor's own (an admin of some teams, ACCESS_MODEL=teams). */
+  visibleTo?: { teams: string[], actor: string }
   outcome?: Outcome
   since?: string
   until?: string

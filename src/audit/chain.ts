@@ -28,6 +28,8 @@ export interface IndexColumns {
   action: string | null
   clientId: string | null
   outcome: string | null
+  /** ACCESS_MODEL=teams: the target's team; absent when it has none, as in the entries of roles mode. */
+  team?: string
 }
 
 export function indexColumns (entry: NewEntry): IndexColumns {
@@ -36,7 +38,8 @@ export function indexColumns (entry: NewEntry): IndexColumns {
     actor: entry.kind === 'intent' ? data.actor ?? null : null,
     action: entry.kind === 'intent' ? data.action ?? null : null,
     clientId: entry.kind === 'checkpoint' ? null : data.clientId ?? null,
-    outcome: entry.kind === 'outcome' ? data.outcome ?? null : null
+    outcome: entry.kind === 'outcome' ? data.outcome ?? null : null,
+    ...(entry.kind === 'intent' && typeof data.team === 'string' ? { team: data.team } : {})
   }
 }
 

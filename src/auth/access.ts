@@ -47,7 +47,7 @@ async function identify (app: FastifyInstance, request: FastifyRequest): Promise
   }
   const session = await app.sessions.load(request)
   if (session === null) return null
-  return { source: sessionSource(session), username: session.username, roles: session.roles, via: 'session', credential: null }
+  return { source: sessionSource(session), username: session.username, roles: session.roles, via: 'session', credential: null, ...(session.teams === undefined ? {} : { teams: session.teams }) }
 }
 
 // A session or token carries the roles its user had when it was made; the users file says what they

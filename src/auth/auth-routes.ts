@@ -4,6 +4,7 @@ import { errors } from '../http/errors.ts'
 import { problems } from '../http/problem-schema.ts'
 import { RoleSchema } from './roles.ts'
 import { IdentitySourceSchema } from './identity.ts'
+import { TeamsSchema } from '../teams/membership.ts'
 
 const tags = ['auth']
 
@@ -26,6 +27,7 @@ const SessionDetails = Type.Object({
   source: Source,
   username: Type.String(),
   roles: Type.Array(RoleSchema, { description: 'What this request may do: the credential\'s roles, capped by what the users file grants now (local users)' }),
+  teams: Type.Optional({ ...TeamsSchema, description: 'ACCESS_MODEL=teams only: the teams whose clients you manage (* for every team)' }),
   csrfToken: Type.Optional(Type.String({ description: 'Cookie sessions only: send it back as the x-csrf-token header on every request that is not GET, HEAD or OPTIONS' })),
   expiresAt: Type.Optional(Type.String({ format: 'date-time', description: 'Cookie sessions only: when the session ends unless used again (idle timeout), never later than its absolute lifetime' }))
 })
@@ -57,7 +59,8 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { session } = request
     const identity = request.identity!
-    const who = { source: identity.source, username: identity.username, roles: identity.roles }
+    const teams = app.accessModel === 'teams' ? { teams: identity.teams ?? [] } : {}
+    const who = { source: identity.source, username: identity.username, roles: identity.roles, ...teams }
     if (identity.via !== 'session' || session === null) return who
     return {
       ...who,

@@ -5,11 +5,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Config } from '../config.ts'
 import { errors } from '../http/errors.ts'
 import { parseRoleMap, rolesFromClaims } from './role-map.ts'
+import { parseTeamMap, teamsFromClaims } from '../teams/team-map.ts'
 import { externalUsernameProblem, type Identity } from './identity.ts'
 
 export type GatewayJwtOptions = Pick<Config,
   'GATEWAY_JWT_HEADER' | 'GATEWAY_JWKS_URL' | 'GATEWAY_PUBLIC_KEY' | 'GATEWAY_ISSUER' | 'GATEWAY_AUDIENCE' |
-  'GATEWAY_USERNAME_CLAIM' | 'OIDC_ROLES_CLAIM' | 'OIDC_ROLE_MAP' | 'NODE_ENV'>
+  'GATEWAY_USERNAME_CLAIM' | 'OIDC_ROLES_CLAIM' | 'OIDC_ROLE_MAP' | 'NODE_ENV'> & Partial<Pick<Config, 'ACCESS_MODEL' | 'TEAMS_CLAIM' | 'TEAM_MAP'>>
 
 // Asymmetric signatures only: the gateway signs with a private key this proxy never holds. An HS*
 // token would be "signed" with a secret anyone can derive from the public key ("algorithm
@@ -38,6 +39,7 @@ async function gatewayJwtPlugin (app: FastifyInstance, options: GatewayJwtOption
   if (header === undefined) return
   const verify = createVerifier(options)
   const roleMap = parseRoleMap(options.OIDC_ROLE_MAP)
+  const teamMap = parseTeamMap(options.TEAM_MAP)
   const issuer = options.GATEWAY_ISSUER!
   // Whoever can alter the key set's traffic can mint identities: plain http only off production or on loopback.
   if (options.NODE_ENV === 'production' && options.GATEWAY_JWKS_URL?.startsWith('http://') === true && !isLoopbackUrl(options.GATEWAY_JWKS_URL)) {
@@ -75,7 +77,8 @@ async function gatewayJwtPlugin (app: FastifyInstance, options: GatewayJwtOption
       // Authenticated but with no business here: 403, as an OIDC login without a mapped role.
       if (roles.length === 0) throw new errors.Forbidden('viewer')
       refuseCrossSiteChange(request)
-      return { source: 'gateway', username, roles, via: 'gateway', credential: issuer }
+      const teams = options.ACCESS_MODEL === 'teams' ? { teams: teamsFromClaims(claims, options.TEAMS_CLAIM ?? 'teams', teamMap) } : {}
+      return { source: 'gateway', username, roles, via: 'gateway', credential: issuer, ...teams }
     }
   })
 }

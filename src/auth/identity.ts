@@ -29,6 +29,8 @@ export interface Identity extends Principal {
   credential: string | null
   /** An API token that someone other than its owner created (an admin, for a service account): who. */
   tokenCreatedBy?: Principal
+  /** ACCESS_MODEL=teams: the teams whose clients the caller may manage (`*`: every team; src/teams). */
+  teams?: string[]
 }
 
 /**

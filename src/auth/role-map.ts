@@ -34,7 +34,7 @@ export function rolesFromClaims (claims: Record<string, unknown>, claimPath: str
   return ROLES.filter(role => roles.has(role))
 }
 
-function claimValues (claims: Record<string, unknown>, claimPath: string): string[] {
+export function claimValues (claims: Record<string, unknown>, claimPath: string): string[] {
   let node: unknown = claims
   for (const part of claimPath.split('.')) {
     if (typeof node !== 'object' || node === null || Array.isArray(node)) return []

@@ -19,6 +19,7 @@ export interface SessionUser {
   source: IdentitySource
   username: string
   roles: Role[]
+  teams?: string[]
   provider?: SessionRecord['provider']
 }
 
@@ -93,6 +94,7 @@ function createSessionManager (options: SessionOptions) {
       source: user.source,
       username: user.username,
       roles: user.roles,
+      ...(user.teams === undefined ? {} : { teams: user.teams }),
       csrfToken: randomBytes(32).toString('base64url'),
       createdAt: now,
       lastSeenAt: now,

@@ -4,6 +4,7 @@ import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { RoleSchema, type Role } from './roles.ts'
 import { hashPassword, verifyPassword } from './passwords.ts'
+import { TeamsSchema } from '../teams/membership.ts'
 
 export const UsernameSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' })
 
@@ -11,14 +12,11 @@ export const UsernameSchema = Type.String({ minLength: 1, maxLength: 64, pattern
 // hash would otherwise pass the start-up check and only fail, silently, at each of that user's logins.
 const ARGON2ID_HASH = '^\\$argon2id\\$v=\\d+\\$(?:[mtp]=\\d+,){2}[mtp]=\\d+\\$[A-Za-z0-9+/]+\\$[A-Za-z0-9+/]+$'
 
-export const TeamSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' })
-
 export const UserSchema = Type.Object({
   username: UsernameSchema,
   passwordHash: Type.String({ pattern: ARGON2ID_HASH, maxLength: 512 }),
   roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 3 }),
-  // Written by `authlete-bff users teams`; read by nothing yet (teams are not built).
-  teams: Type.Optional(Type.Array(TeamSchema, { maxItems: 100 }))
+  teams: Type.Optional(TeamsSchema)
 }, { additionalProperties: false })
 
 export const UsersFileSchema = Type.Array(UserSchema, { maxItems: 10_000 })
@@ -27,7 +25,7 @@ export type User = Static<typeof UserSchema>
 
 export interface UserDirectory {
   /** The user whose password matches, or undefined; takes about as long whether or not the user exists. */
-  authenticate: (username: string, password: string) => Promise<{ username: string, roles: Role[] } | undefined>
+  authenticate: (username: string, password: string) => Promise<{ username: string, roles: Role[], teams?: string[] } | undefined>
   /** The roles the users file grants a local user now; undefined once the user is gone from it. */
   rolesOf: (username: string) => Role[] | undefined
   /** Puts a new list of users in place (a reload of the users file). */
@@ -57,7 +55,7 @@ export async function createUserDirectory (users: User[]): Promise<UserDirectory
     async authenticate (username, password) {
       const user = byName.get(username)
       const valid = await verifyPassword(user?.passwordHash ?? decoyHash, password)
-      return user !== undefined && valid ? { username: user.username, roles: [...user.roles] } : undefined
+      return user !== undefined && valid ? { username: user.username, roles: [...user.roles], ...(user.teams === undefined ? {} : { teams: [...user.teams] }) } : undefined
     },
     rolesOf (username) {
       const user = byName.get(username)

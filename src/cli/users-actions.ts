@@ -2,7 +2,8 @@
 import { Value } from 'typebox/value'
 import { hashPassword } from '../auth/passwords.ts'
 import { ROLES, type Role } from '../auth/roles.ts'
-import { TeamSchema, UsernameSchema, type User } from '../auth/users.ts'
+import { UsernameSchema, type User } from '../auth/users.ts'
+import { TeamSchema } from '../teams/membership.ts'
 import { parseOptions, UsageError } from './command.ts'
 import { readPassword } from './password-prompt.ts'
 import { loadUsers, saveUsers } from './users-file.ts'
@@ -52,15 +53,16 @@ async function change (file: string, name: string, edit: (user: User) => void | 
 }
 
 export async function addUser (args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(args, { ...FILE_OPTION, role: { type: 'string', short: 'r', multiple: true } })
+  const { values, positionals } = parseOptions(args, { ...FILE_OPTION, role: { type: 'string', short: 'r', multiple: true }, team: { type: 'string', short: 't', multiple: true } })
   const name = username(positionals, 'authlete-bff users add --role editor alice')
   const userRoles = roles(values.role ?? ['viewer'])
+  const userTeams = values.team === undefined ? undefined : teamNames(values.team)
   const file = usersFile(values.file)
   const users = await loadUsers(file, true)
   if (users.some(user => user.username === name)) throw new Error(`${name} is already in ${file} (change the password with users passwd)`)
-  users.push({ username: name, passwordHash: await newPassword(name), roles: userRoles })
+  users.push({ username: name, passwordHash: await newPassword(name), roles: userRoles, ...(userTeams === undefined ? {} : { teams: userTeams }) })
   await saveUsers(file, users)
-  process.stdout.write(`added ${name} (${userRoles.join(', ')}) to ${file}\n`)
+  process.stdout.write(`added ${name} (${userRoles.join(', ')}${userTeams === undefined ? '' : ` of ${userTeams.join(', ')}`}) to ${file}\n`)
   return 0
 }
 
@@ -97,13 +99,18 @@ export async function setRoles (args: string[]): Promise<number> {
   return 0
 }
 
+function teamNames (given: string[]): string[] {
+  const names = [...new Set(given)]
+  for (const team of names) {
+    if (!Value.Check(TeamSchema, team)) throw new UsageError(`'${team}': team names are 1-100 characters, no control characters; * for every team`)
+  }
+  return names
+}
+
 export async function setTeams (args: string[]): Promise<number> {
   const { values, positionals } = parseOptions(args, FILE_OPTION)
   const name = username(positionals, 'authlete-bff users teams alice payments')
-  const names = [...new Set(positionals.slice(1))]
-  for (const team of names) {
-    if (!Value.Check(TeamSchema, team)) throw new UsageError(`'${team}': team names are 1-64 characters of A-Z a-z 0-9 . _ -`)
-  }
+  const names = teamNames(positionals.slice(1))
   const file = usersFile(values.file)
   await change(file, name, user => {
     if (names.length === 0) delete user.teams

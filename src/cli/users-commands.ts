@@ -15,7 +15,9 @@ least 12 characters. It is stored as an argon2id hash.
 
 Options:
 ${FILE_HELP}
-  -r, --role R   viewer, editor or admin (repeatable; default viewer)`,
+  -r, --role R   viewer, editor or admin (repeatable; default viewer)
+  -t, --team T   a team whose clients the user manages with ACCESS_MODEL=teams (repeatable;
+                 '*' for every team; docs/teams.md)`,
   run: async args => await (await actions()).addUser(args)
 }
 
@@ -59,12 +61,13 @@ ${FILE_HELP}`,
 
 const teams: Command = {
   name: 'teams',
-  summary: 'set a user\'s teams (not used by the server yet)',
+  summary: 'set a user\'s teams (ACCESS_MODEL=teams)',
   help: `Usage: authlete-bff users teams [--file F] USERNAME [TEAM...]
 
-Replaces USERNAME's teams with the TEAMs given (none: no teams). Team names are 1-64 characters of
-A-Z a-z 0-9 . _ -. The file keeps them as a "teams" array per user, but teams are NOT built yet:
-the server accepts the array and ignores it, so a team restricts nothing today.
+Replaces USERNAME's teams with the TEAMs given (none: no teams). Team names are 1-100 characters
+without control characters; '*' means every team. With ACCESS_MODEL=teams a user manages only the
+clients whose developer is one of their teams (docs/teams.md); in the default roles mode the
+teams are kept in the file and ignored.
 
 Options:
 ${FILE_HELP}`,

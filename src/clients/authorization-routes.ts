@@ -2,6 +2,7 @@ import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { problems } from '../http/problem-schema.ts'
 import { Client } from './client-schema.ts'
+import { listAcrossTeams } from '../teams/union-pager.ts'
 import { ClientSubjectParams, PageQuery, SubjectParams, UpstreamResult, visibleClient } from './route-schemas.ts'
 
 const tags = ['authorizations']
@@ -32,9 +33,9 @@ const authorizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { subject } = request.params
     const { developer, offset, limit } = request.query
-    const { data } = await authlete.listAuthorizedClients(request.upstreamCalls, subject, { developer, start: offset, end: offset + limit })
+    const { clients, total } = await listAcrossTeams(app, request, developer, offset, limit, page => authlete.listAuthorizedClients(request.upstreamCalls, subject, page))
     const roles = request.identity?.roles ?? []
-    return { subject, clients: (data.clients ?? []).map(client => visibleClient(client, roles)), total: data.totalCount, offset, limit }
+    return { subject, clients: clients.map(client => visibleClient(client, roles)), total, offset, limit }
   })
 
   app.put('/api/clients/:clientId/authorizations/:subject', {

@@ -13,6 +13,8 @@ import type { UpstreamAnswer } from '../upstream/authlete-client.ts'
 import { hasRole } from '../auth/roles.ts'
 import { jsonScalarText } from '../upstream/json.ts'
 import { checkCreate, keepCredentials } from './credential-properties.ts'
+import { readClient } from './current-client.ts'
+import { listAcrossTeams } from '../teams/union-pager.ts'
 
 const tags = ['clients']
 const JSON_TYPE = 'application/json; charset=utf-8'
@@ -41,9 +43,8 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
   // PUT and PATCH with If-Match read the client first: a stale editor gets 412 instead of
   // overwriting someone else's change. A PUT that carries server-owned properties has read it
   // already (before its audit intent, see below): that read is used, never a second one.
-  const reads = new WeakMap<FastifyRequest, UpstreamAnswer<AuthleteClient>>()
   async function currentClient (request: FastifyRequest, clientId: string, ifMatch: string | undefined): Promise<AuthleteClient> {
-    const { data, bytes } = reads.get(request) ?? await authlete.getClient(request.upstreamCalls, clientId)
+    const { data, bytes } = await readClient(authlete, request, clientId)
     if (!ifMatchAccepts(ifMatch, clientEtag(bytes))) throw new errors.PreconditionFailed(clientId)
     return data
   }
@@ -53,8 +54,7 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
   // are dropped and not recorded as changed. A stale If-Match is left to the handler's 412.
   async function acceptEchoedProperties (request: FastifyRequest<{ Params: { clientId: string }, Body: Record<string, unknown> }>): Promise<void> {
     if (echoedProperties(request.body).length === 0) return
-    const answer = await authlete.getClient(request.upstreamCalls, request.params.clientId)
-    reads.set(request, answer)
+    const answer = await readClient(authlete, request, request.params.clientId)
     if (!ifMatchAccepts(request.headers['if-match'], clientEtag(answer.bytes))) return
     dropEchoedProperties(request.body, answer.data, roles(request))
   }
@@ -69,13 +69,8 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
     }
   }, async (request) => {
     const { developer, offset, limit } = request.query
-    const { data } = await authlete.listClients(request.upstreamCalls, { developer, start: offset, end: offset + limit })
-    return {
-      clients: (data.clients ?? []).map(client => visibleClient(client, roles(request))),
-      total: data.totalCount,
-      offset,
-      limit
-    }
+    const { clients, total } = await listAcrossTeams(app, request, developer, offset, limit, page => authlete.listClients(request.upstreamCalls, page))
+    return { clients: clients.map(client => visibleClient(client, roles(request))), total, offset, limit }
   })
 
   app.post('/api/clients', {
@@ -107,7 +102,7 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
       response: { 200: { ...Client, headers: ETagHeader }, ...problems(400, 401, 403, 404, 502, 503, 504) }
     }
   }, async (request, reply) => {
-    return answerClient(request, reply, await authlete.getClient(request.upstreamCalls, request.params.clientId))
+    return answerClient(request, reply, await readClient(authlete, request, request.params.clientId))
   })
 
   app.put('/api/clients/:clientId', {

@@ -48,7 +48,14 @@ export const errors = {
   UnknownLocalUser: createError('BFF_UNKNOWN_USER', 'There is no local user %s: a token for someone else can only be made for an existing local user', 400),
   ApiTokenLimit: createError('BFF_API_TOKEN_LIMIT', 'A user may hold at most %d live API tokens (API_TOKEN_MAX_PER_USER); revoke one first', 409),
   UsernameRefused: createError('BFF_USERNAME_REFUSED', 'The username the %s gives (%s) %s; accepted: printable characters, at most 128', 403),
-  BadCursor: createError('BFF_BAD_CURSOR', 'cursor is not the nextCursor of an earlier page', 400)
+  BadCursor: createError('BFF_BAD_CURSOR', 'cursor is not the nextCursor of an earlier page', 400),
+  // ACCESS_MODEL=teams (src/teams). A client of another team is as absent as one that does not exist.
+  ClientNotFound: createError('BFF_CLIENT_NOT_FOUND', 'Client %s not found', 404),
+  NotYourTeam: createError('BFF_NOT_YOUR_TEAM', 'Team %s is not one of yours', 403),
+  NoTeam: createError('BFF_NO_TEAM', 'You belong to no team, so you cannot create clients', 403),
+  EveryTeamRequired: createError('BFF_EVERY_TEAM_REQUIRED', 'This operation needs membership of every team (*)', 403),
+  DeveloperRequired: createError('BFF_DEVELOPER_REQUIRED', 'developer is required: you belong to several teams; name one of them (%s)', 400),
+  TeamCeiling: createError('BFF_TEAM_CEILING', 'A token cannot have teams outside its creator\'s: %s is not among yours', 403)
 } as const
 
 /** Fastify's codes a caller can meet: requests refused before a route ran (bad JSON, media type, size, URL). */

@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { AddressInfo } from 'node:net'
 import { ClientStore } from './client-store.ts'
 import { matchRoute } from './routes.ts'
-import { seedStore } from './seed.ts'
+import { seedStore, seedTeamClients } from './seed.ts'
 import { ResultCode, SandboxError, badRequest, result, toJson } from './wire.ts'
 import type { Generation, Reply } from './wire.ts'
 
@@ -207,6 +207,8 @@ export interface SandboxOptions {
   credentials?: Partial<SandboxCredentials>
   /** The API generations served (default both); the paths of another answer 404. */
   generations?: readonly Generation[]
+  /** Also seed the clients of the teams demo (ACCESS_MODEL=teams). */
+  teams?: boolean
 }
 
 export async function startSandboxUpstream (options: SandboxOptions = {}): Promise<SandboxUpstream> {
@@ -218,6 +220,7 @@ export async function startSandboxUpstream (options: SandboxOptions = {}): Promi
   }
   const store = new ClientStore(credentials.serviceId, randomInt(1000, 10000))
   const seed = seedStore(store)
+  if (options.teams === true) seed.clientIds.push(...seedTeamClients(store))
   const requests: RecordedRequest[] = []
   const served: Served = { store, credentials, generations: options.generations ?? ['3.0', '2.x'] }
   const observers: ExchangeObserver[] = []

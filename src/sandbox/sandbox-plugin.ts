@@ -10,8 +10,8 @@ declare module 'fastify' {
 
 // The emulator listens on loopback and is called through the same undici client as the real
 // upstream, so sandbox mode runs the real forwarding code.
-async function sandboxPlugin (app: FastifyInstance): Promise<void> {
-  const sandboxUpstream = await startSandboxUpstream()
+async function sandboxPlugin (app: FastifyInstance, options: { teams?: boolean }): Promise<void> {
+  const sandboxUpstream = await startSandboxUpstream({ teams: options.teams })
   app.decorate('sandboxUpstream', sandboxUpstream)
   app.addHook('onClose', async () => { await sandboxUpstream.close() })
   app.log.warn({ upstream: sandboxUpstream.url }, 'SANDBOX MODE: AUTHLETE_BASE_URL is not set, requests go to an in-memory emulator of Authlete, not to Authlete')

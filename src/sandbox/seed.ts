@@ -90,3 +90,31 @@ export function seedStore (store: ClientStore): SeedResult {
     clientIds: Object.values(SEEDED_CLIENT_IDS)
   }
 }
+
+/**
+ * ACCESS_MODEL=teams: a third team besides acme and globex, so the sandbox shows a team user
+ * seeing some teams' clients and not the others'. Answers the new clients' IDs.
+ */
+export function seedTeamClients (store: ClientStore): string[] {
+  const now = Date.now()
+  const billing = store.create({
+    clientName: 'Initech Billing',
+    developer: 'initech',
+    clientIdAlias: 'initech-billing',
+    clientIdAliasEnabled: true,
+    clientType: 'CONFIDENTIAL',
+    grantTypes: ['CLIENT_CREDENTIALS'],
+    responseTypes: [],
+    tokenAuthMethod: 'CLIENT_SECRET_BASIC'
+  }, { createdAt: now - 20 * DAY })
+  const intranet = store.create({
+    clientName: 'Initech Intranet',
+    developer: 'initech',
+    clientType: 'CONFIDENTIAL',
+    grantTypes: ['AUTHORIZATION_CODE'],
+    responseTypes: ['CODE'],
+    redirectUris: ['https://intranet.initech.example/cb'],
+    tokenAuthMethod: 'CLIENT_SECRET_BASIC'
+  }, { createdAt: now - 10 * DAY })
+  return [billing.id, intranet.id]
+}

@@ -5,6 +5,7 @@ import { GENESIS_HASH, verifyChain } from '../../src/audit/chain.ts'
 import type { AuditStore } from '../../src/audit/stores/audit-store.ts'
 import { numberPlaceholders, openPostgresAuditStore } from '../../src/audit/stores/postgres-audit-store.ts'
 import { startPostgres } from '../helpers/postgres.ts'
+import { MIGRATIONS } from '../../src/audit/stores/sql.ts'
 
 // One cluster for the file, one fresh database per test; the outage test gets a cluster of its own.
 const server = await startPostgres(t)
@@ -208,12 +209,12 @@ t.test('AuditStore(postgres) migrate ...should be idempotent: opening twice, or 
   await first.append(intent('r1', '2026-01-01T10:00:00.000Z'))
   const second = await openStore(t, url)
   t.equal((await second.append(outcome('r1', '2026-01-01T10:00:00.100Z'))).seq, 2, 'the second open keeps the data')
-  t.same(await sql(url, 'SELECT version FROM schema_migrations'), [{ version: 1 }])
+  t.same(await sql(url, 'SELECT version FROM schema_migrations ORDER BY version'), MIGRATIONS.map(({ version }) => ({ version })))
 
   const together = await freshDatabase()
   const stores = await Promise.all(Array.from({ length: 4 }, () => openPostgresAuditStore(together)))
   t.teardown(() => Promise.all(stores.map(store => store.close())))
-  t.same(await sql(together, 'SELECT version FROM schema_migrations'), [{ version: 1 }], 'four replicas starting together')
+  t.same(await sql(together, 'SELECT version FROM schema_migrations ORDER BY version'), MIGRATIONS.map(({ version }) => ({ version })), 'four replicas starting together')
 })
 
 t.test('AuditStore(postgres) append ...should keep one linear chain with two replicas appending concurrently', async t => {

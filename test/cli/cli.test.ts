@@ -37,7 +37,7 @@ t.test('authlete-bff --help ...should print help at every level and exit 0', asy
     t.match(result.stdout, /^Usage: authlete-bff/, `${level.join(' ')} --help prints its usage`)
   }
   t.match((await cli(['--help'])).stdout, /Exit codes: 0 ok; 1 .*; 2 a usage or\s+configuration error/)
-  t.match((await cli(['users', 'teams', '--help'])).stdout, /NOT built yet/, 'teams says it restricts nothing yet')
+  t.match((await cli(['users', 'teams', '--help'])).stdout, /ACCESS_MODEL=teams/, 'teams says when teams restrict anything')
 })
 
 t.test('authlete-bff ...should answer a usage mistake with one line, a pointer to --help and exit 2', async t => {

@@ -12,7 +12,7 @@ const CHAIN_LOCK = '7236011541877001'
 const MIGRATION_LOCK = '7236011541877002'
 
 const HEAD = 'SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1'
-const INSERT = `INSERT INTO audit_entries (${ENTRY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
+const INSERT = `INSERT INTO audit_entries (${ENTRY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
 const BATCH = `SELECT ${ENTRY_COLUMNS} FROM audit_entries WHERE seq > $1 ORDER BY seq LIMIT $2`
 
 interface Head { seq: number, hash: string }
@@ -51,7 +51,7 @@ export async function openPostgresAuditStore (connectionString: string, options:
     const chained = chainEntry(last === undefined ? 1 : Number(last.seq) + 1, last?.hash ?? GENESIS_HASH, entry)
     const columns = indexColumns(entry)
     await client.query(INSERT, [chained.seq, chained.kind, chained.requestId, chained.time, columns.actor, columns.action, columns.clientId, columns.outcome,
-      JSON.stringify(chained.data), chained.prevHash, chained.hash])
+      JSON.stringify(chained.data), chained.prevHash, chained.hash, columns.team ?? null])
     return chained
   }
 

@@ -25,10 +25,18 @@ export const MIGRATIONS: ReadonlyArray<{ version: number, statements: string[] }
       'CREATE INDEX audit_entries_client ON audit_entries (client_id, seq)',
       'CREATE INDEX audit_entries_time ON audit_entries (time)'
     ]
+  },
+  {
+    // ACCESS_MODEL=teams: the target's team, for GET /api/audit?team= and an admin of some teams.
+    version: 2,
+    statements: [
+      'ALTER TABLE audit_entries ADD COLUMN team TEXT',
+      'CREATE INDEX audit_entries_team ON audit_entries (team, seq)'
+    ]
   }
 ]
 
-export const ENTRY_COLUMNS = 'seq, kind, request_id, time, actor, action, client_id, outcome, data, prev_hash, hash'
+export const ENTRY_COLUMNS = 'seq, kind, request_id, time, actor, action, client_id, outcome, data, prev_hash, hash, team'
 
 export interface EntryRow {
   seq: number | string | bigint
@@ -42,6 +50,7 @@ export interface EntryRow {
   data: string
   prev_hash: string
   hash: string
+  team: string | null
 }
 
 export interface RecordRow {
@@ -62,6 +71,12 @@ export function recordQuery (query: AuditQuery): { sql: string, params: Array<st
   // The intent names the client, or (for a create) the outcome does: either entry of the request.
   if (query.clientId !== undefined) add('i.request_id IN (SELECT request_id FROM audit_entries WHERE client_id = ?)', query.clientId)
   if (query.action !== undefined) add('i.action = ?', query.action)
+  if (query.team !== undefined) add('i.team = ?', query.team)
+  if (query.visibleTo !== undefined) {
+    const { teams, actor } = query.visibleTo
+    where.push(`(i.actor = ?${teams.map(() => ' OR i.team = ?').join('')})`)
+    params.push(actor, ...teams)
+  }
   if (query.since !== undefined) add('i.time >= ?', query.since)
   if (query.until !== undefined) add('i.time < ?', query.until)
   if (query.cursor !== undefined) add('i.seq < ?', query.cursor)
@@ -107,6 +122,6 @@ export function toEntry (row: EntryRow): StoredEntry {
     data: JSON.parse(row.data) as StoredEntry['data'],
     prevHash: row.prev_hash,
     hash: row.hash,
-    columns: { actor: row.actor, action: row.action, clientId: row.client_id, outcome: row.outcome }
+    columns: { actor: row.actor, action: row.action, clientId: row.client_id, outcome: row.outcome, ...(row.team === null || row.team === undefined ? {} : { team: row.team }) }
   }
 }

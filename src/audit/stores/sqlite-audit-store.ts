@@ -16,7 +16,7 @@ import { ENTRY_COLUMNS, MIGRATIONS, recordQuery, toEntry, toPage, type EntryRow,
 export function openSqliteAuditStore (path: string, writeTimeoutMs = 2000): AuditStore {
   const db = openSqliteFile(path, migrate)
   const head = db.prepare('SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1')
-  const insert = db.prepare(`INSERT INTO audit_entries (${ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const insert = db.prepare(`INSERT INTO audit_entries (${ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const batch = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM audit_entries WHERE seq > ? ORDER BY seq LIMIT ?`)
 
   const link = (entry: NewEntry, after?: { seq: number, hash: string }): AuditEntry => {
@@ -24,7 +24,7 @@ export function openSqliteAuditStore (path: string, writeTimeoutMs = 2000): Audi
     const chained = chainEntry(last === undefined ? 1 : Number(last.seq) + 1, last?.hash ?? GENESIS_HASH, entry)
     const columns = indexColumns(entry)
     insert.run(chained.seq, chained.kind, chained.requestId, chained.time, columns.actor, columns.action, columns.clientId, columns.outcome,
-      JSON.stringify(chained.data), chained.prevHash, chained.hash)
+      JSON.stringify(chained.data), chained.prevHash, chained.hash, columns.team ?? null)
     return chained
   }
 

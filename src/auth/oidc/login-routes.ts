@@ -6,6 +6,7 @@ import { errors } from '../../http/errors.ts'
 import { problems } from '../../http/problem-schema.ts'
 import { rolesFromClaims, type RoleMap } from '../role-map.ts'
 import { externalUsernameProblem } from '../identity.ts'
+import { teamsFromClaims, type TeamMap } from '../../teams/team-map.ts'
 import type { ProviderLookup } from './oidc-plugin.ts'
 import type { OneTimeMarks } from './one-time-marks.ts'
 import { safeReturnTo } from './return-to.ts'
@@ -21,6 +22,8 @@ export interface LoginRoutesOptions {
   usernameClaim: string
   rolesClaim: string
   roleMap: RoleMap
+  /** ACCESS_MODEL=teams only: where the user's teams are read from. */
+  teams?: { claim: string, map: TeamMap }
 }
 
 const tags = ['auth']
@@ -41,7 +44,7 @@ const CallbackQuery = Type.Object({
 const Redirect = Type.Null({ description: 'A redirect: see the Location header' })
 
 const loginRoutes: FastifyPluginAsyncTypebox<LoginRoutesOptions> = async (app, options) => {
-  const { provider: lookup, marks, redirectUri, scopes, usernameClaim, rolesClaim, roleMap } = options
+  const { provider: lookup, marks, redirectUri, scopes, usernameClaim, rolesClaim, roleMap, teams } = options
   const transactions = createTransactionCookies(options.secret)
 
   // No automatic HEAD twins: a HEAD (a link prefetcher) must not start or, worse, use up a login.
@@ -135,6 +138,7 @@ const loginRoutes: FastifyPluginAsyncTypebox<LoginRoutesOptions> = async (app, o
       source: 'oidc',
       username,
       roles,
+      ...(teams === undefined ? {} : { teams: teamsFromClaims(claims, teams.claim, teams.map) }),
       provider: {
         issuer: provider.issuer,
         subject,

@@ -4,6 +4,7 @@ import { errors } from '../../http/errors.ts'
 import type { Config } from '../../config.ts'
 import type { SessionRecord } from '../stores/session-store.ts'
 import { parseRoleMap } from '../role-map.ts'
+import { parseTeamMap } from '../../teams/team-map.ts'
 import type { DiscoveredProvider, OidcClient } from './oidc-client.ts'
 import { createOneTimeMarks } from './one-time-marks.ts'
 import loginRoutes from './login-routes.ts'
@@ -57,7 +58,8 @@ async function oidcPlugin (app: FastifyInstance, { config }: { config: Config })
     scopes: config.OIDC_SCOPES,
     usernameClaim: config.OIDC_USERNAME_CLAIM,
     rolesClaim: config.OIDC_ROLES_CLAIM,
-    roleMap: parseRoleMap(config.OIDC_ROLE_MAP)
+    roleMap: parseRoleMap(config.OIDC_ROLE_MAP),
+    ...(config.ACCESS_MODEL === 'teams' ? { teams: { claim: config.TEAMS_CLAIM, map: parseTeamMap(config.TEAM_MAP) } } : {})
   })
   if (oidc !== null) await app.register(backchannelLogout, { provider, marks, clientId: config.OIDC_CLIENT_ID! })
   await oidc?.start()

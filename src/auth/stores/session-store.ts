@@ -6,6 +6,8 @@ export interface SessionRecord {
   source?: IdentitySource
   username: string
   roles: Role[]
+  /** ACCESS_MODEL=teams: the user's teams (src/teams). */
+  teams?: string[]
   csrfToken: string
   createdAt: number
   lastSeenAt: number

@@ -33,7 +33,7 @@ export function createBearerAuthenticator (store: TokenStore, log: FastifyBaseLo
       const owner = tokenOwner(record)
       const creator = tokenCreator(record)
       // Acts as the owner; a token an admin made for someone else also names the admin, on every use.
-      return { ...owner, roles: record.roles, via: 'api-token', credential: id, ...(samePrincipal(owner, creator) ? {} : { tokenCreatedBy: creator }) }
+      return { ...owner, roles: record.roles, via: 'api-token', credential: id, ...(samePrincipal(owner, creator) ? {} : { tokenCreatedBy: creator }), ...(record.teams === undefined ? {} : { teams: record.teams }) }
     }
   }
 }

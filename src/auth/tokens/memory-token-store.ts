@@ -34,5 +34,5 @@ export function createMemoryTokenStore (): TokenStore {
 }
 
 function copy (record: ApiTokenRecord): ApiTokenRecord {
-  return { ...record, roles: [...record.roles] }
+  return { ...record, roles: [...record.roles], ...(record.teams === undefined ? {} : { teams: [...record.teams] }) }
 }

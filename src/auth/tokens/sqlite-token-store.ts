@@ -6,7 +6,8 @@ import type { IdentitySource } from '../identity.ts'
 import type { ApiTokenRecord, TokenStore } from './token-store.ts'
 
 // Version 2: the owner's and the creator's source; tokens from version 1 were all local users'.
-const SCHEMA_VERSION = 2
+// Version 3: the teams a token may act for (ACCESS_MODEL=teams); NULL for tokens without any.
+const SCHEMA_VERSION = 3
 const SCHEMA_V1 = `
 CREATE TABLE IF NOT EXISTS api_tokens (
   id TEXT PRIMARY KEY,
@@ -27,7 +28,8 @@ ALTER TABLE api_tokens ADD COLUMN created_by_source TEXT NOT NULL DEFAULT 'local
 DROP INDEX IF EXISTS api_tokens_by_user;
 CREATE INDEX api_tokens_by_owner ON api_tokens (source, username, expires_at);
 `
-const COLUMNS = 'id, source, username, name, roles, created_by, created_by_source, created_at, expires_at, last_used_at, hash'
+const SCHEMA_V3 = 'ALTER TABLE api_tokens ADD COLUMN teams TEXT;'
+const COLUMNS = 'id, source, username, name, roles, created_by, created_by_source, created_at, expires_at, last_used_at, hash, teams'
 
 interface Row {
   id: string
@@ -41,6 +43,7 @@ interface Row {
   expires_at: number
   last_used_at: number | null
   hash: string
+  teams: string | null
 }
 
 /**
@@ -51,7 +54,7 @@ interface Row {
 export function openSqliteTokenStore (path: string, writeTimeoutMs = 2000): TokenStore {
   const db = openSqliteFile(path, createSchema)
 
-  const insert = db.prepare(`INSERT INTO api_tokens (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const insert = db.prepare(`INSERT INTO api_tokens (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const prune = db.prepare('DELETE FROM api_tokens WHERE expires_at <= ?')
   const byId = db.prepare(`SELECT ${COLUMNS} FROM api_tokens WHERE id = ?`)
   const byUser = db.prepare(`SELECT ${COLUMNS} FROM api_tokens WHERE source = ? AND username = ? AND expires_at > ? ORDER BY created_at`)
@@ -69,7 +72,7 @@ export function openSqliteTokenStore (path: string, writeTimeoutMs = 2000): Toke
       const source = record.source ?? 'local'
       if (Number((held.get(source, record.username, now) as { n: number }).n) >= maxPerOwner) return false
       insert.run(record.id, source, record.username, record.name, JSON.stringify(record.roles), record.createdBy, record.createdBySource ?? 'local',
-        record.createdAt, record.expiresAt, record.lastUsedAt, record.hash)
+        record.createdAt, record.expiresAt, record.lastUsedAt, record.hash, record.teams === undefined ? null : JSON.stringify(record.teams))
       return true
     }),
     get: id => guard(async () => {
@@ -97,14 +100,15 @@ function toRecord (row: Row): ApiTokenRecord {
     createdAt: Number(row.created_at),
     expiresAt: Number(row.expires_at),
     lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
-    hash: row.hash
+    hash: row.hash,
+    ...(row.teams === null ? {} : { teams: JSON.parse(row.teams) as string[] })
   }
 }
 
 function createSchema (db: DatabaseSync): void {
   const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number }
   if (version < SCHEMA_VERSION) {
-    db.exec(`BEGIN IMMEDIATE; ${version < 1 ? SCHEMA_V1 : ''} ${SCHEMA_V2} PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT`)
+    db.exec(`BEGIN IMMEDIATE; ${version < 1 ? SCHEMA_V1 : ''} ${version < 2 ? SCHEMA_V2 : ''} ${SCHEMA_V3} PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT`)
   }
 }
 

@@ -10,6 +10,8 @@ import { UsernameSchema } from '../users.ts'
 import { refuseApiTokens } from './bearer-authenticator.ts'
 import { mintToken } from './token-format.ts'
 import { tokenCreator, tokenOwner, type ApiTokenRecord, type TokenStore } from './token-store.ts'
+import { TeamsSchema } from '../../teams/membership.ts'
+import { tokenTeams } from '../../teams/token-teams.ts'
 
 const tags = ['auth']
 const DAY_MS = 86_400_000
@@ -25,6 +27,7 @@ const TokenView = Type.Object({
   source: { ...IdentitySourceSchema, description: 'The owner\'s source: every use of the token is that identity' },
   username: Type.String({ description: 'The owner: requests with the token act as, and are audited as, this user' }),
   roles: Type.Array(RoleSchema, { description: 'The token\'s roles; a local owner\'s current roles in the users file cap them at each use' }),
+  teams: Type.Optional({ ...TeamsSchema, description: 'ACCESS_MODEL=teams: the teams the token acts for' }),
   createdBy: Type.String(),
   createdBySource: IdentitySourceSchema,
   createdAt: Type.String({ format: 'date-time' }),
@@ -53,6 +56,7 @@ function view (record: ApiTokenRecord) {
     source: owner.source,
     username: owner.username,
     roles: record.roles,
+    ...(record.teams === undefined ? {} : { teams: record.teams }),
     createdBy: creator.username,
     createdBySource: creator.source,
     createdAt: new Date(record.createdAt).toISOString(),
@@ -134,6 +138,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox<TokenRoutesOptions> = async (app, {
       body: Type.Object({
         name: Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f\\u007f]+$' }),
         roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 3, uniqueItems: true }),
+        teams: Type.Optional({ ...TeamsSchema, description: 'ACCESS_MODEL=teams: a subset of your teams (default: all of them)' }),
         expiresInDays: Type.Integer({ minimum: 1, maximum: maxDays, description: 'At most API_TOKEN_MAX_DAYS' }),
         username: Type.Optional({ ...UsernameSchema, description: 'Admins only: the existing local user the token is for (default: the caller)' })
       }, { additionalProperties: false }),
@@ -147,6 +152,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox<TokenRoutesOptions> = async (app, {
     const aboveOwner = ownerRoles === undefined ? undefined : request.body.roles.find(role => !hasRole(ownerRoles, role))
     if (aboveOwner !== undefined) throw new errors.OwnerRoleCeiling(aboveOwner, owner.username)
     const token = minted.get(request)!
+    const teams = app.accessModel === 'teams' ? tokenTeams(creator, request.body.teams) : undefined
     const now = Date.now()
     const record: ApiTokenRecord = {
       id: token.id,
@@ -154,6 +160,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox<TokenRoutesOptions> = async (app, {
       username: owner.username,
       name: request.body.name,
       roles: request.body.roles,
+      ...(teams === undefined ? {} : { teams }),
       createdBy: creator.username,
       createdBySource: creator.source,
       createdAt: now,

@@ -13,6 +13,8 @@ export interface ApiTokenRecord {
   username: string
   name: string
   roles: Role[]
+  /** ACCESS_MODEL=teams: the teams the token may act for, a subset of its creator's (src/teams). */
+  teams?: string[]
   /** Who created it: the owner, or the admin who made it for them. */
   createdBy: string
   /** The creator's source (absent: local, as for `source`). */

@@ -1,0 +1,37 @@
+import t from 'tap'
+import { assertProblem } from '../clients/support.ts'
+import { PORTAL, REPORTS, teamHarness } from './support.ts'
+
+t.test('GET /api/audit ...should show an admin of some teams only those teams\' records and their own actions', async t => {
+  const h = await teamHarness(t)
+  t.equal((await h.call('acme', 'PUT', `/api/clients/${PORTAL}/lock`, { locked: true })).statusCode, 200)
+  t.equal((await h.call('globex', 'PUT', `/api/clients/${REPORTS}/lock`, { locked: true })).statusCode, 200)
+  assertProblem(t, await h.call('globex', 'PUT', `/api/clients/${PORTAL}/lock`, { locked: false }), 404)
+  t.equal((await h.call('both', 'POST', '/auth/tokens', { name: 'y', roles: ['viewer'], expiresInDays: 1 })).statusCode, 201)
+
+  const seen = async (query = '') => {
+    const response = await h.call('acme', 'GET', `/api/audit?limit=500${query}`)
+    t.equal(response.statusCode, 200)
+    return response.json().records.map((record: Record<string, unknown>) => `${String(record.actor)} ${String(record.action)} ${String(record.team)} ${String(record.outcome)}`)
+  }
+  t.same(await seen(), [
+    'globex client.lock acme denied',
+    'acme client.lock acme success'
+  ], 'acme\'s admin: acme\'s records, including globex\'s denied attempt on an acme client, and nothing of globex\'s')
+  t.same(await seen('&team=acme&outcome=denied'), ['globex client.lock acme denied'], 'the team filter')
+  t.match(assertProblem(t, await h.call('acme', 'GET', '/api/audit?team=globex'), 403).detail, /globex/)
+
+  const everything = await h.audit()
+  t.ok(everything.some(record => record.team === 'globex' && record.actor === 'globex'), 'a * admin sees every team')
+  t.ok(everything.some(record => record.action === 'auth.token.create'), 'and records of no team')
+  t.same((await h.audit('&team=globex')).map(record => record.actor), ['globex'], '* admin, team filter')
+})
+
+t.test('GET /api/audit/verify ...should stay for * admins in teams mode', async t => {
+  const h = await teamHarness(t)
+  t.equal((await h.call('acme', 'PUT', `/api/clients/${PORTAL}/lock`, { locked: true })).statusCode, 200)
+  assertProblem(t, await h.call('acme', 'GET', '/api/audit/verify'), 403)
+  const verified = await h.call('root', 'GET', '/api/audit/verify')
+  t.equal(verified.statusCode, 200)
+  t.match(verified.json(), { ok: true }, 'the team column is checked with the rest of the chain')
+})
