@@ -5,6 +5,7 @@ import { serveCommand } from './cli/serve-command.ts'
 import { usersCommands } from './cli/users-commands.ts'
 import { auditCommands } from './cli/audit-commands.ts'
 import { openapiCommand } from './cli/openapi-command.ts'
+import { emulatorCommand } from './cli/emulator-command.ts'
 
 // authlete-bff's one command line (docs/cli.md); the npm scripts are aliases of its commands.
 const root: CommandGroup = {
@@ -16,7 +17,7 @@ A backend-for-frontend proxy for Authlete's client-management API, and the tools
 
 Exit codes: 0 ok; 1 a check failed or the command could not do what was asked; 2 a usage or
 configuration error. Documentation: docs/cli.md.`,
-  commands: [serveCommand, usersCommands, auditCommands, openapiCommand]
+  commands: [serveCommand, usersCommands, auditCommands, openapiCommand, emulatorCommand]
 }
 
 // `authlete-bff openapi --out - | head`: a closed pipe ends the command quietly.

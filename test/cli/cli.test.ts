@@ -29,7 +29,7 @@ t.setTimeout(300_000)
 const tempDir = () => mkdtemp(join(tmpdir(), 'bff-cli-'))
 
 t.test('authlete-bff --help ...should print help at every level and exit 0', async t => {
-  const levels = [[], ['serve'], ['users'], ['users', 'add'], ['users', 'remove'], ['users', 'passwd'], ['users', 'roles'], ['users', 'teams'], ['users', 'list'], ['audit'], ['audit', 'verify'], ['audit', 'export'], ['openapi']]
+  const levels = [[], ['serve'], ['users'], ['users', 'add'], ['users', 'remove'], ['users', 'passwd'], ['users', 'roles'], ['users', 'teams'], ['users', 'list'], ['audit'], ['audit', 'verify'], ['audit', 'export'], ['openapi'], ['emulator']]
   const results = await Promise.all(levels.map(level => cli([...level, '--help'])))
   for (const [index, level] of levels.entries()) {
     const result = results[index]!
@@ -38,6 +38,9 @@ t.test('authlete-bff --help ...should print help at every level and exit 0', asy
   }
   t.match((await cli(['--help'])).stdout, /Exit codes: 0 ok; 1 .*; 2 a usage or\s+configuration error/)
   t.match((await cli(['users', 'teams', '--help'])).stdout, /ACCESS_MODEL=teams/, 'teams says when teams restrict anything')
+  const badApi = await cli(['emulator', '--api', 'v4'])
+  t.equal(badApi.code, 2, 'emulator --api v4: a usage error')
+  t.match(badApi.stderr, /--api must be v3 or v2, not v4/)
 })
 
 t.test('authlete-bff ...should answer a usage mistake with one line, a pointer to --help and exit 2', async t => {

@@ -14,7 +14,7 @@ const PORTAL = 26478243745571
 const MOBILE = 31415926535897
 const DYNAMIC = '26837717140341'
 
-const emulator = await startEmulatorProcess(t, `exec node scripts/emulator.ts --port ${await freePort()} --api v3`)
+const emulator = await startEmulatorProcess(t, `exec node src/cli.ts emulator --port ${await freePort()} --api v3`)
 const { serviceId } = emulator
 
 const answers: string[] = []
