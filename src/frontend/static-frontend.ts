@@ -1,7 +1,9 @@
 import { stat } from 'node:fs/promises'
 import { resolve, sep } from 'node:path'
 import fastifyStatic from '@fastify/static'
+import helmet from '@fastify/helmet'
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify'
+import { pageHelmet } from '../http/page-security.ts'
 
 export interface FrontendOptions {
   /** The directory of the built frontend; must hold index.html. */
@@ -11,16 +13,6 @@ export interface FrontendOptions {
 // The API's own paths: never a file, never the SPA's index.html, so a mistyped API call gets the API's
 // problem+json 404 (or 401) rather than a web page.
 const RESERVED = ['/api', '/auth', '/docs', '/openapi.json', '/healthz', '/readyz', '/metrics']
-
-// The pages only load their own scripts, styles and images and only talk to this origin.
-const PAGE_HEADERS = {
-  'content-security-policy': "default-src 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'; form-action 'self'",
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'same-origin',
-  'cross-origin-opener-policy': 'same-origin',
-  // Revalidated every time (ETag, Last-Modified): a new deployment is seen at once.
-  'cache-control': 'no-cache'
-}
 
 /**
  * FRONTEND_DIR at '/': its files as they are, and index.html for any other page path a browser asks
@@ -36,9 +28,12 @@ export default async function frontend (app: FastifyInstance, { root }: Frontend
     // @fastify/static's catch-all route: a miss there would be a 404, so the fallback goes before it.
     if (route.url === '/*') route.handler = withHistoryFallback(dir, route.handler)
   })
+  // The pages only load their own scripts, styles and images and only talk to this origin.
+  await app.register(helmet, pageHelmet)
   await app.register(fastifyStatic, { root: dir, prefix: '/', index: ['index.html'], list: false, dotfiles: 'ignore', redirect: false })
   app.addHook('onSend', async (_request, reply, payload) => {
-    if (reply.statusCode < 400) reply.headers(PAGE_HEADERS)
+    // Revalidated every time (ETag, Last-Modified): a new deployment is seen at once.
+    if (reply.statusCode < 400) reply.header('cache-control', 'no-cache')
     return payload
   })
 }
