@@ -73,7 +73,7 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     })
 
     await app.register(overload, { maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS, maxHeapUsedBytes: config.MAX_HEAP_USED_BYTES })
-    await app.register(openapi)
+    await app.register(openapi, { docs: config.DOCS_ENABLED })
     await app.register(redis, { url: config.REDIS_URL })
     await app.register(authlete, await upstreamOptions(app, config))
     await app.register(sessions, {
@@ -83,7 +83,7 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
       idleTimeoutMs: config.SESSION_IDLE_TIMEOUT * 1000,
       maxAgeMs: config.SESSION_MAX_AGE * 1000
     })
-    await app.register(metrics, { token: config.METRICS_TOKEN })
+    await app.register(metrics, { token: config.METRICS_TOKEN, port: config.METRICS_PORT, host: config.HOST })
     // Before the access check: preflights carry no cookie, and refusals must carry CORS headers too.
     await app.register(crossOrigin, { origins: parseOrigins(config.CORS_ORIGINS) })
     await app.register(users, { users: await loadUsers(config, runtime), path: config.BFF_USERS_FILE, reloadSeconds: config.BFF_USERS_RELOAD_SECONDS })

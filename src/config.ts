@@ -45,6 +45,7 @@ export const ConfigSchema = Type.Object({
   AUDIT_RETENTION_DAYS: Type.Optional(Type.Integer({ minimum: 1, maximum: 36_500 })),
   AUDIT_WRITE_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 60_000, default: 2000 }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 4096 })),
+  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'serve /metrics on this port only, on HOST' })),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://.+$' })),
   RATE_LIMIT_READ: Type.String({ pattern: BUDGET_PATTERN, default: '600/1m' }),
   RATE_LIMIT_WRITE: Type.String({ pattern: BUDGET_PATTERN, default: '120/1m' }),
@@ -82,6 +83,7 @@ export const ConfigSchema = Type.Object({
   GATEWAY_USERNAME_CLAIM: Type.String({ minLength: 1, default: 'sub' }),
   ALLOW_HTTP_REDIRECT_URIS: Type.Boolean({ default: false, description: 'accept plain http client URIs on any host, not only loopback' }),
   CONSOLE_ENABLED: Type.Boolean({ default: true, description: 'the admin console at / (unless FRONTEND_DIR is set)' }),
+  DOCS_ENABLED: Type.Boolean({ default: true, description: 'serve Swagger UI at /docs and the document at /openapi.json' }),
   FRONTEND_DIR: Type.Optional(Type.String({ minLength: 1 })),
   CORS_ORIGINS: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'comma-separated origins (scheme://host[:port])' }))
 })
@@ -201,6 +203,9 @@ function requiredTogether (config: Config): string[] {
   if (production) {
     require('AUTHLETE_BASE_URL', 'when NODE_ENV=production (the sandbox never runs in production)')
     require('SESSION_SECRET', 'when NODE_ENV=production')
+    if (config.METRICS_TOKEN === undefined && config.METRICS_PORT === undefined) {
+      problems.push('METRICS_TOKEN: required when NODE_ENV=production, unless METRICS_PORT serves /metrics on a port of its own (/metrics shows login counts)')
+    }
     if (config.BFF_USERS_FILE === undefined && config.OIDC_ISSUER === undefined && config.GATEWAY_JWT_HEADER === undefined) {
       problems.push('BFF_USERS_FILE: required when NODE_ENV=production, unless OIDC_ISSUER or GATEWAY_JWT_HEADER gives another way to sign in')
     }
@@ -231,6 +236,9 @@ function requiredTogether (config: Config): string[] {
   }
   if (shutdownDelaySeconds(config) >= config.SHUTDOWN_TIMEOUT) {
     problems.push(`SHUTDOWN_DELAY: must be shorter than SHUTDOWN_TIMEOUT (${config.SHUTDOWN_TIMEOUT} s), which counts from SIGTERM too`)
+  }
+  if (config.METRICS_PORT !== undefined && config.METRICS_PORT !== 0 && config.METRICS_PORT === config.PORT) {
+    problems.push('METRICS_PORT: must differ from PORT')
   }
   if (config.HEADERS_TIMEOUT_MS > config.REQUEST_TIMEOUT_MS) {
     problems.push('HEADERS_TIMEOUT_MS: must not be longer than REQUEST_TIMEOUT_MS')

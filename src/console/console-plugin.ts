@@ -2,14 +2,16 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import frontend from '../frontend/static-frontend.ts'
+import { PAGE_CSP_DIRECTIVES } from '../http/page-security.ts'
 
 export interface ConsoleOptions {
   /** OIDC login is configured: the sign-in page offers "Sign in with SSO". */
   sso: boolean
 }
 
-// Exactly what the pages need: their own script, stylesheet and data: images, calls to this origin.
-export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+// Every page's policy (src/http/page-security.ts), as helmet writes it: exactly what the console
+// needs, its own script, stylesheet and data: images, and calls to this origin.
+export const CONSOLE_CSP = Object.entries(PAGE_CSP_DIRECTIVES).map(([name, values]) => `${name} ${values.join(' ')}`).join(';')
 
 // Where scripts/build-console.ts writes the bundle: dist/console from the sources (src/console/),
 // and the same folder from the compiled server (dist/src/console/).
@@ -32,5 +34,5 @@ export default async function adminConsole (app: FastifyInstance, { sso }: Conso
     reply.header('cache-control', 'no-cache')
     return { sso }
   })
-  await app.register(frontend, { root, contentSecurityPolicy: CONSOLE_CSP })
+  await app.register(frontend, { root })
 }

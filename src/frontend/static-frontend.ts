@@ -1,35 +1,25 @@
 import { stat } from 'node:fs/promises'
 import { resolve, sep } from 'node:path'
 import fastifyStatic from '@fastify/static'
+import helmet from '@fastify/helmet'
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify'
+import { pageHelmet } from '../http/page-security.ts'
 
 export interface FrontendOptions {
   /** The directory of the built frontend; must hold index.html. */
   root: string
-  /** Replaces the default Content-Security-Policy of the pages (the console sends a stricter one). */
-  contentSecurityPolicy?: string
 }
 
 // The API's own paths: never a file, never the SPA's index.html, so a mistyped API call gets the API's
 // problem+json 404 (or 401) rather than a web page.
 const RESERVED = ['/api', '/auth', '/docs', '/openapi.json', '/healthz', '/readyz', '/metrics']
 
-// The pages only load their own scripts, styles and images and only talk to this origin.
-const PAGE_HEADERS = {
-  'content-security-policy': "default-src 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'; form-action 'self'",
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'same-origin',
-  'cross-origin-opener-policy': 'same-origin',
-  // Revalidated every time (ETag, Last-Modified): a new deployment is seen at once.
-  'cache-control': 'no-cache'
-}
-
 /**
  * FRONTEND_DIR at '/': its files as they are, and index.html for any other page path a browser asks
  * for (history fallback), so an SPA's own routes survive a reload. Not wrapped in fastify-plugin: the
  * page headers apply to these answers only.
  */
-export default async function frontend (app: FastifyInstance, { root, contentSecurityPolicy }: FrontendOptions): Promise<void> {
+export default async function frontend (app: FastifyInstance, { root }: FrontendOptions): Promise<void> {
   const dir = resolve(root)
   const index = await stat(resolve(dir, 'index.html')).catch(() => undefined)
   if (index?.isFile() !== true) throw new Error(`FRONTEND_DIR: ${dir} has no index.html`)
@@ -38,10 +28,12 @@ export default async function frontend (app: FastifyInstance, { root, contentSec
     // @fastify/static's catch-all route: a miss there would be a 404, so the fallback goes before it.
     if (route.url === '/*') route.handler = withHistoryFallback(dir, route.handler)
   })
+  // The pages only load their own scripts, styles and images and only talk to this origin.
+  await app.register(helmet, pageHelmet)
   await app.register(fastifyStatic, { root: dir, prefix: '/', index: ['index.html'], list: false, dotfiles: 'ignore', redirect: false })
-  const headers = contentSecurityPolicy === undefined ? PAGE_HEADERS : { ...PAGE_HEADERS, 'content-security-policy': contentSecurityPolicy }
   app.addHook('onSend', async (_request, reply, payload) => {
-    if (reply.statusCode < 400) reply.headers(headers)
+    // Revalidated every time (ETag, Last-Modified): a new deployment is seen at once.
+    if (reply.statusCode < 400) reply.header('cache-control', 'no-cache')
     return payload
   })
 }

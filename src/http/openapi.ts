@@ -1,7 +1,9 @@
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import helmet from '@fastify/helmet'
 import type { FastifyInstance } from 'fastify'
+import { docsHelmet, tightenDocsCsp } from './page-security.ts'
 
 export const OPENAPI_INFO = {
   title: 'authlete-bff',
@@ -10,7 +12,7 @@ export const OPENAPI_INFO = {
 }
 
 // Registered before the routes: @fastify/swagger collects them as they are added.
-async function openapiPlugin (app: FastifyInstance): Promise<void> {
+async function openapiPlugin (app: FastifyInstance, { docs }: { docs: boolean }): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -26,10 +28,16 @@ async function openapiPlugin (app: FastifyInstance): Promise<void> {
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}` }
   })
-  // Swagger UI runs in the browser, which cannot set a Cookie header: the cookie scheme would be a
-  // field that does nothing. Its copy of the document leaves it out (the browser sends the cookie
-  // of a sign-in made in /docs by itself); the CSRF header and the bearer token remain.
-  await app.register(swaggerUi, { routePrefix: '/docs', transformSpecification: withoutCookieScheme })
+  // DOCS_ENABLED=false: neither Swagger UI nor /openapi.json is served (app.swagger() still works).
+  if (!docs) return
+  // Its own scope: the helmet headers go on Swagger UI's answers only. Swagger UI runs in the
+  // browser, which cannot set a Cookie header: the cookie scheme would be a field that does nothing.
+  // Its copy of the document leaves it out (the browser sends the cookie of a sign-in made in /docs
+  // by itself); the CSRF header and the bearer token remain.
+  await app.register(async function docsPages (scope) {
+    await scope.register(helmet, docsHelmet)
+    await scope.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: tightenDocsCsp, transformSpecification: withoutCookieScheme })
+  })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 }
 

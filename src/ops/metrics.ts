@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import diagnosticsChannel from 'node:diagnostics_channel'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import fp from 'fastify-plugin'
 import { Type } from 'typebox'
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
@@ -13,12 +15,17 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** This app's metrics registry (never prom-client's global one: one process may run many apps). */
     metricsRegistry: Registry
+    /** With METRICS_PORT: the metrics listener's port once the app is ready. */
+    metricsPort: number | null
   }
 }
 
 export interface MetricsOptions {
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   token?: string
+  /** When set, /metrics is served on this port only (its own listener on `host`), not on the app's. */
+  port?: number
+  host?: string
 }
 
 /** A request to 404 has no route template; the path itself would make the label unbounded. */
@@ -108,6 +115,11 @@ async function metricsPlugin (app: FastifyInstance, options: MetricsOptions): Pr
   app.decorate('metricsRegistry', register)
 
   const expectedToken = options.token === undefined ? undefined : digest(options.token)
+  app.decorate('metricsPort', null)
+  if (options.port !== undefined) {
+    await serveApart(app, register, expectedToken, options.port, options.host)
+    return
+  }
   app.get('/metrics', {
     schema: {
       tags: ['operations'],
@@ -125,6 +137,38 @@ async function metricsPlugin (app: FastifyInstance, options: MetricsOptions): Pr
     }
     reply.type(register.contentType)
     return await register.metrics()
+  })
+}
+
+// A listener of its own (METRICS_PORT), reachable by the scraper and not through the gateway: the main
+// port then has no /metrics at all. Plain node:http, GET /metrics only; METRICS_TOKEN still applies.
+async function serveApart (app: FastifyInstance, register: Registry, expectedToken: Buffer | undefined, port: number, host: string | undefined): Promise<void> {
+  const server: Server = createServer((request, response) => {
+    const path = (request.url ?? '').split('?', 1)[0]
+    if (request.method !== 'GET' || path !== '/metrics') {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n')
+      return
+    }
+    if (expectedToken !== undefined && !bearerMatches(request.headers.authorization, expectedToken)) {
+      response.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer realm="metrics"' }).end('unauthorized\n')
+      return
+    }
+    register.metrics().then(text => {
+      response.writeHead(200, { 'content-type': register.contentType }).end(text)
+    }, (error: unknown) => {
+      app.log.error({ err: error }, 'metrics failed')
+      response.writeHead(500).end()
+    })
+  })
+  app.addHook('onReady', async () => {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, host, () => resolve())
+    })
+    app.metricsPort = (server.address() as AddressInfo).port
+  })
+  app.addHook('onClose', async () => {
+    if (server.listening) await new Promise(resolve => server.close(resolve))
   })
 }
 

@@ -154,7 +154,7 @@ t.test('GET /api/clients ...should refuse to start with a private, symmetric or 
   t.equal(await startPlugin(gatewayEnv({ GATEWAY_PUBLIC_KEY: rsa.pem })), null, 'the public key alone is fine')
   const both = await startPlugin(gatewayEnv({ GATEWAY_PUBLIC_KEY: rsa.pem, GATEWAY_JWKS_URL: 'https://gateway.example.test/jwks' }))
   t.match(both?.message, /not both/)
-  const production = { NODE_ENV: 'production', AUTHLETE_BASE_URL: 'https://us.authlete.com', AUTHLETE_SERVICE_ID: '1', AUTHLETE_SERVICE_ACCESS_TOKEN: 'x', SESSION_SECRET: 'x'.repeat(32) }
+  const production = { NODE_ENV: 'production', AUTHLETE_BASE_URL: 'https://us.authlete.com', AUTHLETE_SERVICE_ID: '1', AUTHLETE_SERVICE_ACCESS_TOKEN: 'x', SESSION_SECRET: 'x'.repeat(32), METRICS_TOKEN: 'm'.repeat(16) }
   const plainHttp = await startPlugin({ ...production, ...gatewayEnv({ GATEWAY_JWKS_URL: 'http://sso.internal/jwks' }) })
   t.match(plainHttp?.message, /^GATEWAY_JWKS_URL: must be https/)
   t.equal(await startPlugin({ ...production, ...gatewayEnv({ GATEWAY_JWKS_URL: 'http://127.0.0.1:8080/jwks' }) }), null, 'a loopback sidecar may be http')

@@ -31,9 +31,9 @@ t.test('loadConfig ...should name every bad variable', async t => {
   t.notMatch(problems.join('\n'), /too-short/, 'a secret value is never echoed')
 })
 
-t.test('loadConfig ...should refuse production without upstream, users and session secret', async t => {
+t.test('loadConfig ...should refuse production without upstream, users, session secret and a guard on /metrics', async t => {
   const problems = problemsOf({ NODE_ENV: 'production' })
-  t.same(problems.map(problem => problem.split(':')[0]).sort(), ['AUTHLETE_BASE_URL', 'BFF_USERS_FILE', 'SESSION_SECRET'])
+  t.same(problems.map(problem => problem.split(':')[0]).sort(), ['AUTHLETE_BASE_URL', 'BFF_USERS_FILE', 'METRICS_TOKEN', 'SESSION_SECRET'])
 })
 
 t.test('loadConfig ...should require the credentials of the chosen API generation', async t => {

@@ -5,6 +5,8 @@ import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { buildTestApp, login } from '../helpers/app.ts'
 import { channels } from '../../src/ops/channels.ts'
+import { loadConfig } from '../../src/config.ts'
+import type { AddressInfo } from 'node:net'
 
 const TOKEN = 'metrics-token-0123456789abcdef'
 
@@ -170,4 +172,21 @@ t.test('GET /metrics ...should keep the counters of two apps in one process apar
   channels.rateLimited.publish({ bucket: 'after-close' })
   t.equal(value(parse(await first.app.metricsRegistry.metrics()), 'bff_rate_limited_total', { bucket: 'after-close' }), undefined, 'a closed app no longer listens')
   t.equal(value((await scrape(second.app)).samples, 'bff_rate_limited_total', { bucket: 'after-close' }), 1)
+})
+
+t.test('GET /metrics ...should be served on METRICS_PORT only, and production should not start without METRICS_TOKEN or METRICS_PORT', async t => {
+  const { app } = await buildTestApp(t, { METRICS_PORT: '0' })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = app.server.address() as AddressInfo
+  t.equal((await fetch(`http://127.0.0.1:${port}/metrics`)).status, 404, 'not on the app\'s port')
+  const apart = await fetch(`http://127.0.0.1:${app.metricsPort!}/metrics`)
+  t.equal(apart.status, 200)
+  t.match(await apart.text(), /bff_http_requests_total/)
+  t.equal((await fetch(`http://127.0.0.1:${app.metricsPort!}/api/clients`)).status, 404, 'nothing else there')
+
+  const production = { NODE_ENV: 'production', AUTHLETE_BASE_URL: 'https://us.authlete.com', AUTHLETE_SERVICE_ID: '1', AUTHLETE_SERVICE_ACCESS_TOKEN: 'x', SESSION_SECRET: 'x'.repeat(32), BFF_USERS_FILE: 'users.json' }
+  t.throws(() => loadConfig(production), /METRICS_TOKEN: required when NODE_ENV=production, unless METRICS_PORT/)
+  t.doesNotThrow(() => loadConfig({ ...production, METRICS_PORT: '9100' }))
+  t.doesNotThrow(() => loadConfig({ ...production, METRICS_TOKEN: 't'.repeat(16) }))
+  t.throws(() => loadConfig({ ...production, METRICS_PORT: '3000' }), /METRICS_PORT: must differ from PORT/)
 })
