@@ -25,8 +25,9 @@ async function readFirstLine (): Promise<string> {
 // Ctrl-C and Ctrl-D cancel.
 async function readHidden (prompt: string): Promise<string> {
   const stdin = process.stdin
-  process.stderr.write(prompt)
+  // Raw mode first, then the prompt: keys typed as soon as it shows are never echoed.
   stdin.setRawMode(true)
+  process.stderr.write(prompt)
   stdin.setEncoding('utf8')
   stdin.resume()
   try {

@@ -1,6 +1,9 @@
 import t from 'tap'
 import { assertNamesProperty, assertProblem, harness, DYNAMIC, PORTAL } from './support.ts'
 
+// Many harnesses (an app and three logins each): on a loaded machine, more than tap's default minute.
+t.setTimeout(180_000)
+
 const WRITES = [
   { method: 'POST', url: '/api/clients' },
   { method: 'PUT', url: `/api/clients/${PORTAL}` },
