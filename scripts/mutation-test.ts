@@ -64,6 +64,8 @@ function writeReport (): void {
     '`npm run test:mutation` (all groups, about an hour on two cores) or `npm run test:mutation -- chain scan`',
     '(some groups); groups, their modules and test files are in `scripts/mutation-groups.ts`. It is not part of',
     '`.ci/run`: too slow for every change. This file is written by the run (`scripts/mutation-test.ts`).',
+    'Stryker\'s TypeScript checker is not used: the sources run by type stripping, and a mutant that would',
+    'not type-check still runs (and is killed or listed below like any other).',
     '',
     `**Score: ${score(total)}** (${total.killed + total.timeout} of ${total.killed + total.timeout + total.survived + total.noCoverage} mutants killed; a timeout counts as killed).`,
     `Counting the ${killedSince} survivors killed since by tests written after the run (each checked by applying the mutant by hand):`,
