@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { errors } from '../http/errors.ts'
 import { hasRole, type Role } from './roles.ts'
 import { capRoles, type Authenticator, type Identity } from './identity.ts'
+import { capTeams } from '../teams/membership.ts'
 import { sessionSource } from './stores/session-store.ts'
 
 declare module 'fastify' {
@@ -58,7 +59,8 @@ function currentLocalRoles (app: FastifyInstance, identity: Identity | null): Id
   if (identity?.source !== 'local') return identity
   const granted = app.users.rolesOf(identity.username)
   if (granted === undefined) return null
-  return { ...identity, roles: capRoles(identity.roles, granted) }
+  const teams = identity.teams === undefined ? {} : { teams: capTeams(identity.teams, app.users.teamsOf(identity.username) ?? []) }
+  return { ...identity, roles: capRoles(identity.roles, granted), ...teams }
 }
 
 function requiredAccess (request: FastifyRequest): Role | 'session' | undefined {

@@ -28,6 +28,8 @@ export interface UserDirectory {
   authenticate: (username: string, password: string) => Promise<{ username: string, roles: Role[], teams?: string[] } | undefined>
   /** The roles the users file grants a local user now; undefined once the user is gone from it. */
   rolesOf: (username: string) => Role[] | undefined
+  /** The teams the users file grants a local user now (none: []); undefined once the user is gone. */
+  teamsOf: (username: string) => string[] | undefined
   /** Puts a new list of users in place (a reload of the users file). */
   replace: (users: User[]) => void
 }
@@ -60,6 +62,10 @@ export async function createUserDirectory (users: User[]): Promise<UserDirectory
     rolesOf (username) {
       const user = byName.get(username)
       return user === undefined ? undefined : [...user.roles]
+    },
+    teamsOf (username) {
+      const user = byName.get(username)
+      return user === undefined ? undefined : [...user.teams ?? []]
     },
     replace (next) {
       byName = new Map(next.map(user => [user.username, user]))

@@ -16,6 +16,15 @@ export function inEveryTeam (teams: readonly string[]): boolean {
   return teams.includes(EVERY_TEAM)
 }
 
+/**
+ * The teams of `held` (a session's, a token's) that `granted` (the users file now, a token's owner)
+ * still covers: a user taken out of a team loses it at the next request, whatever they hold.
+ */
+export function capTeams (held: readonly string[], granted: readonly string[]): string[] {
+  if (inEveryTeam(held)) return [...granted]
+  return held.filter(team => inTeam(granted, team))
+}
+
 /** The team a client belongs to: its developer, or null when it has none (then only `*` members see it). */
 export function teamOf (client: Record<string, unknown>): string | null {
   return typeof client.developer === 'string' && client.developer !== '' ? client.developer : null

@@ -10,7 +10,7 @@ import { UsernameSchema } from '../users.ts'
 import { refuseApiTokens } from './bearer-authenticator.ts'
 import { mintToken } from './token-format.ts'
 import { tokenCreator, tokenOwner, type ApiTokenRecord, type TokenStore } from './token-store.ts'
-import { TeamsSchema } from '../../teams/membership.ts'
+import { capTeams, TeamsSchema } from '../../teams/membership.ts'
 import { tokenTeams } from '../../teams/token-teams.ts'
 
 const tags = ['auth']
@@ -152,7 +152,9 @@ const tokenRoutes: FastifyPluginAsyncTypebox<TokenRoutesOptions> = async (app, {
     const aboveOwner = ownerRoles === undefined ? undefined : request.body.roles.find(role => !hasRole(ownerRoles, role))
     if (aboveOwner !== undefined) throw new errors.OwnerRoleCeiling(aboveOwner, owner.username)
     const token = minted.get(request)!
-    const teams = app.accessModel === 'teams' ? tokenTeams(creator, request.body.teams) : undefined
+    // A token for someone else acts for the teams both its creator and its owner are in.
+    const asked = app.accessModel === 'teams' ? tokenTeams(creator, request.body.teams) : undefined
+    const teams = asked === undefined || ownerRoles === undefined ? asked : capTeams(asked, app.users.teamsOf(owner.username) ?? [])
     const now = Date.now()
     const record: ApiTokenRecord = {
       id: token.id,
