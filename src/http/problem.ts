@@ -36,10 +36,13 @@ export function toProblem (error: HandledError, request: FastifyRequest): Proble
   if (error.validation !== undefined) {
     const context = error.validationContext ?? 'body'
     problem.errors = fieldProblems(error.validation, context)
-    // The first problem, so a reader of the detail alone knows where to look; the list is in errors.
-    const [first] = problem.errors
-    const more = problem.errors.length > 1 ? `; ${problem.errors.length - 1} more in errors${problem.errors.length === MAX_FIELD_PROBLEMS ? ' (the first 20 are listed)' : ''}` : ''
-    problem.detail = first === undefined ? `Invalid request ${context}` : `Invalid request ${context}: ${first.path} ${first.message}${more}`
+    // Schema validation: the first problem, so a reader of the detail alone knows where to look; the
+    // list is in errors. The proxy's own checks (BFF_ codes) keep the detail they wrote.
+    if (error.code === 'FST_ERR_VALIDATION' || !known) {
+      const [first] = problem.errors
+      const more = problem.errors.length > 1 ? `; ${problem.errors.length - 1} more in errors${problem.errors.length === MAX_FIELD_PROBLEMS ? ' (the first 20 are listed)' : ''}` : ''
+      problem.detail = first === undefined ? `Invalid request ${context}` : `Invalid request ${context}: ${first.path} ${first.message}${more}`
+    }
   }
   if (error.upstreamResult !== undefined) {
     problem.resultCode = error.upstreamResult.resultCode

@@ -321,7 +321,8 @@ async function consoleTests (): Promise<void> {
       'Native app': { grantTypes: ['AUTHORIZATION_CODE', 'REFRESH_TOKEN'], tokenAuthMethod: 'NONE', clientType: 'PUBLIC' },
       'Machine to machine': { grantTypes: ['CLIENT_CREDENTIALS'], tokenAuthMethod: 'CLIENT_SECRET_BASIC', clientType: 'CONFIDENTIAL' }
     }
-    const page = await pageAs('editor')
+    // An admin: the presets set credential properties (clientType, tokenAuthMethod), which only admins may set.
+    const page = await pageAs('admin')
     for (const [preset, values] of Object.entries(expected)) {
       await goto(page, '/clients')
       await page.getByRole('link', { name: 'New client' }).click()

@@ -72,7 +72,7 @@ t.test('node src/server.ts ...should stop with exit code 2 and the variable name
 
 t.test('loadConfig ...should default SHUTDOWN_DELAY to 5 s in production and 0 otherwise, and refuse one not shorter than SHUTDOWN_TIMEOUT', async t => {
   t.equal(shutdownDelaySeconds(loadConfig({})), 0)
-  const production = { NODE_ENV: 'production', AUTHLETE_BASE_URL: 'https://us.authlete.com', AUTHLETE_SERVICE_ID: '1', AUTHLETE_SERVICE_ACCESS_TOKEN: 't', SESSION_SECRET: 'a'.repeat(32), GATEWAY_JWT_HEADER: 'x-jwt', GATEWAY_PUBLIC_KEY: 'k', GATEWAY_ISSUER: 'i', GATEWAY_AUDIENCE: 'a' }
+  const production = { NODE_ENV: 'production', AUTHLETE_BASE_URL: 'https://us.authlete.com', AUTHLETE_SERVICE_ID: '1', AUTHLETE_SERVICE_ACCESS_TOKEN: 't', SESSION_SECRET: 'a'.repeat(32), GATEWAY_JWT_HEADER: 'x-jwt', GATEWAY_PUBLIC_KEY: 'k', GATEWAY_ISSUER: 'i', GATEWAY_AUDIENCE: 'a', METRICS_PORT: '9100' }
   t.equal(shutdownDelaySeconds(loadConfig(production)), 5)
   t.equal(shutdownDelaySeconds(loadConfig({ SHUTDOWN_DELAY: '2' })), 2)
   t.match(problemsOf({ SHUTDOWN_DELAY: '30', SHUTDOWN_TIMEOUT: '25' }).join('\n'), /SHUTDOWN_DELAY: must be shorter than SHUTDOWN_TIMEOUT/)

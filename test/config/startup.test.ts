@@ -33,6 +33,8 @@ async function appDir (): Promise<string> {
   await copyFile(join(repo, 'package.json'), join(dir, 'package.json'))
   await symlink(join(repo, 'src'), join(dir, 'src'))
   await symlink(join(repo, 'node_modules'), join(dir, 'node_modules'))
+  // npm start builds the console first (prestart).
+  await symlink(join(repo, 'scripts'), join(dir, 'scripts'))
   return dir
 }
 

@@ -106,9 +106,9 @@ t.test('POST /auth/login through the nginx gateway ...should set a Secure __Host
 
   const audit = await call(browser, `${gateway.url}/api/audit?action=client.lock&limit=10`, { headers: session })
   t.equal(audit.status, 200)
-  const records = (JSON.parse(audit.body) as { records: Array<{ requestId: string, clientIp: string, actor: string }> }).records
-  t.match(records.find(record => record.requestId === gatewayId), { clientIp: THROUGH_GATEWAY, actor: 'admin' },
-    'through the gateway: the audit record has nginx\'s request id and the client\'s real address, not the forged one')
+  const records = (JSON.parse(audit.body) as { records: Array<{ requestId: string, callerRequestId?: string | null, clientIp: string, actor: string }> }).records
+  t.match(records.find(record => record.callerRequestId === gatewayId), { clientIp: THROUGH_GATEWAY, actor: 'admin' },
+    'through the gateway: the audit record has nginx\'s request id (as callerRequestId) and the client\'s real address, not the forged one')
   t.match(records.find(record => record.requestId === straightId), { clientIp: STRAIGHT_TO_REPLICA },
     'straight to a replica: the forged X-Forwarded-For is ignored, the peer address is recorded')
   t.notOk(records.some(record => record.clientIp === FORGED_IP), 'the forged address is recorded nowhere')
