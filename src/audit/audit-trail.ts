@@ -50,7 +50,7 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
 
   const recordIntent = async (request: FastifyRequest): Promise<void> => {
     const action = request.routeOptions.config.audit!
-    request.auditKey = callerRequestId(request) === null ? request.id : randomUUID()
+    request.auditKey = auditKeyOf(request)
     try {
       await store.append({ kind: 'intent', requestId: request.auditKey, time: new Date().toISOString(), data: intentOf(request, action) })
     } catch (cause) {
@@ -101,10 +101,15 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
  */
 export async function recordDeniedRead (store: AuditStore, request: FastifyRequest, reply: FastifyReply, action: string, status: number): Promise<void> {
   const time = new Date().toISOString()
-  // The proxy's own key, as for every record: a caller's X-Request-Id is only an attribute.
-  const key = randomUUID()
+  const key = auditKeyOf(request)
   await store.append({ kind: 'intent', requestId: key, time, data: intentOf(request, action) })
   await store.append({ kind: 'outcome', requestId: key, time, data: { status, outcome: 'denied', resultCode: null, durationMs: Math.round(reply.elapsedTime * 1000) / 1000 } })
+}
+
+// The key joining a record's intent and outcome is always the proxy's own: the request id it made,
+// or a fresh one when that id came from a gateway (a caller's id is only an attribute, callerRequestId).
+function auditKeyOf (request: FastifyRequest): string {
+  return callerRequestId(request) === null ? request.id : randomUUID()
 }
 
 function intentOf (request: FastifyRequest, action: string): IntentData {
