@@ -131,7 +131,9 @@ if (unavailable !== undefined) {
       BFF_USERS_FILE: '/run/secrets/users.json',
       RATE_LIMIT_READ: '100000/1m',
       RATE_LIMIT_WRITE: '100000/1m',
-      SHUTDOWN_TIMEOUT: '10'
+      SHUTDOWN_TIMEOUT: '10',
+      // Production needs METRICS_TOKEN or a listener of its own for /metrics.
+      METRICS_PORT: String(await freePort())
     }, secrets)
     await waitFor('the server to be healthy', healthy(url), server)
     await waitFor('the start-up lines in the output', () => /rootfs: /.test(server.output()) && server.output().includes('Server listening'), server, 5000)
