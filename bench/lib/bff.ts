@@ -89,6 +89,8 @@ export async function startBff (dir: string, stubOrigin: string, usersFile: stri
       AUTHLETE_SERVICE_ID: SERVICE_ID,
       AUTHLETE_SERVICE_ACCESS_TOKEN: SERVICE_TOKEN,
       SESSION_SECRET,
+      // Production needs /metrics guarded (the bench does not scrape it).
+      METRICS_TOKEN: 'bench-metrics-token-0123456789abcdef',
       BFF_USERS_FILE: usersFile,
       AUDIT_STORE: `sqlite:${join(dir, 'audit.db')}`,
       // The bench measures the proxy, not the limiter.
