@@ -9,14 +9,18 @@ const IDENTITY_MAP: RoleMap = ROLES.map(role => ({ value: role, role }))
 /** Parses `ops-admins=admin,ops=editor,*=viewer`; throws naming the first bad pair. */
 export function parseRoleMap (text: string | undefined): RoleMap {
   if (text === undefined) return IDENTITY_MAP
+  return parseClaimPairs(text, target => (ROLES as readonly string[]).includes(target), `claimValue=role with role one of ${ROLES.join(', ')}`)
+    .map(({ value, target }) => ({ value, role: target as Role }))
+}
+
+/** Comma-separated `claimValue=target` pairs (OIDC_ROLE_MAP, TEAM_MAP); throws naming the first pair that is not `expected`. */
+export function parseClaimPairs (text: string, accepts: (target: string) => boolean, expected: string): Array<{ value: string, target: string }> {
   return text.split(',').map(pair => pair.trim()).filter(pair => pair !== '').map(pair => {
     const at = pair.lastIndexOf('=')
     const value = pair.slice(0, at).trim()
-    const role = pair.slice(at + 1).trim()
-    if (at <= 0 || value === '' || !(ROLES as readonly string[]).includes(role)) {
-      throw new Error(`'${pair}' is not claimValue=role with role one of ${ROLES.join(', ')}`)
-    }
-    return { value, role: role as Role }
+    const target = pair.slice(at + 1).trim()
+    if (at <= 0 || value === '' || !accepts(target)) throw new Error(`'${pair}' is not ${expected}`)
+    return { value, target }
   })
 }
 

@@ -1,4 +1,4 @@
-import { claimValues } from '../auth/role-map.ts'
+import { claimValues, parseClaimPairs } from '../auth/role-map.ts'
 import { Value } from 'typebox/value'
 import { EVERY_TEAM, TeamSchema } from './membership.ts'
 
@@ -10,15 +10,8 @@ const isTeamName = (value: string): boolean => Value.Check(TeamSchema, value)
 /** Parses `payments-devs=payments,platform-admins=*`; throws naming the first bad pair. Unset: no map. */
 export function parseTeamMap (text: string | undefined): TeamMap {
   if (text === undefined) return undefined
-  return text.split(',').map(pair => pair.trim()).filter(pair => pair !== '').map(pair => {
-    const at = pair.lastIndexOf('=')
-    const value = pair.slice(0, at).trim()
-    const team = pair.slice(at + 1).trim()
-    if (at <= 0 || value === '' || !isTeamName(team)) {
-      throw new Error(`'${pair}' is not claimValue=team (team: 1 to 100 characters, or * for every team)`)
-    }
-    return { value, team }
-  })
+  return parseClaimPairs(text, isTeamName, 'claimValue=team (team: 1 to 100 characters, or * for every team)')
+    .map(({ value, target }) => ({ value, team: target }))
 }
 
 /**
