@@ -89,3 +89,8 @@ export function sessionCookie (response: LightMyRequestResponse): string {
 }
 
 export { PASSWORDS }
+
+/** The random part of an API token (`bfft_<24 hex id>_<43 base64url>`); it may itself contain `_`. */
+export function tokenSecret (token: string): string {
+  return token.slice('bfft_'.length + 24 + 1)
+}
