@@ -65,6 +65,11 @@ t.test('node src/server.ts ...should pretty-print its logs on a terminal outside
   // script(1) runs the server on a pseudo-terminal.
   const terminal = await watch('script', ['-qec', `${process.execPath} src/server.ts`, '/dev/null'], { cwd: repo, env }, text => text.includes('Server listening'))
   t.match(terminal.output, /\bINFO\b.*Server listening/, 'pino-pretty lines')
+  // script(1) gives the server a session of its own, so stopping script's group leaves it running
+  // (its SIGHUP only reloads the users file): stop it by the pid its pretty line shows.
+  const pid = Number(/INFO \((\d+)\)/.exec(terminal.output)?.[1])
+  t.ok(pid > 0, 'the pretty line names the pid')
+  process.kill(pid, 'SIGTERM')
   t.notMatch(terminal.output, /\{"level":/, 'no JSON lines')
   const piped = await watch(process.execPath, ['src/server.ts'], { cwd: repo, env: { ...env, PORT: String(await freePort()) } }, text => text.includes('Server listening'))
   t.match(piped.output, /\{"level":30,.*"msg":"Server listening/, 'JSON when stdout is a pipe')
