@@ -1,7 +1,7 @@
 import { hasRole, inEveryTeam, inTeam, ownTeams, teamsMode, type Identity, type Role } from './session.ts'
 
 export type Action = 'client.create' | 'client.edit' | 'client.lock' | 'client.secret' | 'client.delete' |
-  'authorization.change' | 'registration.update' | 'audit.read' | 'sessions.manage' | 'client.credentials'
+  'authorization.change' | 'registration.update' | 'audit.read' | 'audit.verify' | 'sessions.manage' | 'client.credentials'
 
 const NEEDS: Record<Action, Role> = {
   'client.create': 'editor',
@@ -14,6 +14,7 @@ const NEEDS: Record<Action, Role> = {
   'authorization.change': 'editor',
   'registration.update': 'editor',
   'audit.read': 'admin',
+  'audit.verify': 'admin',
   'sessions.manage': 'admin'
 }
 
@@ -30,6 +31,10 @@ export function permission (who: Identity, action: Action, client?: Record<strin
   if (client !== undefined && !inTeam(who, client.developer)) {
     const team = typeof client.developer === 'string' && client.developer !== '' ? `team ${client.developer}` : 'no team'
     return { allowed: false, reason: `This client belongs to ${team}; you manage ${teamList(who)}.` }
+  }
+  // ACCESS_MODEL=teams: the chain holds every team's records, so only an admin of every team walks it.
+  if (action === 'audit.verify' && teamsMode(who) && !inEveryTeam(who)) {
+    return { allowed: false, reason: `Verifying the chain needs an admin of every team (*); you manage ${teamList(who)}.` }
   }
   if (action === 'client.create' && teamsMode(who) && !inEveryTeam(who) && ownTeams(who).length === 0) {
     return { allowed: false, reason: 'You belong to no team, so there is no team to create a client for.' }

@@ -5,7 +5,7 @@ import { permission } from '../permissions.ts'
 import { location, navigate, searchParams } from '../router.ts'
 import { identity, teamsMode, type Identity } from '../session.ts'
 import { TeamFilter } from '../team-filter.tsx'
-import { ErrorMessage, formatTime, Link, Notice, Show, TextField, useLoad } from '../ui.tsx'
+import { ActionButton, ErrorMessage, formatTime, Link, Notice, Show, TextField, useLoad } from '../ui.tsx'
 
 interface AuditRecord {
   id: number,
@@ -58,7 +58,7 @@ function AuditTrail ({ who }: { who: Identity }) {
   return (
     <>
       <h1>Audit trail</h1>
-      <Verify />
+      <Verify who={who} />
       <form class='filters' aria-label='Filter the audit records' onSubmit={event => { event.preventDefault(); search(filters) }}>
         <TextField label='Actor' name='actor' value={filters.actor} onInput={actor => { setFilters({ ...filters, actor }) }} />
         <TextField label='Client ID or alias' name='clientId' value={filters.clientId} onInput={clientId => { setFilters({ ...filters, clientId }) }} />
@@ -127,7 +127,7 @@ function toQuery (filters: Filters): Record<string, string | undefined> {
   return { ...filters, since: time(filters.since), until: time(filters.until) }
 }
 
-function Verify () {
+function Verify ({ who }: { who: Identity }) {
   const [result, setResult] = useState<string>()
   const [error, setError] = useState<string>()
   const [busy, setBusy] = useState(false)
@@ -147,7 +147,7 @@ function Verify () {
   }
   return (
     <div class='verify'>
-      <button type='button' onClick={verify} disabled={busy}>{busy ? 'Verifying…' : 'Verify the chain'}</button>
+      <ActionButton permission={permission(who, 'audit.verify')} onClick={verify} disabled={busy}>{busy ? 'Verifying…' : 'Verify the chain'}</ActionButton>
       <Notice text={result} />
       <ErrorMessage text={error} />
     </div>
