@@ -577,6 +577,9 @@ async function consoleTests (): Promise<void> {
     }
     t.ok(expected.length > 100, `more records than two pages of 50: ${expected.length}`)
     const page = await pageAs('admin')
+    // From a page without audit rows, so the first rows seen are this filter's.
+    await goto(page, '/access')
+    await page.getByRole('heading', { name: 'Access' }).waitFor()
     await goto(page, `/audit${filter}`)
     const rows = page.locator('tr[data-audit-id]')
     const seen: number[] = []
@@ -707,6 +710,7 @@ async function consoleTests (): Promise<void> {
     const page = await teamPage('both')
     await goto(page, '/clients/new')
     const team = page.getByLabel('Team', { exact: true })
+    await team.waitFor()
     t.same(await team.locator('option').allTextContents(), ['(not set)', 'acme', 'globex'], 'the caller\'s teams only')
     await page.getByRole('radio', { name: /^Machine to machine/ }).check()
     await page.getByLabel('Client name', { exact: true }).fill('Globex batch job')
@@ -725,6 +729,7 @@ async function consoleTests (): Promise<void> {
     const page = await teamPage('globex')
     await goto(page, '/audit')
     const team = page.getByLabel('Team', { exact: true })
+    await team.waitFor()
     t.same(await team.locator('option').allTextContents(), ['All your teams', 'globex'])
     await team.selectOption('globex')
     await page.getByRole('button', { name: 'Apply filters' }).click()
