@@ -745,6 +745,23 @@ async function consoleTests (): Promise<void> {
     await checkAccessibility(t, page, 'audit trail, teams mode')
   })
 
+  await t.test('POST /auth/tokens ...should let a team user give an API token some of their teams only', async t => {
+    const { url } = await teamsApp()
+    const page = await teamPage('both')
+    await goto(page, '/access')
+    const form = page.getByRole('form', { name: 'Create an API token' })
+    await form.getByLabel('Name', { exact: true }).fill('globex only')
+    t.same(await form.getByRole('group', { name: 'Teams' }).getByRole('checkbox').evaluateAll(boxes => boxes.map(box => [box.value, box.checked])), [['acme', true], ['globex', true]], 'all the caller\'s teams by default')
+    await form.getByRole('checkbox', { name: 'acme' }).uncheck()
+    await form.getByRole('button', { name: 'Create the token' }).click()
+    await page.locator('tr', { hasText: 'globex only' }).locator('td[data-label="Teams"]').filter({ hasText: /^globex$/ }).waitFor()
+    await page.getByRole('group', { name: 'API token globex only' }).getByRole('button', { name: 'Reveal' }).click()
+    const token = (await page.getByTestId('secret-value').textContent())!
+    const listed = await (await fetch(`${url}/api/clients`, { headers: { authorization: `Bearer ${token}` } })).json() as { clients: Array<{ developer: string }> }
+    t.same([...new Set(listed.clients.map(client => client.developer))], ['globex'], 'the token sees globex\'s clients only')
+    await checkAccessibility(t, page, 'access page, teams mode')
+  })
+
   await t.test('GET / ...should never put a secret, token or CSRF token in web storage or a URL, nor break its CSP', async t => {
     for (const [user, { page }] of contexts) {
       t.same(await page.evaluate(() => [localStorage.length, sessionStorage.length]), [0, 0], `${user}: web storage empty`)
