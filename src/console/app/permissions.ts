@@ -1,4 +1,4 @@
-import { hasRole, inEveryTeam, inTeam, ownTeams, teamsMode, type Identity, type Role } from './session.ts'
+import { hasRole, inEveryTeam, inTeam, ownTeams, teamsMode, type Identity, type Role } from './caller.ts'
 
 export type Action = 'client.create' | 'client.edit' | 'client.lock' | 'client.secret' | 'client.delete' |
   'authorization.change' | 'registration.update' | 'audit.read' | 'audit.verify' | 'sessions.manage' | 'client.credentials'
