@@ -5,7 +5,7 @@ import { isCredentialProperty } from '../credentials.ts'
 import { Control } from '../fields.tsx'
 import { flash } from '../flash.ts'
 import { grouped, labelOf } from '../groups.ts'
-import { permission, type Permission } from '../permissions.ts'
+import { permission } from '../permissions.ts'
 import { PRESETS } from '../presets.ts'
 import { navigate } from '../router.ts'
 import { DraftError, draftOf, fieldOfProblemPath, fieldsOf, loadClientInput, sameValue, valueOf, type Draft, type FieldSpec } from '../schema.ts'
@@ -168,7 +168,7 @@ function EditorForm ({ fields: schemaFields, client, etag, who, clientId, onRelo
             </label>
           ))}
           {presetLeavesOut.length > 0 && (
-            <p class='reason' role='status' id='preset-left-out'>
+            <p class='reason' role='status'>
               Left to an admin: {presetLeavesOut.map(labelOf).join(', ')}. Only admins set how a client authenticates;
               until then Authlete's defaults apply.
             </p>
@@ -213,7 +213,7 @@ const PRESET_PROPERTIES = ['grantTypes', 'responseTypes', 'tokenAuthMethod', 'cl
 
 /** The properties the caller may not change, each with the reason: the credential properties, below admin. */
 function lockedProperties (who: Identity, fields: FieldSpec[]): Record<string, string> {
-  const credentials: Permission = permission(who, 'client.credentials')
+  const credentials = permission(who, 'client.credentials')
   if (credentials.allowed) return {}
   const reason = `Admins only: whoever sets how a client authenticates can act as the client. ${credentials.reason}`
   return Object.fromEntries(fields.filter(field => isCredentialProperty(field.name)).map(field => [field.name, reason]))
