@@ -705,7 +705,7 @@ async function consoleTests (): Promise<void> {
     t.equal(await page.locator('.actions').count(), 0, 'no action offered')
   })
 
-  await t.test('POST /api/clients ...should offer a team user only their teams as the new client\'s team', async t => {
+  await t.test('POST /api/clients ...should offer a team user only their teams as the new client\'s team, and ask a member of every team to name it', async t => {
     const { root } = await teamsApp()
     const page = await teamPage('both')
     await goto(page, '/clients/new')
@@ -720,6 +720,17 @@ async function consoleTests (): Promise<void> {
     await page.getByRole('heading', { name: 'Client created' }).waitFor()
     const stored = (await root.call('GET', `/api/clients/${(await page.textContent('#created-id'))!}`)).body
     t.match(stored, { clientName: 'Globex batch job', developer: 'globex', grantTypes: ['CLIENT_CREDENTIALS'] })
+    // A member of every team types the team, and is told it is required.
+    const rootPage = await teamPage('root')
+    await goto(rootPage, '/clients/new')
+    const anyTeam = rootPage.getByLabel('Team', { exact: true })
+    await anyTeam.waitFor()
+    t.match(await anyTeam.evaluate(element => document.getElementById(element.getAttribute('aria-describedby') ?? '')?.textContent), /^Required: the team the client belongs to/)
+    await rootPage.getByLabel('Client name', { exact: true }).fill('Initech reports')
+    await anyTeam.fill('initech')
+    await rootPage.getByRole('button', { name: 'Create the client' }).click()
+    await rootPage.getByRole('heading', { name: 'Client created' }).waitFor()
+    t.equal((await root.call('GET', `/api/clients/${(await rootPage.textContent('#created-id'))!}`)).body.developer, 'initech')
   })
 
   await t.test('GET /api/audit ...should let a team admin filter the audit trail by one of their teams, and leave the chain to admins of every team', async t => {

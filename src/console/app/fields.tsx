@@ -13,14 +13,16 @@ interface ControlProps {
   label?: string
   /** Why the caller may not change this property: the control is disabled and says so. */
   locked?: string
+  /** A hint of the page's own, instead of the one the schema gives. */
+  hint?: string
 }
 
 /** One control for one schema property, labelled, with its hint and its error. */
-export function Control ({ field, draft, onChange, errors, prefix = '', label = labelOf(field.name), locked }: ControlProps) {
+export function Control ({ field, draft, onChange, errors, prefix = '', label = labelOf(field.name), locked, hint: ownHint }: ControlProps) {
   const id = useId()
   const key = `${prefix}${field.name}`
   const error = errors[key]
-  const hint = locked ?? hintOf(field)
+  const hint = locked ?? ownHint ?? hintOf(field)
   const described = [hint !== undefined ? `${id}-hint` : '', error !== undefined ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined
   const common = { id, name: key, disabled: locked !== undefined, 'aria-describedby': described, 'aria-invalid': error !== undefined ? true : undefined }
   const notes = (

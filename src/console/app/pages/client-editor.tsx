@@ -195,7 +195,7 @@ function EditorForm ({ fields: schemaFields, client, etag, who, clientId, onRelo
           <div class='fields'>
             {names.map(name => {
               const field = fields.find(candidate => candidate.name === name)!
-              return <Control key={name} field={field} draft={drafts[name]!} errors={errors} label={name === 'developer' ? developerLabel(who) : undefined} locked={locks[name]} onChange={draft => { setDrafts(current => ({ ...current, [name]: draft })) }} />
+              return <Control key={name} field={field} draft={drafts[name]!} errors={errors} label={name === 'developer' ? developerLabel(who) : undefined} hint={name === 'developer' && clientId === undefined ? teamHint(who) : undefined} locked={locks[name]} onChange={draft => { setDrafts(current => ({ ...current, [name]: draft })) }} />
             })}
           </div>
         </details>
@@ -227,6 +227,11 @@ function teamField (who: Identity, field: FieldSpec, current: unknown): FieldSpe
   if (!teamsMode(who) || inEveryTeam(who)) return field
   const teams = [...new Set([...ownTeams(who), ...(typeof current === 'string' && current !== '' ? [current] : [])])]
   return { ...field, kind: 'choice', options: teams, nullable: false }
+}
+
+/** A member of every team names the new client's team: the server cannot choose it for them. */
+function teamHint (who: Identity): string | undefined {
+  return teamsMode(who) && inEveryTeam(who) ? 'Required: the team the client belongs to (you are a member of every team, so name one).' : undefined
 }
 
 /** The merge patch entry of one property: its new value, null to remove it, undefined if unchanged. */
