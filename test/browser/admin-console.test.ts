@@ -6,15 +6,20 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { startServerProcess } from '../helpers/server-process.ts'
 import { PASSWORDS, testUsersFile } from '../helpers/users.ts'
 import { SEEDED_CLIENT_IDS } from '../../src/sandbox/seed.ts'
 import { CONSOLE_CSP } from '../../src/console/console-plugin.ts'
+import { CREDENTIAL_PROPERTIES } from '../../src/clients/credential-properties.ts'
+import { hashRegistrationToken } from '../../src/sandbox/client-store.ts'
+import { TEAM_USERS, teamPassword, teamUsersFile } from '../teams/support.ts'
 
 // What the functions run inside the page use: the Node type check has no DOM library.
 declare const window: any, document: any, history: any, PopStateEvent: any
 declare function dispatchEvent (event: unknown): boolean
+declare function getComputedStyle (element: unknown): { outlineStyle: string, outlineWidth: string }
 
 const CHROMIUM = '/usr/bin/chromium'
 const IN_CI = process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI)
@@ -41,9 +46,9 @@ interface ApiCaller {
 }
 
 /** The API as a script sees it, signed in as one user: to set things up and check what the console did. */
-async function apiAs (appUrl: string, role: Role): Promise<ApiCaller> {
-  const login = await fetch(`${appUrl}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: role, password: PASSWORDS[role] }) })
-  if (login.status !== 200) throw new Error(`API login as ${role}: ${login.status}`)
+async function apiAs (appUrl: string, username: string, password = PASSWORDS[username as Role]): Promise<ApiCaller> {
+  const login = await fetch(`${appUrl}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
+  if (login.status !== 200) throw new Error(`API login as ${username}: ${login.status}`)
   const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!
   const { csrfToken } = await login.json() as { csrfToken: string }
   return {
@@ -87,7 +92,7 @@ async function consoleTests (): Promise<void> {
   const cspViolations: string[] = []
   const visitedUrls: string[] = []
   const pageErrors: string[] = []
-  const contexts = new Map<Role, { context: BrowserContext, page: Page }>()
+  const contexts = new Map<string, { context: BrowserContext, page: Page }>()
   async function newPage (context: BrowserContext): Promise<Page> {
     const page = await context.newPage()
     page.on('console', message => { if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text()) })
@@ -95,22 +100,23 @@ async function consoleTests (): Promise<void> {
     page.on('request', request => { visitedUrls.push(request.url()) })
     return page
   }
-  /** One signed-in browser context per role, reused by the tests. */
-  async function pageAs (role: Role): Promise<Page> {
-    const existing = contexts.get(role)
+  /** One signed-in browser context per user (of the main server, or of `url`), reused by the tests. */
+  async function pageAs (username: string, { url = appUrl, password = PASSWORDS[username as Role] } = {}): Promise<Page> {
+    const key = `${username}@${url}`
+    const existing = contexts.get(key)
     if (existing !== undefined) return existing.page
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
     const page = await newPage(context)
-    await page.goto(`${appUrl}/`)
-    await signIn(page, role)
-    contexts.set(role, { context, page })
+    await page.goto(`${url}/`)
+    await signIn(page, username, password)
+    contexts.set(key, { context, page })
     return page
   }
-  async function signIn (page: Page, role: Role): Promise<void> {
-    await page.getByLabel('Username').fill(role)
-    await page.getByLabel('Password').fill(PASSWORDS[role])
+  async function signIn (page: Page, username: string, password = PASSWORDS[username as Role]): Promise<void> {
+    await page.getByLabel('Username').fill(username)
+    await page.getByLabel('Password').fill(password)
     await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.locator('#username').filter({ hasText: role }).waitFor()
+    await page.locator('#username').filter({ hasText: username }).waitFor()
   }
   const accessibilityReports: string[] = []
   /** axe-core in the page: no serious or critical violation. */
@@ -197,6 +203,54 @@ async function consoleTests (): Promise<void> {
     const text = (await alert.textContent())!
     t.match(text, /Wait \d+ (seconds|minutes) before trying again/, `the wait is given: ${text}`)
     t.match(text, /Too many login requests; retry in \d+ seconds/, "with the problem's detail")
+    await context.close()
+  })
+
+  await t.test('GET / ...should be usable by keyboard alone: sign in, open a client from the list, lock and unlock it, every stop\'s focus visible', async t => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    const page = await newPage(context)
+    const unseen: string[] = []
+    /** Tab until the focused element matches; every stop on the way must show where the focus is. */
+    const tabTo = async (selector: string, text?: string) => {
+      for (let stop = 0; stop < 80; stop++) {
+        const focused = await page.evaluate(({ selector, text }) => {
+          const element = document.activeElement
+          if (element === null || element === document.body || element.id === 'main') return { found: false, shown: true, what: 'the page' }
+          const style = getComputedStyle(element)
+          return {
+            found: element.matches(selector) && (text === undefined || element.textContent.trim() === text),
+            shown: element.matches(':focus-visible') && style.outlineStyle !== 'none' && style.outlineWidth !== '0px',
+            what: `${element.tagName.toLowerCase()} "${(element.textContent || element.getAttribute('name') || '').trim().slice(0, 40)}"`
+          }
+        }, { selector, text })
+        if (!focused.shown) unseen.push(focused.what)
+        if (focused.found) return
+        await page.keyboard.press('Tab')
+      }
+      throw new Error(`Tab never reached ${selector} ${text ?? ''}`)
+    }
+    await page.goto(`${appUrl}/`)
+    await page.getByLabel('Username').waitFor()
+    await tabTo('input[name="username"]')
+    await page.keyboard.type('editor')
+    await tabTo('input[name="password"]')
+    await page.keyboard.type(PASSWORDS.editor)
+    await page.keyboard.press('Enter')
+    await page.locator('#username').filter({ hasText: 'editor' }).waitFor()
+    const row = page.locator(`tr[data-client-id="${SEEDED_CLIENT_IDS.mobile}"]`)
+    await row.waitFor()
+    await tabTo(`a[href="/clients/${SEEDED_CLIENT_IDS.mobile}"]`)
+    await page.keyboard.press('Enter')
+    await page.getByRole('heading', { name: 'Acme Mobile' }).waitFor()
+    await tabTo('button', 'Lock')
+    await page.keyboard.press('Enter')
+    await page.locator('.badge.locked').waitFor()
+    t.equal((await admin.call('GET', `/api/clients/${SEEDED_CLIENT_IDS.mobile}`)).body.locked, true, 'locked by keyboard')
+    await tabTo('button', 'Unlock')
+    await page.keyboard.press('Enter')
+    await page.locator('.badge.locked').waitFor({ state: 'detached' })
+    t.equal((await admin.call('GET', `/api/clients/${SEEDED_CLIENT_IDS.mobile}`)).body.locked, false, 'unlocked by keyboard')
+    t.same(unseen, [], 'the focus is visible at every stop (:focus-visible outline)')
     await context.close()
   })
 
@@ -350,6 +404,31 @@ async function consoleTests (): Promise<void> {
     }
   })
 
+  await t.test('POST /api/clients ...should let an editor create from a preset, sending no credential property (those fields locked, with the reason)', async t => {
+    const page = await pageAs('editor')
+    const posted: Array<Record<string, unknown>> = []
+    page.on('request', request => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/clients') posted.push(request.postDataJSON())
+    })
+    await goto(page, '/clients/new')
+    await page.getByRole('radio', { name: /^Web app/ }).check()
+    t.match(await page.getByText(/^Left to an admin: /).textContent(), /Client type.*Token auth method/, 'the preset says what it leaves to an admin')
+    const clientInput = (await (await fetch(`${appUrl}/openapi.json`)).json() as any).paths['/api/clients'].post.requestBody.content['application/json'].schema
+    const credentialInputs = Object.keys(clientInput.properties).filter(name => CREDENTIAL_PROPERTIES.includes(name))
+    const locked = await page.locator('#client-form [name]:disabled').evaluateAll(nodes => [...new Set(nodes.map(node => node.getAttribute('name')))])
+    t.same(locked.sort(), credentialInputs.sort(), 'exactly the server\'s credential properties are locked')
+    const reason = await page.locator('#client-form [name="tokenAuthMethod"]').evaluate(element => (element.getAttribute('aria-describedby') ?? '').split(' ').map((id: string) => document.getElementById(id)?.textContent).join(' '))
+    t.match(reason, /Admins only.*Needs the admin role; you have editor/, 'the reason, linked to the control')
+    await page.getByLabel('Client name', { exact: true }).fill('Editor-made web app')
+    await page.getByLabel('Redirect URIs', { exact: true }).fill('https://editor.example/callback')
+    await page.getByRole('button', { name: 'Create the client' }).click()
+    await page.getByRole('heading', { name: 'Client created' }).waitFor()
+    t.same(Object.keys(posted.at(-1)!).filter(name => CREDENTIAL_PROPERTIES.includes(name)), [], 'no credential property sent')
+    const stored = (await admin.call('GET', `/api/clients/${(await page.textContent('#created-id'))!}`)).body
+    t.match(stored, { clientName: 'Editor-made web app', applicationType: 'WEB', grantTypes: ['AUTHORIZATION_CODE', 'REFRESH_TOKEN'], responseTypes: ['CODE'] }, 'the rest of the preset applied')
+    await checkAccessibility(t, page, 'client created by an editor')
+  })
+
   await t.test('PUT /api/clients/:clientIdentifier/lock ...should lock and unlock from the client page', async t => {
     const { body: created } = await admin.call('POST', '/api/clients', { clientName: 'Lock me' })
     const page = await pageAs('editor')
@@ -439,6 +518,34 @@ async function consoleTests (): Promise<void> {
     t.pass('the portal no longer listed as authorized')
   })
 
+  await t.test('PUT /api/clients/:clientId/registration ...should update a registration with its access token, used in that one request and kept nowhere', async t => {
+    const token = randomBytes(32).toString('base64url')
+    const { body: created } = await admin.call('POST', '/api/clients', { clientName: 'Registered app', registrationAccessTokenHash: hashRegistrationToken(token) })
+    const page = await pageAs('editor')
+    const carrying: string[] = []
+    page.on('request', request => { if ((request.postData() ?? '').includes(token)) carrying.push(`${request.method()} ${new URL(request.url()).pathname}`) })
+    await goto(page, '/registration')
+    const form = page.getByRole('form', { name: 'Update a dynamically registered client' })
+    await form.getByLabel('Client ID').fill(String(created.clientId))
+    await form.getByLabel('Registration access token').fill('not-the-token')
+    await form.getByLabel('Client metadata (JSON)').fill('{"client_name": "Hijacked"}')
+    await form.getByRole('button', { name: 'Update the registration' }).click()
+    await page.getByRole('alert').filter({ hasText: /^Could not update the registration: The registration access token is invalid/ }).waitFor()
+    t.equal(await form.getByLabel('Registration access token').inputValue(), '', 'a wrong token is cleared too')
+    await form.getByLabel('Registration access token').fill(token)
+    await form.getByLabel('Client metadata (JSON)').fill('{"client_name": "Renamed by RFC 7592", "contacts": ["ops@registered.example"]}')
+    await checkAccessibility(t, page, 'registration form')
+    await form.getByRole('button', { name: 'Update the registration' }).click()
+    await page.getByText('The registration was updated.').waitFor()
+    t.match(await page.locator('pre').textContent(), /"client_name": "Renamed by RFC 7592"/, 'the answer shown')
+    t.match((await admin.call('GET', `/api/clients/${created.clientId}`)).body, { clientName: 'Renamed by RFC 7592', contacts: ['ops@registered.example'] }, 'the client changed')
+    t.equal(await form.getByLabel('Registration access token').inputValue(), '', 'the token field is cleared')
+    t.same(carrying, [`PUT /api/clients/${created.clientId}/registration`], 'the token went into that one request only')
+    t.notOk((await page.content()).includes(token), 'the token is nowhere in the page')
+    t.same(await page.evaluate(() => [localStorage.length, sessionStorage.length]), [0, 0], 'nothing in web storage')
+    t.notOk(visitedUrls.some(url => url.includes(token)), 'the token never was in a URL')
+  })
+
   await t.test('GET /api/audit ...should filter the audit trail, show a record and verify the chain', async t => {
     const page = await pageAs('admin')
     await goto(page, '/audit')
@@ -458,6 +565,38 @@ async function consoleTests (): Promise<void> {
     await page.getByRole('button', { name: 'Export NDJSON' }).click()
     const lines = (await readFile((await (await download).path())!, 'utf8')).trim().split('\n').map(line => JSON.parse(line) as { action: string })
     t.ok(lines.length >= 2 && lines.every(line => line.action === 'client.lock'), 'the export has the filtered records')
+  })
+
+  await t.test('GET /api/audit ...should page to older records by cursor, no record repeated or missing', async t => {
+    const filter = '?action=client.create&actor=admin'
+    const expected: number[] = []
+    for (let cursor: number | null | undefined; cursor !== null;) {
+      const { body } = await admin.call('GET', `/api/audit${filter}&limit=500${cursor === undefined ? '' : `&cursor=${cursor}`}`)
+      expected.push(...body.records.map((record: { id: number }) => record.id))
+      cursor = body.nextCursor
+    }
+    t.ok(expected.length > 100, `more records than two pages of 50: ${expected.length}`)
+    const page = await pageAs('admin')
+    // From a page without audit rows, so the first rows seen are this filter's.
+    await goto(page, '/access')
+    await page.getByRole('heading', { name: 'Access' }).waitFor()
+    await goto(page, `/audit${filter}`)
+    const rows = page.locator('tr[data-audit-id]')
+    const seen: number[] = []
+    for (let pages = 1; ; pages++) {
+      await page.locator('tr[data-audit-id], p.empty').first().waitFor()
+      const ids = await rows.evaluateAll(nodes => nodes.map(node => Number(node.getAttribute('data-audit-id'))))
+      seen.push(...ids)
+      const older = page.getByRole('button', { name: 'Older' })
+      if (ids.length === 0 || await older.isDisabled()) break
+      if (pages > 10) throw new Error('more pages than records')
+      await older.click()
+      await page.locator(`tr[data-audit-id="${ids[0]}"]`).waitFor({ state: 'detached' })
+    }
+    t.same(seen, expected, 'every record once, newest first, across the pages')
+    await page.getByRole('button', { name: 'Newest' }).click()
+    await page.locator(`tr[data-audit-id="${expected[0]}"]`).waitFor()
+    t.notMatch(page.url(), /cursor=/, 'back to the newest page')
   })
 
   await t.test('POST /auth/tokens ...should create an API token shown once, which works until revoked', async t => {
@@ -515,9 +654,128 @@ async function consoleTests (): Promise<void> {
     await page.getByText('Needs the admin role').waitFor()
   })
 
+  // ACCESS_MODEL=teams: a second sandbox server, users of several teams (test/teams/support.ts).
+  let teamsServer: { url: string, root: ApiCaller } | undefined
+  async function teamsApp () {
+    if (teamsServer !== undefined) return teamsServer
+    const server = await startServerProcess(t, {
+      ACCESS_MODEL: 'teams',
+      BFF_USERS_FILE: await teamUsersFile(),
+      AUDIT_STORE: `sqlite:${join(dataDir, 'teams-audit.db')}`,
+      API_TOKEN_STORE: 'memory',
+      RATE_LIMIT_READ: '100000/1m',
+      RATE_LIMIT_WRITE: '100000/1m'
+    })
+    teamsServer = { url: server.url, root: await apiAs(server.url, 'root', teamPassword('root')) }
+    return teamsServer
+  }
+  const teamPage = async (username: keyof typeof TEAM_USERS) => await pageAs(username, { url: (await teamsApp()).url, password: teamPassword(username) })
+
+  await t.test('GET /api/clients ...should show a team user their teams\' clients only, a Team column and a filter offering their teams, and no way into another team\'s client', async t => {
+    const { root } = await teamsApp()
+    const all = (await root.call('GET', '/api/clients?limit=100')).body.clients as Array<{ clientId: number | string, developer?: string, clientIdAlias?: string }>
+    const ours = all.filter(client => client.developer === 'acme' || client.developer === 'globex').map(client => String(client.clientId))
+    const theirs = all.find(client => client.developer === 'initech' && client.clientIdAlias !== undefined)!
+    const page = await teamPage('both')
+    t.match(await page.locator('.who').textContent(), /editor · acme, globex/, 'the header names the teams')
+    await goto(page, '/clients')
+    const rows = page.locator('table.clients tbody tr')
+    await rows.nth(ours.length - 1).waitFor()
+    t.same((await rows.evaluateAll(nodes => nodes.map(node => node.getAttribute('data-client-id')))).sort(), ours.sort(), 'the clients of acme and globex, no other')
+    const headers = await page.locator('table.clients thead th').allTextContents()
+    t.ok(headers.includes('Team') && !headers.includes('Developer'), `a Team column: ${headers.join(', ')}`)
+    t.same([...new Set(await page.locator('td[data-label="Team"]').allTextContents())].sort(), ['acme', 'globex'])
+    const filter = page.getByLabel('Team', { exact: true })
+    t.same(await filter.locator('option').allTextContents(), ['All your teams', 'acme', 'globex'], 'the filter offers the caller\'s teams')
+    await checkAccessibility(t, page, 'clients list, teams mode')
+    await page.setViewportSize({ width: 390, height: 844 })
+    t.ok(await fitsWidth(page), 'no horizontal scrolling at 390 px')
+    await page.setViewportSize({ width: 1280, height: 900 })
+    await filter.selectOption('globex')
+    await page.getByRole('button', { name: 'Filter' }).click()
+    await page.waitForURL(/developer=globex/)
+    await page.getByText('Clients of team globex, 1 in all').waitFor()
+    t.same(await page.locator('td[data-label="Team"]').allTextContents(), ['globex'])
+    // Another team's client: by alias the jump finds nothing, by ID the server answers 404 and nothing is offered.
+    await page.getByLabel('Client ID or alias').fill(theirs.clientIdAlias!)
+    await page.getByRole('button', { name: 'Open' }).click()
+    await page.getByText(`No client has the ID or the enabled alias "${theirs.clientIdAlias}"`).waitFor()
+    await goto(page, `/clients/${theirs.clientId}`)
+    await page.getByRole('alert').filter({ hasText: `Could not load the client: Client ${theirs.clientId} not found` }).waitFor()
+    t.equal(await page.locator('.actions').count(), 0, 'no action offered')
+  })
+
+  await t.test('POST /api/clients ...should offer a team user only their teams as the new client\'s team, and ask a member of every team to name it', async t => {
+    const { root } = await teamsApp()
+    const page = await teamPage('both')
+    await goto(page, '/clients/new')
+    const team = page.getByLabel('Team', { exact: true })
+    await team.waitFor()
+    t.same(await team.locator('option').allTextContents(), ['(not set)', 'acme', 'globex'], 'the caller\'s teams only')
+    await page.getByRole('radio', { name: /^Machine to machine/ }).check()
+    await page.getByLabel('Client name', { exact: true }).fill('Globex batch job')
+    await team.selectOption('globex')
+    await checkAccessibility(t, page, 'create form, teams mode')
+    await page.getByRole('button', { name: 'Create the client' }).click()
+    await page.getByRole('heading', { name: 'Client created' }).waitFor()
+    const stored = (await root.call('GET', `/api/clients/${(await page.textContent('#created-id'))!}`)).body
+    t.match(stored, { clientName: 'Globex batch job', developer: 'globex', grantTypes: ['CLIENT_CREDENTIALS'] })
+    // A member of every team types the team, and is told it is required.
+    const rootPage = await teamPage('root')
+    await goto(rootPage, '/clients/new')
+    const anyTeam = rootPage.getByLabel('Team', { exact: true })
+    await anyTeam.waitFor()
+    t.match(await anyTeam.evaluate(element => document.getElementById(element.getAttribute('aria-describedby') ?? '')?.textContent), /^Required: the team the client belongs to/)
+    await rootPage.getByLabel('Client name', { exact: true }).fill('Initech reports')
+    await anyTeam.fill('initech')
+    await rootPage.getByRole('button', { name: 'Create the client' }).click()
+    await rootPage.getByRole('heading', { name: 'Client created' }).waitFor()
+    t.equal((await root.call('GET', `/api/clients/${(await rootPage.textContent('#created-id'))!}`)).body.developer, 'initech')
+  })
+
+  await t.test('GET /api/audit ...should let a team admin filter the audit trail by one of their teams, and leave the chain to admins of every team', async t => {
+    const { root } = await teamsApp()
+    const locked = await root.call('PUT', `/api/clients/${SEEDED_CLIENT_IDS.reports}/lock`, { locked: false })
+    t.equal(locked.status, 200)
+    const page = await teamPage('globex')
+    await goto(page, '/audit')
+    const team = page.getByLabel('Team', { exact: true })
+    await team.waitFor()
+    t.same(await team.locator('option').allTextContents(), ['All your teams', 'globex'])
+    await team.selectOption('globex')
+    await page.getByRole('button', { name: 'Apply filters' }).click()
+    await page.waitForURL(/team=globex/)
+    const rows = page.locator('tr[data-audit-id]')
+    await rows.first().waitFor()
+    const records = await rows.evaluateAll(nodes => nodes.map(node => ['Team', 'Action', 'Actor'].map(label => node.querySelector(`td[data-label="${label}"]`)?.textContent)))
+    t.ok(records.length >= 2 && records.every(([recordTeam]) => recordTeam === 'globex'), `globex's records only: ${JSON.stringify(records)}`)
+    t.ok(records.some(([, action, actor]) => action === 'client.create' && actor === 'both'), 'with another user\'s create in the team')
+    const verify = page.getByRole('button', { name: 'Verify the chain' })
+    t.ok(await verify.isDisabled(), 'verify disabled')
+    t.match(await verify.evaluate(element => document.getElementById(element.getAttribute('aria-describedby') ?? '')?.textContent), /needs an admin of every team/, 'with the reason')
+    await checkAccessibility(t, page, 'audit trail, teams mode')
+  })
+
+  await t.test('POST /auth/tokens ...should let a team user give an API token some of their teams only', async t => {
+    const { url } = await teamsApp()
+    const page = await teamPage('both')
+    await goto(page, '/access')
+    const form = page.getByRole('form', { name: 'Create an API token' })
+    await form.getByLabel('Name', { exact: true }).fill('globex only')
+    t.same(await form.getByRole('group', { name: 'Teams' }).getByRole('checkbox').evaluateAll(boxes => boxes.map(box => [box.value, box.checked])), [['acme', true], ['globex', true]], 'all the caller\'s teams by default')
+    await form.getByRole('checkbox', { name: 'acme' }).uncheck()
+    await form.getByRole('button', { name: 'Create the token' }).click()
+    await page.locator('tr', { hasText: 'globex only' }).locator('td[data-label="Teams"]').filter({ hasText: /^globex$/ }).waitFor()
+    await page.getByRole('group', { name: 'API token globex only' }).getByRole('button', { name: 'Reveal' }).click()
+    const token = (await page.getByTestId('secret-value').textContent())!
+    const listed = await (await fetch(`${url}/api/clients`, { headers: { authorization: `Bearer ${token}` } })).json() as { clients: Array<{ developer: string }> }
+    t.same([...new Set(listed.clients.map(client => client.developer))], ['globex'], 'the token sees globex\'s clients only')
+    await checkAccessibility(t, page, 'access page, teams mode')
+  })
+
   await t.test('GET / ...should never put a secret, token or CSRF token in web storage or a URL, nor break its CSP', async t => {
-    for (const [role, { page }] of contexts) {
-      t.same(await page.evaluate(() => [localStorage.length, sessionStorage.length]), [0, 0], `${role}: web storage empty`)
+    for (const [user, { page }] of contexts) {
+      t.same(await page.evaluate(() => [localStorage.length, sessionStorage.length]), [0, 0], `${user}: web storage empty`)
     }
     t.notOk(visitedUrls.some(url => /csrf|secret=|token=|password/i.test(url)), 'no URL carries a credential')
     t.same(cspViolations, [], 'no Content-Security-Policy violation')

@@ -24,14 +24,14 @@ export const TEAM_USERS = {
 export const NOT_OVERLOAD_TESTS = { MAX_EVENT_LOOP_DELAY_MS: '0' }
 
 export type Caller = keyof typeof TEAM_USERS | 'token'
-const password = (name: string) => `${name}-team-password-4f1a`
+export const teamPassword = (name: string) => `${name}-team-password-4f1a`
 
 let usersFile: Promise<string> | undefined
 export function teamUsersFile (): Promise<string> {
   usersFile ??= (async () => {
     const path = join(await mkdtemp(join(tmpdir(), 'bff-team-users-')), 'users.json')
     const users = await Promise.all(Object.entries(TEAM_USERS).map(async ([username, { roles, teams }]) => ({
-      username, passwordHash: await hashPassword(password(username)), roles, teams
+      username, passwordHash: await hashPassword(teamPassword(username)), roles, teams
     })))
     await writeFile(path, JSON.stringify(users))
     return path
@@ -53,7 +53,7 @@ export async function teamHarness (t: Test, version: ApiVersion = 'v3', env: Rec
   const { app } = built
   const headers: Partial<Record<Caller, Record<string, string>>> = {}
   for (const username of Object.keys(TEAM_USERS) as Array<keyof typeof TEAM_USERS>) {
-    const response = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: password(username) } })
+    const response = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: teamPassword(username) } })
     if (response.statusCode !== 200) throw new Error(`login as ${username} failed: ${response.body}`)
     const cookie = String(([response.headers['set-cookie']].flat()[0] ?? '')).split(';')[0]!
     headers[username] = { cookie, 'x-csrf-token': response.json().csrfToken }

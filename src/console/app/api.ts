@@ -52,8 +52,11 @@ export interface CallOptions {
   body?: unknown
   headers?: Record<string, string>
   contentType?: string
-  /** A 401 here is an answer for the caller (sign-in), not an ended session. */
-  quietUnauthenticated?: boolean
+  /**
+   * A 401 here is an answer for the caller (sign-in), not an ended session; as a function, for the
+   * bodies it accepts only (an endpoint's own 401 beside the proxy's "sign in again").
+   */
+  quietUnauthenticated?: boolean | ((body: unknown) => boolean)
 }
 
 export async function call<T = unknown> (method: string, path: string, options: CallOptions = {}): Promise<Answer<T>> {
@@ -70,7 +73,8 @@ export async function call<T = unknown> (method: string, path: string, options: 
   if (!response.ok) {
     const problem: Problem = isObject(data) ? { ...(data as unknown as Problem), status: response.status } : { status: response.status, detail: `the server answered ${response.status} ${response.statusText}` }
     const retryAfter = response.headers.get('retry-after')
-    if (response.status === 401 && options.quietUnauthenticated !== true) onSessionEnded()
+    const quiet = typeof options.quietUnauthenticated === 'function' ? options.quietUnauthenticated(data) : options.quietUnauthenticated === true
+    if (response.status === 401 && !quiet) onSessionEnded()
     throw new ApiError(problem, retryAfter === null ? undefined : Number(retryAfter))
   }
   return { status: response.status, data: data as T, etag: response.headers.get('etag') ?? undefined }

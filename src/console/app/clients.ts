@@ -1,4 +1,5 @@
 import { get, query } from './api.ts'
+import { teamsMode, type Identity } from './session.ts'
 
 export type Client = Record<string, unknown> & { clientId: number | string, clientName?: string, clientIdAlias?: string, clientType?: string, developer?: string, locked?: boolean }
 export interface ClientPage { clients: Client[], total: number, offset: number, limit: number }
@@ -21,3 +22,6 @@ export async function resolveClient (identifier: string): Promise<string | undef
   }
   return undefined
 }
+
+/** With ACCESS_MODEL=teams a client's developer is its team (docs/teams.md): the console says so. */
+export const developerLabel = (who: Identity) => teamsMode(who) ? 'Team' : 'Developer'

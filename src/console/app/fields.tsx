@@ -9,20 +9,25 @@ interface ControlProps {
   errors: Record<string, string>
   /** "extension." for a nested field. */
   prefix?: string
+  /** The label, when the property's name is not the best one ("Team" for developer in teams mode). */
+  label?: string
+  /** Why the caller may not change this property: the control is disabled and says so. */
+  locked?: string
+  /** A hint of the page's own, instead of the one the schema gives. */
+  hint?: string
 }
 
 /** One control for one schema property, labelled, with its hint and its error. */
-export function Control ({ field, draft, onChange, errors, prefix = '' }: ControlProps) {
+export function Control ({ field, draft, onChange, errors, prefix = '', label = labelOf(field.name), locked, hint: ownHint }: ControlProps) {
   const id = useId()
   const key = `${prefix}${field.name}`
   const error = errors[key]
-  const label = labelOf(field.name)
-  const hint = hintOf(field)
+  const hint = locked ?? ownHint ?? hintOf(field)
   const described = [hint !== undefined ? `${id}-hint` : '', error !== undefined ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined
-  const common = { id, name: key, 'aria-describedby': described, 'aria-invalid': error !== undefined ? true : undefined }
+  const common = { id, name: key, disabled: locked !== undefined, 'aria-describedby': described, 'aria-invalid': error !== undefined ? true : undefined }
   const notes = (
     <>
-      {hint !== undefined && <small id={`${id}-hint`} class='hint'>{hint}</small>}
+      {hint !== undefined && <small id={`${id}-hint`} class={locked === undefined ? 'hint' : 'hint reason'}>{hint}</small>}
       {error !== undefined && <small id={`${id}-error`} class='field-error'>{error}</small>}
     </>
   )
@@ -55,7 +60,7 @@ export function Control ({ field, draft, onChange, errors, prefix = '' }: Contro
             const chosen = (draft as string[]).includes(option)
             return (
               <label key={option} class='choice'>
-                <input type='checkbox' name={key} value={option} checked={chosen} onChange={() => { onChange(chosen ? (draft as string[]).filter(value => value !== option) : [...(draft as string[]), option]) }} />
+                <input type='checkbox' name={key} value={option} checked={chosen} disabled={locked !== undefined} onChange={() => { onChange(chosen ? (draft as string[]).filter(value => value !== option) : [...(draft as string[]), option]) }} />
                 {option}
               </label>
             )
@@ -69,7 +74,7 @@ export function Control ({ field, draft, onChange, errors, prefix = '' }: Contro
           <legend>{label}</legend>
           {field.children!.map(child => (
             <Control
-              key={child.name} field={child} prefix={`${key}.`} errors={errors} draft={(draft as Record<string, Draft>)[child.name]!}
+              key={child.name} field={child} prefix={`${key}.`} errors={errors} locked={locked} draft={(draft as Record<string, Draft>)[child.name]!}
               onChange={value => { onChange({ ...(draft as Record<string, Draft>), [child.name]: value }) }}
             />
           ))}

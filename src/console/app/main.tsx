@@ -44,8 +44,19 @@ async function start (): Promise<void> {
 
 export function signIn (answer: SessionAnswer): void {
   setCsrfToken(answer.csrfToken)
-  identity.set({ username: answer.username, roles: answer.roles, expiresAt: answer.expiresAt })
+  identity.set({ username: answer.username, roles: answer.roles, teams: answer.teams, expiresAt: answer.expiresAt })
   navigate(returnTo, { replace: true })
+}
+
+/** After the sign-in form: the login answer names neither the teams nor the expiry; the session does. */
+async function signedIn (answer: SessionAnswer): Promise<void> {
+  setCsrfToken(answer.csrfToken)
+  try {
+    const { data } = await call<SessionAnswer>('GET', '/auth/session', { quietUnauthenticated: true })
+    signIn({ ...data, csrfToken: data.csrfToken ?? answer.csrfToken })
+  } catch {
+    signIn(answer)
+  }
 }
 
 async function signOut (): Promise<void> {
@@ -85,7 +96,7 @@ function Console () {
   // The tab's title names the page (its heading), for history, tabs and screen readers.
   useEffect(() => { document.title = `${document.querySelector('main h1')?.textContent ?? 'Console'} · authlete-bff` })
   if (who === undefined) return <Loading what='the console' />
-  if (who === null) return <SignIn reason={reason} returnTo={returnTo} sso={ssoOffered} onSignedIn={signIn} />
+  if (who === null) return <SignIn reason={reason} returnTo={returnTo} sso={ssoOffered} onSignedIn={answer => { signedIn(answer).catch(() => {}) }} />
   const route = ROUTES.map(([pattern, page]) => [pattern.exec(path), page] as const).find(([match]) => match !== null)
   const Page = route?.[1]
   const nav: Array<[string, string]> = [['/clients', 'Clients'], ['/end-users', 'End users'], ['/registration', 'Registration']]
@@ -102,7 +113,7 @@ function Console () {
           </ul>
         </nav>
         <div class='who'>
-          <span id='username'>{who.username}</span> <small>({who.roles.join(', ')})</small>
+          <span id='username'>{who.username}</span> <small>({who.roles.join(', ')}{who.teams !== undefined && ` · ${who.teams.includes('*') ? 'every team' : who.teams.join(', ') || 'no team'}`})</small>
           <button type='button' id='sign-out' onClick={signOut}>Sign out</button>
         </div>
       </header>

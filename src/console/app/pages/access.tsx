@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks'
 import { call, explain, get, query } from '../api.ts'
 import { permission } from '../permissions.ts'
-import { identity, type Identity, type Role } from '../session.ts'
+import { identity, teamsMode, type Identity, type Role } from '../session.ts'
 import { ErrorMessage, formatTime, Notice, OneTimeSecret, Show, TextField, useLoad } from '../ui.tsx'
 
-interface Token { id: string, name: string, username: string, roles: Role[], createdAt: string, expiresAt: string, lastUsedAt: string | null }
+interface Token { id: string, name: string, username: string, roles: Role[], teams?: string[], createdAt: string, expiresAt: string, lastUsedAt: string | null }
 interface Session { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, login: string, issuer?: string, current: boolean }
 
 export function Access () {
@@ -23,6 +23,8 @@ function Tokens ({ who }: { who: Identity }) {
   const [name, setName] = useState('')
   const [days, setDays] = useState('30')
   const [roles, setRoles] = useState<Role[]>(['viewer'])
+  // ACCESS_MODEL=teams: a token acts for some of the creator's teams (all of them unless narrowed).
+  const [teams, setTeams] = useState<string[]>(who.teams ?? [])
   const [created, setCreated] = useState<Token & { token: string }>()
   const [error, setError] = useState<string>()
   const [notice, setNotice] = useState<string>()
@@ -30,7 +32,7 @@ function Tokens ({ who }: { who: Identity }) {
     event.preventDefault()
     setError(undefined)
     try {
-      const { data } = await call<Token & { token: string }>('POST', '/auth/tokens', { body: { name, roles, expiresInDays: Number(days) } })
+      const { data } = await call<Token & { token: string }>('POST', '/auth/tokens', { body: { name, roles, expiresInDays: Number(days), ...(teamsMode(who) ? { teams } : {}) } })
       setCreated(data)
       setName('')
       reload()
@@ -53,7 +55,7 @@ function Tokens ({ who }: { who: Identity }) {
   return (
     <section aria-labelledby='tokens-title'>
       <h2 id='tokens-title'>Your API tokens</h2>
-      <p>For scripts: send a token as <code>Authorization: Bearer …</code>. It acts as you, with the roles you give it.</p>
+      <p>For scripts: send a token as <code>Authorization: Bearer …</code>. It acts as you, with the roles{teamsMode(who) ? ' and teams' : ''} you give it.</p>
       <form class='panel' aria-label='Create an API token' onSubmit={create}>
         <TextField label='Name' name='tokenName' value={name} onInput={setName} required />
         <TextField label='Expires in (days)' name='expiresInDays' inputMode='numeric' value={days} onInput={setDays} required />
@@ -66,6 +68,17 @@ function Tokens ({ who }: { who: Identity }) {
             </label>
           ))}
         </fieldset>
+        {teamsMode(who) && (
+          <fieldset class='field choices'>
+            <legend>Teams</legend>
+            {who.teams!.map(team => (
+              <label key={team} class='choice'>
+                <input type='checkbox' name='teams' value={team} checked={teams.includes(team)} onChange={() => { setTeams(teams.includes(team) ? teams.filter(held => held !== team) : [...teams, team]) }} />
+                {team === '*' ? '* (every team)' : team}
+              </label>
+            ))}
+          </fieldset>
+        )}
         <button type='submit' class='primary'>Create the token</button>
       </form>
       <ErrorMessage text={error} />
@@ -78,12 +91,13 @@ function Tokens ({ who }: { who: Identity }) {
             <div class='table-wrap'>
               <table class='tokens'>
                 <caption>Your tokens (their values are never shown again)</caption>
-                <thead><tr><th scope='col'>Name</th><th scope='col'>Roles</th><th scope='col'>Created</th><th scope='col'>Expires</th><th scope='col'>Last used</th><th scope='col'>Revoke</th></tr></thead>
+                <thead><tr><th scope='col'>Name</th><th scope='col'>Roles</th>{teamsMode(who) && <th scope='col'>Teams</th>}<th scope='col'>Created</th><th scope='col'>Expires</th><th scope='col'>Last used</th><th scope='col'>Revoke</th></tr></thead>
                 <tbody>
                   {tokens.map(token => (
                     <tr key={token.id} data-token-id={token.id}>
                       <td data-label='Name'>{token.name}</td>
                       <td data-label='Roles'>{token.roles.join(', ')}</td>
+                      {teamsMode(who) && <td data-label='Teams'>{(token.teams ?? []).join(', ')}</td>}
                       <td data-label='Created'>{formatTime(token.createdAt)}</td>
                       <td data-label='Expires'>{formatTime(token.expiresAt)}</td>
                       <td data-label='Last used'>{token.lastUsedAt === null ? 'never' : formatTime(token.lastUsedAt)}</td>

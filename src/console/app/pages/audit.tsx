@@ -3,8 +3,9 @@ import { useState } from 'preact/hooks'
 import { ApiError, explain, get, query } from '../api.ts'
 import { permission } from '../permissions.ts'
 import { location, navigate, searchParams } from '../router.ts'
-import { identity } from '../session.ts'
-import { ErrorMessage, formatTime, Link, Notice, Show, TextField, useLoad } from '../ui.tsx'
+import { identity, teamsMode, type Identity } from '../session.ts'
+import { TeamFilter } from '../team-filter.tsx'
+import { ActionButton, ErrorMessage, formatTime, Link, Notice, Show, TextField, useLoad } from '../ui.tsx'
 
 interface AuditRecord {
   id: number,
@@ -16,6 +17,7 @@ interface AuditRecord {
   route: string,
   clientId: string | null,
   subject: string | null,
+  team?: string | null,
   clientIp: string,
   userAgent: string | null,
   changedProperties: string[] | null,
@@ -27,20 +29,25 @@ interface AuditRecord {
 }
 interface AuditPage { records: AuditRecord[], nextCursor: number | null }
 
-const FILTERS = ['actor', 'clientId', 'action', 'outcome', 'since', 'until'] as const
+const FILTERS = ['actor', 'clientId', 'team', 'action', 'outcome', 'since', 'until'] as const
 type Filters = Record<typeof FILTERS[number], string>
+// success and failure as the upstream answered; unknown: the answer was lost; denied: another team's client.
+const OUTCOMES = ['success', 'failure', 'unknown', 'denied', 'pending']
 const ACTIONS = ['client.create', 'client.update', 'client.patch', 'client.delete', 'client.lock', 'client.secret.refresh', 'client.secret.update',
-  'authorization.update', 'authorization.delete', 'granted-scopes.delete', 'registration.update', 'auth.token.create', 'auth.token.revoke', 'auth.sessions.revoke', 'auth.backchannel-logout']
+  'authorization.update', 'authorization.delete', 'granted-scopes.delete', 'registration.update', 'auth.token.create', 'auth.token.revoke', 'auth.sessions.revoke', 'auth.login-failures.clear', 'auth.backchannel-logout',
+  // Reads are recorded only when refused (ACCESS_MODEL=teams: another team's client).
+  'client.read', 'granted-scopes.read']
 
 export function Audit () {
   location.use()
   const who = identity.use()!
   const allowed = permission(who, 'audit.read')
   if (!allowed.allowed) return <><h1>Audit trail</h1><p class='reason' role='status'>{allowed.reason}</p></>
-  return <AuditTrail />
+  return <AuditTrail who={who} />
 }
 
-function AuditTrail () {
+function AuditTrail ({ who }: { who: Identity }) {
+  const teams = teamsMode(who)
   const params = searchParams()
   const applied = Object.fromEntries(FILTERS.map(name => [name, params.get(name) ?? ''])) as Filters
   const cursor = params.get('cursor') ?? ''
@@ -51,10 +58,11 @@ function AuditTrail () {
   return (
     <>
       <h1>Audit trail</h1>
-      <Verify />
+      <Verify who={who} />
       <form class='filters' aria-label='Filter the audit records' onSubmit={event => { event.preventDefault(); search(filters) }}>
         <TextField label='Actor' name='actor' value={filters.actor} onInput={actor => { setFilters({ ...filters, actor }) }} />
         <TextField label='Client ID or alias' name='clientId' value={filters.clientId} onInput={clientId => { setFilters({ ...filters, clientId }) }} />
+        {teams && <TeamFilter who={who} name='team' label='Team' value={filters.team} onInput={team => { setFilters({ ...filters, team }) }} />}
         <div class='field'>
           <label for='audit-action'>Action</label>
           <select id='audit-action' name='action' value={filters.action} onChange={event => { setFilters({ ...filters, action: event.currentTarget.value }) }}>
@@ -65,7 +73,7 @@ function AuditTrail () {
         <div class='field'>
           <label for='audit-outcome'>Outcome</label>
           <select id='audit-outcome' name='outcome' value={filters.outcome} onChange={event => { setFilters({ ...filters, outcome: event.currentTarget.value }) }}>
-            <option value=''>Any</option><option value='success'>success</option><option value='failure'>failure</option><option value='pending'>pending</option>
+            <option value=''>Any</option>{OUTCOMES.map(outcome => <option key={outcome} value={outcome}>{outcome}</option>)}
           </select>
         </div>
         <TextField label='From (UTC)' name='since' type='datetime-local' value={filters.since} onInput={since => { setFilters({ ...filters, since }) }} />
@@ -83,7 +91,7 @@ function AuditTrail () {
               <div class='table-wrap'>
                 <table class='audit'>
                   <caption>Audit records, newest first</caption>
-                  <thead><tr><th scope='col'>Time</th><th scope='col'>Actor</th><th scope='col'>Action</th><th scope='col'>Client</th><th scope='col'>Outcome</th><th scope='col'>Details</th></tr></thead>
+                  <thead><tr><th scope='col'>Time</th><th scope='col'>Actor</th><th scope='col'>Action</th><th scope='col'>Client</th>{teams && <th scope='col'>Team</th>}<th scope='col'>Outcome</th><th scope='col'>Details</th></tr></thead>
                   <tbody>
                     {page.records.map(record => (
                       <Fragment key={record.id}>
@@ -92,10 +100,11 @@ function AuditTrail () {
                           <td data-label='Actor'>{record.actor ?? ''}</td>
                           <td data-label='Action'>{record.action}</td>
                           <td data-label='Client'>{record.clientId === null ? '' : /^\d+$/.test(record.clientId) ? <Link href={`/clients/${record.clientId}`}>{record.clientId}</Link> : record.clientId}</td>
+                          {teams && <td data-label='Team'>{record.team ?? ''}</td>}
                           <td data-label='Outcome'><span class={`badge ${record.outcome}`}>{record.outcome}</span> {record.status ?? ''}</td>
                           <td data-label='Details'><button type='button' aria-expanded={open === record.id} onClick={() => { setOpen(open === record.id ? undefined : record.id) }}>{open === record.id ? 'Hide' : 'Show'}<span class='visually-hidden'> record {record.id}</span></button></td>
                         </tr>
-                        {open === record.id && <tr class='details'><td colSpan={6}><pre tabIndex={0} aria-label={`Audit record ${record.id}`}>{JSON.stringify(record, null, 2)}</pre></td></tr>}
+                        {open === record.id && <tr class='details'><td colSpan={teams ? 7 : 6}><pre tabIndex={0} aria-label={`Audit record ${record.id}`}>{JSON.stringify(record, null, 2)}</pre></td></tr>}
                       </Fragment>
                     ))}
                   </tbody>
@@ -118,7 +127,7 @@ function toQuery (filters: Filters): Record<string, string | undefined> {
   return { ...filters, since: time(filters.since), until: time(filters.until) }
 }
 
-function Verify () {
+function Verify ({ who }: { who: Identity }) {
   const [result, setResult] = useState<string>()
   const [error, setError] = useState<string>()
   const [busy, setBusy] = useState(false)
@@ -138,7 +147,7 @@ function Verify () {
   }
   return (
     <div class='verify'>
-      <button type='button' onClick={verify} disabled={busy}>{busy ? 'Verifying…' : 'Verify the chain'}</button>
+      <ActionButton permission={permission(who, 'audit.verify')} onClick={verify} disabled={busy}>{busy ? 'Verifying…' : 'Verify the chain'}</ActionButton>
       <Notice text={result} />
       <ErrorMessage text={error} />
     </div>

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import { ApiError, call, explain, get, type FieldProblem } from '../api.ts'
-import { clientPath, type Client } from '../clients.ts'
+import { clientPath, developerLabel, type Client } from '../clients.ts'
+import { isCredentialProperty } from '../credentials.ts'
 import { Control } from '../fields.tsx'
 import { flash } from '../flash.ts'
 import { grouped, labelOf } from '../groups.ts'
@@ -8,7 +9,7 @@ import { permission } from '../permissions.ts'
 import { PRESETS } from '../presets.ts'
 import { navigate } from '../router.ts'
 import { DraftError, draftOf, fieldOfProblemPath, fieldsOf, loadClientInput, sameValue, valueOf, type Draft, type FieldSpec } from '../schema.ts'
-import { identity } from '../session.ts'
+import { identity, inEveryTeam, ownTeams, teamsMode, type Identity } from '../session.ts'
 import { ErrorMessage, Link, Notice, OneTimeSecret, Show, useLoad } from '../ui.tsx'
 
 interface Loaded { fields: FieldSpec[], client: Client | undefined, etag: string | undefined }
@@ -16,11 +17,13 @@ interface Loaded { fields: FieldSpec[], client: Client | undefined, etag: string
 /** Create (no clientId) or edit a client; every writable property of ClientInput has a control. */
 export function ClientEditor ({ clientId }: { clientId?: string }) {
   const who = identity.use()!
-  const allowed = permission(who, clientId === undefined ? 'client.create' : 'client.edit')
+  const [loadedClient, setLoadedClient] = useState<Client>()
+  const allowed = permission(who, clientId === undefined ? 'client.create' : 'client.edit', loadedClient)
   const [loaded, reload] = useLoad(clientId === undefined ? 'the form' : 'the client', async (): Promise<Loaded> => {
     const fields = fieldsOf(await loadClientInput())
     if (clientId === undefined) return { fields, client: undefined, etag: undefined }
     const { data, etag } = await get<Client>(`/api/clients/${clientId}`)
+    setLoadedClient(data)
     return { fields, client: data, etag }
   }, [clientId])
   const title = clientId === undefined ? 'New client' : `Edit client ${clientId}`
@@ -31,7 +34,7 @@ export function ClientEditor ({ clientId }: { clientId?: string }) {
     <>
       <h1>{title}</h1>
       <Show loaded={loaded} what={clientId === undefined ? 'the form' : 'the client'}>
-        {value => <EditorForm key={value.etag ?? 'new'} {...value} clientId={clientId} onReload={reload} />}
+        {value => <EditorForm key={value.etag ?? 'new'} {...value} who={who} clientId={clientId} onReload={reload} />}
       </Show>
     </>
   )
@@ -39,9 +42,13 @@ export function ClientEditor ({ clientId }: { clientId?: string }) {
 
 interface Conflict { changed: Array<[string, unknown, unknown]> }
 
-function EditorForm ({ fields, client, etag, clientId, onReload }: Loaded & { clientId: string | undefined, onReload: () => void }) {
+function EditorForm ({ fields: schemaFields, client, etag, who, clientId, onReload }: Loaded & { who: Identity, clientId: string | undefined, onReload: () => void }) {
   const original = useMemo<Record<string, unknown>>(() => client ?? {}, [client])
-  const initial = () => Object.fromEntries(fields.map(field => [field.name, draftOf(field, original[field.name])]))
+  const fields = useMemo(() => schemaFields.map(field => field.name === 'developer' ? teamField(who, field, original.developer) : field), [schemaFields, who, original])
+  const locks = useMemo(() => lockedProperties(who, fields), [who, fields])
+  // Create in teams mode: the caller's only team is the developer the server would choose anyway.
+  const defaults: Record<string, unknown> = clientId === undefined && teamsMode(who) && !inEveryTeam(who) && ownTeams(who).length === 1 ? { developer: ownTeams(who)[0] } : {}
+  const initial = () => Object.fromEntries(fields.map(field => [field.name, draftOf(field, original[field.name] ?? defaults[field.name])]))
   const [drafts, setDrafts] = useState<Record<string, Draft>>(initial)
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [error, setError] = useState<string>()
@@ -55,21 +62,24 @@ function EditorForm ({ fields, client, etag, clientId, onReload }: Loaded & { cl
     if (Object.keys(errors).length > 0) document.querySelector<HTMLElement>('[aria-invalid="true"], .choices:has(.field-error) input')?.focus()
   }, [errors])
 
+  // A preset fills only what the caller may send: an editor's leaves the credential properties to Authlete's defaults.
   const applyPreset = (id: string) => {
     setPreset(id)
     const values = PRESETS.find(candidate => candidate.id === id)!.values
     setDrafts(current => ({
       ...current,
-      ...Object.fromEntries(fields.filter(field => field.name in values || ['grantTypes', 'responseTypes', 'tokenAuthMethod', 'clientType', 'applicationType', 'pkceRequired', 'pkceS256Required'].includes(field.name))
+      ...Object.fromEntries(fields.filter(field => (field.name in values || PRESET_PROPERTIES.includes(field.name)) && locks[field.name] === undefined)
         .map(field => [field.name, draftOf(field, values[field.name])]))
     }))
   }
+  const presetLeavesOut = preset === undefined ? [] : Object.keys(PRESETS.find(candidate => candidate.id === preset)!.values).filter(name => locks[name] !== undefined)
 
   /** Values for the body: the whole client (create) or a merge patch of what changed (edit). */
   const collect = (): Record<string, unknown> | undefined => {
     const found: Record<string, string> = {}
     const body: Record<string, unknown> = {}
     for (const field of fields) {
+      if (locks[field.name] !== undefined) continue
       try {
         if (clientId === undefined) {
           const value = valueOf(field, drafts[field.name]!)
@@ -157,6 +167,12 @@ function EditorForm ({ fields, client, etag, clientId, onReload }: Loaded & { cl
               <span><strong>{option.label}</strong> <small>{option.description}</small></span>
             </label>
           ))}
+          {presetLeavesOut.length > 0 && (
+            <p class='reason' role='status'>
+              Left to an admin: {presetLeavesOut.map(labelOf).join(', ')}. Only admins set how a client authenticates;
+              until then Authlete's defaults apply.
+            </p>
+          )}
         </fieldset>
       )}
       {conflict !== undefined && (
@@ -179,7 +195,7 @@ function EditorForm ({ fields, client, etag, clientId, onReload }: Loaded & { cl
           <div class='fields'>
             {names.map(name => {
               const field = fields.find(candidate => candidate.name === name)!
-              return <Control key={name} field={field} draft={drafts[name]!} errors={errors} onChange={draft => { setDrafts(current => ({ ...current, [name]: draft })) }} />
+              return <Control key={name} field={field} draft={drafts[name]!} errors={errors} label={name === 'developer' ? developerLabel(who) : undefined} hint={name === 'developer' && clientId === undefined ? teamHint(who) : undefined} locked={locks[name]} onChange={draft => { setDrafts(current => ({ ...current, [name]: draft })) }} />
             })}
           </div>
         </details>
@@ -190,6 +206,32 @@ function EditorForm ({ fields, client, etag, clientId, onReload }: Loaded & { cl
       </div>
     </form>
   )
+}
+
+// What a preset sets or, when it leaves them out, clears.
+const PRESET_PROPERTIES = ['grantTypes', 'responseTypes', 'tokenAuthMethod', 'clientType', 'applicationType', 'pkceRequired', 'pkceS256Required']
+
+/** The properties the caller may not change, each with the reason: the credential properties, below admin. */
+function lockedProperties (who: Identity, fields: FieldSpec[]): Record<string, string> {
+  const credentials = permission(who, 'client.credentials')
+  if (credentials.allowed) return {}
+  const reason = `Admins only: whoever sets how a client authenticates can act as the client. ${credentials.reason}`
+  return Object.fromEntries(fields.filter(field => isCredentialProperty(field.name)).map(field => [field.name, reason]))
+}
+
+/**
+ * ACCESS_MODEL=teams: the developer is the client's team. A member of some teams picks one of them
+ * (the current one kept); a member of every team types any.
+ */
+function teamField (who: Identity, field: FieldSpec, current: unknown): FieldSpec {
+  if (!teamsMode(who) || inEveryTeam(who)) return field
+  const teams = [...new Set([...ownTeams(who), ...(typeof current === 'string' && current !== '' ? [current] : [])])]
+  return { ...field, kind: 'choice', options: teams, nullable: false }
+}
+
+/** A member of every team names the new client's team: the server cannot choose it for them. */
+function teamHint (who: Identity): string | undefined {
+  return teamsMode(who) && inEveryTeam(who) ? 'Required: the team the client belongs to (you are a member of every team, so name one).' : undefined
 }
 
 /** The merge patch entry of one property: its new value, null to remove it, undefined if unchanged. */

@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'preact/hooks'
-import { explain } from '../api.ts'
-import { clientPath, listClients, resolveClient } from '../clients.ts'
+import { explain, query } from '../api.ts'
+import { clientPath, developerLabel, listClients, resolveClient } from '../clients.ts'
 import { permission } from '../permissions.ts'
 import { navigate, searchParams, location } from '../router.ts'
-import { identity } from '../session.ts'
+import { identity, inEveryTeam, teamsMode } from '../session.ts'
+import { TeamFilter } from '../team-filter.tsx'
 import { ErrorMessage, Link, Notice, Pager, Show, TextField, useLoad } from '../ui.tsx'
 import { takeFlash } from '../flash.ts'
-import { query } from '../api.ts'
 
 const PAGE_SIZES = [10, 20, 50, 100]
 
@@ -40,6 +40,7 @@ export function ClientsList () {
     }
   }
   const create = permission(who, 'client.create')
+  const label = developerLabel(who)
 
   return (
     <>
@@ -53,7 +54,7 @@ export function ClientsList () {
           <button type='submit'>Open</button>
         </form>
         <form aria-label='Filter the clients' onSubmit={event => { event.preventDefault(); go({ developer: filter.trim(), offset: 0 }) }}>
-          <TextField label='Developer' name='developer' value={filter} onInput={setFilter} />
+          <TeamFilter who={who} name='developer' value={filter} onInput={setFilter} />
           <button type='submit'>Filter</button>
           {developer !== '' && <button type='button' onClick={() => { setFilter(''); go({ developer: '', offset: 0 }) }}>Clear</button>}
         </form>
@@ -68,13 +69,13 @@ export function ClientsList () {
       <ErrorMessage text={jumpError} />
       <Show loaded={loaded} what='the clients'>
         {page => page.clients.length === 0
-          ? <p class='empty'>{developer === '' ? 'No clients yet.' : `No client has the developer "${developer}".`} {create.allowed && <Link href='/clients/new'>Create one</Link>}</p>
+          ? <p class='empty'>{developer === '' ? 'No clients yet.' : `No client has the ${label.toLowerCase()} "${developer}".`} {create.allowed && <Link href='/clients/new'>Create one</Link>}</p>
           : (
             <>
               <div class='table-wrap'>
                 <table class='clients'>
-                  <caption>{developer === '' ? 'All clients' : `Clients of developer ${developer}`}, {page.total} in all</caption>
-                  <thead><tr><th scope='col'>ID</th><th scope='col'>Name</th><th scope='col'>Alias</th><th scope='col'>Type</th><th scope='col'>Developer</th><th scope='col'>Locked</th></tr></thead>
+                  <caption>{developer !== '' ? `Clients of ${label.toLowerCase()} ${developer}` : teamsMode(who) && !inEveryTeam(who) ? 'The clients of your teams' : 'All clients'}, {page.total} in all</caption>
+                  <thead><tr><th scope='col'>ID</th><th scope='col'>Name</th><th scope='col'>Alias</th><th scope='col'>Type</th><th scope='col'>{label}</th><th scope='col'>Locked</th></tr></thead>
                   <tbody>
                     {page.clients.map(client => (
                       <tr key={String(client.clientId)} data-client-id={String(client.clientId)}>
@@ -82,7 +83,7 @@ export function ClientsList () {
                         <td data-label='Name'>{client.clientName ?? <em>unnamed</em>}</td>
                         <td data-label='Alias'>{client.clientIdAlias ?? ''}</td>
                         <td data-label='Type'>{client.clientType ?? ''}</td>
-                        <td data-label='Developer'>{client.developer ?? ''}</td>
+                        <td data-label={label}>{client.developer ?? ''}</td>
                         <td data-label='Locked'>{client.locked === true ? 'Locked' : 'No'}</td>
                       </tr>
                     ))}

@@ -34,12 +34,16 @@ export function Registration () {
     const registrationAccessToken = token
     setToken('')
     try {
-      const { data } = await call<Record<string, unknown>>('PUT', `/api/clients/${clientId.trim()}/registration`, { body: { registrationAccessToken, metadata: parsed } })
+      // A wrong token is the RFC 7592 endpoint's own 401 (an OAuth error), not an ended session.
+      const { data } = await call<Record<string, unknown>>('PUT', `/api/clients/${clientId.trim()}/registration`, {
+        body: { registrationAccessToken, metadata: parsed },
+        quietUnauthenticated: body => isObject(body) && typeof body.error === 'string'
+      })
       const { registration_access_token: _hidden, client_secret: _secret, ...shown } = data
       setAnswer(JSON.stringify(shown, null, 2))
     } catch (failure) {
       if (failure instanceof ApiError && isObject(failure.problem) && typeof (failure.problem as Record<string, unknown>).error_description === 'string') {
-        setError(`Could not update the registration: ${String((failure.problem as Record<string, unknown>).error_description)}.`)
+        setError(`Could not update the registration: ${String((failure.problem as Record<string, unknown>).error_description).replace(/\.$/, '')}.`)
       } else setError(explain('Could not update the registration', failure))
     }
   }
