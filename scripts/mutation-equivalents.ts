@@ -18,6 +18,9 @@ const PAST_END = 'Equivalent: past the end a byte reads as undefined, which is n
 const MINUS_ONE = 'Equivalent: every failure index is below 0 or, here, 0 is impossible (at least one byte was consumed), so `<= 0` and `< 0` agree.'
 const IGNORED_FAILURE = 'Equivalent: the ignored -1 makes the next read bytes[-1], undefined, which is refused as NOT_JSON right after.'
 const PLUS_ONE = 'Equivalent in practice: +1 resumes the scan at index 1, inside the first value, where no separator or end can follow; no text of the corpus nor any we could build is accepted by it.'
+const ACCESS = 'src/auth/access.ts'
+const NOT_A_ROLE = 'Equivalent: \'session\' (or \'\') is not a role, and hasRole of a name that is not a role is true for any caller holding a role; every identity holds one (the users file needs at least one, capRoles keeps at least one, OIDC and gateway callers without a role are refused).'
+const PROBLEM = 'src/http/problem.ts'
 const KILLED_SCAN = 'Killed since by test/upstream/json-scan.test.ts "should accept exactly the texts JSON.parse accepts" (cases added after this run, checked by applying the mutant by hand).'
 
 export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
@@ -35,6 +38,13 @@ export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   { file: CHAIN, original: 'checkpoint.prunedThroughSeq === unvouched.seq - 1', replacement: 'true', reason: PRUNE_VOUCH },
   { file: CHAIN, original: 'checkpoint.prunedThroughHash === unvouched.prevHash', replacement: 'true', reason: PRUNE_VOUCH },
   { file: CHAIN, original: 'unvouched.seq - 1', replacement: 'unvouched.seq + 1', reason: 'Killed since by the tamper scenario "the oldest entries deleted without a checkpoint" (exact problem text).' },
+  { file: ACCESS, original: "'identity'", replacement: '""', reason: 'Equivalent: without the decoration request.identity reads undefined instead of null on routes that need no access, and every reader there uses `?.` (audit, logout, bearer check); on routes with access the hook sets it before anything reads it (the rate-limit key runs after).' },
+  { file: ACCESS, original: "access !== 'session'", replacement: 'true', reason: NOT_A_ROLE },
+  { file: ACCESS, original: "'session'", replacement: '""', reason: NOT_A_ROLE },
+  { file: ACCESS, original: "'5.x'", replacement: '""', reason: 'Harmless: fastify-plugin\'s check of the Fastify version at registration, which an empty range skips; the project depends on Fastify 5.' },
+  { file: ACCESS, original: 'session.teams === undefined', replacement: 'false', reason: 'Equivalent: the identity then holds teams: undefined instead of no teams property; every reader asks `teams === undefined` or `teams ?? []`, and JSON leaves undefined out.' },
+  { file: PROBLEM, original: 'error.statusCode !== undefined', replacement: 'true', reason: 'Equivalent: undefined >= 400 is false, so an error without a status is a 500 either way.' },
+  { file: PROBLEM, original: '/^(BFF|FST_ERR)_/', replacement: '/(BFF|FST_ERR)_/', reason: 'Equivalent: a slug is made from known codes only, which start with BFF_ or FST_, and every Fastify code starts with FST_ERR_: the leftmost match is the prefix, anchored or not.' },
   { file: OPERATIONS, original: 'template === undefined', replacement: 'true', reason: 'Equivalent: the per-operation template is a cache; building it again gives the same path.' },
   { file: OPERATIONS, original: 'op.query.length === 0', replacement: 'false', reason: 'Equivalent: an operation without query names builds an empty search, and an empty search returns the bare path.' },
   { file: OPERATIONS, original: "''", replacement: '"Stryker was here!"', reason: 'Unreachable: the configuration requires AUTHLETE_SERVICE_ID with API v3, and the sandbox always has one.' },

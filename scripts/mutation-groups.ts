@@ -11,7 +11,7 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   access: {
     mutate: ['src/auth/access.ts'],
-    tests: ['test/auth/csrf.test.ts', 'test/auth/anonymous.test.ts', 'test/auth/roles.test.ts']
+    tests: ['test/auth/roles-now.test.ts', 'test/auth/csrf.test.ts', 'test/teams/membership-now.test.ts', 'test/auth/anonymous.test.ts', 'test/auth/roles.test.ts']
   },
   tokens: {
     mutate: ['src/auth/tokens/token-format.ts', 'src/auth/tokens/bearer-authenticator.ts'],
@@ -19,7 +19,7 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   problem: {
     mutate: ['src/http/problem.ts'],
-    tests: ['test/upstream/malformed-answers.test.ts', 'test/clients/validation.test.ts']
+    tests: ['test/http/problem.test.ts', 'test/upstream/errors-status.test.ts', 'test/upstream/malformed-answers.test.ts', 'test/clients/validation.test.ts']
   },
   limits: {
     mutate: ['src/ops/rate-limits.ts'],
