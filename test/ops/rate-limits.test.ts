@@ -72,3 +72,22 @@ t.test('GET /healthz ...should never be rate limited', async t => {
   const { app } = await buildTestApp(t, { RATE_LIMIT_READ: '1/1m' })
   for (let i = 0; i < 5; i++) t.equal((await app.inject({ url: '/healthz' })).statusCode, 200)
 })
+
+t.test('POST /auth/login ...should also spend the per-address RATE_LIMIT_ANONYMOUS budget, which signed-in and read requests do not touch', async t => {
+  const { app } = await buildTestApp(t, { RATE_LIMIT_ANONYMOUS: '3/1m', RATE_LIMIT_LOGIN_IP: '100/1m' })
+  const remoteAddress = '10.2.2.2'
+  const signIn = () => app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'editor', password: PASSWORDS.editor }, remoteAddress })
+  const first = await signIn()
+  t.equal(first.statusCode, 200)
+  const session = { cookie: String([first.headers['set-cookie']].flat()[0]).split(';')[0]!, 'x-csrf-token': first.json().csrfToken as string }
+  for (let i = 0; i < 5; i++) {
+    t.equal((await app.inject({ method: 'POST', url: '/api/clients', payload: { clientName: `n${i}` }, headers: session, remoteAddress })).statusCode, 201, 'a signed-in write is not anonymous')
+    t.equal((await app.inject({ method: 'POST', url: '/auth/tokens', payload: { name: `t${i}`, roles: ['viewer'], expiresInDays: 1 }, headers: session, remoteAddress })).statusCode, 201, 'nor outside /api')
+    t.equal((await app.inject({ url: '/healthz', remoteAddress })).statusCode, 200, 'an anonymous read is not counted')
+  }
+  t.same([(await signIn()).statusCode, (await signIn()).statusCode], [200, 200], 'the budget is three')
+  const refused = await signIn()
+  t.equal(refused.statusCode, 429)
+  t.match(refused.json(), { code: 'BFF_RATE_LIMITED', detail: /anonymous-post/ })
+  t.equal((await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'editor', password: PASSWORDS.editor }, remoteAddress: '10.2.2.3' })).statusCode, 200, 'another address has a budget of its own')
+})
