@@ -15,7 +15,7 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   tokens: {
     mutate: ['src/auth/tokens/token-format.ts', 'src/auth/tokens/bearer-authenticator.ts'],
-    tests: ['test/auth/tokens.test.ts']
+    tests: ['test/auth/tokens.test.ts', 'test/teams/membership-now.test.ts']
   },
   problem: {
     mutate: ['src/http/problem.ts'],
