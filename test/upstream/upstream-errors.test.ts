@@ -7,6 +7,7 @@ import { asResult, statusError, transportError } from '../../src/upstream/upstre
 // real network gives (DNS, routing), as undici reports them.
 const withCode = (code: string, message = code) => Object.assign(new Error(message), { code })
 // undici's fetch wraps the socket's error: TypeError('fetch failed', { cause: errno error }).
+const told = (error: Error): [number, string] => { const { statusCode, code } = error as Error & { statusCode: number, code: string }; return [statusCode, code] }
 const wrapped = (cause: unknown, depth = 1): unknown => depth === 0 ? cause : wrapped(Object.assign(new TypeError('fetch failed'), { cause }), depth - 1)
 
 t.test('transportError ...should tell a timeout 504, an unreachable upstream 503, a too large answer 502 TOO_LARGE and anything else 502', async t => {
@@ -29,7 +30,7 @@ t.test('transportError ...should tell a timeout 504, an unreachable upstream 503
     for (const depth of [0, 1, 4]) {
       const cause = wrapped(withCode(code), depth)
       const error = transportError(cause)
-      t.same([(error as unknown as { statusCode: number }).statusCode, (error as unknown as { code: string }).code], [status, problem], `${code}, ${depth} causes deep`)
+      t.same(told(error), [status, problem], `${code}, ${depth} causes deep`)
       t.equal(error.cause, cause, 'the cause is kept for the log')
       t.equal(error.upstreamFault, true, 'the upstream\'s fault')
     }
