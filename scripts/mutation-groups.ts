@@ -7,7 +7,7 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   trail: {
     mutate: ['src/audit/audit-trail.ts'],
-    tests: ['test/audit/audit-trail.test.ts', 'test/audit/audit-log.test.ts', 'test/audit/retention-verify.test.ts']
+    tests: ['test/audit/records.test.ts', 'test/audit/audit-trail.test.ts', 'test/audit/audit-log.test.ts', 'test/audit/outcome.test.ts', 'test/audit/retention-verify.test.ts']
   },
   access: {
     mutate: ['src/auth/access.ts'],
