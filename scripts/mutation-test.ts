@@ -41,11 +41,14 @@ function writeReport (): void {
     else if (reason !== undefined) equivalent++
   }
   const earlier = earlierReport()
+  const notRun: string[] = []
   for (const group of Object.keys(MUTATION_GROUPS)) {
     const path = join('reports', 'mutation', `${group}.json`)
     if (!existsSync(path)) {
       // Not run in this checkout (reports/ is not committed): the figures of the last report stay.
-      for (const row of earlier.rows.filter(row => row.group === group)) {
+      const kept = earlier.rows.filter(row => row.group === group)
+      if (kept.length === 0) notRun.push(group)
+      for (const row of kept) {
         for (const key of Object.keys(total) as Array<keyof typeof total>) total[key] += row.figures[key]
         rows.push(`| \`${row.file}\` | ${group} (earlier run) | ${score(row.figures)} | ${row.figures.killed} | ${row.figures.timeout} | ${row.figures.survived} | ${row.figures.noCoverage} |`)
         for (const survivor of earlier.survivors.filter(survivor => survivor.file === row.file)) {
@@ -96,6 +99,7 @@ function writeReport (): void {
     '|---|---|---|---|---|---|---|',
     ...rows,
     '',
+    ...(notRun.length === 0 ? [] : [`Not run yet, so not counted: ${notRun.map(group => `${group} (${MUTATION_GROUPS[group]!.mutate.map(file => `\`${file}\``).join(', ')})`).join('; ')}.`, '']),
     '## Mutants left alive',
     '',
     'Each is equivalent (no behaviour can tell it from the original) or harmless, for the reason given;',
