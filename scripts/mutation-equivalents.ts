@@ -21,6 +21,12 @@ const PLUS_ONE = 'Equivalent in practice: +1 resumes the scan at index 1, inside
 const ACCESS = 'src/auth/access.ts'
 const NOT_A_ROLE = 'Equivalent: \'session\' (or \'\') is not a role, and hasRole of a name that is not a role is true for any caller holding a role; every identity holds one (the users file needs at least one, capRoles keeps at least one, OIDC and gateway callers without a role are refused).'
 const PROBLEM = 'src/http/problem.ts'
+const LIMITS = 'src/ops/rate-limits.ts'
+const API_ROUTES_DECLARE_ACCESS = 'Equivalent: isApiPath is asked only of routes without an access, and every /api route declares one; a route is never /api and unsafe without it.'
+const SIGNED_IN = 'Equivalent: the read, write and secret budgets are spent on /api routes only, after the access check (onRequest) has set request.identity or answered 401, so it is never null there.'
+const ONE_METHOD = 'Equivalent: every route is registered with one method (Fastify adds HEAD as a route of its own), so some and every agree.'
+const AUDITED = 'Equivalent: only a mutating /api route gets here, and each names an audit action in its config (test/audit/audit-log.test.ts fails on one without), so neither config nor audit is undefined.'
+const PLUGIN_META = 'Harmless: fastify-plugin\'s name, Fastify version range and dependency list only guard the registration, which buildApp does in order; no plugin depends on this one by name.'
 const KILLED_SCAN = 'Killed since by test/upstream/json-scan.test.ts "should accept exactly the texts JSON.parse accepts" (cases added after this run, checked by applying the mutant by hand).'
 
 export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
@@ -44,6 +50,29 @@ export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   { file: ACCESS, original: "'5.x'", replacement: '""', reason: 'Harmless: fastify-plugin\'s check of the Fastify version at registration, which an empty range skips; the project depends on Fastify 5.' },
   { file: ACCESS, original: 'session.teams === undefined', replacement: 'false', reason: 'Equivalent: the identity then holds teams: undefined instead of no teams property; every reader asks `teams === undefined` or `teams ?? []`, and JSON leaves undefined out.' },
   { file: PROBLEM, original: "'application/x-www-form-urlencoded'", replacement: '""', reason: 'Killed since by test/auth/oidc-logout.test.ts "POST /auth/backchannel-logout should refuse forged, malformed and replayed logout tokens with 400" (the 415 names the form type; that file is not in the group: it needs an OpenID Provider).' },
+  { file: LIMITS, original: "(url: string): boolean => url === '/api' || url.startsWith('/api/')", replacement: '() => undefined', reason: API_ROUTES_DECLARE_ACCESS },
+  { file: LIMITS, original: "url === '/api' || url.startsWith('/api/')", replacement: 'false', reason: API_ROUTES_DECLARE_ACCESS },
+  { file: LIMITS, original: "url === '/api' || url.startsWith('/api/')", replacement: "url === '/api' && url.startsWith('/api/')", reason: API_ROUTES_DECLARE_ACCESS },
+  { file: LIMITS, original: "url === '/api'", replacement: 'false', reason: API_ROUTES_DECLARE_ACCESS },
+  { file: LIMITS, original: "'/api'", replacement: '""', reason: API_ROUTES_DECLARE_ACCESS },
+  { file: LIMITS, original: "url.startsWith('/api/')", replacement: "url.endsWith('/api/')", reason: API_ROUTES_DECLARE_ACCESS },
+  { file: LIMITS, original: '`ip:$' + '{addressKey(request.ip)}`', replacement: '``', reason: SIGNED_IN },
+  { file: LIMITS, original: 'request.identity === null', replacement: 'false', reason: SIGNED_IN },
+  { file: LIMITS, original: "[route.method].flat().some(method => !['GET', 'HEAD', 'OPTIONS'].includes(method))", replacement: "[route.method].flat().every(method => !['GET', 'HEAD', 'OPTIONS'].includes(method))", reason: ONE_METHOD },
+  { file: LIMITS, original: "methods.every(method => method === 'GET' || method === 'HEAD')", replacement: "methods.some(method => method === 'GET' || method === 'HEAD')", reason: ONE_METHOD },
+  { file: LIMITS, original: "'OPTIONS'", replacement: '""', reason: 'Equivalent today: the only OPTIONS route (@fastify/cors\'s, with CORS_ORIGINS) is registered before the rate limits listen for routes, so no OPTIONS route is given a budget; test/ops/rate-limits.test.ts "OPTIONS /api/clients ...should not spend the anonymous budget" fails if that changes.' },
+  { file: LIMITS, original: "'HEAD'", replacement: '""', reason: 'Killed since by test/ops/rate-limits.test.ts "GET /healthz ...should never be rate limited" (HEAD too) and "HEAD /api/clients ...should spend the read budget, like GET".' },
+  { file: LIMITS, original: "method === 'HEAD'", replacement: 'false', reason: 'Killed since by test/ops/rate-limits.test.ts "HEAD /api/clients ...should spend the read budget, like GET".' },
+  { file: LIMITS, original: 'route.config?.audit?.startsWith', replacement: 'route.config?.audit.startsWith', reason: AUDITED },
+  { file: LIMITS, original: 'route.config?.audit', replacement: 'route.config.audit', reason: AUDITED },
+  { file: LIMITS, original: 'false', replacement: 'true', reason: 'Killed since by test/ops/rate-limits.test.ts "GET /healthz ...should never be rate limited" (no rate limit headers at all).' },
+  { file: LIMITS, original: 'result.isAllowed', replacement: 'false', reason: 'Equivalent: isAllowed is true only for keys of an allowList, and the proxy gives none.' },
+  { file: LIMITS, original: "'ratelimit-reset'", replacement: '""', reason: 'Killed since by test/ops/rate-limits.test.ts "PUT /api/clients/:clientIdentifier/lock ...should answer 429 ... past the write budget" (ratelimit-reset).' },
+  { file: LIMITS, original: '{ bucket }', replacement: '{}', reason: 'Killed since by test/ops/rate-limits.test.ts "PUT /api/clients/:clientIdentifier/lock ...should answer 429 ... past the write budget" (bff_rate_limited_total by bucket).' },
+  { file: LIMITS, original: "{ name: 'rate-limits', fastify: '5.x', dependencies: ['sessions', 'access', 'audit-log'] }", replacement: '{}', reason: PLUGIN_META },
+  { file: LIMITS, original: "'rate-limits'", replacement: '""', reason: PLUGIN_META },
+  { file: LIMITS, original: "'5.x'", replacement: '""', reason: PLUGIN_META },
+  { file: LIMITS, original: "['sessions', 'access', 'audit-log']", replacement: '[]', reason: PLUGIN_META },
   { file: PROBLEM, original: 'error.statusCode !== undefined', replacement: 'true', reason: 'Equivalent: undefined >= 400 is false, so an error without a status is a 500 either way.' },
   { file: PROBLEM, original: '/^(BFF|FST_ERR)_/', replacement: '/(BFF|FST_ERR)_/', reason: 'Equivalent: a slug is made from known codes only, which start with BFF_ or FST_, and every Fastify code starts with FST_ERR_: the leftmost match is the prefix, anchored or not.' },
   { file: OPERATIONS, original: 'template === undefined', replacement: 'true', reason: 'Equivalent: the per-operation template is a cache; building it again gives the same path.' },
