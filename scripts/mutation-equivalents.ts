@@ -21,6 +21,10 @@ const PLUS_ONE = 'Equivalent in practice: +1 resumes the scan at index 1, inside
 const ACCESS = 'src/auth/access.ts'
 const NOT_A_ROLE = 'Equivalent: \'session\' (or \'\') is not a role, and hasRole of a name that is not a role is true for any caller holding a role; every identity holds one (the users file needs at least one, capRoles keeps at least one, OIDC and gateway callers without a role are refused).'
 const PROBLEM = 'src/http/problem.ts'
+const BEARER = 'src/auth/tokens/bearer-authenticator.ts'
+const TOKEN_FORMAT = 'src/auth/tokens/token-format.ts'
+const HASHED_WHOLE = 'Equivalent: a value with anything before or after a well-formed token still names that token\'s id, but its SHA-256 is not the stored one: 401 either way (test/auth/tokens.test.ts sends both).'
+const NO_TOKEN = 'Equivalent: a header that is not a bearer credential gives no token id either way, so it is refused (401) the same.'
 const LIMITS = 'src/ops/rate-limits.ts'
 const API_ROUTES_DECLARE_ACCESS = 'Equivalent: isApiPath is asked only of routes without an access, and every /api route declares one; a route is never /api and unsafe without it.'
 const SIGNED_IN = 'Equivalent: the read, write and secret budgets are spent on /api routes only, after the access check (onRequest) has set request.identity or answered 401, so it is never null there.'
@@ -44,6 +48,12 @@ export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   { file: CHAIN, original: 'checkpoint.prunedThroughSeq === unvouched.seq - 1', replacement: 'true', reason: PRUNE_VOUCH },
   { file: CHAIN, original: 'checkpoint.prunedThroughHash === unvouched.prevHash', replacement: 'true', reason: PRUNE_VOUCH },
   { file: CHAIN, original: 'unvouched.seq - 1', replacement: 'unvouched.seq + 1', reason: 'Killed since by the tamper scenario "the oldest entries deleted without a checkpoint" (exact problem text).' },
+  { file: ACCESS, original: "'OPTIONS'", replacement: '""', reason: 'Killed since by test/auth/csrf.test.ts "OPTIONS /api/clients ...should not need x-csrf-token with a session" (checked by applying the mutant by hand).' },
+  { file: ACCESS, original: "identity.via === 'session'", replacement: 'true', reason: 'Killed since by test/auth/csrf.test.ts "POST /api/clients ...should not ask an API token for x-csrf-token" (checked by applying the mutant by hand).' },
+  { file: ACCESS, original: '{\n    const identity = await authenticator.authenticate(request)\n    if (identity !== null) return identity\n  }', replacement: '{}', reason: 'Killed since by test/auth/csrf.test.ts "POST /api/clients ...should not ask an API token for x-csrf-token" (checked by applying the mutant by hand).' },
+  { file: ACCESS, original: 'identity !== null', replacement: 'false', reason: 'Killed since by test/auth/csrf.test.ts "POST /api/clients ...should not ask an API token for x-csrf-token" (checked by applying the mutant by hand).' },
+  { file: ACCESS, original: "['sessions']", replacement: '[]', reason: 'Harmless: fastify-plugin\'s dependency list only guards the registration, which buildApp does in order.' },
+  { file: ACCESS, original: "['sessions', 'users']", replacement: '[]', reason: 'Harmless: fastify-plugin\'s dependency list only guards the registration, which buildApp does in order.' },
   { file: ACCESS, original: "'identity'", replacement: '""', reason: 'Equivalent: without the decoration request.identity reads undefined instead of null on routes that need no access, and every reader there uses `?.` (audit, logout, bearer check); on routes with access the hook sets it before anything reads it (the rate-limit key runs after).' },
   { file: ACCESS, original: "access !== 'session'", replacement: 'true', reason: NOT_A_ROLE },
   { file: ACCESS, original: "'session'", replacement: '""', reason: NOT_A_ROLE },
@@ -73,6 +83,15 @@ export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   { file: LIMITS, original: "'rate-limits'", replacement: '""', reason: PLUGIN_META },
   { file: LIMITS, original: "'5.x'", replacement: '""', reason: PLUGIN_META },
   { file: LIMITS, original: "['sessions', 'access', 'audit-log']", replacement: '[]', reason: PLUGIN_META },
+  { file: BEARER, original: '/^bearer +(\\S*) *$/i', replacement: '/bearer +(\\S*) *$/i', reason: 'Killed since by test/auth/tokens.test.ts "GET /api/clients ...should take a bearer token followed by spaces, and leave other schemes that merely contain bearer to the cookie" (Bearer junk bearer <token> is 401).' },
+  { file: BEARER, original: "'api-token'", replacement: '""', reason: 'Equivalent: the authenticator\'s name labels it for people reading the code; nothing reads it.' },
+  { file: BEARER, original: 'header === undefined', replacement: 'false', reason: 'Equivalent: a regular expression tests undefined as the text "undefined", which is not a bearer scheme, so the request goes on to the next authenticator either way.' },
+  { file: BEARER, original: "''", replacement: '"Stryker was here!"', reason: NO_TOKEN },
+  { file: BEARER, original: 'record.teams === undefined', replacement: 'false', reason: 'Equivalent: the identity then holds teams: undefined instead of no teams property; every reader asks `teams === undefined` or `teams ?? []`, and JSON leaves undefined out.' },
+  { file: BEARER, original: 'request.identity?.via', replacement: 'request.identity.via', reason: 'Equivalent: refuseApiTokens runs only on routes with an access, after the access check has set request.identity or answered 401.' },
+  { file: TOKEN_FORMAT, original: '/^bfft_([0-9a-f]{24})_([A-Za-z0-9_-]{43})$/', replacement: '/bfft_([0-9a-f]{24})_([A-Za-z0-9_-]{43})$/', reason: HASHED_WHOLE },
+  { file: TOKEN_FORMAT, original: '/^bfft_([0-9a-f]{24})_([A-Za-z0-9_-]{43})$/', replacement: '/^bfft_([0-9a-f]{24})_([A-Za-z0-9_-]{43})/', reason: HASHED_WHOLE },
+  { file: TOKEN_FORMAT, original: 'given.length === expected.length', replacement: 'true', reason: 'Equivalent: both are SHA-256 digests in base64url, 43 characters, whatever the value (stored hashes are made by the same function).' },
   { file: PROBLEM, original: 'error.statusCode !== undefined', replacement: 'true', reason: 'Equivalent: undefined >= 400 is false, so an error without a status is a 500 either way.' },
   { file: PROBLEM, original: '/^(BFF|FST_ERR)_/', replacement: '/(BFF|FST_ERR)_/', reason: 'Equivalent: a slug is made from known codes only, which start with BFF_ or FST_, and every Fastify code starts with FST_ERR_: the leftmost match is the prefix, anchored or not.' },
   { file: OPERATIONS, original: 'template === undefined', replacement: 'true', reason: 'Equivalent: the per-operation template is a cache; building it again gives the same path.' },

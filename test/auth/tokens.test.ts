@@ -353,6 +353,8 @@ t.test('GET /api/clients ...should take a bearer token followed by spaces, and l
   const viewer = await login(app, 'viewer')
   const { token } = await mint(app, viewer)
   t.equal((await app.inject({ url: '/api/clients', headers: bearer(`${token}   `) })).statusCode, 200, 'trailing spaces')
+  t.equal((await app.inject({ url: '/api/clients', headers: bearer(`junk bearer ${token}`) })).statusCode, 401, 'one credential, not the last of several words')
+  t.equal((await app.inject({ url: '/api/clients', headers: bearer(`x${token}`) })).statusCode, 401, 'nothing before the token')
   for (const authorization of [`XBearer ${token}`, `Bearerx ${token}`, 'Basic YmVhcmVyIHg=']) {
     t.equal((await app.inject({ url: '/api/clients', headers: { authorization, cookie: viewer.cookie } })).statusCode, 200, `${authorization.slice(0, 8)}: the cookie decides`)
     t.equal((await app.inject({ url: '/api/clients', headers: { authorization } })).statusCode, 401, `${authorization.slice(0, 8)} alone: nobody`)
