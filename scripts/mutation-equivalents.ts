@@ -4,6 +4,8 @@ export interface EquivalentMutant {
   file: string
   original: string
   replacement: string
+  /** Only where one original and replacement occur twice with different reasons: the line they ran on. */
+  line?: number
   reason: string
 }
 
@@ -21,6 +23,13 @@ const PLUS_ONE = 'Equivalent in practice: +1 resumes the scan at index 1, inside
 const ACCESS = 'src/auth/access.ts'
 const NOT_A_ROLE = 'Equivalent: \'session\' (or \'\') is not a role, and hasRole of a name that is not a role is true for any caller holding a role; every identity holds one (the users file needs at least one, capRoles keeps at least one, OIDC and gateway callers without a role are refused).'
 const PROBLEM = 'src/http/problem.ts'
+const CLIENT = 'src/upstream/authlete-client.ts'
+const UPSTREAM_ERRORS = 'src/upstream/upstream-errors.ts'
+const KILLED_CLIENT = (test: string): string => `Killed since by test/upstream/authlete-client.test.ts "${test}" (checked by applying the mutant by hand).`
+const REFUSED = 'createAuthleteClient ...should refuse (502) a 300, an empty or non-JSON answer to a delete other than an empty 204, saying why in the log, and count it as a fault'
+const PARSED_ONCE = 'createAuthleteClient ...should parse an answer once, giving the same object at every read, and call nothing once closed'
+const ERROR_BODY_NUMBERS = 'Equivalent: of an error answer only resultCode and resultMessage, both strings, are read, so how its numbers are parsed changes nothing.'
+const NEVER_204_BODY = 'Equivalent: a 204 never carries a body (undici gives none), so an empty body and a 204 go together.'
 const BEARER = 'src/auth/tokens/bearer-authenticator.ts'
 const TOKEN_FORMAT = 'src/auth/tokens/token-format.ts'
 const HASHED_WHOLE = 'Equivalent: a value with anything before or after a well-formed token still names that token\'s id, but its SHA-256 is not the stored one: 401 either way (test/auth/tokens.test.ts sends both).'
@@ -66,7 +75,8 @@ export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   { file: LIMITS, original: "url === '/api'", replacement: 'false', reason: API_ROUTES_DECLARE_ACCESS },
   { file: LIMITS, original: "'/api'", replacement: '""', reason: API_ROUTES_DECLARE_ACCESS },
   { file: LIMITS, original: "url.startsWith('/api/')", replacement: "url.endsWith('/api/')", reason: API_ROUTES_DECLARE_ACCESS },
-  { file: LIMITS, original: '`ip:$' + '{addressKey(request.ip)}`', replacement: '``', reason: SIGNED_IN },
+  // eslint-disable-next-line no-template-curly-in-string -- a template literal of the sources, as text
+  { file: LIMITS, original: '`ip:${addressKey(request.ip)}`', replacement: '``', reason: SIGNED_IN },
   { file: LIMITS, original: 'request.identity === null', replacement: 'false', reason: SIGNED_IN },
   { file: LIMITS, original: "[route.method].flat().some(method => !['GET', 'HEAD', 'OPTIONS'].includes(method))", replacement: "[route.method].flat().every(method => !['GET', 'HEAD', 'OPTIONS'].includes(method))", reason: ONE_METHOD },
   { file: LIMITS, original: "methods.every(method => method === 'GET' || method === 'HEAD')", replacement: "methods.some(method => method === 'GET' || method === 'HEAD')", reason: ONE_METHOD },
@@ -92,6 +102,43 @@ export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   { file: TOKEN_FORMAT, original: '/^bfft_([0-9a-f]{24})_([A-Za-z0-9_-]{43})$/', replacement: '/bfft_([0-9a-f]{24})_([A-Za-z0-9_-]{43})$/', reason: HASHED_WHOLE },
   { file: TOKEN_FORMAT, original: '/^bfft_([0-9a-f]{24})_([A-Za-z0-9_-]{43})$/', replacement: '/^bfft_([0-9a-f]{24})_([A-Za-z0-9_-]{43})/', reason: HASHED_WHOLE },
   { file: TOKEN_FORMAT, original: 'given.length === expected.length', replacement: 'true', reason: 'Equivalent: both are SHA-256 digests in base64url, 43 characters, whatever the value (stored hashes are made by the same function).' },
+  { file: CLIENT, original: "''", replacement: '"Stryker was here!"', reason: 'Unreachable or equivalent: the configuration requires the credentials of the API generation in use, and a failure without a code is \'failed\' whatever key it is looked up with.' },
+  { file: CLIENT, original: 'input.body === undefined', replacement: 'false', reason: 'Equivalent: JSON.stringify(undefined) is undefined.' },
+  { file: CLIENT, original: 'bytes.length === 0', replacement: 'false', reason: 'Equivalent: scanJson of no bytes is NOT_JSON too.' },
+  { file: CLIENT, original: 'status < 200', replacement: 'false', reason: 'Equivalent: undici gives no 1xx as an answer\'s final status.' },
+  { file: CLIENT, original: 'status >= 300', replacement: 'status > 300', reason: KILLED_CLIENT(REFUSED) },
+  { file: CLIENT, original: '(scan & HAS_LONG_INTEGERS) !== 0', replacement: 'true', reason: ERROR_BODY_NUMBERS },
+  { file: CLIENT, original: '(scan & HAS_LONG_INTEGERS) !== 0', replacement: 'false', reason: ERROR_BODY_NUMBERS },
+  { file: CLIENT, original: '(scan & HAS_LONG_INTEGERS) !== 0', replacement: '(scan & HAS_LONG_INTEGERS) === 0', reason: ERROR_BODY_NUMBERS },
+  { file: CLIENT, original: 'result !== undefined', replacement: 'false', reason: KILLED_CLIENT('createAuthleteClient ...should redact a numeric API v2 key from result messages, where the answer\'s bytes keep their digits') },
+  { file: CLIENT, original: 'bytes.length === 0 && status === 204', replacement: 'bytes.length === 0 || status === 204', reason: NEVER_204_BODY },
+  { file: CLIENT, original: 'bytes.length === 0 && status === 204', replacement: 'true', reason: KILLED_CLIENT(REFUSED) },
+  { file: CLIENT, original: 'status === 204', replacement: 'true', reason: KILLED_CLIENT(REFUSED) },
+  { file: CLIENT, original: 'bytes.length === 0', replacement: 'true', reason: NEVER_204_BODY },
+  { file: CLIENT, original: 'bytes.length > 0', replacement: 'true', reason: KILLED_CLIENT(REFUSED) },
+  { file: CLIENT, original: 'bytes.length > 0', replacement: 'bytes.length >= 0', reason: KILLED_CLIENT(REFUSED) },
+  { file: CLIENT, original: 'bytes.length > 0', replacement: 'bytes.length <= 0', reason: KILLED_CLIENT(REFUSED) },
+  { file: CLIENT, original: 'scan === NOT_JSON && bytes.length > 0', replacement: 'false', reason: KILLED_CLIENT(REFUSED) },
+  // eslint-disable-next-line no-template-curly-in-string -- a template literal of the sources, as text
+  { file: CLIENT, original: '{\n      // The parser\'s message would quote the body; the log gets the fact, not the bytes.\n      throw unreadable(`upstream answered ${status} with a body that is not JSON`)\n    }', replacement: '{}', reason: KILLED_CLIENT(REFUSED) },
+  // eslint-disable-next-line no-template-curly-in-string -- a template literal of the sources, as text
+  { file: CLIENT, original: '`upstream answered ${status} with a body that is not JSON`', replacement: '``', reason: KILLED_CLIENT(REFUSED) },
+  // eslint-disable-next-line no-template-curly-in-string -- a template literal of the sources, as text
+  { file: CLIENT, original: '`upstream answered ${status} without a JSON object`', replacement: '``', reason: KILLED_CLIENT(REFUSED) },
+  { file: CLIENT, original: 'traits.maybeReceived === true', replacement: 'true', reason: KILLED_CLIENT('createAuthleteClient ...should record each call\'s status, result code and duration, the result of a mutation too, and report its outcome') },
+  { file: CLIENT, original: 'performance.now() + delay >= deadline', replacement: 'performance.now() + delay > deadline', reason: 'Equivalent in practice: only a pause ending at the deadline to the fraction of a millisecond tells them apart, and either way the call ends at its deadline.' },
+  { file: CLIENT, original: 'channels.upstreamCall.hasSubscribers', replacement: 'true', reason: 'Equivalent: publishing on a channel nobody listens to does nothing (the test only saves building the event).' },
+  { file: CLIENT, original: '!this.#parsed', replacement: 'true', reason: KILLED_CLIENT(PARSED_ONCE) },
+  { file: CLIENT, original: '() => pool.close()', replacement: '() => undefined', reason: KILLED_CLIENT(PARSED_ONCE) },
+  { file: CLIENT, original: 'true', replacement: 'false', line: 182, reason: KILLED_CLIENT(PARSED_ONCE) },
+  { file: CLIENT, original: 'true', replacement: 'false', line: 194, reason: 'Equivalent: the breaker counts as healthy only an explicit upstreamFault: false; false counts as a fault like true.' },
+  { file: CLIENT, original: 'this.bytes.length > 0', replacement: 'true', reason: KILLED_CLIENT(REFUSED) },
+  { file: CLIENT, original: '{ cause: new Error(detail) }', replacement: '{}', reason: KILLED_CLIENT(REFUSED) },
+  { file: CLIENT, original: '{ upstreamFault: true }', replacement: '{}', reason: 'Equivalent: the breaker counts as healthy only an explicit upstreamFault: false; without the trait an unreadable answer is still a fault.' },
+  { file: UPSTREAM_ERRORS, original: '[]', replacement: '["Stryker was here"]', reason: 'Equivalent: a code that is no connection failure added to the list changes no answer.' },
+  { file: UPSTREAM_ERRORS, original: 'current !== null', replacement: 'true', reason: 'Killed since by test/upstream/upstream-errors.test.ts "transportError ...should let a read be retried only after a connection failure..." (a chain ending in null).' },
+  { file: UPSTREAM_ERRORS, original: "typeof code === 'string'", replacement: 'true', reason: 'Equivalent: a code that is not a string is never one of the connection failures.' },
+  { file: UPSTREAM_ERRORS, original: "typeof key === 'string'", replacement: 'true', reason: 'Equivalent: Object.hasOwn turns a key that is not a string into its text, which is none of the table\'s names.' },
   { file: PROBLEM, original: 'error.statusCode !== undefined', replacement: 'true', reason: 'Equivalent: undefined >= 400 is false, so an error without a status is a 500 either way.' },
   { file: PROBLEM, original: '/^(BFF|FST_ERR)_/', replacement: '/(BFF|FST_ERR)_/', reason: 'Equivalent: a slug is made from known codes only, which start with BFF_ or FST_, and every Fastify code starts with FST_ERR_: the leftmost match is the prefix, anchored or not.' },
   { file: OPERATIONS, original: 'template === undefined', replacement: 'true', reason: 'Equivalent: the per-operation template is a cache; building it again gives the same path.' },

@@ -68,7 +68,7 @@ function writeReport (): void {
       rows.push(`| \`${file}\` | ${group} | ${score(figures)} | ${figures.killed} | ${figures.timeout} | ${figures.survived} | ${figures.noCoverage} |`)
       for (const mutant of mutants.filter(mutant => mutant.status === 'Survived' || mutant.status === 'NoCoverage')) {
         const original = snippet(source, mutant)
-        const reason = EQUIVALENT_MUTANTS.find(known => known.file === file && known.original === original && known.replacement === mutant.replacement)?.reason
+        const reason = EQUIVALENT_MUTANTS.find(known => known.file === file && known.original === original && known.replacement === mutant.replacement && (known.line ?? mutant.location.start.line) === mutant.location.start.line)?.reason
         if (reason === undefined) unexplained.push(`${file}:${mutant.location.start.line}`)
         tally(reason)
         survivors.push(`| \`${file}:${mutant.location.start.line}\` | ${mutant.status} | \`${cell(original)}\` → \`${cell(mutant.replacement ?? '')}\` | ${reason ?? '**not yet explained**'} |`)

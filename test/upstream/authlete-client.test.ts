@@ -9,9 +9,10 @@ import { json, startFaultUpstream, type FaultUpstream } from '../helpers/fault-u
 // records of each call, and what it reports to the metrics (the channel they listen on).
 const TOKEN = 'tok-client-test-5f2a'
 
+const DEFAULTS: AuthleteClientOptions = { baseUrl: '', apiVersion: 'v3', serviceId: '715948317', accessToken: TOKEN, timeoutMs: 5000, maxResponseBytes: 1_000_000, connections: 4, retries: 0, circuitThreshold: 1000, circuitCooldownMs: 1000 }
+
 function client (t: Test, fault: FaultUpstream, options: Partial<AuthleteClientOptions> = {}) {
-  const defaults: AuthleteClientOptions = { baseUrl: fault.url, apiVersion: 'v3', serviceId: '715948317', accessToken: TOKEN, timeoutMs: 5000, maxResponseBytes: 1_000_000, connections: 4, retries: 0, circuitThreshold: 1000, circuitCooldownMs: 1000 }
-  const created = createAuthleteClient({ ...defaults, ...options })
+  const created = createAuthleteClient({ ...DEFAULTS, baseUrl: fault.url, ...options })
   t.teardown(() => created.close())
   return created
 }
@@ -71,6 +72,7 @@ t.test('createAuthleteClient ...should record each call\'s status, result code a
     { operation: 'getClient', status: 404, resultCode: 'A001202' }
   ])
   t.equal(calls[1]!.resultCode, undefined, 'a read\'s answer is not parsed until used')
+  t.equal(calls[2]!.maybeReceived, undefined, 'a rejection was received: its outcome is known')
   for (const record of calls) t.ok(typeof record.durationMs === 'number' && record.durationMs >= 0 && record.durationMs < 5000, 'a duration in ms')
   t.match(seen, [
     { operation: 'createClient', outcome: 'ok', status: 200 },
@@ -111,4 +113,49 @@ t.test('createAuthleteClient ...should count the retries of a read, and mark a m
   await t.rejects(call(cut, 'createClient', { body: {} }), { code: 'BFF_UPSTREAM_FAILED' })
   t.match(cut, [{ operation: 'createClient', maybeReceived: true }])
   t.equal(cut[0]!.retries, undefined, 'a mutation is not sent again')
+})
+
+t.test('createAuthleteClient ...should redact a numeric API v2 key from result messages, where the answer\'s bytes keep their digits', async t => {
+  const fault = await startFaultUpstream(t)
+  fault.answer((_request, response) => json(response, 400, { resultCode: 'A001215', resultMessage: "The API key '1234567890' is invalid", clientId: 1234567890 }))
+  const { call } = client(t, fault, { apiVersion: 'v2', serviceId: undefined, accessToken: undefined, apiKey: '1234567890', apiSecret: 'secret-v2-9d1e' })
+  const rejected = await call([], 'getClient', { params: { clientId: '1' } }).catch((error: unknown) => error) as { statusCode: number, upstreamResult: { resultMessage: string } }
+  t.equal(rejected.statusCode, 400)
+  t.equal(rejected.upstreamResult.resultMessage, "The API key '[redacted]' is invalid")
+})
+
+t.test('createAuthleteClient ...should refuse (502) a 300, an empty or non-JSON answer to a delete other than an empty 204, saying why in the log, and count it as a fault', async t => {
+  const fault = await startFaultUpstream(t)
+  const { call } = client(t, fault)
+  const answers: Array<[string, number, string, string, RegExp]> = [
+    ['getClient', 300, '{"clientId":1}', 'BFF_UPSTREAM_REDIRECT', /^upstream answered 300/],
+    ['deleteClient', 200, '', 'BFF_UPSTREAM_UNREADABLE', /^upstream answered 200 without a JSON object$/],
+    ['deleteClient', 200, 'deleted', 'BFF_UPSTREAM_UNREADABLE', /^upstream answered 200 with a body that is not JSON$/],
+    ['getClient', 200, '[1]', 'BFF_UPSTREAM_UNREADABLE', /^upstream answered 200 without a JSON object$/]
+  ]
+  for (const [operation, status, body, code, cause] of answers) {
+    fault.answer((_request, response) => { response.writeHead(status, { 'content-type': 'application/json' }); response.end(body) })
+    await t.rejects(call([], operation as 'getClient', { params: { clientId: '1' } }), { code, cause: { message: cause } }, `${operation} ${status} ${JSON.stringify(body)}`)
+  }
+  fault.answer((_request, response) => { response.writeHead(204); response.end() })
+  const deleted = await call([], 'deleteClient', { params: { clientId: '1' } })
+  t.same([deleted.status, deleted.bytes.length, deleted.data], [204, 0, undefined], 'an empty 204 is a delete\'s answer, with no data')
+
+  fault.answer((_request, response) => { response.writeHead(200, { 'content-type': 'text/html' }); response.end('<html>maintenance</html>') })
+  const breaking = client(t, fault, { circuitThreshold: 1 })
+  await t.rejects(breaking.call([], 'getClient', { params: { clientId: '1' } }), { code: 'BFF_UPSTREAM_UNREADABLE' })
+  await t.rejects(breaking.call([], 'getClient', { params: { clientId: '1' } }), { code: 'BFF_UPSTREAM_CIRCUIT_OPEN' }, 'an unreadable answer is the upstream\'s fault')
+})
+
+t.test('createAuthleteClient ...should parse an answer once, giving the same object at every read, and call nothing once closed', async t => {
+  const fault = await startFaultUpstream(t)
+  fault.answer((_request, response) => json(response, 200, { clientId: 1, clientName: 'once' }))
+  const { call, close } = createAuthleteClient({ ...DEFAULTS, baseUrl: fault.url })
+  const answer = await call<{ clientName: string }>([], 'getClient', { params: { clientId: '1' } })
+  answer.data.clientName = 'edited by a route'
+  t.equal(answer.data.clientName, 'edited by a route', 'the same object')
+  await close()
+  const before = fault.requests.length
+  await t.rejects(call([], 'getClient', { params: { clientId: '1' } }))
+  t.equal(fault.requests.length, before, 'nothing sent after close')
 })

@@ -53,6 +53,8 @@ t.test('transportError ...should let a read be retried only after a connection f
     t.equal(transportError(wrapped(withCode(code)), { beforeAnswer: true }).retryable, false, `${code}: the upstream may be working on it`)
   }
   t.equal(transportError(wrapped(withCode('ECONNRESET'), 5), { beforeAnswer: true }).retryable, false, 'not looked for more than 5 levels deep')
+  t.equal(transportError(Object.assign(withCode('ECONNRESET'), { cause: null }), { beforeAnswer: true }).retryable, true, 'a chain ending in null')
+  t.equal(transportError(null, { beforeAnswer: true }).retryable, false, 'a cause that is not an object')
   t.equal(transportError(withCode('ECONNRESET'), { beforeAnswer: true, sent: true }).maybeReceived, true, 'sent, then cut: perhaps received')
   t.equal(transportError(withCode('ECONNREFUSED'), { beforeAnswer: true }).maybeReceived, false, 'never sent: not received')
 })
