@@ -63,6 +63,7 @@ export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   { file: ACCESS, original: 'identity !== null', replacement: 'false', reason: 'Killed since by test/auth/csrf.test.ts "POST /api/clients ...should not ask an API token for x-csrf-token" (checked by applying the mutant by hand).' },
   { file: ACCESS, original: "['sessions']", replacement: '[]', reason: 'Harmless: fastify-plugin\'s dependency list only guards the registration, which buildApp does in order.' },
   { file: ACCESS, original: "['sessions', 'users']", replacement: '[]', reason: 'Harmless: fastify-plugin\'s dependency list only guards the registration, which buildApp does in order.' },
+  { file: ACCESS, original: '[]', replacement: '["Stryker was here"]', reason: 'Unreachable: teamsOf is undefined only for a user gone from the users file, who was refused (null) two lines before.' },
   { file: ACCESS, original: "'identity'", replacement: '""', reason: 'Equivalent: without the decoration request.identity reads undefined instead of null on routes that need no access, and every reader there uses `?.` (audit, logout, bearer check); on routes with access the hook sets it before anything reads it (the rate-limit key runs after).' },
   { file: ACCESS, original: "access !== 'session'", replacement: 'true', reason: NOT_A_ROLE },
   { file: ACCESS, original: "'session'", replacement: '""', reason: NOT_A_ROLE },
