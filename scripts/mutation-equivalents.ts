@@ -23,6 +23,9 @@ const PLUS_ONE = 'Equivalent in practice: +1 resumes the scan at index 1, inside
 const ACCESS = 'src/auth/access.ts'
 const NOT_A_ROLE = 'Equivalent: \'session\' (or \'\') is not a role, and hasRole of a name that is not a role is true for any caller holding a role; every identity holds one (the users file needs at least one, capRoles keeps at least one, OIDC and gateway callers without a role are refused).'
 const PROBLEM = 'src/http/problem.ts'
+const TRAIL = 'src/audit/audit-trail.ts'
+const UNDECORATED = 'Equivalent: without the decoration the property reads undefined instead of null or false until set; the readers take undefined as false, or put it in a record as a property that the hash and JSON both leave out.'
+const PRUNE_LOG = 'Harmless: the log line of a pruning (whether, and with which fields, it is written); what is pruned is checked by test/audit/retention-verify.test.ts.'
 const CLIENT = 'src/upstream/authlete-client.ts'
 const UPSTREAM_ERRORS = 'src/upstream/upstream-errors.ts'
 const KILLED_CLIENT = (test: string): string => `Killed since by test/upstream/authlete-client.test.ts "${test}" (checked by applying the mutant by hand).`
@@ -140,6 +143,24 @@ export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   { file: UPSTREAM_ERRORS, original: 'current !== null', replacement: 'true', reason: 'Killed since by test/upstream/upstream-errors.test.ts "transportError ...should let a read be retried only after a connection failure..." (a chain ending in null).' },
   { file: UPSTREAM_ERRORS, original: "typeof code === 'string'", replacement: 'true', reason: 'Equivalent: a code that is not a string is never one of the connection failures.' },
   { file: UPSTREAM_ERRORS, original: "typeof key === 'string'", replacement: 'true', reason: 'Equivalent: Object.hasOwn turns a key that is not a string into its text, which is none of the table\'s names.' },
+  { file: TRAIL, original: "'auditedIntent'", replacement: '""', reason: UNDECORATED },
+  { file: TRAIL, original: "'auditKey'", replacement: '""', reason: UNDECORATED },
+  { file: TRAIL, original: "'auditTarget'", replacement: '""', reason: UNDECORATED },
+  { file: TRAIL, original: "'createdClientId'", replacement: '""', reason: UNDECORATED },
+  { file: TRAIL, original: "'auditTeam'", replacement: '""', reason: UNDECORATED },
+  { file: TRAIL, original: "'auditDenied'", replacement: '""', reason: UNDECORATED },
+  { file: TRAIL, original: '60 * 60 * 1000', replacement: '60 * 60 / 1000', reason: 'Harmless: the prune then runs every few milliseconds instead of hourly, removing the same entries; no test waits an hour.' },
+  { file: TRAIL, original: '60 * 60', replacement: '60 / 60', reason: 'Harmless: the prune then runs every second instead of hourly, removing the same entries; no test waits an hour.' },
+  { file: TRAIL, original: 'removed > 0', replacement: 'true', reason: PRUNE_LOG },
+  { file: TRAIL, original: 'removed > 0', replacement: 'false', reason: PRUNE_LOG },
+  { file: TRAIL, original: 'removed > 0', replacement: 'removed >= 0', reason: PRUNE_LOG },
+  { file: TRAIL, original: 'removed > 0', replacement: 'removed <= 0', reason: PRUNE_LOG },
+  { file: TRAIL, original: '{ removed, retentionDays }', replacement: '{}', reason: PRUNE_LOG },
+  { file: TRAIL, original: "'audit trail pruned'", replacement: '""', reason: PRUNE_LOG },
+  { file: TRAIL, original: "{ kind: 'intent' }", replacement: '{}', reason: 'Killed since by test/audit/audit-trail.test.ts "PUT /api/clients/:clientIdentifier/lock ...should refuse with 503 and forward nothing when the SQLite file cannot be written" (bff_audit_write_failures_total{kind="intent"}; checked by applying the mutant by hand).' },
+  { file: TRAIL, original: "'audit trail: intent not recorded, mutation refused'", replacement: '""', reason: 'Killed since by test/audit/audit-trail.test.ts "PUT /api/clients/:clientIdentifier/lock ...should refuse with 503 and forward nothing when the SQLite file cannot be written" (the error logged; checked by applying the mutant by hand).' },
+  { file: TRAIL, original: "'5.x'", replacement: '""', reason: PLUGIN_META },
+  { file: TRAIL, original: "['authlete', 'sessions']", replacement: '[]', reason: PLUGIN_META },
   { file: PROBLEM, original: 'error.statusCode !== undefined', replacement: 'true', reason: 'Equivalent: undefined >= 400 is false, so an error without a status is a 500 either way.' },
   { file: PROBLEM, original: '/^(BFF|FST_ERR)_/', replacement: '/(BFF|FST_ERR)_/', reason: 'Equivalent: a slug is made from known codes only, which start with BFF_ or FST_, and every Fastify code starts with FST_ERR_: the leftmost match is the prefix, anchored or not.' },
   { file: OPERATIONS, original: 'template === undefined', replacement: 'true', reason: 'Equivalent: the per-operation template is a cache; building it again gives the same path.' },
