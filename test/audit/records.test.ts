@@ -44,3 +44,15 @@ t.test('PUT /api/clients/:clientIdentifier/lock ...should write the outcome on i
   t.equal(failures, 1)
   t.match(await allRecords(app), [{ action: 'client.lock', outcome: 'success', status: 200 }], 'complete, not pending')
 })
+
+t.test('POST /api/clients ...should record the created client\'s id with the outcome, and each use of an admin-made token with both names', async t => {
+  const { app } = await buildTestApp(t)
+  const admin = await login(app, 'admin')
+  const minted = await app.inject({ method: 'POST', url: '/auth/tokens', headers: admin.headers, payload: { name: 'for editor', roles: ['editor'], expiresInDays: 1, username: 'editor' } })
+  t.equal(minted.statusCode, 201)
+  const created = await app.inject({ method: 'POST', url: '/api/clients', headers: { authorization: `Bearer ${minted.json().token}` }, payload: { clientName: 'recorded' } })
+  t.equal(created.statusCode, 201)
+  const records = await allRecords(app)
+  t.match(records.find(record => record.action === 'client.create'), { clientId: String(created.json().clientId), actor: 'editor', via: 'api-token', tokenCreatedBy: { source: 'local', username: 'admin' } })
+  t.match(records.find(record => record.action === 'auth.token.create'), { target: { source: 'local', username: 'editor', tokenId: minted.json().id } })
+})
