@@ -2,6 +2,7 @@
 // scripts/mutation-test.ts and docs/mutation-report.md). MUTATION_GROUP names the group; each group
 // runs only the test files that exercise its modules, and perTest coverage runs, for each mutant,
 // only the files that reach it.
+import { resolve } from 'node:path'
 import { MUTATION_GROUPS } from './scripts/mutation-groups.ts'
 
 const group = MUTATION_GROUPS[process.env.MUTATION_GROUP ?? '']
@@ -9,6 +10,9 @@ if (group === undefined) throw new Error(`MUTATION_GROUP must be one of ${Object
 
 // A test file run on its own (as the tap runner does) gets tap's 30 s default; a busy machine needs more.
 process.env.TAP_TIMEOUT ??= '600'
+// The tests run in a copy of the checkout (.stryker-tmp/sandbox-*), from where ../shared is not beside
+// it: Authlete's documents are named by their real place (test/helpers/authlete-documents.ts).
+process.env.AUTHLETE_DOCUMENTS_DIR ??= resolve('../shared/upstream')
 
 export default {
   testRunner: 'tap',
@@ -25,5 +29,6 @@ export default {
   clearTextReporter: { allowColor: false, logTests: false },
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
-  ignorePatterns: ['dist', 'reports', 'test-artifacts', 'data', '.tap']
+  // dist/console stays: the test apps serve the built console (npm ci builds it).
+  ignorePatterns: ['dist/src', 'reports', 'test-artifacts', 'data', '.tap']
 }

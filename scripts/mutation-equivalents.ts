@@ -4,6 +4,8 @@ export interface EquivalentMutant {
   file: string
   original: string
   replacement: string
+  /** Only where one original and replacement occur twice with different reasons: the line they ran on. */
+  line?: number
   reason: string
 }
 
@@ -18,6 +20,29 @@ const PAST_END = 'Equivalent: past the end a byte reads as undefined, which is n
 const MINUS_ONE = 'Equivalent: every failure index is below 0 or, here, 0 is impossible (at least one byte was consumed), so `<= 0` and `< 0` agree.'
 const IGNORED_FAILURE = 'Equivalent: the ignored -1 makes the next read bytes[-1], undefined, which is refused as NOT_JSON right after.'
 const PLUS_ONE = 'Equivalent in practice: +1 resumes the scan at index 1, inside the first value, where no separator or end can follow; no text of the corpus nor any we could build is accepted by it.'
+const ACCESS = 'src/auth/access.ts'
+const NOT_A_ROLE = 'Equivalent: \'session\' (or \'\') is not a role, and hasRole of a name that is not a role is true for any caller holding a role; every identity holds one (the users file needs at least one, capRoles keeps at least one, OIDC and gateway callers without a role are refused).'
+const PROBLEM = 'src/http/problem.ts'
+const TRAIL = 'src/audit/audit-trail.ts'
+const UNDECORATED = 'Equivalent: without the decoration the property reads undefined instead of null or false until set; the readers take undefined as false, or put it in a record as a property that the hash and JSON both leave out.'
+const PRUNE_LOG = 'Harmless: the log line of a pruning (whether, and with which fields, it is written); what is pruned is checked by test/audit/retention-verify.test.ts.'
+const CLIENT = 'src/upstream/authlete-client.ts'
+const UPSTREAM_ERRORS = 'src/upstream/upstream-errors.ts'
+const KILLED_CLIENT = (test: string): string => `Killed since by test/upstream/authlete-client.test.ts "${test}" (checked by applying the mutant by hand).`
+const REFUSED = 'createAuthleteClient ...should refuse (502) a 300, an empty or non-JSON answer to a delete other than an empty 204, saying why in the log, and count it as a fault'
+const PARSED_ONCE = 'createAuthleteClient ...should parse an answer once, giving the same object at every read, and call nothing once closed'
+const ERROR_BODY_NUMBERS = 'Equivalent: of an error answer only resultCode and resultMessage, both strings, are read, so how its numbers are parsed changes nothing.'
+const NEVER_204_BODY = 'Equivalent: a 204 never carries a body (undici gives none), so an empty body and a 204 go together.'
+const BEARER = 'src/auth/tokens/bearer-authenticator.ts'
+const TOKEN_FORMAT = 'src/auth/tokens/token-format.ts'
+const HASHED_WHOLE = 'Equivalent: a value with anything before or after a well-formed token still names that token\'s id, but its SHA-256 is not the stored one: 401 either way (test/auth/tokens.test.ts sends both).'
+const NO_TOKEN = 'Equivalent: a header that is not a bearer credential gives no token id either way, so it is refused (401) the same.'
+const LIMITS = 'src/ops/rate-limits.ts'
+const API_ROUTES_DECLARE_ACCESS = 'Equivalent: isApiPath is asked only of routes without an access, and every /api route declares one; a route is never /api and unsafe without it.'
+const SIGNED_IN = 'Equivalent: the read, write and secret budgets are spent on /api routes only, after the access check (onRequest) has set request.identity or answered 401, so it is never null there.'
+const ONE_METHOD = 'Equivalent: every route is registered with one method (Fastify adds HEAD as a route of its own), so some and every agree.'
+const AUDITED = 'Equivalent: only a mutating /api route gets here, and each names an audit action in its config (test/audit/audit-log.test.ts fails on one without), so neither config nor audit is undefined.'
+const PLUGIN_META = 'Harmless: fastify-plugin\'s name, Fastify version range and dependency list only guard the registration, which buildApp does in order; no plugin depends on this one by name.'
 const KILLED_SCAN = 'Killed since by test/upstream/json-scan.test.ts "should accept exactly the texts JSON.parse accepts" (cases added after this run, checked by applying the mutant by hand).'
 
 export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
@@ -35,6 +60,115 @@ export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   { file: CHAIN, original: 'checkpoint.prunedThroughSeq === unvouched.seq - 1', replacement: 'true', reason: PRUNE_VOUCH },
   { file: CHAIN, original: 'checkpoint.prunedThroughHash === unvouched.prevHash', replacement: 'true', reason: PRUNE_VOUCH },
   { file: CHAIN, original: 'unvouched.seq - 1', replacement: 'unvouched.seq + 1', reason: 'Killed since by the tamper scenario "the oldest entries deleted without a checkpoint" (exact problem text).' },
+  { file: ACCESS, original: "'OPTIONS'", replacement: '""', reason: 'Killed since by test/auth/csrf.test.ts "OPTIONS /api/clients ...should not need x-csrf-token with a session" (checked by applying the mutant by hand).' },
+  { file: ACCESS, original: "identity.via === 'session'", replacement: 'true', reason: 'Killed since by test/auth/csrf.test.ts "POST /api/clients ...should not ask an API token for x-csrf-token" (checked by applying the mutant by hand).' },
+  { file: ACCESS, original: '{\n    const identity = await authenticator.authenticate(request)\n    if (identity !== null) return identity\n  }', replacement: '{}', reason: 'Killed since by test/auth/csrf.test.ts "POST /api/clients ...should not ask an API token for x-csrf-token" (checked by applying the mutant by hand).' },
+  { file: ACCESS, original: 'identity !== null', replacement: 'false', reason: 'Killed since by test/auth/csrf.test.ts "POST /api/clients ...should not ask an API token for x-csrf-token" (checked by applying the mutant by hand).' },
+  { file: ACCESS, original: "['sessions']", replacement: '[]', reason: 'Harmless: fastify-plugin\'s dependency list only guards the registration, which buildApp does in order.' },
+  { file: ACCESS, original: "['sessions', 'users']", replacement: '[]', reason: 'Harmless: fastify-plugin\'s dependency list only guards the registration, which buildApp does in order.' },
+  { file: ACCESS, original: '[]', replacement: '["Stryker was here"]', reason: 'Unreachable: teamsOf is undefined only for a user gone from the users file, who was refused (null) two lines before.' },
+  { file: ACCESS, original: "'identity'", replacement: '""', reason: 'Equivalent: without the decoration request.identity reads undefined instead of null on routes that need no access, and every reader there uses `?.` (audit, logout, bearer check); on routes with access the hook sets it before anything reads it (the rate-limit key runs after).' },
+  { file: ACCESS, original: "access !== 'session'", replacement: 'true', reason: NOT_A_ROLE },
+  { file: ACCESS, original: "'session'", replacement: '""', reason: NOT_A_ROLE },
+  { file: ACCESS, original: "'5.x'", replacement: '""', reason: 'Harmless: fastify-plugin\'s check of the Fastify version at registration, which an empty range skips; the project depends on Fastify 5.' },
+  { file: ACCESS, original: 'session.teams === undefined', replacement: 'false', reason: 'Equivalent: the identity then holds teams: undefined instead of no teams property; every reader asks `teams === undefined` or `teams ?? []`, and JSON leaves undefined out.' },
+  { file: PROBLEM, original: "'application/x-www-form-urlencoded'", replacement: '""', reason: 'Killed since by test/auth/oidc-logout.test.ts "POST /auth/backchannel-logout should refuse forged, malformed and replayed logout tokens with 400" (the 415 names the form type; that file is not in the group: it needs an OpenID Provider).' },
+  { file: LIMITS, original: "(url: string): boolean => url === '/api' || url.startsWith('/api/')", replacement: '() => undefined', reason: API_ROUTES_DECLARE_ACCESS },
+  { file: LIMITS, original: "url === '/api' || url.startsWith('/api/')", replacement: 'false', reason: API_ROUTES_DECLARE_ACCESS },
+  { file: LIMITS, original: "url === '/api' || url.startsWith('/api/')", replacement: "url === '/api' && url.startsWith('/api/')", reason: API_ROUTES_DECLARE_ACCESS },
+  { file: LIMITS, original: "url === '/api'", replacement: 'false', reason: API_ROUTES_DECLARE_ACCESS },
+  { file: LIMITS, original: "'/api'", replacement: '""', reason: API_ROUTES_DECLARE_ACCESS },
+  { file: LIMITS, original: "url.startsWith('/api/')", replacement: "url.endsWith('/api/')", reason: API_ROUTES_DECLARE_ACCESS },
+  // eslint-disable-next-line no-template-curly-in-string -- a template literal of the sources, as text
+  { file: LIMITS, original: '`ip:${addressKey(request.ip)}`', replacement: '``', reason: SIGNED_IN },
+  { file: LIMITS, original: 'request.identity === null', replacement: 'false', reason: SIGNED_IN },
+  { file: LIMITS, original: "[route.method].flat().some(method => !['GET', 'HEAD', 'OPTIONS'].includes(method))", replacement: "[route.method].flat().every(method => !['GET', 'HEAD', 'OPTIONS'].includes(method))", reason: ONE_METHOD },
+  { file: LIMITS, original: "methods.every(method => method === 'GET' || method === 'HEAD')", replacement: "methods.some(method => method === 'GET' || method === 'HEAD')", reason: ONE_METHOD },
+  { file: LIMITS, original: "'OPTIONS'", replacement: '""', reason: 'Equivalent today: the only OPTIONS route (@fastify/cors\'s, with CORS_ORIGINS) is registered before the rate limits listen for routes, so no OPTIONS route is given a budget; test/ops/rate-limits.test.ts "OPTIONS /api/clients ...should not spend the anonymous budget" fails if that changes.' },
+  { file: LIMITS, original: "'HEAD'", replacement: '""', reason: 'Killed since by test/ops/rate-limits.test.ts "GET /healthz ...should never be rate limited" (HEAD too) and "HEAD /api/clients ...should spend the read budget, like GET".' },
+  { file: LIMITS, original: "method === 'HEAD'", replacement: 'false', reason: 'Killed since by test/ops/rate-limits.test.ts "HEAD /api/clients ...should spend the read budget, like GET".' },
+  { file: LIMITS, original: 'route.config?.audit?.startsWith', replacement: 'route.config?.audit.startsWith', reason: AUDITED },
+  { file: LIMITS, original: 'route.config?.audit', replacement: 'route.config.audit', reason: AUDITED },
+  { file: LIMITS, original: 'false', replacement: 'true', reason: 'Killed since by test/ops/rate-limits.test.ts "GET /healthz ...should never be rate limited" (no rate limit headers at all).' },
+  { file: LIMITS, original: 'result.isAllowed', replacement: 'false', reason: 'Equivalent: isAllowed is true only for keys of an allowList, and the proxy gives none.' },
+  { file: LIMITS, original: "'ratelimit-reset'", replacement: '""', reason: 'Killed since by test/ops/rate-limits.test.ts "PUT /api/clients/:clientIdentifier/lock ...should answer 429 ... past the write budget" (ratelimit-reset).' },
+  { file: LIMITS, original: '{ bucket }', replacement: '{}', reason: 'Killed since by test/ops/rate-limits.test.ts "PUT /api/clients/:clientIdentifier/lock ...should answer 429 ... past the write budget" (bff_rate_limited_total by bucket).' },
+  { file: LIMITS, original: "{ name: 'rate-limits', fastify: '5.x', dependencies: ['sessions', 'access', 'audit-log'] }", replacement: '{}', reason: PLUGIN_META },
+  { file: LIMITS, original: "'rate-limits'", replacement: '""', reason: PLUGIN_META },
+  { file: LIMITS, original: "'5.x'", replacement: '""', reason: PLUGIN_META },
+  { file: LIMITS, original: "['sessions', 'access', 'audit-log']", replacement: '[]', reason: PLUGIN_META },
+  { file: BEARER, original: '/^bearer +(\\S*) *$/i', replacement: '/bearer +(\\S*) *$/i', reason: 'Killed since by test/auth/tokens.test.ts "GET /api/clients ...should take a bearer token followed by spaces, and leave other schemes that merely contain bearer to the cookie" (Bearer junk bearer <token> is 401).' },
+  { file: BEARER, original: "'api-token'", replacement: '""', reason: 'Equivalent: the authenticator\'s name labels it for people reading the code; nothing reads it.' },
+  { file: BEARER, original: 'header === undefined', replacement: 'false', reason: 'Equivalent: a regular expression tests undefined as the text "undefined", which is not a bearer scheme, so the request goes on to the next authenticator either way.' },
+  { file: BEARER, original: "''", replacement: '"Stryker was here!"', reason: NO_TOKEN },
+  { file: BEARER, original: 'record.teams === undefined', replacement: 'false', reason: 'Equivalent: the identity then holds teams: undefined instead of no teams property; every reader asks `teams === undefined` or `teams ?? []`, and JSON leaves undefined out.' },
+  { file: BEARER, original: 'request.identity?.via', replacement: 'request.identity.via', reason: 'Equivalent: refuseApiTokens runs only on routes with an access, after the access check has set request.identity or answered 401.' },
+  { file: TOKEN_FORMAT, original: '/^bfft_([0-9a-f]{24})_([A-Za-z0-9_-]{43})$/', replacement: '/bfft_([0-9a-f]{24})_([A-Za-z0-9_-]{43})$/', reason: HASHED_WHOLE },
+  { file: TOKEN_FORMAT, original: '/^bfft_([0-9a-f]{24})_([A-Za-z0-9_-]{43})$/', replacement: '/^bfft_([0-9a-f]{24})_([A-Za-z0-9_-]{43})/', reason: HASHED_WHOLE },
+  { file: TOKEN_FORMAT, original: 'given.length === expected.length', replacement: 'true', reason: 'Equivalent: both are SHA-256 digests in base64url, 43 characters, whatever the value (stored hashes are made by the same function).' },
+  { file: CLIENT, original: "''", replacement: '"Stryker was here!"', reason: 'Unreachable or equivalent: the configuration requires the credentials of the API generation in use, and a failure without a code is \'failed\' whatever key it is looked up with.' },
+  { file: CLIENT, original: 'input.body === undefined', replacement: 'false', reason: 'Equivalent: JSON.stringify(undefined) is undefined.' },
+  { file: CLIENT, original: 'bytes.length === 0', replacement: 'false', reason: 'Equivalent: scanJson of no bytes is NOT_JSON too.' },
+  { file: CLIENT, original: 'status < 200', replacement: 'false', reason: 'Equivalent: undici gives no 1xx as an answer\'s final status.' },
+  { file: CLIENT, original: 'status >= 300', replacement: 'status > 300', reason: KILLED_CLIENT(REFUSED) },
+  { file: CLIENT, original: '(scan & HAS_LONG_INTEGERS) !== 0', replacement: 'true', reason: ERROR_BODY_NUMBERS },
+  { file: CLIENT, original: '(scan & HAS_LONG_INTEGERS) !== 0', replacement: 'false', reason: ERROR_BODY_NUMBERS },
+  { file: CLIENT, original: '(scan & HAS_LONG_INTEGERS) !== 0', replacement: '(scan & HAS_LONG_INTEGERS) === 0', reason: ERROR_BODY_NUMBERS },
+  { file: CLIENT, original: 'result !== undefined', replacement: 'false', reason: KILLED_CLIENT('createAuthleteClient ...should redact a numeric API v2 key from result messages, where the answer\'s bytes keep their digits') },
+  { file: CLIENT, original: 'bytes.length === 0 && status === 204', replacement: 'bytes.length === 0 || status === 204', reason: NEVER_204_BODY },
+  { file: CLIENT, original: 'bytes.length === 0 && status === 204', replacement: 'true', reason: KILLED_CLIENT(REFUSED) },
+  { file: CLIENT, original: 'status === 204', replacement: 'true', reason: KILLED_CLIENT(REFUSED) },
+  { file: CLIENT, original: 'bytes.length === 0', replacement: 'true', reason: NEVER_204_BODY },
+  { file: CLIENT, original: 'bytes.length > 0', replacement: 'true', reason: KILLED_CLIENT(REFUSED) },
+  { file: CLIENT, original: 'bytes.length > 0', replacement: 'bytes.length >= 0', reason: KILLED_CLIENT(REFUSED) },
+  { file: CLIENT, original: 'bytes.length > 0', replacement: 'bytes.length <= 0', reason: KILLED_CLIENT(REFUSED) },
+  { file: CLIENT, original: 'scan === NOT_JSON && bytes.length > 0', replacement: 'false', reason: KILLED_CLIENT(REFUSED) },
+  // eslint-disable-next-line no-template-curly-in-string -- a template literal of the sources, as text
+  { file: CLIENT, original: '{\n      // The parser\'s message would quote the body; the log gets the fact, not the bytes.\n      throw unreadable(`upstream answered ${status} with a body that is not JSON`)\n    }', replacement: '{}', reason: KILLED_CLIENT(REFUSED) },
+  // eslint-disable-next-line no-template-curly-in-string -- a template literal of the sources, as text
+  { file: CLIENT, original: '`upstream answered ${status} with a body that is not JSON`', replacement: '``', reason: KILLED_CLIENT(REFUSED) },
+  // eslint-disable-next-line no-template-curly-in-string -- a template literal of the sources, as text
+  { file: CLIENT, original: '`upstream answered ${status} without a JSON object`', replacement: '``', reason: KILLED_CLIENT(REFUSED) },
+  { file: CLIENT, original: 'traits.maybeReceived === true', replacement: 'true', reason: KILLED_CLIENT('createAuthleteClient ...should record each call\'s status, result code and duration, the result of a mutation too, and report its outcome') },
+  { file: CLIENT, original: 'performance.now() + delay >= deadline', replacement: 'performance.now() + delay > deadline', reason: 'Equivalent in practice: only a pause ending at the deadline to the fraction of a millisecond tells them apart, and either way the call ends at its deadline.' },
+  { file: CLIENT, original: 'channels.upstreamCall.hasSubscribers', replacement: 'true', reason: 'Equivalent: publishing on a channel nobody listens to does nothing (the test only saves building the event).' },
+  { file: CLIENT, original: '!this.#parsed', replacement: 'true', reason: KILLED_CLIENT(PARSED_ONCE) },
+  { file: CLIENT, original: '() => pool.close()', replacement: '() => undefined', reason: KILLED_CLIENT(PARSED_ONCE) },
+  { file: CLIENT, original: 'true', replacement: 'false', line: 182, reason: KILLED_CLIENT(PARSED_ONCE) },
+  { file: CLIENT, original: 'true', replacement: 'false', line: 194, reason: 'Equivalent: the breaker counts as healthy only an explicit upstreamFault: false; false counts as a fault like true.' },
+  { file: CLIENT, original: 'this.bytes.length > 0', replacement: 'true', reason: KILLED_CLIENT(REFUSED) },
+  { file: CLIENT, original: '{ cause: new Error(detail) }', replacement: '{}', reason: KILLED_CLIENT(REFUSED) },
+  { file: CLIENT, original: '{ upstreamFault: true }', replacement: '{}', reason: 'Equivalent: the breaker counts as healthy only an explicit upstreamFault: false; without the trait an unreadable answer is still a fault.' },
+  { file: UPSTREAM_ERRORS, original: '[]', replacement: '["Stryker was here"]', reason: 'Equivalent: a code that is no connection failure added to the list changes no answer.' },
+  { file: UPSTREAM_ERRORS, original: 'current !== null', replacement: 'true', reason: 'Killed since by test/upstream/upstream-errors.test.ts "transportError ...should let a read be retried only after a connection failure..." (a chain ending in null).' },
+  { file: UPSTREAM_ERRORS, original: "typeof code === 'string'", replacement: 'true', reason: 'Equivalent: a code that is not a string is never one of the connection failures.' },
+  { file: UPSTREAM_ERRORS, original: "typeof key === 'string'", replacement: 'true', reason: 'Equivalent: Object.hasOwn turns a key that is not a string into its text, which is none of the table\'s names.' },
+  { file: TRAIL, original: "'auditedIntent'", replacement: '""', reason: UNDECORATED },
+  { file: TRAIL, original: "'auditKey'", replacement: '""', reason: UNDECORATED },
+  { file: TRAIL, original: "'auditTarget'", replacement: '""', reason: UNDECORATED },
+  { file: TRAIL, original: "'createdClientId'", replacement: '""', reason: UNDECORATED },
+  { file: TRAIL, original: "'auditTeam'", replacement: '""', reason: UNDECORATED },
+  { file: TRAIL, original: "'auditDenied'", replacement: '""', reason: UNDECORATED },
+  { file: TRAIL, original: '60 * 60 * 1000', replacement: '60 * 60 / 1000', reason: 'Harmless: the prune then runs every few milliseconds instead of hourly, removing the same entries; no test waits an hour.' },
+  { file: TRAIL, original: '60 * 60', replacement: '60 / 60', reason: 'Harmless: the prune then runs every second instead of hourly, removing the same entries; no test waits an hour.' },
+  { file: TRAIL, original: 'removed > 0', replacement: 'true', reason: PRUNE_LOG },
+  { file: TRAIL, original: 'removed > 0', replacement: 'false', reason: PRUNE_LOG },
+  { file: TRAIL, original: 'removed > 0', replacement: 'removed >= 0', reason: PRUNE_LOG },
+  { file: TRAIL, original: 'removed > 0', replacement: 'removed <= 0', reason: PRUNE_LOG },
+  { file: TRAIL, original: '{ removed, retentionDays }', replacement: '{}', reason: PRUNE_LOG },
+  { file: TRAIL, original: "'audit trail pruned'", replacement: '""', reason: PRUNE_LOG },
+  { file: TRAIL, original: "{ kind: 'intent' }", replacement: '{}', reason: 'Killed since by test/audit/audit-trail.test.ts "PUT /api/clients/:clientIdentifier/lock ...should refuse with 503 and forward nothing when the SQLite file cannot be written" (bff_audit_write_failures_total{kind="intent"}; checked by applying the mutant by hand).' },
+  { file: TRAIL, original: "'audit trail: intent not recorded, mutation refused'", replacement: '""', reason: 'Killed since by test/audit/audit-trail.test.ts "PUT /api/clients/:clientIdentifier/lock ...should refuse with 503 and forward nothing when the SQLite file cannot be written" (the error logged; checked by applying the mutant by hand).' },
+  { file: TRAIL, original: 'request.createdClientId === null', replacement: 'true', reason: 'Killed since by test/audit/records.test.ts "POST /api/clients ...should record the created client\'s id with the outcome, and each use of an admin-made token with both names" (checked by applying the mutant by hand).' },
+  { file: TRAIL, original: '{ clientId: request.createdClientId }', replacement: '{}', reason: 'Killed since by test/audit/records.test.ts "POST /api/clients ...should record the created client\'s id with the outcome, and each use of an admin-made token with both names" (checked by applying the mutant by hand).' },
+  { file: TRAIL, original: 'identity?.tokenCreatedBy === undefined', replacement: 'true', reason: 'Killed since by test/audit/records.test.ts "POST /api/clients ...should record the created client\'s id with the outcome, and each use of an admin-made token with both names" (checked by applying the mutant by hand).' },
+  { file: TRAIL, original: '{ tokenCreatedBy: { ...identity.tokenCreatedBy } }', replacement: '{}', reason: 'Killed since by test/audit/records.test.ts "POST /api/clients ...should record the created client\'s id with the outcome, and each use of an admin-made token with both names" (checked by applying the mutant by hand).' },
+  { file: TRAIL, original: 'request.auditTarget === null', replacement: 'true', reason: 'Killed since by test/audit/records.test.ts "POST /api/clients ...should record the created client\'s id with the outcome, and each use of an admin-made token with both names" (checked by applying the mutant by hand).' },
+  { file: TRAIL, original: '{ target: request.auditTarget }', replacement: '{}', reason: 'Killed since by test/audit/records.test.ts "POST /api/clients ...should record the created client\'s id with the outcome, and each use of an admin-made token with both names" (checked by applying the mutant by hand).' },
+  { file: TRAIL, original: "'5.x'", replacement: '""', reason: PLUGIN_META },
+  { file: TRAIL, original: "['authlete', 'sessions']", replacement: '[]', reason: PLUGIN_META },
+  { file: PROBLEM, original: 'error.statusCode !== undefined', replacement: 'true', reason: 'Equivalent: undefined >= 400 is false, so an error without a status is a 500 either way.' },
+  { file: PROBLEM, original: '/^(BFF|FST_ERR)_/', replacement: '/(BFF|FST_ERR)_/', reason: 'Equivalent: a slug is made from known codes only, which start with BFF_ or FST_, and every Fastify code starts with FST_ERR_: the leftmost match is the prefix, anchored or not.' },
   { file: OPERATIONS, original: 'template === undefined', replacement: 'true', reason: 'Equivalent: the per-operation template is a cache; building it again gives the same path.' },
   { file: OPERATIONS, original: 'op.query.length === 0', replacement: 'false', reason: 'Equivalent: an operation without query names builds an empty search, and an empty search returns the bare path.' },
   { file: OPERATIONS, original: "''", replacement: '"Stryker was here!"', reason: 'Unreachable: the configuration requires AUTHLETE_SERVICE_ID with API v3, and the sandbox always has one.' },

@@ -7,19 +7,19 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   trail: {
     mutate: ['src/audit/audit-trail.ts'],
-    tests: ['test/audit/audit-trail.test.ts', 'test/audit/audit-log.test.ts', 'test/audit/retention-verify.test.ts']
+    tests: ['test/audit/records.test.ts', 'test/audit/audit-trail.test.ts', 'test/audit/audit-log.test.ts', 'test/audit/outcome.test.ts', 'test/audit/retention-verify.test.ts']
   },
   access: {
     mutate: ['src/auth/access.ts'],
-    tests: ['test/auth/csrf.test.ts', 'test/auth/anonymous.test.ts', 'test/auth/roles.test.ts']
+    tests: ['test/auth/roles-now.test.ts', 'test/auth/csrf.test.ts', 'test/teams/membership-now.test.ts', 'test/auth/anonymous.test.ts', 'test/auth/roles.test.ts']
   },
   tokens: {
     mutate: ['src/auth/tokens/token-format.ts', 'src/auth/tokens/bearer-authenticator.ts'],
-    tests: ['test/auth/tokens.test.ts']
+    tests: ['test/auth/tokens.test.ts', 'test/teams/membership-now.test.ts']
   },
   problem: {
     mutate: ['src/http/problem.ts'],
-    tests: ['test/upstream/malformed-answers.test.ts', 'test/clients/validation.test.ts']
+    tests: ['test/http/problem.test.ts', 'test/upstream/errors-status.test.ts', 'test/upstream/malformed-answers.test.ts', 'test/clients/validation.test.ts']
   },
   limits: {
     mutate: ['src/ops/rate-limits.ts'],
@@ -31,6 +31,6 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   client: {
     mutate: ['src/upstream/upstream-errors.ts', 'src/upstream/authlete-client.ts'],
-    tests: ['test/upstream/errors-status.test.ts', 'test/upstream/errors-transport.test.ts', 'test/upstream/resilience.test.ts', 'test/upstream/malformed-answers.test.ts', 'test/upstream/int64.test.ts']
+    tests: ['test/upstream/upstream-errors.test.ts', 'test/upstream/authlete-client.test.ts', 'test/upstream/errors-status.test.ts', 'test/upstream/errors-transport.test.ts', 'test/upstream/resilience.test.ts', 'test/upstream/malformed-answers.test.ts', 'test/upstream/int64.test.ts']
   }
 }

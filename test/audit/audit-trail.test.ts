@@ -55,7 +55,7 @@ t.test('PUT /api/clients/:clientId/registration ...should record metadata names,
 })
 
 t.test('PUT /api/clients/:clientIdentifier/lock ...should refuse with 503 and forward nothing when the SQLite file cannot be written', async t => {
-  const { app, config } = await buildTestApp(t)
+  const { app, config, logs } = await buildTestApp(t)
   const admin = await login(app, 'admin')
   t.equal((await app.inject({ method: 'PUT', url: '/api/clients/portal/lock', payload: { locked: true }, headers: admin.headers })).statusCode, 200)
   // Tests run as root, which ignores file modes; the immutable flag makes the files unwritable even for root.
@@ -67,6 +67,8 @@ t.test('PUT /api/clients/:clientIdentifier/lock ...should refuse with 503 and fo
   t.equal(refused.statusCode, 503)
   t.equal(refused.json().code, 'BFF_AUDIT_UNAVAILABLE')
   t.equal(app.sandboxUpstream.requests.length, before, 'nothing was forwarded')
+  t.match((await app.inject({ url: '/metrics' })).body, /^bff_audit_write_failures_total\{kind="intent"\} 1$/m, 'counted as an intent not written')
+  t.ok(logs.some(line => line.includes('"level":50') && line.includes('intent not recorded, mutation refused')), 'an error is logged')
   execFileSync('chattr', ['-i', ...files])
   t.equal((await app.inject({ method: 'PUT', url: '/api/clients/portal/lock', payload: { locked: false }, headers: admin.headers })).statusCode, 200, 'recovers once writable')
   t.same((await allRecords(app)).map(record => record.outcome), ['success', 'success'], 'the refused call left no record')

@@ -70,3 +70,23 @@ t.test('POST /api/clients ...should not accept the token of a session that was l
   t.equal(response.statusCode, 403)
   t.equal(app.sandboxUpstream.requests.length, 0)
 })
+
+t.test('OPTIONS /api/clients ...should not need x-csrf-token with a session (a safe method, like GET and HEAD): 404, not 403', async t => {
+  const { app } = await buildTestApp(t)
+  const editor = await login(app, 'editor')
+  const response = await app.inject({ method: 'OPTIONS', url: '/api/clients', headers: { cookie: editor.cookie } })
+  t.equal(response.statusCode, 404)
+  t.equal(response.json().code, 'BFF_NOT_FOUND')
+})
+
+t.test('POST /api/clients ...should not ask an API token for x-csrf-token: no browser sends a bearer token by itself', async t => {
+  const { app } = await buildTestApp(t)
+  const editor = await login(app, 'editor')
+  const minted = await app.inject({ method: 'POST', url: '/auth/tokens', headers: editor.headers, payload: { name: 'script', roles: ['editor'], expiresInDays: 1 } })
+  t.equal(minted.statusCode, 201)
+  const before = app.sandboxUpstream.requests.length
+  const response = await app.inject({ method: 'POST', url: '/api/clients', headers: { authorization: `Bearer ${minted.json().token}` }, payload: { clientName: 'by script' } })
+  t.equal(response.statusCode, 201)
+  t.equal(response.json().clientName, 'by script')
+  t.ok(app.sandboxUpstream.requests.length > before, 'forwarded upstream')
+})

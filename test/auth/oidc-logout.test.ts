@@ -151,6 +151,7 @@ test('POST /auth/backchannel-logout should refuse forged, malformed and replayed
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ logout_token: await setup.provider.signLogoutToken(logoutClaims(setup)) })
   })
   t.equal(json.status, 415, 'form bodies only, as the spec sends them')
+  t.equal(((await json.json()) as { detail: string }).detail, 'Content-Type "application/json" is not accepted; send application/x-www-form-urlencoded', 'the one type this route reads')
   const missing = await fetch(`${setup.appUrl}/auth/backchannel-logout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'other=1' })
   t.equal(missing.status, 400, 'no logout_token')
   t.equal(await sessionStatus(setup, browser), 200)

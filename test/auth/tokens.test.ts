@@ -276,3 +276,87 @@ t.test('POST /auth/logout ...should answer 400 to a token caller instead of pret
   t.equal(response.json().code, 'BFF_NOT_A_SESSION')
   t.equal((await app.inject({ url: '/api/clients?limit=1', headers: bearer(token) })).statusCode, 200)
 })
+
+// The clock stands still at a chosen instant: the boundaries below are exact to the millisecond.
+function frozenClock (t: Test): { set: (ms: number) => void } {
+  const realNow = Date.now
+  let now = realNow()
+  Date.now = () => now
+  t.teardown(() => { Date.now = realNow })
+  return { set: ms => { now = ms } }
+}
+
+async function until (t: Test, condition: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = performance.now() + 10_000
+  while (!await condition()) {
+    if (performance.now() > deadline) { t.fail(`timed out waiting: ${what}`); return }
+    await new Promise(resolve => setTimeout(resolve, 10))
+  }
+}
+
+t.test('GET /api/clients ...should accept a token until the millisecond before its expiresAt, and refuse it from then on', async t => {
+  const clock = frozenClock(t)
+  const { app } = await sqliteApp(t)
+  const viewer = await login(app, 'viewer')
+  const { id, token } = await mint(app, viewer, { expiresInDays: 1 })
+  const { expiresAt } = (await app.apiTokens.get(id))!
+  clock.set(expiresAt - 1)
+  t.equal((await app.inject({ url: '/api/clients', headers: bearer(token) })).statusCode, 200, 'a millisecond before')
+  clock.set(expiresAt)
+  const expired = await app.inject({ url: '/api/clients', headers: bearer(token) })
+  t.equal(expired.statusCode, 401, 'at expiresAt')
+  t.equal(expired.json().code, 'BFF_BAD_API_TOKEN')
+})
+
+t.test('GET /auth/tokens ...should rewrite lastUsedAt at the first use a full minute after the last one, not a millisecond before', async t => {
+  const clock = frozenClock(t)
+  const { app } = await sqliteApp(t)
+  const viewer = await login(app, 'viewer')
+  const { id, token } = await mint(app, viewer)
+  const lastUsed = async () => (await app.apiTokens.get(id))!.lastUsedAt
+  const start = Date.now()
+  await app.inject({ url: '/api/clients', headers: bearer(token) })
+  await until(t, async () => await lastUsed() === start, 'first use recorded')
+  clock.set(start + 59_999)
+  await app.inject({ url: '/api/clients', headers: bearer(token) })
+  t.equal(await lastUsed(), start, 'not rewritten at 59.999 s')
+  clock.set(start + 60_000)
+  await app.inject({ url: '/api/clients', headers: bearer(token) })
+  await until(t, async () => await lastUsed() !== start, 'use a minute later recorded')
+  t.equal(await lastUsed(), start + 60_000, 'rewritten at the minute')
+})
+
+t.test('GET /api/clients ...should answer a token\'s request even when lastUsedAt cannot be written, and log a warning naming the token', async t => {
+  const { app, logs } = await sqliteApp(t)
+  const viewer = await login(app, 'viewer')
+  const { id, token } = await mint(app, viewer)
+  // A store that reads but cannot write (a full disk, say): a fault no test server produces on demand.
+  app.apiTokens.touch = async () => { throw new Error('disk full') }
+  t.equal((await app.inject({ url: '/api/clients', headers: bearer(token) })).statusCode, 200)
+  await until(t, async () => logs.some(line => line.includes('lastUsedAt not recorded')), 'the warning')
+  const warning = JSON.parse(logs.find(line => line.includes('lastUsedAt not recorded'))!)
+  t.match(warning, { level: 40, tokenId: id, err: { message: 'disk full' } })
+})
+
+t.test('POST /api/clients ...should audit a token used by its own creator with one name only (no tokenCreatedBy)', async t => {
+  const { app } = await sqliteApp(t)
+  const editor = await login(app, 'editor')
+  const { id, token } = await mint(app, editor, { roles: ['editor'] })
+  t.equal((await app.inject({ method: 'POST', url: '/api/clients', headers: bearer(token), payload: { clientName: 'Own token' } })).statusCode, 201)
+  const record = (await allRecords(app)).find(record => record.action === 'client.create')
+  t.match(record, { actor: 'editor', via: 'api-token', credential: id })
+  t.notOk(record !== undefined && 'tokenCreatedBy' in record, 'no tokenCreatedBy')
+})
+
+t.test('GET /api/clients ...should take a bearer token followed by spaces, and leave other schemes that merely contain bearer to the cookie', async t => {
+  const { app } = await sqliteApp(t)
+  const viewer = await login(app, 'viewer')
+  const { token } = await mint(app, viewer)
+  t.equal((await app.inject({ url: '/api/clients', headers: bearer(`${token}   `) })).statusCode, 200, 'trailing spaces')
+  t.equal((await app.inject({ url: '/api/clients', headers: bearer(`junk bearer ${token}`) })).statusCode, 401, 'one credential, not the last of several words')
+  t.equal((await app.inject({ url: '/api/clients', headers: bearer(`x${token}`) })).statusCode, 401, 'nothing before the token')
+  for (const authorization of [`XBearer ${token}`, `Bearerx ${token}`, 'Basic YmVhcmVyIHg=']) {
+    t.equal((await app.inject({ url: '/api/clients', headers: { authorization, cookie: viewer.cookie } })).statusCode, 200, `${authorization.slice(0, 8)}: the cookie decides`)
+    t.equal((await app.inject({ url: '/api/clients', headers: { authorization } })).statusCode, 401, `${authorization.slice(0, 8)} alone: nobody`)
+  }
+})

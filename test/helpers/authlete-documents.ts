@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { Ajv, type ValidateFunction } from 'ajv'
 import type { Test } from 'tap'
 import { parse } from 'yaml'
@@ -16,7 +17,11 @@ export type Api = 'v2' | 'v3'
 
 type Json = Record<string, any>
 
-const DIRECTORY = new URL('../../../shared/upstream/', import.meta.url)
+// A mutation run (StrykerJS) works in a copy of the checkout, .stryker-tmp/sandbox-*: stryker.config.mjs
+// names the real directory in AUTHLETE_DOCUMENTS_DIR.
+const DIRECTORY = process.env.AUTHLETE_DOCUMENTS_DIR === undefined
+  ? new URL('../../../shared/upstream/', import.meta.url)
+  : pathToFileURL(`${resolve(process.env.AUTHLETE_DOCUMENTS_DIR)}/`)
 
 // Both documents declare only 400, 401, 403 and 500 besides success. 404 answers an unknown client
 // (Authlete's own Java library expects it of a delete) or path, 405 a wrong method, 413 a body over

@@ -11,11 +11,13 @@ t.test('PUT /api/clients/:clientIdentifier/lock ...should answer 429 problem+jso
   t.same(answers.map(answer => answer.statusCode), [200, 200, 200, 429])
   t.equal(answers[0]!.headers['ratelimit-limit'], '3')
   t.equal(answers[0]!.headers['ratelimit-remaining'], '2')
+  t.ok(Number(answers[0]!.headers['ratelimit-reset']) > 0 && Number(answers[0]!.headers['ratelimit-reset']) <= 60, 'seconds until the window resets')
   const refused = answers[3]!
   t.match(refused.headers['content-type'], /^application\/problem\+json/)
   t.match(refused.json(), { status: 429, code: 'BFF_RATE_LIMITED', detail: /write/ })
   t.ok(Number(refused.headers['retry-after']) > 0 && Number(refused.headers['retry-after']) <= 60)
   t.equal(refused.headers['ratelimit-remaining'], '0')
+  t.match((await app.inject({ url: '/metrics' })).body, /^bff_rate_limited_total\{bucket="write"\} 1$/m, 'counted by bucket')
 })
 
 t.test('GET /api/clients ...should count reads, writes and secret operations in separate budgets, per user', async t => {
@@ -69,6 +71,51 @@ t.test('POST /auth/login ...should limit attempts per client address, whichever 
 })
 
 t.test('GET /healthz ...should never be rate limited', async t => {
-  const { app } = await buildTestApp(t, { RATE_LIMIT_READ: '1/1m' })
-  for (let i = 0; i < 5; i++) t.equal((await app.inject({ url: '/healthz' })).statusCode, 200)
+  const { app } = await buildTestApp(t, { RATE_LIMIT_READ: '1/1m', RATE_LIMIT_ANONYMOUS: '1/1m' })
+  for (let i = 0; i < 5; i++) {
+    for (const method of ['GET', 'HEAD'] as const) {
+      const response = await app.inject({ method, url: '/healthz' })
+      t.equal(response.statusCode, 200, method)
+      t.same(Object.keys(response.headers).filter(name => name.includes('ratelimit')), [], `${method}: no rate limit at all`)
+    }
+  }
+})
+
+t.test('HEAD /api/clients ...should spend the read budget, like GET', async t => {
+  const { app } = await buildTestApp(t, { RATE_LIMIT_READ: '2/1m' })
+  const viewer = await login(app, 'viewer')
+  const statuses = []
+  for (let i = 0; i < 3; i++) statuses.push((await app.inject({ method: 'HEAD', url: '/api/clients', headers: viewer.headers })).statusCode)
+  t.same(statuses, [200, 200, 429])
+  t.equal((await app.inject({ url: '/api/clients', headers: viewer.headers })).statusCode, 429, 'the same budget as GET')
+})
+
+t.test('OPTIONS /api/clients ...should not spend the anonymous budget, preflight or not', async t => {
+  const origin = 'https://console.example.test'
+  const { app } = await buildTestApp(t, { CORS_ORIGINS: origin, RATE_LIMIT_ANONYMOUS: '1/1m' })
+  for (let i = 0; i < 4; i++) {
+    const preflight = await app.inject({ method: 'OPTIONS', url: '/api/clients', headers: { origin, 'access-control-request-method': 'POST' }, remoteAddress: '10.3.3.3' })
+    t.equal(preflight.statusCode, 204, `preflight ${i + 1}`)
+    const plain = await app.inject({ method: 'OPTIONS', url: '/healthz', headers: { origin }, remoteAddress: '10.3.3.3' })
+    t.not(plain.statusCode, 429, `an OPTIONS that is no preflight ${i + 1}`)
+  }
+})
+
+t.test('POST /auth/login ...should also spend the per-address RATE_LIMIT_ANONYMOUS budget, which signed-in and read requests do not touch', async t => {
+  const { app } = await buildTestApp(t, { RATE_LIMIT_ANONYMOUS: '3/1m', RATE_LIMIT_LOGIN_IP: '100/1m' })
+  const remoteAddress = '10.2.2.2'
+  const signIn = () => app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'editor', password: PASSWORDS.editor }, remoteAddress })
+  const first = await signIn()
+  t.equal(first.statusCode, 200)
+  const session = { cookie: String([first.headers['set-cookie']].flat()[0]).split(';')[0]!, 'x-csrf-token': first.json().csrfToken as string }
+  for (let i = 0; i < 5; i++) {
+    t.equal((await app.inject({ method: 'POST', url: '/api/clients', payload: { clientName: `n${i}` }, headers: session, remoteAddress })).statusCode, 201, 'a signed-in write is not anonymous')
+    t.equal((await app.inject({ method: 'POST', url: '/auth/tokens', payload: { name: `t${i}`, roles: ['viewer'], expiresInDays: 1 }, headers: session, remoteAddress })).statusCode, 201, 'nor outside /api')
+    t.equal((await app.inject({ url: '/healthz', remoteAddress })).statusCode, 200, 'an anonymous read is not counted')
+  }
+  t.same([(await signIn()).statusCode, (await signIn()).statusCode], [200, 200], 'the budget is three')
+  const refused = await signIn()
+  t.equal(refused.statusCode, 429)
+  t.match(refused.json(), { code: 'BFF_RATE_LIMITED', detail: /anonymous-post/ })
+  t.equal((await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'editor', password: PASSWORDS.editor }, remoteAddress: '10.2.2.3' })).statusCode, 200, 'another address has a budget of its own')
 })
