@@ -7,7 +7,7 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   trail: {
     mutate: ['src/audit/audit-trail.ts'],
-    tests: ['test/audit/records.test.ts', 'test/audit/audit-trail.test.ts', 'test/audit/audit-log.test.ts', 'test/audit/outcome.test.ts', 'test/audit/retention-verify.test.ts']
+    tests: ['test/audit/records.test.ts', 'test/audit/audit-trail.test.ts', 'test/audit/outcome.test.ts', 'test/audit/retention-verify.test.ts', 'test/audit/audit-log.test.ts', 'test/teams/audit.test.ts', 'test/security/request-targets.test.ts', 'test/teams/single-client.test.ts']
   },
   access: {
     mutate: ['src/auth/access.ts'],
@@ -18,8 +18,8 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
     tests: ['test/auth/tokens.test.ts', 'test/teams/membership-now.test.ts']
   },
   problem: {
-    mutate: ['src/http/problem.ts'],
-    tests: ['test/http/problem.test.ts', 'test/upstream/errors-status.test.ts', 'test/upstream/malformed-answers.test.ts', 'test/clients/validation.test.ts']
+    mutate: ['src/http/problem.ts', 'src/http/validation-messages.ts'],
+    tests: ['test/http/problem.test.ts', 'test/upstream/errors-status.test.ts', 'test/upstream/malformed-answers.test.ts', 'test/clients/validation.test.ts', 'test/security/request-bodies.test.ts']
   },
   limits: {
     mutate: ['src/ops/rate-limits.ts'],

@@ -68,7 +68,11 @@ t.test('PUT /api/clients/:clientIdentifier/lock ...should refuse with 503 and fo
   t.equal(refused.json().code, 'BFF_AUDIT_UNAVAILABLE')
   t.equal(app.sandboxUpstream.requests.length, before, 'nothing was forwarded')
   t.match((await app.inject({ url: '/metrics' })).body, /^bff_audit_write_failures_total\{kind="intent"\} 1$/m, 'counted as an intent not written')
-  t.ok(logs.some(line => line.includes('"level":50') && line.includes('intent not recorded, mutation refused')), 'an error is logged')
+  const errorsLogged = logs.map(line => JSON.parse(line)).filter(line => line.level === 50)
+  t.match(errorsLogged, [
+    { msg: 'audit trail: intent not recorded, mutation refused', err: { message: 'disk I/O error' } },
+    { msg: 'request failed', err: { code: 'BFF_AUDIT_UNAVAILABLE', message: /: disk I\/O error$/ } }
+  ], 'an error is logged with the store\'s reason, and the refusal with it as its cause')
   execFileSync('chattr', ['-i', ...files])
   t.equal((await app.inject({ method: 'PUT', url: '/api/clients/portal/lock', payload: { locked: false }, headers: admin.headers })).statusCode, 200, 'recovers once writable')
   t.same((await allRecords(app)).map(record => record.outcome), ['success', 'success'], 'the refused call left no record')

@@ -45,6 +45,15 @@ t.test('PUT /api/clients/:clientIdentifier/lock ...should record `failure` when 
   t.same(records.map(record => record.outcome), ['failure'])
 })
 
+t.test('PUT /api/clients/:clientIdentifier/lock ...should record `failure` with the result code when the upstream refuses the call with 400', async t => {
+  const fault = await startFaultUpstream(t)
+  const { app, admin } = await setup(t, fault.url)
+  fault.answer((_request, response) => { response.writeHead(400, { 'content-type': 'application/json' }); response.end('{"resultCode":"A215301","resultMessage":"[A215301] The request is malformed."}') })
+  t.equal((await app.inject({ method: 'PUT', url: '/api/clients/1234/lock', payload: { locked: true }, headers: admin.headers })).statusCode, 400)
+  const records = (await app.inject({ url: '/api/audit', headers: admin.headers })).json().records
+  t.match(records, [{ outcome: 'failure', status: 400, resultCode: 'A215301' }])
+})
+
 t.test('PUT /api/clients/:clientIdentifier/lock ...should answer the upstream\'s result, count bff_audit_write_failures_total{kind="outcome"} and log an error when the outcome cannot be written', async t => {
   const fault = await startFaultUpstream(t)
   const { app, config, logs } = await buildTestApp(t, {
@@ -64,7 +73,7 @@ t.test('PUT /api/clients/:clientIdentifier/lock ...should answer the upstream\'s
   t.equal(answer.statusCode, 200, 'the change was made upstream: the caller is told')
   t.equal(answer.json().resultCode, 'A215001')
   t.match((await app.inject({ url: '/metrics' })).body, /^bff_audit_write_failures_total\{kind="outcome"\} 1$/m)
-  t.ok(logs.some(line => line.includes('"level":50') && line.includes('outcome not recorded')), 'an error is logged')
+  t.match(logs.map(line => JSON.parse(line)).filter(line => line.level === 50), [{ msg: /outcome not recorded/, upstreamStatus: 200, err: { message: 'disk I/O error' } }], 'an error is logged, with the answer the caller got and the store\'s reason')
   const records = (await app.inject({ url: '/api/audit?outcome=pending', headers: admin.headers })).json().records as Array<{ action: string }>
   t.same(records.map(record => record.action), ['client.lock'], 'the record stays pending: its outcome is unknown')
 })

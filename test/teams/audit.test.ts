@@ -35,3 +35,18 @@ t.test('GET /api/audit/verify ...should stay for * admins in teams mode', async 
   t.equal(verified.statusCode, 200)
   t.match(verified.json(), { ok: true }, 'the team column is checked with the rest of the chain')
 })
+
+t.test('GET /api/clients/:clientId ...should store another team\'s client read as an intent with the team and a denied outcome with its duration', async t => {
+  const h = await teamHarness(t)
+  const started = performance.now()
+  const refused = await h.call('acme', 'GET', `/api/clients/${REPORTS}`)
+  const wallMs = performance.now() - started
+  assertProblem(t, refused, 404)
+  const mine = (await Array.fromAsync(h.app.auditTrail.entries())).filter(entry => entry.requestId === refused.headers['x-request-id'])
+  t.match(mine, [
+    { kind: 'intent', data: { actor: 'acme', action: 'client.read', route: 'GET /api/clients/:clientId', clientId: REPORTS, team: 'globex' } },
+    { kind: 'outcome', data: { status: 404, outcome: 'denied', resultCode: null } }
+  ])
+  const durationMs = (mine[1]?.data as { durationMs: number }).durationMs
+  t.ok(durationMs > 0 && durationMs <= wallMs, `${durationMs} ms, within the ${wallMs.toFixed(3)} ms the call took`)
+})

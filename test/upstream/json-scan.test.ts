@@ -1,6 +1,6 @@
 import t from 'tap'
 import { HAS_LONG_INTEGERS, IS_OBJECT, IS_OTHER_VALUE, NOT_JSON, scanJson } from '../../src/upstream/json-scan.ts'
-import { jsonScalarText, parseUpstreamJson } from '../../src/upstream/json.ts'
+import { isStringArray, jsonScalarText, parseUpstreamJson } from '../../src/upstream/json.ts'
 
 // The scanner's contract: a text is JSON exactly when JSON.parse accepts it; it says whether that
 // value is an object, and whether some integer has 16 digits or more.
@@ -58,4 +58,9 @@ t.test('parseUpstreamJson ...should keep integers above 2^53 digit for digit and
   t.equal(jsonScalarText(value.big), '9007199254740993')
   t.equal(jsonScalarText(7), '7')
   t.same(parseUpstreamJson('{"a":1}', false), { a: 1 })
+})
+
+t.test('isStringArray ...should accept a list of strings only (the empty list included)', async t => {
+  for (const value of [[], ['openid'], ['a', '', 'b']]) t.ok(isStringArray(value), JSON.stringify(value))
+  for (const value of ['openid', null, undefined, { 0: 'a', length: 1 }, [1], ['a', 1], ['a', null], [['a']]]) t.notOk(isStringArray(value), JSON.stringify(value) ?? 'undefined')
 })
