@@ -3,7 +3,7 @@
 export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[] }> = {
   chain: {
     mutate: ['src/audit/chain.ts'],
-    tests: ['test/audit/tamper.test.ts', 'test/audit/retention-verify.test.ts', 'test/audit/audit-trail.test.ts']
+    tests: ['test/audit/tamper.test.ts', 'test/audit/retention-verify.test.ts', 'test/audit/audit-trail.test.ts', 'test/audit/audit-query.test.ts', 'test/teams/audit.test.ts']
   },
   trail: {
     mutate: ['src/audit/audit-trail.ts'],
@@ -19,7 +19,7 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   problem: {
     mutate: ['src/http/problem.ts', 'src/http/validation-messages.ts'],
-    tests: ['test/http/problem.test.ts', 'test/upstream/errors-status.test.ts', 'test/upstream/malformed-answers.test.ts', 'test/clients/validation.test.ts', 'test/security/request-bodies.test.ts']
+    tests: ['test/http/problem.test.ts', 'test/upstream/errors-status.test.ts', 'test/upstream/malformed-answers.test.ts', 'test/clients/validation.test.ts', 'test/security/request-bodies.test.ts', 'test/auth/oidc-logout.test.ts']
   },
   limits: {
     mutate: ['src/ops/rate-limits.ts'],

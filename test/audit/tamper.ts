@@ -136,6 +136,11 @@ const SCENARIOS: Scenario[] = [
     expected: { seq: 2, problem: /^missing: entries up to 2 are gone and no checkpoint records their pruning$/ }
   },
   {
+    name: 'entries deleted from the middle',
+    tamper: async sql => { await sql('DELETE FROM audit_entries WHERE seq IN (3, 4)') },
+    expected: { seq: 3, problem: /^missing: entries 3 to 4 are gone$/ }
+  },
+  {
     name: 'an entry back-dated (time) in place',
     tamper: async sql => { await sql('UPDATE audit_entries SET time = ? WHERE seq = 3', ['2025-01-01T00:00:00.000Z']) },
     expected: { seq: 3, problem: /content does not match its hash/ }
