@@ -19,7 +19,7 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   problem: {
     mutate: ['src/http/problem.ts', 'src/http/validation-messages.ts'],
-    tests: ['test/http/problem.test.ts', 'test/upstream/errors-status.test.ts', 'test/upstream/malformed-answers.test.ts', 'test/clients/validation.test.ts', 'test/security/request-bodies.test.ts', 'test/auth/oidc-logout.test.ts']
+    tests: ['test/http/problem.test.ts', 'test/http/validation-messages.test.ts', 'test/upstream/errors-status.test.ts', 'test/upstream/malformed-answers.test.ts', 'test/clients/validation.test.ts', 'test/security/request-bodies.test.ts', 'test/auth/oidc-logout.test.ts']
   },
   limits: {
     mutate: ['src/ops/rate-limits.ts'],
