@@ -75,6 +75,7 @@ function writeReport (): void {
       }
     }
   }
+  const all = total.killed + total.timeout + total.survived + total.noCoverage
   mkdirSync('docs', { recursive: true })
   writeFileSync(join('docs', 'mutation-report.md'), [
     '# Mutation testing',
@@ -90,10 +91,12 @@ function writeReport (): void {
     'Stryker\'s TypeScript checker is not used: the sources run by type stripping, and a mutant that would',
     'not type-check still runs (and is killed or listed below like any other).',
     '',
-    `**Score: ${score(total)}** (${total.killed + total.timeout} of ${total.killed + total.timeout + total.survived + total.noCoverage} mutants killed; a timeout counts as killed).`,
-    `Counting the ${killedSince} survivors killed since by tests written after the run (each checked by applying the mutant by hand):`,
-    `${percent(total.killed + total.timeout + killedSince, total.killed + total.timeout + total.survived + total.noCoverage)}; leaving out the ${equivalent} explained as equivalent or harmless as well:`,
-    `${percent(total.killed + total.timeout + killedSince, total.killed + total.timeout + total.survived + total.noCoverage - equivalent)}.`,
+    `**Score: ${score(total)}** (${total.killed + total.timeout} of ${all} mutants killed; a timeout counts as killed).`,
+    ...(killedSince === 0
+      ? [`Leaving out the ${equivalent} explained as equivalent or harmless: ${percent(total.killed + total.timeout, all - equivalent)}.`]
+      : [`Counting the ${killedSince} survivors killed since by tests written after the run (each checked by applying the mutant by hand):`,
+          `${percent(total.killed + total.timeout + killedSince, all)}; leaving out the ${equivalent} explained as equivalent or harmless as well:`,
+          `${percent(total.killed + total.timeout + killedSince, all - equivalent)}.`]),
     '',
     '| Module | Group | Score | Killed | Timeout | Survived | No coverage |',
     '|---|---|---|---|---|---|---|',

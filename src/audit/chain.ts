@@ -3,12 +3,16 @@ import type { AuditEntry, CheckpointData, IntentData, NewEntry, OutcomeData, Ver
 
 export const GENESIS_HASH = '0'.repeat(64)
 
-/** JSON with object keys sorted at every depth: the same entry always hashes the same. */
+/**
+ * JSON with object keys sorted at every depth: the same entry always hashes the same. The default
+ * sort orders strings by UTF-16 code units, the order every entry hashed so far was written in.
+ */
 export function canonicalJson (value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
   if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+    const object = value as Record<string, unknown>
+    const keys = Object.keys(object).filter(key => object[key] !== undefined).sort()
+    return `{${keys.map(key => `${JSON.stringify(key)}:${canonicalJson(object[key])}`).join(',')}}`
   }
   return JSON.stringify(value)
 }
