@@ -16,7 +16,7 @@ const DAY = 86_400_000
 
 const HOUR = 3_600_000
 
-/** A trail of one locked client a day, `ageDays` old each (oldest first): r0, r1... */
+/** A trail of one client lock (intent and outcome) per age in days, oldest first: records r0, r1... */
 async function trailWithHistory (ageDays = [40, 35, 10, 1]): Promise<string> {
   const file = join(await mkdtemp(join(tmpdir(), 'bff-retention-')), 'audit.db')
   const store = openSqliteAuditStore(file)
