@@ -16,6 +16,8 @@ const NEWEST_VOUCHES = 'Equivalent: the checkpoint that vouches for the oldest k
 const MESSAGES = 'src/http/validation-messages.ts'
 const AJV_MESSAGE = 'Unreachable: Ajv gives every issue a message (its messages option is on by default); the fallback is for a validator that would not.'
 const ONLY_ITS_BRANCHES = 'Equivalent: a wider set of branches changes nothing, because the set is read only for its null branch, which must be a type issue at the union\'s own value whose schema path is the union\'s plus /N/type: only that union\'s own branch is (and Ajv gives every issue a schemaPath).'
+const CHECKPOINT_NO_CLIENT = 'Equivalent: checkpoint data has no clientId, so the column is null either way.'
+const ONLY_UNIONS_HAVE_BRANCHES = 'Equivalent: an issue\'s schema path ends with its own keyword, so only an anyOf has other issues below it; taken as a union, any other issue has no branches and is left as it is.'
 const OPERATIONS = 'src/upstream/operations.ts'
 const SCAN = 'src/upstream/json-scan.ts'
 const JSON_TS = 'src/upstream/json.ts'
@@ -45,8 +47,8 @@ const PLUGIN_META = 'Harmless: fastify-plugin\'s name, Fastify version range and
 
 export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   { file: CHAIN, original: "entry.kind === 'intent'", replacement: 'true', reason: 'Equivalent: only intent data has an actor, an action or a team (a team is never null), so for outcomes and checkpoints the column is null, or the team absent, either way.' },
-  { file: CHAIN, original: "entry.kind === 'checkpoint'", replacement: 'false', reason: 'Equivalent: checkpoint data has no clientId, so the column is null either way.' },
-  { file: CHAIN, original: "'checkpoint'", replacement: '""', line: 44, reason: 'Equivalent: checkpoint data has no clientId, so the column is null either way.' },
+  { file: CHAIN, original: "entry.kind === 'checkpoint'", replacement: 'false', reason: CHECKPOINT_NO_CLIENT },
+  { file: CHAIN, original: "'checkpoint'", replacement: '""', line: 44, reason: CHECKPOINT_NO_CLIENT },
   { file: CHAIN, original: "entry.kind === 'outcome'", replacement: 'true', reason: 'Equivalent: only outcome data has an outcome, so for intents and checkpoints the column is null either way.' },
   { file: CHAIN, original: "entry.kind === 'intent' && typeof data.team === 'string'", replacement: 'true', reason: TEAM_UNDEFINED },
   { file: CHAIN, original: "entry.kind === 'intent' && typeof data.team === 'string'", replacement: "entry.kind === 'intent' || typeof data.team === 'string'", reason: TEAM_UNDEFINED },
@@ -118,8 +120,8 @@ export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   { file: TRAIL, original: "'5.x'", replacement: '""', reason: PLUGIN_META },
   { file: TRAIL, original: "['authlete', 'sessions']", replacement: '[]', reason: PLUGIN_META },
   { file: MESSAGES, original: "'is invalid'", replacement: '""', reason: AJV_MESSAGE },
-  { file: MESSAGES, original: "issues.filter(issue => issue.keyword === 'anyOf')", replacement: 'issues', reason: 'Equivalent: an issue\'s schema path ends with its own keyword, so only an anyOf has other issues below it; taken as a union, any other issue has no branches and is left as it is.' },
-  { file: MESSAGES, original: "issue.keyword === 'anyOf'", replacement: 'true', reason: 'Equivalent: an issue\'s schema path ends with its own keyword, so only an anyOf has other issues below it; taken as a union, any other issue has no branches and is left as it is.' },
+  { file: MESSAGES, original: "issues.filter(issue => issue.keyword === 'anyOf')", replacement: 'issues', reason: ONLY_UNIONS_HAVE_BRANCHES },
+  { file: MESSAGES, original: "issue.keyword === 'anyOf'", replacement: 'true', reason: ONLY_UNIONS_HAVE_BRANCHES },
   // eslint-disable-next-line no-template-curly-in-string -- a template literal of the sources, as text
   { file: MESSAGES, original: 'issues.filter(issue => issue !== union && issue.schemaPath?.startsWith(`${union.schemaPath}/`))', replacement: 'issues', reason: ONLY_ITS_BRANCHES },
   // eslint-disable-next-line no-template-curly-in-string -- a template literal of the sources, as text

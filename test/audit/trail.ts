@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import type { Test } from 'tap'
 import type { AuditRecord } from '../../src/audit/audit-types.ts'
 import { verifyChain } from '../../src/audit/chain.ts'
 
@@ -16,4 +17,16 @@ export async function allRecords (app: FastifyInstance): Promise<AuditRecord[]> 
 
 export async function verify (app: FastifyInstance) {
   return await verifyChain(app.auditTrail.entries())
+}
+
+/** The call's answer and the wall time it took, in milliseconds. */
+export async function timed<T> (call: () => Promise<T>): Promise<{ answer: T, wallMs: number }> {
+  const started = performance.now()
+  const answer = await call()
+  return { answer, wallMs: performance.now() - started }
+}
+
+/** A recorded duration is the call's own, in milliseconds: above 0, within the wall time measured around it. */
+export function checkDuration (t: Test, durationMs: number, wallMs: number): void {
+  t.ok(durationMs > 0 && durationMs <= wallMs, `${durationMs} ms, within the ${wallMs.toFixed(3)} ms the call took`)
 }
