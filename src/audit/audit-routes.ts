@@ -8,6 +8,7 @@ import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { errors } from '../http/errors.ts'
 import { inEveryTeam, inTeam } from '../teams/membership.ts'
+import { IdentitySourceSchema } from '../auth/identity.ts'
 
 const tags = ['audit']
 const NDJSON = 'application/x-ndjson'
@@ -17,7 +18,8 @@ const Text = Type.String({ minLength: 1, maxLength: 256 })
 const Outcome = Type.Enum(['success', 'failure', 'unknown', 'denied', 'pending'])
 
 const AuditQueryString = Type.Object({
-  actor: Type.Optional(Text),
+  actor: Type.Optional({ ...Text, description: 'The actor\'s username; with `source`, or a local user (usernames are unique within a source only)' }),
+  source: Type.Optional({ ...IdentitySourceSchema, description: 'The actor\'s source: local (the default with `actor`), oidc or gateway' }),
   clientId: Type.Optional(Text),
   action: Type.Optional(Text),
   team: Type.Optional({ ...Text, description: 'ACCESS_MODEL=teams: records whose target is this team\'s' }),
@@ -46,7 +48,8 @@ const AuditRecord = Type.Object({
   }, { description: 'Token, session and login-failure management: the user concerned, and the API token' }))),
   action: Type.String(),
   route: Type.String(),
-  clientId: Nullable(Type.String()),
+  clientId: Nullable(Type.String({ description: 'The numeric client ID, also for a call that named the client by its alias' })),
+  clientIdAlias: Type.Optional(Type.String({ description: 'ACCESS_MODEL=teams: the alias the call named the client by' })),
   subject: Nullable(Type.String()),
   team: Type.Optional(Nullable(Type.String({ description: 'ACCESS_MODEL=teams: the target client\'s team (its developer)' }))),
   clientIp: Type.String(),
@@ -101,15 +104,19 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
 }
 
 /**
- * ACCESS_MODEL=teams: an admin of some teams sees those teams' records and their own actions, and
- * may filter on one of their teams only; a `*` admin sees everything.
+ * ACCESS_MODEL=teams: an admin of some teams sees those teams' records and their own actions (the
+ * same username from another source is someone else), and may filter on one of their teams only; a
+ * `*` admin sees everything. An API token sees its teams' records only: not its owner's actions
+ * elsewhere, so a token never sees more than the teams it carries, nor more than its creator could.
  */
 function auditScope (app: FastifyInstance, request: FastifyRequest<{ Querystring: { team?: string } }>): Pick<AuditQuery, 'visibleTo'> {
-  const teams = request.identity?.teams ?? []
+  const identity = request.identity!
+  const teams = identity.teams ?? []
   if (app.accessModel !== 'teams' || inEveryTeam(teams)) return {}
   const { team } = request.query
   if (team !== undefined && !inTeam(teams, team)) throw new errors.NotYourTeam(team)
-  return { visibleTo: { teams, actor: request.identity!.username } }
+  if (identity.via === 'api-token') return { visibleTo: { teams } }
+  return { visibleTo: { teams, actor: { source: identity.source, username: identity.username } } }
 }
 
 // Pages through the store so an export of any size streams in constant memory.

@@ -10,6 +10,8 @@ import type { AuditTarget, IntentData, OutcomeData } from './audit-types.ts'
 declare module 'fastify' {
   interface FastifyInstance {
     auditTrail: AuditStore
+    /** Records a request's intent now: the team check's refusal (src/teams) is audited before it answers. */
+    recordAuditIntent: (request: FastifyRequest) => Promise<void>
   }
   interface FastifyRequest {
     /** True from the moment the intent is durably recorded until its outcome is written. */
@@ -24,6 +26,8 @@ declare module 'fastify' {
     auditTeam: string | null
     /** Set when the call is refused for the target's team: its outcome is `denied`. */
     auditDenied: boolean
+    /** The alias a call named its client by; the record's clientId is the numeric ID it resolved to (src/teams). */
+    auditClientAlias: string | null
   }
 }
 
@@ -47,6 +51,7 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
   app.decorateRequest('createdClientId', null)
   app.decorateRequest('auditTeam', null)
   app.decorateRequest('auditDenied', false)
+  app.decorateRequest('auditClientAlias', null)
 
   const recordIntent = async (request: FastifyRequest): Promise<void> => {
     const action = request.routeOptions.config.audit!
@@ -76,6 +81,7 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
     return payload
   }
 
+  app.decorate('recordAuditIntent', recordIntent)
   app.addHook('onRoute', route => {
     if (route.config?.audit === undefined) return
     addRouteHook(route, 'preHandler', recordIntent)
@@ -96,14 +102,16 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
 }
 
 /**
- * The record of a refused read (a route with no audit action of its own): an intent and its
- * `denied` outcome, so probing for other teams' clients leaves a trace.
+ * The record of a refused read (a route with no audit action of its own), written once the answer is
+ * sent: an intent and its outcome, `denied` for another team's client, `failure` for a missing one,
+ * so probing for clients leaves a trace and takes no longer for one than for the other.
  */
-export async function recordDeniedRead (store: AuditStore, request: FastifyRequest, reply: FastifyReply, action: string, status: number): Promise<void> {
+export async function recordRefusedRead (store: AuditStore, request: FastifyRequest, reply: FastifyReply, action: string): Promise<void> {
   const time = new Date().toISOString()
   const key = auditKeyOf(request)
+  const outcome: OutcomeData = { status: reply.statusCode, outcome: request.auditDenied ? 'denied' : 'failure', resultCode: null, durationMs: Math.round(reply.elapsedTime * 1000) / 1000 }
   await store.append({ kind: 'intent', requestId: key, time, data: intentOf(request, action) })
-  await store.append({ kind: 'outcome', requestId: key, time, data: { status, outcome: 'denied', resultCode: null, durationMs: Math.round(reply.elapsedTime * 1000) / 1000 } })
+  await store.append({ kind: 'outcome', requestId: key, time, data: outcome })
 }
 
 // The key joining a record's intent and outcome is always the proxy's own: the request id it made,
@@ -126,6 +134,7 @@ function intentOf (request: FastifyRequest, action: string): IntentData {
     action,
     route: `${request.method} ${request.routeOptions.url ?? ''}`,
     clientId: params.clientId ?? params.clientIdentifier ?? null,
+    ...(request.auditClientAlias === null ? {} : { clientIdAlias: request.auditClientAlias }),
     subject: params.subject ?? null,
     ...(request.auditTeam === null ? {} : { team: request.auditTeam }),
     clientIp: request.ip,

@@ -35,6 +35,8 @@ export interface IntentData {
   action: string
   route: string
   clientId: string | null
+  /** The alias the call named the client by, when it resolved to clientId (ACCESS_MODEL=teams; absent otherwise). */
+  clientIdAlias?: string
   subject: string | null
   /** ACCESS_MODEL=teams: the target client's team (its developer); absent otherwise. */
   team?: string | null
@@ -88,11 +90,17 @@ export interface AuditRecord extends IntentData {
 
 export interface AuditQuery {
   actor?: string
+  /** The actor's source (local, oidc, gateway); with `actor` and without it: local (older entries without one count as local). */
+  source?: string
   clientId?: string
   action?: string
   team?: string
-  /** Only the records of these teams, and the actor's own (an admin of some teams, ACCESS_MODEL=teams). */
-  visibleTo?: { teams: string[], actor: string }
+  /**
+   * ACCESS_MODEL=teams, an admin of some teams: only the records of these teams, and the actor's own
+   * (none for an API token). Of their own records about clients outside these teams, the caller sees
+   * neither the team nor `denied` (`failure` instead): another team's client looks like a missing one.
+   */
+  visibleTo?: { teams: string[], actor?: AuditPrincipal }
   outcome?: Outcome
   since?: string
   until?: string

@@ -1,18 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { errors } from '../http/errors.ts'
 import { readClient } from '../clients/current-client.ts'
-import { recordDeniedRead } from '../audit/audit-trail.ts'
+import { recordRefusedRead } from '../audit/audit-trail.ts'
 import type { AuthleteClient } from '../upstream/authlete-api.ts'
 import { jsonScalarText } from '../upstream/json.ts'
 import { EVERY_TEAM, inEveryTeam, inTeam, teamOf } from './membership.ts'
 
-/** What the team check decided before the audit intent; carried out after it (see teamHooksFor). */
+/** What the team check decided, for the hooks that run after it (see teamHooksFor). */
 interface Ownership {
-  refusal?: Error
-  /** The refusal is for another team's client (audited as `denied`), not for a missing one. */
-  denied?: boolean
-  /** The numeric ID an alias resolved to: the write goes to the client that was checked, even if the alias moves meanwhile. */
-  pinnedId?: string
+  /** The call was refused: another team's client (request.auditDenied), a missing one, or a move out of the caller's teams. */
+  refused?: boolean
   /** PUT: the developer to keep when the body leaves it out, so a full replacement cannot drop the client out of every team. */
   keepDeveloper?: string
 }
@@ -27,97 +24,120 @@ type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
 type Params = Record<string, string>
 type Body = Record<string, unknown>
 
+/** The team check of one route: `check` goes first of its preHandlers, `keep` last, `recordRead` on its response. */
+export interface TeamHooks {
+  check: Hook
+  keep?: Hook
+  recordRead?: Hook
+}
+
 const CLIENT_PARAM = /\/:(clientId|clientIdentifier)(?=\/|$)/
 const ALIAS_SCAN_PAGE = 100
 // Routes that read without an audit action of their own: a refusal there is recorded under these names.
 const READ_ACTIONS: Record<string, string> = {
-  '/api/clients/:clientId': 'client.read',
-  '/api/clients/:clientId/granted-scopes/:subject': 'granted-scopes.read'
+  'GET /api/clients/:clientId': 'client.read',
+  'GET /api/clients/:clientId/granted-scopes/:subject': 'granted-scopes.read'
 }
 
 /**
- * The team check of a client route, as two preHandler hooks around the audit intent: `before` reads
- * the client (the read the route itself reuses) and decides, so the intent carries the target's
- * team; `after` refuses, once the intent is durable, so the refusal is audited, and nothing is forwarded.
+ * The team check of a client route. `check` runs before every other preHandler, so nothing that reads
+ * the client (PUT's round trip, If-Match) can answer before it: another team's client and a missing
+ * one get the same 404, whatever the request carries. It reads the client once (the read the route
+ * reuses), pins an alias to the numeric ID it found, and refuses at once, after recording the intent
+ * of an audited route (its outcome follows in onSend, as for any call). A refused read has no intent:
+ * it is recorded after the answer is sent, so a denied read takes no longer than a missing one.
  */
-export function teamHooksFor (app: FastifyInstance, route: RouteOptions): { before: Hook, after: Hook } | undefined {
-  if (route.url === '/api/clients' && route.method === 'POST') return { before: checkCreate, after: carryOut(app, undefined) }
+export function teamHooksFor (app: FastifyInstance, route: RouteOptions): TeamHooks | undefined {
+  if (route.url === '/api/clients' && route.method === 'POST') return { check: checkCreate(app) }
   const param = CLIENT_PARAM.exec(route.url)?.[1]
   if (param === undefined) return undefined
-  const moves = route.url === '/api/clients/:clientId' && (route.method === 'PUT' || route.method === 'PATCH')
-  return { before: checkClient(app, param, moves), after: carryOut(app, param) }
+  const whole = route.url === '/api/clients/:clientId'
+  const readAction = READ_ACTIONS[`${String(route.method)} ${route.url}`]
+  return {
+    check: checkClient(app, param, whole && (route.method === 'PUT' || route.method === 'PATCH')),
+    ...(whole && route.method === 'PUT' ? { keep: keepDeveloper } : {}),
+    ...(readAction === undefined ? {} : { recordRead: recordRead(app, readAction) })
+  }
 }
 
 function checkClient (app: FastifyInstance, param: string, moves: boolean): Hook {
   return async request => {
     const teams = request.identity?.teams ?? []
-    const identifier = (request.params as Params)[param]!
+    const params = request.params as Params
+    const identifier = params[param]!
     const found = await findClient(app, request, identifier, teams)
-    if (found === 'unchecked') return
-    if (found === undefined) {
-      request.ownership = { refusal: new errors.ClientNotFound(identifier) }
-      return
-    }
+    if (found === undefined) return await refuse(app, request, new errors.ClientNotFound(identifier), false)
     const team = teamOf(found.client)
     request.auditTeam = team
-    if (!inTeam(teams, team)) {
-      request.ownership = { refusal: new errors.ClientNotFound(identifier), denied: true }
-      return
+    if (!inTeam(teams, team)) return await refuse(app, request, new errors.ClientNotFound(identifier), true)
+    if (found.id !== identifier) {
+      // The call goes to the client that was checked, even if the alias moves meanwhile, and is recorded under its ID.
+      params[param] = found.id
+      request.auditClientAlias = identifier
     }
-    request.ownership = {
-      ...(found.id === identifier ? {} : { pinnedId: found.id }),
-      ...(moves ? checkMove(request, teams, team) : {})
-    }
+    if (moves) await checkMove(app, request, teams, team)
   }
 }
 
 // Moving a client to another team needs membership of both: the current one was checked already.
-function checkMove (request: FastifyRequest, teams: string[], team: string | null): Ownership {
+async function checkMove (app: FastifyInstance, request: FastifyRequest, teams: string[], team: string | null): Promise<void> {
   const wanted = (request.body as Body).developer
-  if (wanted === undefined) return request.method === 'PUT' && team !== null ? { keepDeveloper: team } : {}
-  if (wanted === team || (typeof wanted === 'string' ? inTeam(teams, wanted) : inEveryTeam(teams))) return {}
-  return { refusal: new errors.NotYourTeam(typeof wanted === 'string' ? wanted : 'none (developer removed)'), denied: true }
+  if (wanted === undefined) {
+    if (request.method === 'PUT' && team !== null) request.ownership = { keepDeveloper: team }
+    return
+  }
+  if (wanted === team || (typeof wanted === 'string' ? inTeam(teams, wanted) : inEveryTeam(teams))) return
+  await refuse(app, request, new errors.NotYourTeam(typeof wanted === 'string' ? wanted : 'none (developer removed)'), true)
 }
 
 // Create: developer defaults to the caller's only team, is required with several, and must be one of theirs.
-async function checkCreate (request: FastifyRequest): Promise<void> {
-  const teams = request.identity?.teams ?? []
-  const body = request.body as Body
-  if (body.developer === undefined) {
-    if (teams.length === 0) throw new errors.NoTeam()
-    if (teams.length > 1 || teams[0] === EVERY_TEAM) throw new errors.DeveloperRequired(teams.join(', '))
-    body.developer = teams[0]
+function checkCreate (app: FastifyInstance): Hook {
+  return async request => {
+    const teams = request.identity?.teams ?? []
+    const body = request.body as Body
+    if (body.developer === undefined) {
+      if (teams.length === 0) throw new errors.NoTeam()
+      if (teams.length > 1 || teams[0] === EVERY_TEAM) throw new errors.DeveloperRequired(teams.join(', '))
+      body.developer = teams[0]
+    }
+    const team = body.developer as string
+    request.auditTeam = team
+    if (!inTeam(teams, team)) await refuse(app, request, new errors.NotYourTeam(team), true)
   }
-  const team = body.developer as string
-  request.auditTeam = team
-  if (!inTeam(teams, team)) request.ownership = { refusal: new errors.NotYourTeam(team), denied: true }
 }
 
-function carryOut (app: FastifyInstance, param: string | undefined): Hook {
+/**
+ * Refuses the call. An audited route records its intent first (the refusal is then audited like any
+ * call, under one request key, before the caller is answered); a read is recorded by `recordRead`.
+ */
+async function refuse (app: FastifyInstance, request: FastifyRequest, refusal: Error, denied: boolean): Promise<never> {
+  request.ownership = { refused: true }
+  request.auditDenied = denied
+  if (request.routeOptions.config.audit !== undefined) await app.recordAuditIntent(request)
+  throw refusal
+}
+
+// Runs after the audit intent: what it records is the body as sent.
+async function keepDeveloper (request: FastifyRequest): Promise<void> {
+  const kept = request.ownership?.keepDeveloper
+  if (kept !== undefined) (request.body as Body).developer = kept
+}
+
+function recordRead (app: FastifyInstance, action: string): Hook {
   return async (request, reply) => {
-    const ownership = request.ownership
-    if (ownership === undefined) return
-    if (ownership.refusal !== undefined) {
-      request.auditDenied = ownership.denied === true
-      const readAction = READ_ACTIONS[request.routeOptions.url ?? '']
-      if (request.auditDenied && readAction !== undefined) {
-        await recordDeniedRead(app.auditTrail, request, reply, readAction, 404).catch((error: unknown) => {
-          request.log.error({ err: error }, 'audit trail: refused read not recorded')
-        })
-      }
-      throw ownership.refusal
-    }
-    if (param !== undefined && ownership.pinnedId !== undefined) (request.params as Params)[param] = ownership.pinnedId
-    if (ownership.keepDeveloper !== undefined) (request.body as Body).developer = ownership.keepDeveloper
+    if (request.ownership?.refused !== true) return
+    await recordRefusedRead(app.auditTrail, request, reply, action).catch((error: unknown) => {
+      request.log.error({ err: error }, 'audit trail: refused read not recorded')
+    })
   }
 }
 
 /**
  * The client an identifier names, or undefined when there is none. A numeric ID is read directly; an
- * alias is looked for in the caller's teams' lists (the read takes numeric IDs only). A `*` member
- * may act on any client, so an alias of theirs is left to Authlete: 'unchecked'.
+ * alias is looked for in the caller's teams' lists (every client for a `*` member: the read takes
+ * numeric IDs only).
  */
-async function findClient (app: FastifyInstance, request: FastifyRequest, identifier: string, teams: string[]): Promise<{ id: string, client: AuthleteClient } | undefined | 'unchecked'> {
+async function findClient (app: FastifyInstance, request: FastifyRequest, identifier: string, teams: string[]): Promise<{ id: string, client: AuthleteClient } | undefined> {
   if (/^[0-9]+$/.test(identifier)) {
     try {
       return { id: identifier, client: (await readClient(app.authlete, request, identifier)).data }
@@ -126,10 +146,9 @@ async function findClient (app: FastifyInstance, request: FastifyRequest, identi
       throw error
     }
   }
-  if (inEveryTeam(teams)) return 'unchecked'
-  for (const team of [...teams].sort()) {
+  for (const developer of inEveryTeam(teams) ? [undefined] : [...teams].sort()) {
     for (let start = 0; ; start += ALIAS_SCAN_PAGE) {
-      const { data } = await app.authlete.listClients(request.upstreamCalls, { developer: team, start, end: start + ALIAS_SCAN_PAGE })
+      const { data } = await app.authlete.listClients(request.upstreamCalls, { developer, start, end: start + ALIAS_SCAN_PAGE })
       const clients = data.clients ?? []
       const client = clients.find(candidate => candidate.clientIdAlias === identifier && candidate.clientIdAliasEnabled === true)
       if (client !== undefined) return { id: jsonScalarText(client.clientId), client }

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
+import { addRouteHook } from '../http/route-hooks.ts'
 import { teamHooksFor } from './ownership.ts'
 
 export type AccessModel = 'roles' | 'teams'
@@ -11,14 +12,17 @@ declare module 'fastify' {
   }
 }
 
-// In teams mode every client route gets the team check. It is added from onRoute, after the audit
-// trail's own hooks: `before` goes ahead of the audit intent and `after` behind it.
+// In teams mode every client route gets the team check. It is added from onRoute, after the route's
+// own preHandlers and the audit trail's: `check` goes ahead of them all (nothing reads the client
+// before it), `keep` behind the audit intent.
 async function teamsPlugin (app: FastifyInstance, { model }: { model: AccessModel }): Promise<void> {
   app.decorate('accessModel', model)
   if (model !== 'teams') return
   app.addHook('onRoute', route => {
     const hooks = teamHooksFor(app, route)
-    if (hooks !== undefined) route.preHandler = [hooks.before, ...[route.preHandler ?? []].flat(), hooks.after] as never
+    if (hooks === undefined) return
+    route.preHandler = [hooks.check, ...[route.preHandler ?? []].flat(), ...(hooks.keep === undefined ? [] : [hooks.keep])] as never
+    if (hooks.recordRead !== undefined) addRouteHook(route, 'onResponse', hooks.recordRead)
   })
 }
 

@@ -14,7 +14,7 @@ import { startPostgres } from '../helpers/postgres.ts'
 
 const INTENT = { actor: 'old', roles: ['admin'], action: 'client.lock', route: 'PUT /api/clients/:clientIdentifier/lock', clientId: '1', subject: null, clientIp: '127.0.0.1', userAgent: null, changedProperties: ['locked'] }
 const OLD: NewEntry = { kind: 'intent', requestId: 'r-old', time: '2026-01-01T00:00:00.000Z', data: INTENT }
-const NEW: NewEntry = { kind: 'intent', requestId: 'r-new', time: '2026-01-02T00:00:00.000Z', data: { ...INTENT, actor: 'new', team: 'acme' } }
+const NEW: NewEntry = { kind: 'intent', requestId: 'r-new', time: '2026-01-02T00:00:00.000Z', data: { ...INTENT, actor: 'new', source: 'local', team: 'acme' } }
 // A version 1 database, as the previous release left it: its schema and one chained entry.
 const V1_ROW = chainEntry(1, GENESIS_HASH, OLD)
 const V1_INSERT = 'INSERT INTO audit_entries (seq, kind, request_id, time, actor, action, client_id, outcome, data, prev_hash, hash) VALUES (1, \'intent\', \'r-old\', \'2026-01-01T00:00:00.000Z\', \'old\', \'client.lock\', \'1\', NULL, ?, ?, ?)'
@@ -22,7 +22,8 @@ const V1_INSERT = 'INSERT INTO audit_entries (seq, kind, request_id, time, actor
 async function checkMigrated (t: Test, store: AuditStore): Promise<void> {
   await store.append(NEW)
   t.same((await store.query({ team: 'acme', limit: 10 })).records.map(record => record.actor), ['new'], 'the team column is queried')
-  t.same((await store.query({ limit: 10, visibleTo: { teams: ['globex'], actor: 'old' } })).records.map(record => record.actor), ['old'], 'a team admin: their own actions')
+  t.same((await store.query({ limit: 10, visibleTo: { teams: ['globex'], actor: { source: 'local', username: 'new' } } })).records.map(record => record.actor), ['new'], 'a team admin: their own actions')
+  t.same((await store.query({ limit: 10, actor: 'old' })).records.map(record => record.actor), ['old'], 'an entry from before sources were recorded: a local user\'s')
   t.same(await verifyChain(store.entries()), { ok: true, checked: 2 }, 'the old entry still verifies beside the new one')
 }
 

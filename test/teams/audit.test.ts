@@ -37,10 +37,11 @@ t.test('GET /api/audit/verify ...should stay for * admins in teams mode', async 
   t.match(verified.json(), { ok: true }, 'the team column is checked with the rest of the chain')
 })
 
-t.test('GET /api/clients/:clientId ...should store another team\'s client read as an intent with the team and a denied outcome with its duration', async t => {
+t.test('GET /api/clients/:clientId ...should store another team\'s client read, once answered, as an intent with the team and a denied outcome with its duration', async t => {
   const h = await teamHarness(t)
   const { answer: refused, wallMs } = await timed(() => h.call('acme', 'GET', `/api/clients/${REPORTS}`))
   assertProblem(t, refused, 404)
+  await h.recordOf(refused)
   const mine = (await Array.fromAsync(h.app.auditTrail.entries())).filter(entry => entry.requestId === refused.headers['x-request-id'])
   t.match(mine, [
     { kind: 'intent', data: { actor: 'acme', action: 'client.read', route: 'GET /api/clients/:clientId', clientId: REPORTS, team: 'globex' } },

@@ -3,12 +3,14 @@ import { assertProblem } from '../clients/support.ts'
 import { mutations, teamHarness, PORTAL, REPORTS } from './support.ts'
 
 const MISSING = '99999999999'
+// What a prober sends to PUT: a client as GET answers it, with a guessed secret (compared for admins).
+const PROBING_PUT = { clientName: 'Renamed', clientType: 'CONFIDENTIAL', number: 1, clientSecret: 'guessed-secret' }
 
 // Every single-client route, with a body it accepts. DELETE /api/clients/:id last: it removes the client.
-function routes (id: string): Array<[string, string, unknown?]> {
+function routes (id: string, put: unknown = { clientName: 'Renamed', clientType: 'CONFIDENTIAL' }): Array<[string, string, unknown?]> {
   return [
     ['GET', `/api/clients/${id}`],
-    ['PUT', `/api/clients/${id}`, { clientName: 'Renamed', clientType: 'CONFIDENTIAL' }],
+    ['PUT', `/api/clients/${id}`, put],
     ['PATCH', `/api/clients/${id}`, { description: 'patched' }],
     ['PUT', `/api/clients/${id}/lock`, { locked: true }],
     ['POST', `/api/clients/${id}/secret/refresh`],
@@ -22,20 +24,52 @@ function routes (id: string): Array<[string, string, unknown?]> {
   ]
 }
 
+// Another team's client and a missing one, each as a pair of identifiers: numeric IDs on every route,
+// and aliases where a route takes one. `recorded`: the record as a * admin sees it (an alias is
+// looked for among the caller's teams only, so another team's is not found at all).
+function probes (): Array<{ method: string, url: string, body?: unknown, foreign: string, missing: string, recorded: Record<string, unknown> }> {
+  const denied = { clientId: REPORTS, team: 'globex', outcome: 'denied' }
+  const unknownAlias = { clientId: 'globex-reports', outcome: 'failure' }
+  return [
+    ...routes(REPORTS, PROBING_PUT).map(([method, url, body]) => ({ method, url, body, foreign: REPORTS, missing: MISSING, recorded: denied })),
+    { method: 'PUT', url: '/api/clients/globex-reports/lock', body: { locked: true }, foreign: 'globex-reports', missing: 'no-such-alias', recorded: unknownAlias },
+    { method: 'POST', url: '/api/clients/globex-reports/secret/refresh', foreign: 'globex-reports', missing: 'no-such-alias', recorded: unknownAlias }
+  ]
+}
+
+// A record without what differs between any two calls (its ids, times, duration) and with the client named by `id` as CLIENT.
+function comparable (record: Record<string, any> | undefined, id: string): Record<string, any> {
+  const { id: _id, requestId: _requestId, time: _time, completedAt: _completedAt, durationMs: _durationMs, ...rest } = record ?? {}
+  return { ...rest, clientId: rest.clientId === id ? 'CLIENT' : rest.clientId }
+}
+
 for (const version of ['v3', 'v2'] as const) {
-  t.test(`every single-client route (${version}) ...should answer another team's client 404, the same problem as a missing client, forward nothing and audit it denied`, async t => {
+  t.test(`every single-client route (${version}) ...should answer another team's client byte for byte as a missing one, before any other check, forward nothing and audit it once`, async t => {
     const h = await teamHarness(t, version)
-    for (const [method, url, body] of routes(REPORTS)) {
-      const missing = assertProblem(t, await h.call('acme', method, url.replace(REPORTS, MISSING), body), 404)
-      const log = h.mark()
-      const response = await h.call('acme', method, url, body)
-      const problem = assertProblem(t, response, 404)
-      t.same({ ...problem, requestId: '', detail: '' }, { ...missing, requestId: '', detail: '' }, `${method} ${url}: the problem of a missing client`)
-      t.equal(problem.detail, missing.detail.replace(MISSING, REPORTS), `${method} ${url}: the same detail`)
-      t.same(mutations(log.sent()), [], `${method} ${url}: nothing that changes state is forwarded`)
-      t.equal(log.sent().length, 1, `${method} ${url}: one read`)
-      const record = (await h.audit()).find(candidate => candidate.requestId === response.headers['x-request-id'])
-      t.match(record, { actor: 'acme', clientId: REPORTS, team: 'globex', outcome: 'denied', status: 404 }, `${method} ${url}: audited as denied`)
+    for (const { method, url, body, foreign, missing, recorded } of probes()) {
+      const name = `${method} ${url}`
+      let log = h.mark()
+      const missingAnswer = await h.call('acme', method, url.replace(foreign, missing), body)
+      const missingSent = log.sent().map(request => request.path.replace(missing, foreign))
+      const missingProblem = assertProblem(t, missingAnswer, 404)
+      log = h.mark()
+      const answer = await h.call('acme', method, url, body)
+      const problem = assertProblem(t, answer, 404)
+      t.equal(problem.code, 'BFF_CLIENT_NOT_FOUND', `${name}: the proxy's own code`)
+      t.equal(answer.body, missingAnswer.body.replaceAll(missing, foreign).replace(missingProblem.requestId, problem.requestId), `${name}: byte for byte the problem of a missing client`)
+      t.same(mutations(log.sent()), [], `${name}: nothing that changes state is forwarded`)
+      t.same(log.sent().map(request => request.path), missingSent, `${name}: the same upstream reads as for a missing client`)
+
+      const record = await h.recordOf(answer)
+      const missingRecord = await h.recordOf(missingAnswer)
+      t.match(record, { actor: 'acme', status: 404, ...recorded }, `${name}: as a * admin sees it`)
+      t.match(missingRecord, { actor: 'acme', clientId: missing, outcome: 'failure', status: 404 }, `${name}: and the missing client's as a failure`)
+      const entries = (await Array.fromAsync(h.app.auditTrail.entries())).filter(entry => entry.requestId === problem.requestId)
+      t.same(entries.map(entry => entry.kind), ['intent', 'outcome'], `${name}: one intent and one outcome`)
+
+      const seen = await h.auditAs('acme')
+      const [mine, probe] = [answer, missingAnswer].map(response => seen.find(candidate => candidate.requestId === response.headers['x-request-id']))
+      t.strictSame(comparable(mine, foreign), comparable(probe, missing), `${name}: acme's admin sees the same record for both`)
     }
     t.match((await h.call('root', 'GET', `/api/clients/${REPORTS}`)).json(), { clientName: 'Globex Reporting Service', locked: false }, 'the client is untouched')
   })
@@ -70,7 +104,7 @@ for (const version of ['v3', 'v2'] as const) {
     assertProblem(t, await h.call('acme', 'POST', '/api/clients/globex-reports/secret/refresh'), 404)
     log = h.mark()
     t.equal((await h.call('root', 'PUT', '/api/clients/portal/lock', { locked: false })).statusCode, 200, 'a * admin: any alias')
-    t.match(mutations(log.sent()).map(request => request.path), [/\/client\/lock_flag\/update\/portal$/])
+    t.match(mutations(log.sent()).map(request => request.path), [new RegExp(`/client/lock_flag/update/${PORTAL}$`)], 'pinned too')
   })
 
   t.test(`GET /api/clients/:clientId (${version}) ...should let an API token act only for the teams it carries`, async t => {

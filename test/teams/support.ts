@@ -3,6 +3,7 @@ import type { Test } from 'tap'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { hashPassword } from '../../src/auth/passwords.ts'
 import type { RecordedRequest, SandboxUpstream } from '../../src/sandbox/emulator.ts'
 import { buildTestApp, type ApiVersion, type TestApp } from '../helpers/app.ts'
@@ -46,7 +47,15 @@ export interface TeamHarness extends TestApp {
   mark: () => { sent: () => RecordedRequest[] }
   /** The audit records, newest first, as the `*` admin sees them. */
   audit: (query?: string) => Promise<Array<Record<string, any>>>
+  /** The audit records, newest first, as `caller` sees them through GET /api/audit. */
+  auditAs: (caller: Caller, query?: string) => Promise<Array<Record<string, any>>>
+  /** The record of an answered call, once its outcome is written (a refused read is recorded after its answer). */
+  recordOf: (response: LightMyRequestResponse) => Promise<Record<string, any>>
 }
+
+// Far above the few milliseconds a record takes to write, even on a busy machine.
+const RECORD_DEADLINE_MS = 10_000
+const RECORD_POLL_MS = 5
 
 export async function teamHarness (t: Test, version: ApiVersion = 'v3', env: Record<string, string> = {}): Promise<TeamHarness> {
   const built = await buildTestApp(t, { ACCESS_MODEL: 'teams', AUTHLETE_API_VERSION: version, BFF_USERS_FILE: await teamUsersFile(), ...NOT_OVERLOAD_TESTS, ...env })
@@ -68,15 +77,29 @@ export async function teamHarness (t: Test, version: ApiVersion = 'v3', env: Rec
     headers: { ...headers[caller], ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     payload: body === undefined ? undefined : JSON.stringify(body)
   })
+  const auditAs: TeamHarness['auditAs'] = async (caller, query = '') => {
+    const response = await call(caller, 'GET', `/api/audit?limit=500${query}`)
+    if (response.statusCode !== 200) throw new Error(`audit as ${caller}: ${response.body}`)
+    return response.json().records
+  }
   return {
     ...built,
     upstream,
     call,
+    auditAs,
+    recordOf: async response => {
+      const requestId = String(response.headers['x-request-id'])
+      for (const deadline = Date.now() + RECORD_DEADLINE_MS; Date.now() < deadline; await sleep(RECORD_POLL_MS)) {
+        const record = (await built.app.auditTrail.query({ limit: 500 })).records.find(candidate => candidate.requestId === requestId)
+        if (record !== undefined && record.outcome !== 'pending') return record as unknown as Record<string, any>
+      }
+      throw new Error(`no complete audit record of ${requestId} within ${RECORD_DEADLINE_MS} ms`)
+    },
     mark: () => {
       const from = upstream.requests.length
       return { sent: () => upstream.requests.slice(from) }
     },
-    audit: async (query = '') => (await call('root', 'GET', `/api/audit?limit=500${query}`)).json().records
+    audit: async (query = '') => await auditAs('root', query)
   }
 }
 

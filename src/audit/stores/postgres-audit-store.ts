@@ -62,9 +62,9 @@ export async function openPostgresAuditStore (connectionString: string, options:
       return committed
     })),
     async query (query) {
-      const { sql, params } = recordQuery(query)
+      const { sql, params } = recordQuery(query, 'postgres')
       const { rows } = await pool.query<RecordRow>(numberPlaceholders(sql), params)
-      return toPage(rows, query.limit)
+      return toPage(rows, query)
     },
     async * entries () {
       let after = 0

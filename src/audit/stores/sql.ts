@@ -62,25 +62,39 @@ export interface RecordRow {
   outcome_data: string | null
 }
 
+export type Dialect = 'sqlite' | 'postgres'
+
+// The actor's source, read from the intent itself: it has no column of its own.
+const ACTOR_SOURCE: Record<Dialect, string> = {
+  sqlite: 'json_extract(i.data, \'$.source\')',
+  postgres: '(i.data::json ->> \'source\')'
+}
+
 /** The intent entries matching a query, newest first, each with its outcome entry if any. */
-export function recordQuery (query: AuditQuery): { sql: string, params: Array<string | number> } {
+export function recordQuery (query: AuditQuery, dialect: Dialect): { sql: string, params: Array<string | number> } {
   const where = ['i.kind = \'intent\'']
   const params: Array<string | number> = []
-  const add = (clause: string, value: string | number): void => { where.push(clause); params.push(value) }
+  const add = (clause: string, ...values: Array<string | number>): void => { where.push(clause); params.push(...values) }
+  const source = ACTOR_SOURCE[dialect]
   if (query.actor !== undefined) add('i.actor = ?', query.actor)
+  if (query.actor !== undefined || query.source !== undefined) add(`COALESCE(${source}, 'local') = ?`, query.source ?? 'local')
   // The intent names the client, or (for a create) the outcome does: either entry of the request.
   if (query.clientId !== undefined) add('i.request_id IN (SELECT request_id FROM audit_entries WHERE client_id = ?)', query.clientId)
   if (query.action !== undefined) add('i.action = ?', query.action)
   if (query.team !== undefined) add('i.team = ?', query.team)
-  if (query.visibleTo !== undefined) {
-    const { teams, actor } = query.visibleTo
-    where.push(`(i.actor = ?${teams.map(() => ' OR i.team = ?').join('')})`)
-    params.push(actor, ...teams)
+  const { visibleTo } = query
+  if (visibleTo !== undefined) {
+    const { teams, actor } = visibleTo
+    // The actor's own records: the same username from another source is another person.
+    const clauses = [...(actor === undefined ? [] : [`(i.actor = ? AND ${source} = ?)`]), ...teams.map(() => 'i.team = ?')]
+    add(clauses.length === 0 ? '1 = 0' : `(${clauses.join(' OR ')})`, ...(actor === undefined ? [] : [actor.username, actor.source]), ...teams)
   }
   if (query.since !== undefined) add('i.time >= ?', query.since)
   if (query.until !== undefined) add('i.time < ?', query.until)
   if (query.cursor !== undefined) add('i.seq < ?', query.cursor)
   if (query.outcome === 'pending') where.push('o.seq IS NULL')
+  else if (visibleTo !== undefined && query.outcome === 'denied') add(`o.outcome = 'denied' AND NOT ${outsideTeams(visibleTo.teams)}`, ...visibleTo.teams)
+  else if (visibleTo !== undefined && query.outcome === 'failure') add(`(o.outcome = 'failure' OR (o.outcome = 'denied' AND ${outsideTeams(visibleTo.teams)}))`, ...visibleTo.teams)
   else if (query.outcome !== undefined) add('o.outcome = ?', query.outcome)
   params.push(query.limit + 1)
   return {
@@ -91,10 +105,25 @@ export function recordQuery (query: AuditQuery): { sql: string, params: Array<st
   }
 }
 
-export function toRecord (row: RecordRow): AuditRecord {
+// A record about a client outside `teams` (one placeholder per team): what seenBy masks.
+function outsideTeams (teams: string[]): string {
+  return `(i.client_id IS NOT NULL${teams.length === 0 ? '' : ` AND (i.team IS NULL OR i.team NOT IN (${teams.map(() => '?').join(', ')}))`})`
+}
+
+/**
+ * A record as a caller restricted to `visibleTo` sees it. About a client outside their teams (their
+ * own action, refused): no team, `failure` for `denied` and no result code, as for a missing client.
+ */
+function seenBy (record: AuditRecord, intentClientId: string | null, visibleTo: AuditQuery['visibleTo']): AuditRecord {
+  if (visibleTo === undefined || intentClientId === null || (typeof record.team === 'string' && visibleTo.teams.includes(record.team))) return record
+  const { team: _hidden, ...rest } = record
+  return { ...rest, outcome: record.outcome === 'denied' ? 'failure' : record.outcome, resultCode: null }
+}
+
+export function toRecord (row: RecordRow, visibleTo?: AuditQuery['visibleTo']): AuditRecord {
   const intent = JSON.parse(row.data) as IntentData
   const outcome = row.outcome_data === null ? undefined : JSON.parse(row.outcome_data) as OutcomeData
-  return {
+  return seenBy({
     id: Number(row.seq),
     requestId: row.request_id,
     time: row.time,
@@ -105,11 +134,11 @@ export function toRecord (row: RecordRow): AuditRecord {
     resultCode: outcome?.resultCode ?? null,
     durationMs: outcome?.durationMs ?? null,
     completedAt: row.outcome_time
-  }
+  }, intent.clientId, visibleTo)
 }
 
-export function toPage (rows: RecordRow[], limit: number) {
-  const records = rows.slice(0, limit).map(toRecord)
+export function toPage (rows: RecordRow[], { limit, visibleTo }: Pick<AuditQuery, 'limit' | 'visibleTo'>) {
+  const records = rows.slice(0, limit).map(row => toRecord(row, visibleTo))
   return { records, nextCursor: rows.length > limit ? records.at(-1)!.id : null }
 }
 

@@ -34,8 +34,8 @@ export function openSqliteAuditStore (path: string, writeTimeoutMs = 2000): Audi
       return entries.map(entry => (head = link(entry, head)))
     }, writeTimeoutMs, since)),
     async query (query) {
-      const { sql, params } = recordQuery(query)
-      return toPage(db.prepare(sql).all(...params) as unknown as RecordRow[], query.limit)
+      const { sql, params } = recordQuery(query, 'sqlite')
+      return toPage(db.prepare(sql).all(...params) as unknown as RecordRow[], query)
     },
     async * entries () {
       let after = 0
