@@ -44,8 +44,8 @@ const READ_ACTIONS: Record<string, string> = {
  * the client (PUT's round trip, If-Match) can answer before it: another team's client and a missing
  * one get the same 404, whatever the request carries. It reads the client once (the read the route
  * reuses), pins an alias to the numeric ID it found, and refuses at once, after recording the intent
- * of an audited route (its outcome follows in onSend, as for any call). A refused read has no intent:
- * it is recorded after the answer is sent, so a denied read takes no longer than a missing one.
+ * of an audited route (its outcome follows in onSend, as for any call). A refused read (a route with
+ * no audit action) is recorded once the answer is sent, so a denied read takes no longer than a missing one.
  */
 export function teamHooksFor (app: FastifyInstance, route: RouteOptions): TeamHooks | undefined {
   if (route.url === '/api/clients' && route.method === 'POST') return { check: checkCreate(app) }

@@ -24,7 +24,12 @@ async function checkMigrated (t: Test, store: AuditStore): Promise<void> {
   t.same((await store.query({ team: 'acme', limit: 10 })).records.map(record => record.actor), ['new'], 'the team column is queried')
   t.same((await store.query({ limit: 10, visibleTo: { teams: ['globex'], actor: { source: 'local', username: 'new' } } })).records.map(record => record.actor), ['new'], 'a team admin: their own actions')
   t.same((await store.query({ limit: 10, actor: 'old' })).records.map(record => record.actor), ['old'], 'an entry from before sources were recorded: a local user\'s')
-  t.same(await verifyChain(store.entries()), { ok: true, checked: 2 }, 'the old entry still verifies beside the new one')
+  // The new call was refused for acme: an admin of globex sees it as a call on a missing client.
+  await store.append({ kind: 'outcome', requestId: 'r-new', time: NEW.time, data: { status: 404, outcome: 'denied', resultCode: 'A1', durationMs: 1 } })
+  const asGlobex = (outcome: 'denied' | 'failure') => store.query({ limit: 10, outcome, visibleTo: { teams: ['globex'], actor: { source: 'local', username: 'new' } } })
+  t.same((await asGlobex('denied')).records, [], 'not denied for them')
+  t.match((await asGlobex('failure')).records, [{ actor: 'new', outcome: 'failure', resultCode: null, team: undefined }], 'a failure, without team or result code')
+  t.same(await verifyChain(store.entries()), { ok: true, checked: 3 }, 'the old entry still verifies beside the new one')
 }
 
 t.test('AuditStore(sqlite) open ...should migrate a version 1 file to the team column and keep its chain', async t => {

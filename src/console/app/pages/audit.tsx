@@ -29,7 +29,9 @@ interface AuditRecord {
 }
 interface AuditPage { records: AuditRecord[], nextCursor: number | null }
 
-const FILTERS = ['actor', 'clientId', 'team', 'action', 'outcome', 'since', 'until'] as const
+const FILTERS = ['actor', 'source', 'clientId', 'team', 'action', 'outcome', 'since', 'until'] as const
+// Usernames are unique within a source only: with an actor and no source, the server means a local user.
+const SOURCES = ['local', 'oidc', 'gateway']
 type Filters = Record<typeof FILTERS[number], string>
 // success and failure as the upstream answered; unknown: the answer was lost; denied: another team's client.
 const OUTCOMES = ['success', 'failure', 'unknown', 'denied', 'pending']
@@ -61,6 +63,12 @@ function AuditTrail ({ who }: { who: Identity }) {
       <Verify who={who} />
       <form class='filters' aria-label='Filter the audit records' onSubmit={event => { event.preventDefault(); search(filters) }}>
         <TextField label='Actor' name='actor' value={filters.actor} onInput={actor => { setFilters({ ...filters, actor }) }} />
+        <div class='field'>
+          <label for='audit-source'>Actor's source</label>
+          <select id='audit-source' name='source' value={filters.source} onChange={event => { setFilters({ ...filters, source: event.currentTarget.value }) }}>
+            <option value=''>Any (local with an actor)</option>{SOURCES.map(source => <option key={source} value={source}>{source}</option>)}
+          </select>
+        </div>
         <TextField label='Client ID or alias' name='clientId' value={filters.clientId} onInput={clientId => { setFilters({ ...filters, clientId }) }} />
         {teams && <TeamFilter who={who} name='team' label='Team' value={filters.team} onInput={team => { setFilters({ ...filters, team }) }} />}
         <div class='field'>
