@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { teamHooksFor } from './ownership.ts'
+import { createFilterViolationReporter, type FilterViolationReporter } from './filter-violations.ts'
 
 export type AccessModel = 'roles' | 'teams'
 
@@ -8,6 +9,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** ACCESS_MODEL: `roles` (global roles) or `teams` (roles within the caller's teams, docs/teams.md). */
     accessModel: AccessModel
+    /** Counts and logs clients of other teams an upstream list answered despite its filter (src/teams/union-pager.ts). */
+    reportFilterViolation: FilterViolationReporter
   }
 }
 
@@ -15,6 +18,7 @@ declare module 'fastify' {
 // trail's own hooks: `before` goes ahead of the audit intent and `after` behind it.
 async function teamsPlugin (app: FastifyInstance, { model }: { model: AccessModel }): Promise<void> {
   app.decorate('accessModel', model)
+  app.decorate('reportFilterViolation', createFilterViolationReporter())
   if (model !== 'teams') return
   app.addHook('onRoute', route => {
     const hooks = teamHooksFor(app, route)
