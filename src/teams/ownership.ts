@@ -3,8 +3,8 @@ import { errors } from '../http/errors.ts'
 import { readClient } from '../clients/current-client.ts'
 import { recordDeniedRead } from '../audit/audit-trail.ts'
 import type { AuthleteClient } from '../upstream/authlete-api.ts'
-import { jsonScalarText } from '../upstream/json.ts'
 import { EVERY_TEAM, inEveryTeam, inTeam, teamOf } from './membership.ts'
+import { resolveAlias } from './alias-cache.ts'
 
 /** What the team check decided before the audit intent; carried out after it (see teamHooksFor). */
 interface Ownership {
@@ -28,7 +28,6 @@ type Params = Record<string, string>
 type Body = Record<string, unknown>
 
 const CLIENT_PARAM = /\/:(clientId|clientIdentifier)(?=\/|$)/
-const ALIAS_SCAN_PAGE = 100
 // Routes that read without an audit action of their own: a refusal there is recorded under these names.
 const READ_ACTIONS: Record<string, string> = {
   '/api/clients/:clientId': 'client.read',
@@ -114,7 +113,7 @@ function carryOut (app: FastifyInstance, param: string | undefined): Hook {
 
 /**
  * The client an identifier names, or undefined when there is none. A numeric ID is read directly; an
- * alias is looked for in the caller's teams' lists (the read takes numeric IDs only). A `*` member
+ * alias is resolved among the caller's teams' clients (alias-cache.ts). A `*` member
  * may act on any client, so an alias of theirs is left to Authlete: 'unchecked'.
  */
 async function findClient (app: FastifyInstance, request: FastifyRequest, identifier: string, teams: string[]): Promise<{ id: string, client: AuthleteClient } | undefined | 'unchecked'> {
@@ -127,14 +126,5 @@ async function findClient (app: FastifyInstance, request: FastifyRequest, identi
     }
   }
   if (inEveryTeam(teams)) return 'unchecked'
-  for (const team of [...teams].sort()) {
-    for (let start = 0; ; start += ALIAS_SCAN_PAGE) {
-      const { data } = await app.authlete.listClients(request.upstreamCalls, { developer: team, start, end: start + ALIAS_SCAN_PAGE })
-      const clients = data.clients ?? []
-      const client = clients.find(candidate => candidate.clientIdAlias === identifier && candidate.clientIdAliasEnabled === true)
-      if (client !== undefined) return { id: jsonScalarText(client.clientId), client }
-      if (clients.length === 0 || start + ALIAS_SCAN_PAGE >= data.totalCount) break
-    }
-  }
-  return undefined
+  return await resolveAlias(app, request, identifier, teams)
 }

@@ -2,6 +2,8 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { teamHooksFor } from './ownership.ts'
 import { createFilterViolationReporter, type FilterViolationReporter } from './filter-violations.ts'
+import { AliasCache } from './alias-cache.ts'
+import { errors } from '../http/errors.ts'
 
 export type AccessModel = 'roles' | 'teams'
 
@@ -11,15 +13,26 @@ declare module 'fastify' {
     accessModel: AccessModel
     /** Counts and logs clients of other teams an upstream list answered despite its filter (src/teams/union-pager.ts). */
     reportFilterViolation: FilterViolationReporter
+    /** Aliases resolved in teams mode, each verified on use (src/teams/alias-cache.ts). */
+    aliasCache: AliasCache
+    /** Teams mode: refuses (403) an identity with more than MAX_TEAMS_PER_IDENTITY teams; sign-ins call it before a session exists. */
+    refuseTooManyTeams: (teams: readonly string[] | undefined) => void
   }
 }
 
 // In teams mode every client route gets the team check. It is added from onRoute, after the audit
 // trail's own hooks: `before` goes ahead of the audit intent and `after` behind it.
-async function teamsPlugin (app: FastifyInstance, { model }: { model: AccessModel }): Promise<void> {
+async function teamsPlugin (app: FastifyInstance, { model, maxTeams }: { model: AccessModel, maxTeams: number }): Promise<void> {
   app.decorate('accessModel', model)
   app.decorate('reportFilterViolation', createFilterViolationReporter())
+  app.decorate('aliasCache', new AliasCache())
+  // Each team costs upstream calls on every list page: a claim naming hundreds would multiply them.
+  app.decorate('refuseTooManyTeams', (teams: readonly string[] | undefined) => {
+    if (model === 'teams' && teams !== undefined && teams.length > maxTeams) throw new errors.TooManyTeams(teams.length, maxTeams)
+  })
   if (model !== 'teams') return
+  // After the access check, which found the identity: a gateway token, a session or an API token made before the limit was lowered.
+  app.addHook('onRequest', async request => { app.refuseTooManyTeams(request.identity?.teams) })
   app.addHook('onRoute', route => {
     const hooks = teamHooksFor(app, route)
     if (hooks !== undefined) route.preHandler = [hooks.before, ...[route.preHandler ?? []].flat(), hooks.after] as never
