@@ -31,8 +31,11 @@ async function teamsPlugin (app: FastifyInstance, { model, maxTeams }: { model: 
     if (model === 'teams' && teams !== undefined && teams.length > maxTeams) throw new errors.TooManyTeams(teams.length, maxTeams)
   })
   if (model !== 'teams') return
-  // After the access check, which found the identity: a gateway token, a session or an API token made before the limit was lowered.
-  app.addHook('onRequest', async request => { app.refuseTooManyTeams(request.identity?.teams) })
+  // After the access check, which found the identity: a gateway token, a session or an API token made
+  // before the limit was lowered. Logging out stays possible.
+  app.addHook('onRequest', async request => {
+    if (request.routeOptions.url !== '/auth/logout') app.refuseTooManyTeams(request.identity?.teams)
+  })
   app.addHook('onRoute', route => {
     const hooks = teamHooksFor(app, route)
     if (hooks !== undefined) route.preHandler = [hooks.before, ...[route.preHandler ?? []].flat(), hooks.after] as never

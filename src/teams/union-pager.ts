@@ -30,24 +30,27 @@ export interface ClientListing {
 /** How many clients the checked scan asks for at a time, and at most how many times per request. */
 export const SCAN_PAGE = 100
 export const SCAN_MAX_PAGES = 50
+/** At most how many clients the checked scan reads one by one for their team (items without `developer`). */
+export const SCAN_MAX_CLIENT_READS = 500
 /**
- * Asked alongside every teams list: no team has this name (a team name has no colon), so an upstream
- * that keeps to the filter counts 0 clients for it; one that ignores it counts its whole list.
+ * Asked alongside every checked list: a team nobody should have (a team of that name would only make
+ * every list take the checked scan), so an upstream that keeps to the filter counts 0 clients for
+ * it, and one that ignores it counts its whole list.
  */
 export const FILTER_CHECK_TEAM = 'authlete-bff:filter-check'
 
 /**
- * One page of a client list as the caller may see it. Roles mode or a `*` member: Authlete's own
- * page. Otherwise the `developer` team's page, or the union of the caller's teams, ordered by team,
- * then as Authlete lists each team's clients; every client is checked against the team asked for,
- * whatever the upstream (or a cache between) did with the filter.
+ * One page of a client list as the caller may see it. Roles mode, or a `*` member without a
+ * `developer` filter: Authlete's own page. Otherwise the `developer` team's page, or the union of the
+ * caller's teams, ordered by team, then as Authlete lists each team's clients; every client is
+ * checked against the team asked for, whatever the upstream (or a cache between) did with the filter.
  */
 export async function listAcrossTeams (app: FastifyInstance, request: FastifyRequest, listing: ClientListing): Promise<ClientSlice> {
   const { developer, offset, limit, fetch } = listing
   if (app.accessModel === 'teams') {
     const teams = request.identity?.teams ?? []
     if (developer !== undefined && !inTeam(teams, developer)) throw new errors.NotYourTeam(developer)
-    if (!inEveryTeam(teams)) {
+    if (developer !== undefined || !inEveryTeam(teams)) {
       const report = (team: string, dropped: number) => { app.reportFilterViolation(request.log, listing.operation, team, dropped) }
       const fetchTeam = checkedFetch(fetch, listing.readTeam !== undefined, report)
       const shown = developer === undefined ? [...teams].sort() : [developer]
@@ -111,21 +114,26 @@ async function unionPage (teams: string[], offset: number, limit: number, fetchT
  * The page rebuilt without trusting the upstream's filter: its whole list, unfiltered (an upstream
  * that ignores the filter sends that anyway, so one pass serves every team), read SCAN_PAGE clients at
  * a time and sorted into the caller's teams here (an item without `developer` by reading its client).
- * The page is then full and the total exact, unless
- * the list is longer than SCAN_MAX_PAGES reads or cannot be paged: then `totalExact: false`.
+ * The page is then full and the total exact, unless the list is longer than SCAN_MAX_PAGES reads,
+ * needs more than SCAN_MAX_CLIENT_READS client reads, or cannot be paged: then `totalExact: false`.
  */
 async function checkedScan (teams: string[], offset: number, limit: number, { fetch, readTeam }: ClientListing): Promise<ClientSlice> {
   const byTeam = new Map<string, AuthleteClient[]>(teams.map(team => [team, []]))
-  const teamOfItem = async (client: AuthleteClient) => 'developer' in client || readTeam === undefined ? teamOf(client) : await readTeam(jsonScalarText(client.clientId))
-  const keep = async (clients: AuthleteClient[]) => {
-    const owners = await Promise.all(clients.map(teamOfItem))
+  let clientReads = 0
+  // Sorts a page into the caller's teams; false when its teams cannot all be known within the read budget.
+  const keep = async (clients: AuthleteClient[]): Promise<boolean> => {
+    const unlabelled = readTeam === undefined ? 0 : clients.filter(client => !('developer' in client)).length
+    if (clientReads + unlabelled > SCAN_MAX_CLIENT_READS) return false
+    clientReads += unlabelled
+    const owners = await Promise.all(clients.map(async client => readTeam === undefined || 'developer' in client ? teamOf(client) : await readTeam(jsonScalarText(client.clientId))))
     clients.forEach((client, index) => byTeam.get(owners[index] ?? '')?.push(client))
+    return true
   }
   let complete = false
   for (let start = 0, reads = 0; reads < SCAN_MAX_PAGES; start += SCAN_PAGE, reads++) {
     const { data } = await fetch({ start, end: start + SCAN_PAGE })
     const clients = data.clients ?? []
-    await keep(clients)
+    if (!await keep(clients)) break
     if (clients.length > SCAN_PAGE) {
       // The range was ignored too: the answer cannot be paged on, and is all there is only when it is the whole list.
       complete = clients.length >= data.totalCount

@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { Test } from 'tap'
 import { json, startFaultUpstream } from '../helpers/fault-upstream.ts'
-import { SCAN_MAX_PAGES, SCAN_PAGE } from '../../src/teams/union-pager.ts'
+import { SCAN_MAX_CLIENT_READS, SCAN_MAX_PAGES, SCAN_PAGE } from '../../src/teams/union-pager.ts'
 import { startFilterIgnoringUpstream } from './filter-ignoring-upstream.ts'
 import { REPORTS, teamHarness, type TeamHarness } from './support.ts'
 
@@ -31,6 +31,8 @@ t.test('GET /api/clients ...should drop the other teams\' clients an upstream an
   t.same({ names: names(globex), total: globex.json().total }, { names: ['Globex Reporting Service'], total: 1 }, '?developer= one of the caller\'s teams')
   t.same(names(await h.call('token', 'GET', '/api/clients')), ['Globex Reporting Service'], 'an API token of globex')
   t.equal((await h.call('root', 'GET', '/api/clients?limit=100')).json().total, 6, 'a * member sees every client, as before')
+  const rootGlobex = await h.call('root', 'GET', '/api/clients?developer=globex')
+  t.same({ names: names(rootGlobex), total: rootGlobex.json().total }, { names: ['Globex Reporting Service'], total: 1 }, 'a * member\'s ?developer= is checked too')
 
   t.ok(upstream.lists.every(query => !query.includes('developer=')), 'the stand-in dropped every filter')
   t.ok(await violations(h, 'listClients') >= 9, 'every dropped client counted')
@@ -64,20 +66,25 @@ t.test('GET /api/clients ...should neither drop nor rebuild anything when the up
 })
 
 // A service of `count` clients, acme, globex and initech in turn, behind a stand-in that ignores the
-// developer filter (and, with `ignoreRange`, the range too); it counts the unfiltered reads.
+// developer filter (and, with `ignoreRange`, the range too); every client is authorized by every
+// subject, listed as API 3.0 lists them then (without developer). It counts what it was asked.
 async function syntheticService (t: Test, count: number, ignoreRange = false) {
   const fault = await startFaultUpstream(t)
   const teams = ['acme', 'globex', 'initech']
-  const clients = Array.from({ length: count }, (_, index) => ({ clientId: 1_000_000 + index, clientName: `client ${index}`, developer: teams[index % 3] }))
+  const clients = Array.from({ length: count }, (_, index) => ({ clientId: 1_000_000 + index, clientName: `client ${index}`, developer: teams[index % 3]! }))
   fault.answer((request, response) => {
-    const query = new URL(request.url ?? '/', 'http://x').searchParams
-    const start = ignoreRange ? 0 : Number(query.get('start') ?? 0)
-    const end = ignoreRange ? count : Math.min(count, Number(query.get('end') ?? count))
-    json(response, 200, { start, end, totalCount: count, clients: clients.slice(start, end) })
+    const url = new URL(request.url ?? '/', 'http://x')
+    const read = /\/client\/get\/(\d+)$/.exec(url.pathname)
+    if (read !== null) return json(response, 200, clients[Number(read[1]) - 1_000_000])
+    const start = ignoreRange ? 0 : Number(url.searchParams.get('start') ?? 0)
+    const end = ignoreRange ? count : Math.min(count, Number(url.searchParams.get('end') ?? count))
+    const listed = url.pathname.includes('/authorization/') ? clients.map(({ developer, ...limited }) => limited) : clients
+    json(response, 200, { start, end, totalCount: count, clients: listed.slice(start, end) })
   })
   const h = await teamHarness(t, 'v3', { AUTHLETE_BASE_URL: fault.url, AUTHLETE_SERVICE_ID: '1234', AUTHLETE_SERVICE_ACCESS_TOKEN: 'service-token' })
-  const unfilteredReads = () => fault.requests.filter(request => request.url.includes('/client/get/list') && !request.url.includes('developer=')).length
-  return { h, unfilteredReads }
+  const unfilteredReads = () => fault.requests.filter(request => request.url.includes('/get/list') && !request.url.includes('developer=')).length
+  const clientReads = () => fault.requests.filter(request => /\/client\/get\/\d+$/.test(request.url)).length
+  return { h, unfilteredReads, clientReads }
 }
 
 t.test('GET /api/clients ...should say the total is inexact when the unfiltered list is too long to check whole', async t => {
@@ -97,4 +104,16 @@ t.test('GET /api/clients ...should give the exact page and total when the unfilt
   const ranged = await syntheticService(t, 30, true)
   const all = await ranged.h.call('globex', 'GET', '/api/clients?offset=8&limit=5')
   t.same({ names: names(all), total: all.json().total, totalExact: all.json().totalExact }, { names: ['client 25', 'client 28'], total: 10, totalExact: undefined }, 'a stand-in that ignores the range too: its one answer is the whole list')
+})
+
+t.test('GET /api/subjects/:subject/clients ...should read the team of each client API 3.0 lists without one, within a bound', async t => {
+  const small = await syntheticService(t, 300)
+  const page = await small.h.call('globex', 'GET', '/api/subjects/john/clients?offset=98&limit=3')
+  t.same({ names: names(page), total: page.json().total, totalExact: page.json().totalExact }, { names: ['client 295', 'client 298'], total: 100, totalExact: undefined })
+  t.equal(small.clientReads(), 300, 'each client read once for its team')
+
+  const large = await syntheticService(t, SCAN_MAX_CLIENT_READS + 100)
+  const bounded = await large.h.call('globex', 'GET', '/api/subjects/john/clients?limit=2')
+  t.same({ names: names(bounded), total: bounded.json().total, totalExact: bounded.json().totalExact }, { names: ['client 1', 'client 4'], total: Math.ceil((SCAN_MAX_CLIENT_READS - 1) / 3), totalExact: false })
+  t.equal(large.clientReads(), SCAN_MAX_CLIENT_READS, 'no more reads than the bound')
 })

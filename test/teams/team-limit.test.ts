@@ -64,4 +64,10 @@ t.test('POST /auth/login ...should refuse with 403 a local user with more than M
 
   const lower = await buildTestApp(t, { ACCESS_MODEL: 'teams', BFF_USERS_FILE: path, MAX_TEAMS_PER_IDENTITY: '10', ...NOT_OVERLOAD_TESTS })
   t.match(assertProblem(t, await lower.app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'enough', password: 'limit-password-1234' } }), 403).detail, /at most 10 are allowed/)
+
+  // The users file now gives root more teams than allowed: the session made before is refused, but can log out.
+  await writeFile(path, JSON.stringify([{ username: 'root', passwordHash, roles: ['admin'], teams: teamNames(LIMIT + 1) }]))
+  await app.users.reload()
+  t.match(assertProblem(t, await app.inject({ method: 'GET', url: '/api/clients', headers }), 403), { code: 'BFF_TOO_MANY_TEAMS' }, 'a session of before')
+  t.equal((await app.inject({ method: 'POST', url: '/auth/logout', headers })).statusCode, 204)
 })
