@@ -75,6 +75,7 @@ export const ConfigSchema = Type.Object({
   ACCESS_MODEL: Type.Enum(['roles', 'teams'], { default: 'roles', description: 'teams: each team manages only the clients whose developer is the team (docs/teams.md)' }),
   TEAMS_CLAIM: Type.String({ minLength: 1, default: 'teams', description: 'OIDC and gateway identities: the claim (dotted path) holding the teams' }),
   TEAM_MAP: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'claimValue=team,...; * as a claim value matches everyone, * as a team is every team' })),
+  MAX_TEAMS_PER_IDENTITY: Type.Integer({ minimum: 1, maximum: 1000, default: 64, description: 'teams mode: an identity with more teams (claim, users file, API token) is refused with 403 at sign-in' }),
   GATEWAY_JWT_HEADER: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+$', description: 'lower-case header name' })),
   GATEWAY_JWKS_URL: Type.Optional(HttpUrl),
   GATEWAY_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1, maxLength: 16_384, description: 'PEM (SPKI) or a JWK as JSON' })),

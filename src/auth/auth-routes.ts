@@ -48,6 +48,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { username, password } = request.body
     const user = await app.loginThrottle.check(request, username, async () => await app.users.authenticate(username, password))
     if (user === undefined) throw new errors.BadCredentials()
+    app.refuseTooManyTeams(user.teams)
     const session = await app.sessions.start(request, reply, { source: 'local', ...user })
     request.log.info({ username: user.username }, 'login')
     return { source: 'local' as const, username: session.username, roles: session.roles, csrfToken: session.csrfToken }

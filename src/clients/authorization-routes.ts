@@ -3,7 +3,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { problems } from '../http/problem-schema.ts'
 import { Client } from './client-schema.ts'
 import { listAcrossTeams } from '../teams/union-pager.ts'
-import { ClientSubjectParams, PageQuery, SubjectParams, UpstreamResult, visibleClient } from './route-schemas.ts'
+import type { Page } from '../upstream/authlete-api.ts'
+import { teamOf } from '../teams/membership.ts'
+import { ClientSubjectParams, PageCounts, PageQuery, SubjectParams, UpstreamResult, visibleClient } from './route-schemas.ts'
 
 const tags = ['authorizations']
 const upstreamProblems = problems(400, 401, 403, 404, 502, 503, 504)
@@ -26,16 +28,19 @@ const authorizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: SubjectParams,
       querystring: PageQuery,
       response: {
-        200: Type.Object({ subject: Type.String(), clients: Type.Array(Client), total: Type.Integer(), offset: Type.Integer(), limit: Type.Integer() }),
+        200: Type.Object({ subject: Type.String(), clients: Type.Array(Client), ...PageCounts, offset: Type.Integer(), limit: Type.Integer() }),
         ...upstreamProblems
       }
     }
   }, async (request) => {
+    // API 3.0 lists authorized clients without their developer: a team is then read from the client.
+    const readTeam = async (clientId: string) => teamOf((await authlete.getClient(request.upstreamCalls, clientId).catch(missingAsEmpty)).data)
     const { subject } = request.params
     const { developer, offset, limit } = request.query
-    const { clients, total } = await listAcrossTeams(app, request, developer, offset, limit, page => authlete.listAuthorizedClients(request.upstreamCalls, subject, page))
+    const fetch = (page: Page) => authlete.listAuthorizedClients(request.upstreamCalls, subject, page)
+    const { clients, ...totals } = await listAcrossTeams(app, request, { operation: 'listAuthorizedClients', developer, offset, limit, fetch, readTeam })
     const roles = request.identity?.roles ?? []
-    return { subject, clients: clients.map(client => visibleClient(client, roles)), total, offset, limit }
+    return { subject, clients: clients.map(client => visibleClient(client, roles)), ...totals, offset, limit }
   })
 
   app.put('/api/clients/:clientId/authorizations/:subject', {
@@ -76,6 +81,12 @@ const authorizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { data } = await authlete.deleteGrantedScopes(request.upstreamCalls, request.params.clientId, request.params.subject)
     return data
   })
+}
+
+// A client deleted since it was listed has no team.
+function missingAsEmpty (error: unknown): { data: Record<string, unknown> } {
+  if ((error as { statusCode?: number }).statusCode === 404) return { data: {} }
+  throw error
 }
 
 export default authorizationRoutes

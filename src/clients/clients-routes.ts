@@ -4,11 +4,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { errors } from '../http/errors.ts'
 import { problems } from '../http/problem-schema.ts'
 import { Client, ClientInput, ClientMergePatch, ClientReplacement, SERVER_OWNED_PROPERTIES } from './client-schema.ts'
-import { ClientIdParams, PageQuery, visibleClient } from './route-schemas.ts'
+import { ClientIdParams, PageCounts, PageQuery, visibleClient } from './route-schemas.ts'
 import { createClientEtag, ifMatchAccepts } from './etag.ts'
 import { applyMergePatch } from './merge-patch.ts'
 import { dropEchoedProperties, echoedProperties } from './round-trip.ts'
-import type { AuthleteClient } from '../upstream/authlete-api.ts'
+import type { AuthleteClient, Page } from '../upstream/authlete-api.ts'
 import type { UpstreamAnswer } from '../upstream/authlete-client.ts'
 import { hasRole } from '../auth/roles.ts'
 import { jsonScalarText } from '../upstream/json.ts'
@@ -23,7 +23,7 @@ const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String({ max
 
 const ClientPage = Type.Object({
   clients: Type.Array(Client),
-  total: Type.Integer({ description: 'How many clients match, in all' }),
+  ...PageCounts,
   offset: Type.Integer(),
   limit: Type.Integer()
 })
@@ -69,8 +69,9 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
     }
   }, async (request) => {
     const { developer, offset, limit } = request.query
-    const { clients, total } = await listAcrossTeams(app, request, developer, offset, limit, page => authlete.listClients(request.upstreamCalls, page))
-    return { clients: clients.map(client => visibleClient(client, roles(request))), total, offset, limit }
+    const fetch = (page: Page) => authlete.listClients(request.upstreamCalls, page)
+    const { clients, ...totals } = await listAcrossTeams(app, request, { operation: 'listClients', developer, offset, limit, fetch })
+    return { clients: clients.map(client => visibleClient(client, roles(request))), ...totals, offset, limit }
   })
 
   app.post('/api/clients', {

@@ -24,6 +24,12 @@ export const PageQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 })
 }, { additionalProperties: false })
 
+/** The list pages' counts: `total`, and in teams mode `totalExact: false` when it could not be verified (docs/teams.md). */
+export const PageCounts = {
+  total: Type.Integer({ description: 'How many clients match, in all' }),
+  totalExact: Type.Optional(Type.Boolean({ description: 'Only in teams mode, and only false: the upstream ignored its team filter and its list was too long to check whole (50 reads of 100 clients, 500 reads of one), so `total` counts the clients checked so far' }))
+}
+
 export const UpstreamResult = Type.Object({
   resultCode: Type.String(),
   resultMessage: Type.String()

@@ -55,7 +55,8 @@ export const errors = {
   NoTeam: createError('BFF_NO_TEAM', 'You belong to no team, so you cannot create clients', 403),
   EveryTeamRequired: createError('BFF_EVERY_TEAM_REQUIRED', 'This operation needs membership of every team (*)', 403),
   DeveloperRequired: createError('BFF_DEVELOPER_REQUIRED', 'developer is required: you belong to several teams; name one of them (%s)', 400),
-  TeamCeiling: createError('BFF_TEAM_CEILING', 'A token cannot have teams outside its creator\'s: %s is not among yours', 403)
+  TeamCeiling: createError('BFF_TEAM_CEILING', 'A token cannot have teams outside its creator\'s: %s is not among yours', 403),
+  TooManyTeams: createError('BFF_TOO_MANY_TEAMS', 'This identity has %d teams; at most %d are allowed (MAX_TEAMS_PER_IDENTITY): ask for fewer teams in your claim or token', 403)
 } as const
 
 /** Fastify's codes a caller can meet: requests refused before a route ran (bad JSON, media type, size, URL). */

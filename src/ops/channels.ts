@@ -13,10 +13,13 @@ export interface UpstreamCallEvent {
 export interface RateLimitedEvent { bucket: string }
 export interface CircuitEvent { state: 'open' | 'half-open' | 'closed' }
 export interface AuditFailureEvent { kind: 'intent' | 'outcome' }
+/** Clients of other teams an upstream list answered despite its `developer` filter (src/teams/union-pager.ts). */
+export interface FilterViolationEvent { operation: string, dropped: number }
 
 export const channels = {
   upstreamCall: diagnosticsChannel.channel('authlete-bff:upstream-call'),
   rateLimited: diagnosticsChannel.channel('authlete-bff:rate-limited'),
   circuit: diagnosticsChannel.channel('authlete-bff:circuit'),
-  auditFailure: diagnosticsChannel.channel('authlete-bff:audit-failure')
+  auditFailure: diagnosticsChannel.channel('authlete-bff:audit-failure'),
+  upstreamFilterViolation: diagnosticsChannel.channel('authlete-bff:upstream-filter-violation')
 }

@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import { errors } from '../http/errors.ts'
 import { problems } from '../http/problem-schema.ts'
 import { boundCounter, boundHistogram, type BoundCounter, type BoundHistogram } from './bound-metrics.ts'
-import { channels, type AuditFailureEvent, type CircuitEvent, type RateLimitedEvent, type UpstreamCallEvent } from './channels.ts'
+import { channels, type AuditFailureEvent, type CircuitEvent, type FilterViolationEvent, type RateLimitedEvent, type UpstreamCallEvent } from './channels.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -52,6 +52,7 @@ async function metricsPlugin (app: FastifyInstance, options: MetricsOptions): Pr
   const circuitChanges = new Counter({ name: 'bff_circuit_state_changes_total', help: 'Upstream circuit breaker transitions, by new state', labelNames: ['state'] as const, registers })
   const circuitOpen = new Gauge({ name: 'bff_circuit_open', help: 'Upstream circuit breaker: 0 closed, 1 open, 0.5 half-open (one probe in flight, other calls refused)', registers })
   const auditFailures = new Counter({ name: 'bff_audit_write_failures_total', help: 'Audit trail writes that failed, by kind (intent or outcome)', labelNames: ['kind'] as const, registers })
+  const filterViolations = new Counter({ name: 'bff_upstream_filter_violations_total', help: 'Clients of other teams an upstream list answered or counted despite its developer filter (dropped, never shown), by operation', labelNames: ['operation'] as const, registers })
   circuitOpen.set(0)
 
   const count = app.sessionStore.count?.bind(app.sessionStore)
@@ -105,7 +106,11 @@ async function metricsPlugin (app: FastifyInstance, options: MetricsOptions): Pr
       circuitChanges.inc({ state })
       circuitOpen.set(CIRCUIT_GAUGE[state])
     }],
-    [channels.auditFailure, (message) => { auditFailures.inc({ kind: (message as AuditFailureEvent).kind }) }]
+    [channels.auditFailure, (message) => { auditFailures.inc({ kind: (message as AuditFailureEvent).kind }) }],
+    [channels.upstreamFilterViolation, (message) => {
+      const { operation, dropped } = message as FilterViolationEvent
+      filterViolations.inc({ operation }, dropped)
+    }]
   ]
   for (const [channel, listener] of subscriptions) diagnosticsChannel.subscribe(channel.name, listener)
   app.addHook('onClose', async () => {

@@ -3,8 +3,8 @@ import { errors } from '../http/errors.ts'
 import { readClient } from '../clients/current-client.ts'
 import { recordRefusedRead } from '../audit/audit-trail.ts'
 import type { AuthleteClient } from '../upstream/authlete-api.ts'
-import { jsonScalarText } from '../upstream/json.ts'
 import { EVERY_TEAM, inEveryTeam, inTeam, teamOf } from './membership.ts'
+import { resolveAlias } from './alias-cache.ts'
 
 /** What the team check decided, for the hooks that run after it (see teamHooksFor). */
 interface Ownership {
@@ -32,7 +32,6 @@ export interface TeamHooks {
 }
 
 const CLIENT_PARAM = /\/:(clientId|clientIdentifier)(?=\/|$)/
-const ALIAS_SCAN_PAGE = 100
 // Routes that read without an audit action of their own: a refusal there is recorded under these names.
 const READ_ACTIONS: Record<string, string> = {
   'GET /api/clients/:clientId': 'client.read',
@@ -134,8 +133,7 @@ function recordRead (app: FastifyInstance, action: string): Hook {
 
 /**
  * The client an identifier names, or undefined when there is none. A numeric ID is read directly; an
- * alias is looked for in the caller's teams' lists (every client for a `*` member: the read takes
- * numeric IDs only).
+ * alias is resolved among the caller's teams' clients (alias-cache.ts; every client for a `*` member).
  */
 async function findClient (app: FastifyInstance, request: FastifyRequest, identifier: string, teams: string[]): Promise<{ id: string, client: AuthleteClient } | undefined> {
   if (/^[0-9]+$/.test(identifier)) {
@@ -146,14 +144,5 @@ async function findClient (app: FastifyInstance, request: FastifyRequest, identi
       throw error
     }
   }
-  for (const developer of inEveryTeam(teams) ? [undefined] : [...teams].sort()) {
-    for (let start = 0; ; start += ALIAS_SCAN_PAGE) {
-      const { data } = await app.authlete.listClients(request.upstreamCalls, { developer, start, end: start + ALIAS_SCAN_PAGE })
-      const clients = data.clients ?? []
-      const client = clients.find(candidate => candidate.clientIdAlias === identifier && candidate.clientIdAliasEnabled === true)
-      if (client !== undefined) return { id: jsonScalarText(client.clientId), client }
-      if (clients.length === 0 || start + ALIAS_SCAN_PAGE >= data.totalCount) break
-    }
-  }
-  return undefined
+  return await resolveAlias(app, request, identifier, teams)
 }

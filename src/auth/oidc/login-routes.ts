@@ -134,11 +134,13 @@ const loginRoutes: FastifyPluginAsyncTypebox<LoginRoutesOptions> = async (app, o
       request.log.info({ issuer: provider.issuer, subject, username }, 'oidc login refused: no mapped role')
       throw new errors.OidcNoRole()
     }
+    const claimedTeams = teams === undefined ? undefined : teamsFromClaims(claims, teams.claim, teams.map)
+    app.refuseTooManyTeams(claimedTeams)
     await app.sessions.start(request, reply, {
       source: 'oidc',
       username,
       roles,
-      ...(teams === undefined ? {} : { teams: teamsFromClaims(claims, teams.claim, teams.map) }),
+      ...(claimedTeams === undefined ? {} : { teams: claimedTeams }),
       provider: {
         issuer: provider.issuer,
         subject,

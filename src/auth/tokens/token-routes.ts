@@ -155,6 +155,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox<TokenRoutesOptions> = async (app, {
     // A token for someone else acts for the teams both its creator and its owner are in.
     const asked = app.accessModel === 'teams' ? tokenTeams(creator, request.body.teams) : undefined
     const teams = asked === undefined || ownerRoles === undefined ? asked : capTeams(asked, app.users.teamsOf(owner.username) ?? [])
+    app.refuseTooManyTeams(teams)
     const now = Date.now()
     const record: ApiTokenRecord = {
       id: token.id,
