@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs'
+import Fastify from 'fastify'
 import t from 'tap'
+import { buildApp } from '../../src/app.ts'
+import { loadConfig } from '../../src/config.ts'
+import { serverOptions } from '../../src/http/server-options.ts'
+import { testUsersFile } from '../helpers/users.ts'
 import { permission, type Action } from '../../src/console/app/permissions.ts'
 import type { Identity, Role } from '../../src/console/app/caller.ts'
 
@@ -58,9 +63,37 @@ const leastRole = (action: Action): Role => ROLES[OFFERED[action].indexOf(true)]
 /** The actions the client page offers on one client: the team check applies to them. */
 const CLIENT_ACTIONS: Action[] = ['client.edit', 'client.lock', 'client.secret', 'client.delete', 'authorization.change']
 
+/** The server's routes behind each console action (client.credentials guards properties, not a route). */
+const ROUTES: Record<Action, string[]> = {
+  'client.create': ['POST /api/clients'],
+  'client.edit': ['PATCH /api/clients/:clientId', 'PUT /api/clients/:clientId'],
+  'client.lock': ['PUT /api/clients/:clientIdentifier/lock'],
+  'client.secret': ['POST /api/clients/:clientIdentifier/secret/refresh', 'PUT /api/clients/:clientIdentifier/secret'],
+  'client.delete': ['DELETE /api/clients/:clientId'],
+  'client.credentials': [],
+  'authorization.change': ['PUT /api/clients/:clientId/authorizations/:subject', 'DELETE /api/clients/:clientId/authorizations/:subject', 'DELETE /api/clients/:clientId/granted-scopes/:subject'],
+  'registration.update': ['PUT /api/clients/:clientId/registration'],
+  'audit.read': ['GET /api/audit'],
+  'audit.verify': ['GET /api/audit/verify'],
+  'sessions.manage': ['GET /auth/sessions', 'DELETE /auth/sessions']
+}
+
 t.test('permission ...should cover every console action in the table', async t => {
   t.same([...ACTIONS].sort(), Object.keys(OFFERED).sort())
   t.ok(ACTIONS.length >= 11, `the actions read from permissions.ts: ${ACTIONS.join(', ')}`)
+})
+
+t.test('permission ...should ask for each action the role the server asks for on its routes', async t => {
+  const config = loadConfig({ LOG_LEVEL: 'silent', BFF_USERS_FILE: await testUsersFile(), AUDIT_STORE: 'sqlite::memory:', API_TOKEN_STORE: 'memory' })
+  const app = Fastify(serverOptions(config))
+  const access = new Map<string, unknown>()
+  app.addHook('onRoute', route => { for (const method of [route.method].flat()) access.set(`${method} ${route.url}`, route.config?.access) })
+  await app.register(buildApp(config))
+  await app.ready()
+  t.teardown(() => app.close())
+  for (const action of ACTIONS) {
+    for (const route of ROUTES[action]) t.equal(access.get(route), leastRole(action), `${action}: ${route} needs the ${leastRole(action)} role`)
+  }
 })
 
 t.test('permission ...should, in roles mode, offer each action to exactly the roles of the table, any client or none', async t => {
