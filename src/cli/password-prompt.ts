@@ -22,7 +22,8 @@ async function readFirstLine (): Promise<string> {
 }
 
 // Raw mode: the terminal echoes nothing and hands over each key; Enter ends, Backspace erases,
-// Ctrl-C and Ctrl-D cancel.
+// Ctrl-C and Ctrl-D cancel. The keys are kept as characters (code points), not UTF-16 units, so that
+// Backspace erases an emoji whole instead of leaving half of it in the password.
 async function readHidden (prompt: string): Promise<string> {
   const stdin = process.stdin
   // Raw mode first, then the prompt: keys typed as soon as it shows are never echoed.
@@ -32,19 +33,19 @@ async function readHidden (prompt: string): Promise<string> {
   stdin.resume()
   try {
     return await new Promise<string>((resolve, reject) => {
-      let typed = ''
+      const typed: string[] = []
       const onData = (keys: string): void => {
         for (const key of keys) {
           if (key === '\r' || key === '\n') {
             stdin.off('data', onData)
-            return resolve(typed)
+            return resolve(typed.join(''))
           }
           if (key === '\u0003' || key === '\u0004') {
             stdin.off('data', onData)
             return reject(new UsageError('cancelled'))
           }
-          if (key === '\u007f' || key === '\b') typed = typed.slice(0, -1)
-          else if (key >= ' ') typed += key
+          if (key === '\u007f' || key === '\b') typed.pop()
+          else if (key >= ' ') typed.push(key)
         }
       }
       stdin.on('data', onData)

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config.ts'
 import { serverOptions } from '../../src/http/server-options.ts'
 import { buildApp } from '../../src/app.ts'
 import { hashPassword } from '../../src/auth/passwords.ts'
+import { NO_OVERLOAD_GUARD } from '../helpers/server-process.ts'
 
 const GOOD_HASH = await hashPassword('a-good-password')
 
@@ -26,7 +27,8 @@ async function start (t: Test, path: string): Promise<FastifyInstance> {
     BFF_USERS_FILE: path,
     AUTHLETE_BASE_URL: 'http://127.0.0.1:9',
     AUTHLETE_SERVICE_ID: '123',
-    AUTHLETE_SERVICE_ACCESS_TOKEN: 'tok-users-file'
+    AUTHLETE_SERVICE_ACCESS_TOKEN: 'tok-users-file',
+    ...NO_OVERLOAD_GUARD
   })
   const app = Fastify(serverOptions(config))
   t.teardown(() => app.close())

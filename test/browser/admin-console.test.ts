@@ -646,25 +646,51 @@ async function consoleTests (): Promise<void> {
     t.match(editor.url(), new RegExp(`/clients/${SEEDED_CLIENT_IDS.mobile}$`), 'back on the page')
   })
 
-  await t.test('GET /clients/:clientId ...should give a viewer read-only pages, each refused action disabled with the reason', async t => {
+  await t.test('GET /clients ...should not offer a viewer to create clients nor the audit trail, with the reason', async t => {
     const page = await pageAs('viewer')
     await goto(page, '/clients')
     await page.getByText('Creating clients: Needs the editor role').waitFor()
     t.equal(await page.getByRole('link', { name: 'New client' }).count(), 0, 'no create link')
     t.equal(await page.getByRole('link', { name: 'Audit' }).count(), 0, 'no audit section')
-    await goto(page, `/clients/${SEEDED_CLIENT_IDS.reports}`)
-    await page.locator('.actions').waitFor()
-    for (const name of ['Edit', 'Lock', 'Refresh secret', 'Delete…']) {
-      const button = page.getByRole('button', { name, exact: true })
-      t.ok(await button.isDisabled(), `${name} disabled`)
-      t.match(await button.evaluate(element => document.getElementById(element.getAttribute('aria-describedby') ?? '')?.textContent), /Needs the (editor|admin) role; you have viewer/, `${name}: the reason, linked to the button`)
-    }
-    await checkAccessibility(t, page, 'client page as a viewer')
     await goto(page, '/clients/new')
     await page.getByText('You cannot change clients.').waitFor()
     await goto(page, '/audit')
     await page.getByText('Needs the admin role').waitFor()
   })
+
+  // What each role is offered on a client's page (src/console/app/permissions.ts, test/console/permissions.test.ts):
+  // an action offered is a working control; one refused is a disabled button with the reason linked to it.
+  const CLIENT_PAGE_OFFERS: Record<Role, { offered: string[], refused: string[], audit: boolean }> = {
+    viewer: { offered: [], refused: ['Edit', 'Lock', 'Refresh secret', 'Set secret…', 'Delete…'], audit: false },
+    editor: { offered: ['Edit', 'Lock'], refused: ['Refresh secret', 'Set secret…', 'Delete…'], audit: false },
+    admin: { offered: ['Edit', 'Lock', 'Refresh secret', 'Set secret…', 'Delete…'], refused: [], audit: true }
+  }
+  const aUser = (role: Role) => role === 'viewer' ? 'a viewer' : `an ${role}`
+  for (const [role, { offered, refused, audit }] of Object.entries(CLIENT_PAGE_OFFERS) as Array<[Role, typeof CLIENT_PAGE_OFFERS[Role]]>) {
+    const offers = refused.length === 0 ? 'every action' : offered.length === 0 ? 'no action' : `${offered.join(' and ')} only`
+    await t.test(`GET /clients/:clientId ...should offer ${aUser(role)} ${offers} on a client's page, each refused one disabled with the reason`, async t => {
+      const page = await pageAs(role)
+      await goto(page, `/clients/${SEEDED_CLIENT_IDS.reports}`)
+      await page.locator('.actions').waitFor()
+      const actions = page.locator('.actions')
+      for (const name of offered) {
+        // Edit is a link to the editor; the others are buttons.
+        const control = actions.getByRole(name === 'Edit' ? 'link' : 'button', { name, exact: true })
+        t.equal(await control.count(), 1, `${name} offered`)
+        t.ok(await control.isEnabled(), `${name} enabled`)
+        t.equal(await control.getAttribute('aria-describedby'), null, `${name}: no refusal reason`)
+      }
+      for (const name of refused) {
+        const button = actions.getByRole('button', { name, exact: true })
+        t.ok(await button.isDisabled(), `${name} disabled`)
+        t.match(await button.evaluate(element => document.getElementById(element.getAttribute('aria-describedby') ?? '')?.textContent), new RegExp(`^Needs the (editor|admin) role; you have ${role}\\.$`), `${name}: the reason, linked to the button`)
+      }
+      t.equal(await actions.getByRole('link', { name: 'Edit', exact: true }).count(), offered.includes('Edit') ? 1 : 0, 'an Edit link only when editing is offered')
+      t.equal(await actions.getByRole('link', { name: 'Audit' }).count(), audit ? 1 : 0, audit ? 'the client\'s audit trail' : 'no audit link')
+      await page.screenshot({ path: join(ARTIFACTS, `console-client-${role}.png`) })
+      await checkAccessibility(t, page, `client page as ${aUser(role)}`)
+    })
+  }
 
   // ACCESS_MODEL=teams: a second sandbox server, users of several teams (test/teams/support.ts).
   let teamsServer: { url: string, root: ApiCaller } | undefined

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { verifyPassword } from '../../src/auth/passwords.ts'
 import { readUsersFile } from '../../src/auth/users.ts'
 import { openSqliteAuditStore } from '../../src/audit/stores/sqlite-audit-store.ts'
@@ -84,30 +84,70 @@ t.test('authlete-bff users ...should add, list, set roles, teams and passwords, 
   t.match(missing.stderr, /no users file at/)
 })
 
-t.test('authlete-bff users add ...should read the password on a terminal without echoing it', async t => {
-  const file = join(await tempDir(), 'users.json')
-  const password = 'typed-on-a-terminal-77'
-  // script(1) gives the command a pseudo-terminal; what it prints is what the terminal showed.
-  const child = spawn('script', ['-qec', `${process.execPath} src/cli.ts users add --file ${file} alice`, '/dev/null'], { cwd: repo, env: { PATH: process.env.PATH, TERM: 'dumb' } })
+interface Terminal {
+  /** Sends bytes as keys typed on the terminal, each chunk a write of its own. */
+  type: (...chunks: Array<string | Buffer>) => void
+  /** Waits until the terminal shows `text` after position `from`; answers the position after it. */
+  waitFor: (text: string, from: number) => Promise<number>
+  /** Everything the terminal showed. */
+  shown: () => string
+  exit: Promise<number | null>
+}
+
+/** `node src/cli.ts ...args` on a real pseudo-terminal: script(1) gives it one; what it prints is what the terminal showed. */
+function onTerminal (args: string[]): Terminal {
+  const child = spawn('script', ['-qec', [process.execPath, 'src/cli.ts', ...args].join(' '), '/dev/null'], { cwd: repo, env: { PATH: process.env.PATH, TERM: 'dumb' } })
   let shown = ''
   child.stdout.on('data', chunk => { shown += String(chunk) })
-  const waitFor = async (text: string, from: number) => {
-    for (let waited = 0; shown.indexOf(text, from) === -1; waited += 50) {
-      if (waited > 20_000) throw new Error(`no '${text}' in ${JSON.stringify(shown)}`)
-      await new Promise(resolve => setTimeout(resolve, 50))
-    }
-    return shown.indexOf(text, from) + text.length
+  return {
+    type: (...chunks) => { for (const chunk of chunks) child.stdin.write(chunk) },
+    waitFor: async (text, from) => {
+      for (let waited = 0; shown.indexOf(text, from) === -1; waited += 50) {
+        if (waited > 20_000) throw new Error(`no '${text}' in ${JSON.stringify(shown)}`)
+        await new Promise(resolve => setTimeout(resolve, 50))
+      }
+      return shown.indexOf(text, from) + text.length
+    },
+    shown: () => shown,
+    exit: new Promise(resolve => child.on('close', resolve))
   }
-  const asked = await waitFor('password for alice: ', 0)
-  child.stdin.write(`${password}\r`)
-  await waitFor('again: ', asked)
-  child.stdin.write(`${password}\r`)
-  const code = await new Promise(resolve => child.on('close', resolve))
-  t.equal(code, 0, shown)
-  t.notMatch(shown, password, 'the password is never shown')
-  t.match(shown, /added alice \(viewer\)/)
+}
+
+/** `users add` on a terminal: the password typed as `keys`, twice; answers the user written. */
+async function addOnTerminal (t: Test, keys: Array<string | Buffer>) {
+  const file = join(await tempDir(), 'users.json')
+  const terminal = onTerminal(['users', 'add', '--file', file, 'alice'])
+  const asked = await terminal.waitFor('password for alice: ', 0)
+  terminal.type(...keys, '\r')
+  await terminal.waitFor('again: ', asked)
+  terminal.type(...keys, '\r')
+  t.equal(await terminal.exit, 0, terminal.shown())
+  t.match(terminal.shown(), /added alice \(viewer\)/)
   const [alice] = await readUsersFile(file)
-  t.ok(await verifyPassword(alice!.passwordHash, password))
+  return { alice: alice!, shown: terminal.shown() }
+}
+
+t.test('authlete-bff users add ...should read the password on a terminal without echoing it', async t => {
+  const password = 'typed-on-a-terminal-77'
+  const { alice, shown } = await addOnTerminal(t, [password])
+  t.notMatch(shown, password, 'the password is never shown')
+  t.ok(await verifyPassword(alice.passwordHash, password), 'the users file verifies against it')
+})
+
+t.test('authlete-bff users add ...should keep every character typed on a terminal, spaces and non-ASCII included, one key at a time', async t => {
+  const password = ' Grüße, 日本の パスワード 😀 end '
+  // Key by key, as a person types; the multi-byte ü also arrives in two writes, split mid-character.
+  const keys: Array<string | Buffer> = [...password].flatMap((key): Array<string | Buffer> => key === 'ü' ? [Buffer.from(key).subarray(0, 1), Buffer.from(key).subarray(1)] : [key])
+  const { alice, shown } = await addOnTerminal(t, keys)
+  t.ok(await verifyPassword(alice.passwordHash, password), 'the users file verifies against exactly what was typed')
+  t.notOk(await verifyPassword(alice.passwordHash, password.trim()), 'not against it trimmed')
+  t.notOk(await verifyPassword(alice.passwordHash, password.normalize('NFD')), 'nor against another normalisation of it')
+  t.notMatch(shown, /Grüße|日本|😀/, 'nothing of it is shown')
+})
+
+t.test('authlete-bff users add ...should erase one whole character per Backspace on a terminal, whatever its size', async t => {
+  const { alice } = await addOnTerminal(t, ['pass word 😀', '\u007f', '日', '\u007f', 'é', '\b', ' ok'])
+  t.ok(await verifyPassword(alice.passwordHash, 'pass word  ok'), 'each Backspace erased the character before it, an emoji, a CJK or an accented letter')
 })
 
 t.test('authlete-bff audit verify ...should refuse a store that does not exist with exit 2 and create nothing', async t => {

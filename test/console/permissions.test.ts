@@ -1,6 +1,12 @@
+import { readFileSync } from 'node:fs'
+import Fastify from 'fastify'
 import t from 'tap'
-import { permission } from '../../src/console/app/permissions.ts'
-import type { Identity } from '../../src/console/app/caller.ts'
+import { buildApp } from '../../src/app.ts'
+import { loadConfig } from '../../src/config.ts'
+import { serverOptions } from '../../src/http/server-options.ts'
+import { testUsersFile } from '../helpers/users.ts'
+import { permission, type Action } from '../../src/console/app/permissions.ts'
+import type { Identity, Role } from '../../src/console/app/caller.ts'
 
 // What the console offers, as the server decides it (docs/teams.md): the role, then the client's team.
 const editorOf = (...teams: string[]): Identity => ({ username: 'ed', roles: ['editor'], teams })
@@ -30,4 +36,134 @@ t.test('permission ...should, in teams mode, offer create only to a member of so
   t.same(permission(editorOf('acme'), 'client.create'), { allowed: true })
   t.match(permission({ username: 'ad', roles: ['admin'], teams: ['globex'] }, 'audit.verify'), { allowed: false, reason: /admin of every team \(\*\); you manage team globex/ })
   t.same(permission({ username: 'ad', roles: ['admin'], teams: ['*'] }, 'audit.verify'), { allowed: true })
+})
+
+// Every role and every console action, as a table: what the console offers each role, in roles mode
+// and in teams mode. `ACTIONS` is read from permissions.ts, so an action added there without a row
+// here fails the first test.
+const ACTIONS = [...readFileSync(new URL('../../src/console/app/permissions.ts', import.meta.url), 'utf8')
+  .match(/export type Action =([^\n]+\n)+?\n/)![0].matchAll(/'([a-z.]+)'/g)].map(([, action]) => action as Action)
+
+const ROLES: Role[] = ['viewer', 'editor', 'admin']
+/** Per action: offered to [viewer, editor, admin]. */
+const OFFERED: Record<Action, [boolean, boolean, boolean]> = {
+  'client.create': [false, true, true],
+  'client.edit': [false, true, true],
+  'client.lock': [false, true, true],
+  'client.secret': [false, false, true],
+  'client.delete': [false, false, true],
+  'client.credentials': [false, false, true],
+  'authorization.change': [false, true, true],
+  'registration.update': [false, true, true],
+  'audit.read': [false, false, true],
+  'audit.verify': [false, false, true],
+  'sessions.manage': [false, false, true]
+}
+const leastRole = (action: Action): Role => ROLES[OFFERED[action].indexOf(true)]!
+/** The actions the client page offers on one client: the team check applies to them. */
+const CLIENT_ACTIONS: Action[] = ['client.edit', 'client.lock', 'client.secret', 'client.delete', 'authorization.change']
+
+/** The server's routes behind each console action (client.credentials guards properties, not a route). */
+const ROUTES: Record<Action, string[]> = {
+  'client.create': ['POST /api/clients'],
+  'client.edit': ['PATCH /api/clients/:clientId', 'PUT /api/clients/:clientId'],
+  'client.lock': ['PUT /api/clients/:clientIdentifier/lock'],
+  'client.secret': ['POST /api/clients/:clientIdentifier/secret/refresh', 'PUT /api/clients/:clientIdentifier/secret'],
+  'client.delete': ['DELETE /api/clients/:clientId'],
+  'client.credentials': [],
+  'authorization.change': ['PUT /api/clients/:clientId/authorizations/:subject', 'DELETE /api/clients/:clientId/authorizations/:subject', 'DELETE /api/clients/:clientId/granted-scopes/:subject'],
+  'registration.update': ['PUT /api/clients/:clientId/registration'],
+  'audit.read': ['GET /api/audit'],
+  'audit.verify': ['GET /api/audit/verify'],
+  'sessions.manage': ['GET /auth/sessions', 'DELETE /auth/sessions']
+}
+
+t.test('permission ...should cover every console action in the table', async t => {
+  t.same([...ACTIONS].sort(), Object.keys(OFFERED).sort())
+  t.ok(ACTIONS.length >= 11, `the actions read from permissions.ts: ${ACTIONS.join(', ')}`)
+})
+
+t.test('permission ...should ask for each action the role the server asks for on its routes', async t => {
+  const config = loadConfig({ LOG_LEVEL: 'silent', BFF_USERS_FILE: await testUsersFile(), AUDIT_STORE: 'sqlite::memory:', API_TOKEN_STORE: 'memory' })
+  const app = Fastify(serverOptions(config))
+  const access = new Map<string, unknown>()
+  app.addHook('onRoute', route => { for (const method of [route.method].flat()) access.set(`${method} ${route.url}`, route.config?.access) })
+  await app.register(buildApp(config))
+  await app.ready()
+  t.teardown(() => app.close())
+  for (const action of ACTIONS) {
+    for (const route of ROUTES[action]) t.equal(access.get(route), leastRole(action), `${action}: ${route} needs the ${leastRole(action)} role`)
+  }
+})
+
+t.test('permission ...should, in roles mode, offer each action to exactly the roles of the table, any client or none', async t => {
+  for (const action of ACTIONS) {
+    for (const [index, role] of ROLES.entries()) {
+      const who: Identity = { username: 'u', roles: [role] }
+      for (const client of [undefined, portal, reports, teamless]) {
+        const decided = permission(who, action, client)
+        const where = client === undefined ? '' : ` on client ${client.clientId}`
+        if (OFFERED[action][index]!) t.same(decided, { allowed: true }, `${role}: ${action}${where}`)
+        else t.same(decided, { allowed: false, reason: `Needs the ${leastRole(action)} role; you have ${role}.` }, `${role}: no ${action}${where}`)
+      }
+    }
+  }
+})
+
+t.test('permission ...should never offer an editor Refresh secret or Set secret (client.secret), nor delete or credentials', async t => {
+  for (const action of ['client.secret', 'client.delete', 'client.credentials'] as const) {
+    t.same(permission({ username: 'ed', roles: ['editor'] }, action, portal), { allowed: false, reason: 'Needs the admin role; you have editor.' }, `roles mode: ${action}`)
+    t.same(permission(editorOf('acme', '*'), action, portal), { allowed: false, reason: 'Needs the admin role; you have editor.' }, `teams mode, every team: ${action}`)
+  }
+})
+
+t.test('permission ...should take the highest of several roles, and offer nothing without a role', async t => {
+  for (const action of ACTIONS) {
+    t.equal(permission({ username: 'u', roles: ['viewer', 'editor'] }, action).allowed, OFFERED[action][1], `viewer+editor: ${action} as an editor`)
+    t.equal(permission({ username: 'u', roles: ['admin', 'viewer'] }, action).allowed, true, `admin+viewer: ${action} as an admin`)
+    t.same(permission({ username: 'u', roles: [] }, action), { allowed: false, reason: `Needs the ${leastRole(action)} role; you have no role.` }, `no role: ${action}`)
+  }
+})
+
+// Teams mode (docs/teams.md): the role first, then the client's team (its developer); `*` is every team.
+const TEAM_CASES: Array<{ teams: string[], client: typeof portal | typeof teamless, inTeam: boolean }> = [
+  { teams: ['acme'], client: portal, inTeam: true },
+  { teams: ['globex', 'acme'], client: portal, inTeam: true },
+  { teams: ['acme'], client: reports, inTeam: false },
+  { teams: ['acme'], client: teamless, inTeam: false },
+  { teams: [], client: portal, inTeam: false },
+  { teams: ['*'], client: reports, inTeam: true },
+  { teams: ['*'], client: teamless, inTeam: true }
+]
+
+t.test('permission ...should, in teams mode, offer a client\'s actions to the roles of the table in the client\'s team (or every team) only', async t => {
+  for (const action of CLIENT_ACTIONS) {
+    for (const [index, role] of ROLES.entries()) {
+      for (const { teams, client, inTeam } of TEAM_CASES) {
+        const decided = permission({ username: 'u', roles: [role], teams }, action, client)
+        const what = `${role} of [${teams.join(', ')}]: ${action} on ${client === teamless ? 'a teamless client' : `team ${(client as typeof portal).developer}'s client`}`
+        if (!OFFERED[action][index]!) t.match(decided, { allowed: false, reason: /^Needs the (editor|admin) role/ }, `${what}: refused for the role first`)
+        else if (inTeam) t.same(decided, { allowed: true }, what)
+        else t.match(decided, { allowed: false, reason: /^This client belongs to (team \w+|no team); you manage (no team|team acme)\.$/ }, `${what}: refused for the team`)
+      }
+    }
+  }
+})
+
+t.test('permission ...should, in teams mode, offer create to an editor of some team, verify to an admin of every team, and the rest by role', async t => {
+  const identities: Array<{ teams: string[], someTeam: boolean, everyTeam: boolean }> = [
+    { teams: [], someTeam: false, everyTeam: false },
+    { teams: ['acme'], someTeam: true, everyTeam: false },
+    { teams: ['acme', 'globex'], someTeam: true, everyTeam: false },
+    { teams: ['*'], someTeam: true, everyTeam: true }
+  ]
+  for (const action of ACTIONS) {
+    for (const [index, role] of ROLES.entries()) {
+      for (const { teams, someTeam, everyTeam } of identities) {
+        const byRole = OFFERED[action][index]!
+        const expected = action === 'client.create' ? byRole && someTeam : action === 'audit.verify' ? byRole && everyTeam : byRole
+        t.equal(permission({ username: 'u', roles: [role], teams }, action).allowed, expected, `${role} of [${teams.join(', ')}]: ${action} ${expected ? 'offered' : 'refused'}`)
+      }
+    }
+  }
 })

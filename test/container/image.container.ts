@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { Pool } from 'undici'
 import { json, startFaultUpstream } from '../helpers/fault-upstream.ts'
-import { freePort } from '../helpers/server-process.ts'
+import { freePort, NO_OVERLOAD_GUARD } from '../helpers/server-process.ts'
 import { PASSWORDS, testUsersFile } from '../helpers/users.ts'
 import { BASE_IMAGE, buildah, buildahUnavailable, buildImage, ensureBaseImage, imageConfig, imageSize, REPO, type ImageConfig } from './buildah.ts'
 import { buildahRun, readOnlyRun, workingContainer, type RunningContainer } from './run-container.ts'
@@ -88,7 +88,7 @@ if (unavailable !== undefined) {
     const container = await workingContainer(t, TAG)
     const port = await freePort()
     const url = `http://127.0.0.1:${port}`
-    const server = buildahRun(t, container, { PORT: String(port), NODE_ENV: 'development', LOG_LEVEL: 'info' }, config.Cmd!)
+    const server = buildahRun(t, container, { PORT: String(port), NODE_ENV: 'development', LOG_LEVEL: 'info', ...NO_OVERLOAD_GUARD }, config.Cmd!)
     await waitFor('the server to be healthy', healthy(url), server)
     await waitFor('the sandbox password in the output', () => /with the password \S+/.test(server.output()), server, 5000)
     const password = server.output().match(/with the password (\S+)/)?.[1]
@@ -133,7 +133,8 @@ if (unavailable !== undefined) {
       RATE_LIMIT_WRITE: '100000/1m',
       SHUTDOWN_TIMEOUT: '10',
       // Production needs METRICS_TOKEN or a listener of its own for /metrics.
-      METRICS_PORT: String(await freePort())
+      METRICS_PORT: String(await freePort()),
+      ...NO_OVERLOAD_GUARD
     }, secrets)
     await waitFor('the server to be healthy', healthy(url), server)
     await waitFor('the start-up lines in the output', () => /rootfs: /.test(server.output()) && server.output().includes('Server listening'), server, 5000)

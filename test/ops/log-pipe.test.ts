@@ -9,12 +9,14 @@ import { startServerProcess } from '../helpers/server-process.ts'
 // SIGTERM, looping write(1) = EPIPE every 100 ms: pino flushes its destination synchronously at exit
 // and that flush retries every write error, and the SHUTDOWN_TIMEOUT deadline never ended it.
 
+const SHUTDOWN_TIMEOUT_S = 3
+
 t.test('SIGTERM ...should exit within SHUTDOWN_TIMEOUT when the log reader stopped reading and then went away', async t => {
   const dir = await mkdtemp(join(tmpdir(), 'bff-log-pipe-'))
   const server = await startServerProcess(t, {
     // Debug level: two lines per request, to fill the pipe quickly.
     LOG_LEVEL: 'debug',
-    SHUTDOWN_TIMEOUT: '3',
+    SHUTDOWN_TIMEOUT: String(SHUTDOWN_TIMEOUT_S),
     AUDIT_STORE: `sqlite:${join(dir, 'audit.db')}`,
     API_TOKEN_STORE: `sqlite:${join(dir, 'tokens.db')}`,
     SESSION_SECRET: 'a-fixed-session-secret-for-this-test-only'
@@ -35,8 +37,10 @@ t.test('SIGTERM ...should exit within SHUTDOWN_TIMEOUT when the log reader stopp
   await new Promise(resolve => setTimeout(resolve, 300))
   server.child.stdout!.destroy()
 
-  const exited = await Promise.race([exit, new Promise<undefined>(resolve => setTimeout(() => resolve(undefined), 8000))])
+  const exited = await Promise.race([exit, new Promise<undefined>(resolve => setTimeout(() => resolve(undefined), 3 * SHUTDOWN_TIMEOUT_S * 1000))])
   t.ok(exited !== undefined, 'the process exited')
   t.comment(`exited ${exited === undefined ? 'not at all' : `${exited.at - signalled} ms`} after SIGTERM`)
-  t.ok(exited !== undefined && exited.at - signalled < 3000 + 500, 'within SHUTDOWN_TIMEOUT (3 s)')
+  // The bug kept the process alive for good; SHUTDOWN_TIMEOUT ends it at the latest, and a busy
+  // machine may take a while more to run its exit: twice the timeout still tells the two apart.
+  t.ok(exited !== undefined && exited.at - signalled < 2 * SHUTDOWN_TIMEOUT_S * 1000, `within SHUTDOWN_TIMEOUT (${SHUTDOWN_TIMEOUT_S} s)`)
 })

@@ -1,14 +1,17 @@
-import { spawn, execFile } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdtemp, readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t, { type Test } from 'tap'
 import { readmeBlock } from '../helpers/readme.ts'
+import { startServerProcess } from '../helpers/server-process.ts'
 
 const run = promisify(execFile)
 
-// The README's curl block, run as written against `npm start`'s server (sandbox mode, port 3000).
+// The README's curl block, run as written against `npm start`'s server (sandbox mode), on a free port
+// given as BFF: a fixed port would meet another test's server; the overload guard is off (a busy test
+// machine stalls the event loop: 503 BFF_OVERLOADED is no answer the README shows).
 async function readmeCurlBlock (): Promise<string> {
   const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8')
   const section = readme.split('<!-- readme-test:start -->')[1]?.split('<!-- readme-test:end -->')[0]
@@ -17,40 +20,22 @@ async function readmeCurlBlock (): Promise<string> {
   return script
 }
 
-async function startServer (t: Test): Promise<string> {
-  const server = spawn(process.execPath, ['src/server.ts'], {
-    cwd: new URL('../..', import.meta.url),
-    env: { PATH: process.env.PATH, PORT: '3000', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'pipe']
-  })
-  t.teardown(() => { server.kill('SIGTERM') })
-  let stderr = ''
-  return await new Promise((resolve, reject) => {
-    server.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-      const password = stderr.match(/with the password (\S+)/)?.[1]
-      // The banner comes before listening; wait for the port by polling /healthz.
-      if (password !== undefined) waitForHealth().then(() => resolve(password), reject)
-    })
-    server.on('exit', code => reject(new Error(`server exited with ${code}: ${stderr}`)))
-  })
-}
-
-async function waitForHealth (): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      if ((await fetch('http://localhost:3000/healthz')).ok) return
-    } catch {}
-    await new Promise(resolve => setTimeout(resolve, 100))
-  }
-  throw new Error('server did not become healthy')
+/**
+ * `node src/server.ts` in sandbox mode, as `npm start` runs it, on a free port (the README's
+ * `BFF=${BFF:-http://localhost:3000}` takes it); answers its URL and the admin password it printed.
+ */
+async function startServer (t: Test): Promise<{ bff: string, password: string }> {
+  const server = await startServerProcess(t, {})
+  const password = server.output().match(/with the password (\S+)/)?.[1]
+  if (password === undefined) throw new Error(`no sandbox password in the output: ${server.output()}`)
+  return { bff: server.url, password }
 }
 
 t.test('README curl examples ...should log in, list, create, read, lock, refresh a secret and log out as written', async t => {
-  const password = await startServer(t)
+  const { bff, password } = await startServer(t)
   const cwd = await mkdtemp(join(tmpdir(), 'bff-readme-'))
   const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', await readmeCurlBlock()], {
-    cwd, env: { PATH: process.env.PATH, BFF_PASSWORD: password }
+    cwd, env: { PATH: process.env.PATH, BFF: bff, BFF_PASSWORD: password }
   })
   const lines = stdout.trim().split('\n')
   t.match(lines[0], /^\{"clients":\[.*\],"total":\d+,"offset":0,"limit":5\}$/, 'the list')
@@ -68,9 +53,9 @@ t.test('README curl examples ...should log in, list, create, read, lock, refresh
 
   // docs/audit.md: the NDJSON stream, with a session of its own in $JAR.
   const jar = join(cwd, 'audit-jar')
-  const login = await run('curl', ['-s', '-c', jar, '-H', 'content-type: application/json', '-d', JSON.stringify({ username: 'admin', password }), 'http://localhost:3000/auth/login'])
+  const login = await run('curl', ['-s', '-c', jar, '-H', 'content-type: application/json', '-d', JSON.stringify({ username: 'admin', password }), `${bff}/auth/login`])
   t.match(login.stdout, /"csrfToken"/)
-  const ndjson = await run('bash', ['-euo', 'pipefail', '-c', await readmeBlock('audit-ndjson')], { cwd, env: { PATH: process.env.PATH, BFF: 'http://localhost:3000', JAR: jar } })
+  const ndjson = await run('bash', ['-euo', 'pipefail', '-c', await readmeBlock('audit-ndjson')], { cwd, env: { PATH: process.env.PATH, BFF: bff, JAR: jar } })
   const records = ndjson.stdout.trim().split('\n').map(line => JSON.parse(line) as Record<string, unknown>)
   t.ok(records.length >= 1, 'one JSON document per line')
   t.match(records, records.map(() => ({ action: 'client.lock', actor: 'admin', outcome: 'success', changedProperties: ['locked'] })), 'the lock records')

@@ -13,7 +13,7 @@ const COOLDOWN_MS = 300
 const TIMEOUT_MS = 400
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
-async function setup (t: Test) {
+async function setup (t: Test, threshold = 2) {
   const fault = await startFaultUpstream(t)
   const { app } = await buildTestApp(t, {
     AUTHLETE_BASE_URL: fault.url,
@@ -22,7 +22,7 @@ async function setup (t: Test) {
     AUTHLETE_TIMEOUT_MS: String(TIMEOUT_MS),
     AUTHLETE_MAX_RESPONSE_BYTES: '65536',
     AUTHLETE_RETRIES: '0',
-    AUTHLETE_CIRCUIT_THRESHOLD: '2',
+    AUTHLETE_CIRCUIT_THRESHOLD: String(threshold),
     AUTHLETE_CIRCUIT_COOLDOWN_MS: String(COOLDOWN_MS)
   })
   return { app, fault, admin: await login(app, 'admin') }
@@ -129,6 +129,58 @@ for (const probe of HEALTHY_PROBES) {
     t.equal(fault.requests.length, before + 1)
   })
 }
+
+// Counting: only faults in a row open the circuit. A success in between, or the probe that closed it,
+// starts the count again from zero.
+const THRESHOLD = 3
+const FAULT: Answer = response => json(response, 500, { resultCode: 'A001101', resultMessage: 'down' })
+const SUCCESS: Answer = response => json(response, 200, CLIENT)
+
+/** The upstream answers each request with the next of `answers`, in order. */
+function answerInTurn (fault: FaultUpstream, answers: Answer[]): void {
+  const queue = [...answers]
+  fault.answer((_request, response) => {
+    const next = queue.shift()
+    if (next === undefined) throw new Error('the upstream was called more often than the test expected')
+    next(response)
+  })
+}
+
+t.test(`GET /api/clients/:clientId ...should never open the circuit on faults separated by successes, however many (AUTHLETE_CIRCUIT_THRESHOLD=${THRESHOLD})`, async t => {
+  const { app, fault, admin } = await setup(t, THRESHOLD)
+  const rounds = 4
+  const round = [...Array<Answer>(THRESHOLD - 1).fill(FAULT), SUCCESS]
+  answerInTurn(fault, Array.from({ length: rounds }, () => round).flat())
+  const statuses: number[] = []
+  for (let i = 0; i < rounds * round.length; i++) statuses.push((await getClient(app, admin)).statusCode)
+  const expected = Array.from({ length: rounds }, () => [...Array<number>(THRESHOLD - 1).fill(502), 200]).flat()
+  t.same(statuses, expected, `${rounds * (THRESHOLD - 1)} faults, never ${THRESHOLD} in a row: every call answered by the upstream`)
+  t.equal(fault.requests.length, rounds * round.length, 'every call went upstream')
+  t.equal(await circuitGauge(app), 0, 'bff_circuit_open reads 0')
+})
+
+t.test(`GET /api/clients/:clientId ...should open a circuit that a good probe closed only after AUTHLETE_CIRCUIT_THRESHOLD new faults in a row (${THRESHOLD})`, async t => {
+  const { app, fault, admin } = await setup(t, THRESHOLD)
+  answerInTurn(fault, Array<Answer>(THRESHOLD).fill(FAULT))
+  for (let i = 0; i < THRESHOLD; i++) t.equal((await getClient(app, admin)).statusCode, 502, `fault ${i + 1}`)
+  t.equal((await getClient(app, admin)).json().code, 'BFF_UPSTREAM_CIRCUIT_OPEN', 'the circuit opened')
+  await sleep(COOLDOWN_MS + 50)
+  answerInTurn(fault, [SUCCESS, ...Array<Answer>(THRESHOLD).fill(FAULT)])
+  t.equal((await getClient(app, admin)).statusCode, 200, 'the probe succeeded')
+  t.equal(await circuitGauge(app), 0, 'and closed the circuit')
+
+  for (let i = 0; i < THRESHOLD - 1; i++) {
+    const answer = await getClient(app, admin)
+    t.equal(answer.statusCode, 502, `new fault ${i + 1} of ${THRESHOLD}: the upstream's own answer`)
+    t.equal(await circuitGauge(app), 0, `after new fault ${i + 1} of ${THRESHOLD}, the circuit is still closed`)
+  }
+  const last = fault.requests.length
+  t.equal((await getClient(app, admin)).statusCode, 502, `new fault ${THRESHOLD}: still sent upstream`)
+  t.equal(fault.requests.length, last + 1)
+  const refused = await getClient(app, admin)
+  t.equal(refused.json().code, 'BFF_UPSTREAM_CIRCUIT_OPEN', `${THRESHOLD} new faults in a row opened it again`)
+  t.equal(fault.requests.length, last + 1, 'without calling the upstream')
+})
 
 t.test('GET /readyz ...should answer again once the upstream recovers after an unreadable probe', async t => {
   const { app, fault, admin } = await setup(t)

@@ -38,7 +38,8 @@ t.test('GET /api/clients/:clientId ...should not retry past AUTHLETE_TIMEOUT_MS:
   const response = await app.inject({ url: '/api/clients/1234', headers: admin.headers })
   t.equal(response.statusCode, 502)
   t.equal(fault.requests.length, 1, 'a retry after 1 s would end after the 400 ms deadline: not made')
-  t.ok(Date.now() - started < 900, 'answered without waiting for the Retry-After')
+  // Waiting for the Retry-After would take its whole second, however fast the machine.
+  t.ok(Date.now() - started < 1000, `answered without waiting for the Retry-After (${Date.now() - started} ms)`)
 })
 
 t.test('GET /api/clients ...should retry a read after a connection reset, and give up after AUTHLETE_RETRIES', async t => {
