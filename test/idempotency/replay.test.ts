@@ -6,6 +6,8 @@ import { DatabaseSync } from 'node:sqlite'
 import { harness, assertProblem, PORTAL, MOBILE } from '../clients/support.ts'
 import { assertReplayOf, keyed, newKey, sqliteFileText } from './support.ts'
 import { WITHHELD } from '../../src/idempotency/stored-answer.ts'
+import { buildTestApp, sessionCookie } from '../helpers/app.ts'
+import { teamPassword, teamUsersFile } from '../teams/support.ts'
 
 const NEW_CLIENT = { clientName: 'Idempotent app', redirectUris: ['https://app.example.com/cb'], grantTypes: ['AUTHORIZATION_CODE'], responseTypes: ['CODE'] }
 
@@ -128,4 +130,22 @@ t.test('POST /api/clients/:clientIdentifier/secret/refresh with an Idempotency-K
     t.notOk(rows.some(row => row.answer.includes(secret)), 'no secret in a stored answer')
     t.notOk(text.includes(secret), 'nor anywhere in the database file or its WAL')
   }
+})
+
+t.test('PATCH /api/clients/:clientId with an Idempotency-Key in teams mode ...should answer a retry before the team check: the upstream is not even read', async t => {
+  const { app } = await buildTestApp(t, { ACCESS_MODEL: 'teams', BFF_USERS_FILE: await teamUsersFile() })
+  const signedIn = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'acme', password: teamPassword('acme') } })
+  const headers = { cookie: sessionCookie(signedIn), 'x-csrf-token': signedIn.json().csrfToken as string, 'content-type': 'application/merge-patch+json', 'idempotency-key': newKey() }
+  const patch = () => app.inject({ method: 'PATCH', url: `/api/clients/${PORTAL}`, headers, payload: { description: 'Patched once' } })
+  const before = app.sandboxUpstream.requests.length
+  const first = await patch()
+  t.equal(first.statusCode, 200)
+  const forwarded = app.sandboxUpstream.requests.length
+  t.ok(forwarded - before >= 2, 'the first read the client (team check) and wrote it')
+  const retry = await patch()
+  t.equal(retry.headers['idempotent-replayed'], 'true')
+  t.same(retry.json(), { ...first.json(), clientSecret: WITHHELD }, 'the same client; an admin\'s answer carries the secret, withheld in a replay')
+  t.equal(app.sandboxUpstream.requests.length, forwarded, 'the retry sent nothing upstream, not even a read')
+  const { records } = await app.auditTrail.query({ limit: 10 })
+  t.equal(records.length, 1, 'one audited mutation')
 })
