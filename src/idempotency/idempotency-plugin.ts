@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import type { Config } from '../config.ts'
 import { errors } from '../http/errors.ts'
+import { problems } from '../http/problem-schema.ts'
 import { openIdempotencyStore, type IdempotencyStore } from './stores/idempotency-store.ts'
 import { idempotencyKeyOf, requestFingerprint, scopedKey } from './idempotency-key.ts'
 import { declaredProperties, isKept, replay, storedAnswer, type DeclaredProperties } from './stored-answer.ts'
@@ -87,9 +88,10 @@ export function hasIdempotencyKeys (route: RouteOptions): boolean {
   return route.config?.audit !== undefined && route.config.access !== undefined
 }
 
-// OpenAPI shows the header on every route that takes it.
+// OpenAPI shows the header, and the answers it can bring, on every route that takes it.
 function documentHeader (route: RouteOptions): void {
   if (route.schema === undefined) return
+  route.schema.response = { ...problems(409, 422), ...route.schema.response as object }
   const headers = (route.schema.headers ?? { type: 'object', properties: {} }) as { properties?: Record<string, unknown> }
   route.schema.headers = {
     ...headers,
