@@ -149,3 +149,18 @@ t.test('PATCH /api/clients/:clientId with an Idempotency-Key in teams mode ...sh
   const { records } = await app.auditTrail.query({ limit: 10 })
   t.equal(records.length, 1, 'one audited mutation')
 })
+
+t.test('PUT /api/clients/:clientId/registration with an Idempotency-Key ...should replay the RFC 7592 answer with its metadata, the registration access token and secret withheld', async t => {
+  const h = await harness(t)
+  const url = `/api/clients/${h.upstream.seed.dynamicClientId}/registration`
+  const body = { registrationAccessToken: h.upstream.seed.registrationAccessToken, metadata: { client_name: 'Registered once' } }
+  const key = newKey()
+  const first = await keyed(h, 'admin', 'PUT', url, key, body)
+  t.equal(first.statusCode, 200)
+  t.type(first.json().client_secret, 'string')
+  const retry = await keyed(h, 'admin', 'PUT', url, key, body)
+  t.equal(retry.forwarded, 0)
+  assertReplayOf(t, retry, first)
+  t.same(retry.json(), { ...first.json(), client_secret: WITHHELD, registration_access_token: WITHHELD })
+  t.equal(retry.headers['idempotent-withheld'], 'client_secret, registration_access_token')
+})
