@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import type { Config } from '../config.ts'
 import { errors } from '../http/errors.ts'
 import { problems } from '../http/problem-schema.ts'
+import { addRouteHook } from '../http/route-hooks.ts'
 import { openIdempotencyStore, type IdempotencyStore } from './stores/idempotency-store.ts'
 import { idempotencyKeyOf, requestFingerprint, scopedKey } from './idempotency-key.ts'
 import { declaredProperties, isKept, replay, storedAnswer, type DeclaredProperties } from './stored-answer.ts'
@@ -71,7 +72,7 @@ async function idempotencyPlugin (app: FastifyInstance, { store, ttlMs, leaseMs 
   app.addHook('onRoute', route => {
     if (!hasIdempotencyKeys(route)) return
     route.preHandler = [answerOrClaim, ...[route.preHandler ?? []].flat()] as never
-    route.onSend = [...[route.onSend ?? []].flat(), keepAnswer(declaredProperties(app, route))] as never
+    addRouteHook(route, 'onSend', keepAnswer(declaredProperties(app, route)))
     documentHeader(route)
   })
 

@@ -38,12 +38,14 @@ export interface IdempotencyStore {
  * Redis when configured (REDIS_URL), shared by every replica; else the audit store's database
  * (AUDIT_STORE), in a table of its own.
  */
+// Each loaded only when used: a SQLite deployment never loads the PostgreSQL driver.
 export async function openIdempotencyStore (redis: Redis | null, auditStore: string): Promise<IdempotencyStore> {
   if (redis !== null) return (await import('./redis-idempotency-store.ts')).createRedisIdempotencyStore(redis)
   if (auditStore.startsWith('sqlite:')) return (await import('./sqlite-idempotency-store.ts')).openSqliteIdempotencyStore(auditStore.slice('sqlite:'.length))
   return await (await import('./postgres-idempotency-store.ts')).openPostgresIdempotencyStore(auditStore)
 }
 
+/** A stored row or value as a record: the answer is kept as JSON text, and only once the request is done. */
 export function toRecord (state: string, fingerprint: string, answer: string | null): IdempotencyRecord {
   return state === 'done' && answer !== null
     ? { state: 'done', fingerprint, answer: JSON.parse(answer) as StoredAnswer }

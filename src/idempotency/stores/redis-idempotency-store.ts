@@ -14,14 +14,14 @@ export function createRedisIdempotencyStore (redis: Redis): IdempotencyStore {
         if (await redis.set(keyOf(key), JSON.stringify({ state: 'in-flight', fingerprint }), 'PX', leaseMs, 'NX') === 'OK') return undefined
         const held = await redis.get(keyOf(key))
         if (held !== null) {
-          const { state, fingerprint: heldFingerprint, answer } = JSON.parse(held) as { state: string, fingerprint: string, answer?: unknown }
-          return toRecord(state, heldFingerprint, answer === undefined ? null : JSON.stringify(answer))
+          const record = JSON.parse(held) as { state: string, fingerprint: string, answer?: string }
+          return toRecord(record.state, record.fingerprint, record.answer ?? null)
         }
         if (attempt === CLAIM_ATTEMPTS) throw new Error('idempotency key kept expiring while claimed')
       }
     },
     async complete (key, fingerprint, answer, ttlMs) {
-      await redis.set(keyOf(key), JSON.stringify({ state: 'done', fingerprint, answer }), 'PX', ttlMs)
+      await redis.set(keyOf(key), JSON.stringify({ state: 'done', fingerprint, answer: JSON.stringify(answer) }), 'PX', ttlMs)
     },
     async release (key) {
       await redis.del(keyOf(key))
