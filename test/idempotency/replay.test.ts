@@ -164,3 +164,20 @@ t.test('PUT /api/clients/:clientId/registration with an Idempotency-Key ...shoul
   t.same(retry.json(), { ...first.json(), client_secret: WITHHELD, registration_access_token: WITHHELD })
   t.equal(retry.headers['idempotent-withheld'], 'client_secret, registration_access_token')
 })
+
+t.test('POST /auth/tokens and DELETE /auth/sessions with an Idempotency-Key ...should replay a token\'s answer without its value, and take another query as another request', async t => {
+  const h = await harness(t)
+  const key = newKey()
+  const create = () => h.app.inject({ method: 'POST', url: '/auth/tokens', headers: { ...h.sessions.admin.headers, 'content-type': 'application/json', 'idempotency-key': key }, payload: { name: 'ci', roles: ['viewer'], expiresInDays: 1 } })
+  const first = await create()
+  t.equal(first.statusCode, 201)
+  const retry = await create()
+  t.equal(retry.headers['idempotent-replayed'], 'true')
+  t.same(retry.json(), { ...first.json(), token: WITHHELD }, 'the same token record, its value shown once')
+  t.equal((await h.app.inject({ url: '/auth/tokens', headers: h.sessions.admin.headers })).json().tokens.length, 1, 'one token made')
+
+  const revoke = (username: string) => h.app.inject({ method: 'DELETE', url: `/auth/sessions?username=${username}`, headers: { ...h.sessions.admin.headers, 'idempotency-key': key } })
+  t.equal((await revoke('viewer')).statusCode, 200)
+  t.equal((await revoke('viewer')).headers['idempotent-replayed'], 'true')
+  t.equal(assertProblem(t, await revoke('editor'), 422).code, 'BFF_IDEMPOTENCY_KEY_REUSED', 'the same key with another query')
+})
