@@ -3,8 +3,8 @@ import type { FastifyRequest } from 'fastify'
 import { canonicalJson } from '../audit/chain.ts'
 import { errors } from '../http/errors.ts'
 
-export const IDEMPOTENCY_HEADER = 'idempotency-key'
-export const MAX_KEY_LENGTH = 255
+const IDEMPOTENCY_HEADER = 'idempotency-key'
+const MAX_KEY_LENGTH = 255
 // UUIDs, ULIDs, base64 and base64url values fit; nothing that needs escaping in a log or a header.
 const KEY_PATTERN = new RegExp(`^[A-Za-z0-9._~:+/=-]{1,${MAX_KEY_LENGTH}}$`)
 // The IETF draft makes the header a Structured Field string ("..."); Stripe's keys are bare. Both are

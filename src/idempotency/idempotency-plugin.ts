@@ -85,7 +85,7 @@ async function idempotencyPlugin (app: FastifyInstance, { store, ttlMs, leaseMs 
 }
 
 /** Routes with an audit action and a caller to scope keys to (not the provider's back-channel logout). */
-export function hasIdempotencyKeys (route: RouteOptions): boolean {
+function hasIdempotencyKeys (route: RouteOptions): boolean {
   return route.config?.audit !== undefined && route.config.access !== undefined
 }
 
