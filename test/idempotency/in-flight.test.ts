@@ -1,28 +1,20 @@
 import t from 'tap'
-import { createServer, type ServerResponse } from 'node:http'
+import { createServer } from 'node:http'
 import { freePort } from '../helpers/server-process.ts'
 import { buildTestApp, login } from '../helpers/app.ts'
 import { startFaultUpstream, json } from '../helpers/fault-upstream.ts'
 import { assertProblem } from '../clients/support.ts'
-import { newKey } from './support.ts'
+import { newKey, startHoldingUpstream } from './support.ts'
 
 t.test('PUT /api/clients/:clientIdentifier/lock with an Idempotency-Key ...should answer 409 with Retry-After while the first is in flight, 422 for another body, then replay the first answer', async t => {
-  const upstream = await startFaultUpstream(t)
-  // The stand-in holds every answer until the test lets it go.
-  const held: ServerResponse[] = []
-  let arrived: () => void = () => {}
-  const firstArrived = new Promise<void>(resolve => { arrived = resolve })
-  upstream.answer((_request, response) => {
-    held.push(response)
-    arrived()
-  })
+  const upstream = await startHoldingUpstream(t)
   const { app } = await buildTestApp(t, { AUTHLETE_BASE_URL: upstream.url, AUTHLETE_SERVICE_ID: '7', AUTHLETE_SERVICE_ACCESS_TOKEN: 'token-in-flight' })
   const editor = await login(app, 'editor')
   const key = newKey()
   const lock = (body: unknown) => app.inject({ method: 'PUT', url: '/api/clients/42/lock', headers: { ...editor.headers, 'idempotency-key': key }, payload: body as object })
 
   const first = lock({ locked: true })
-  await firstArrived
+  await upstream.firstArrived
   const retry = await lock({ locked: true })
   const problem = assertProblem(t, retry, 409)
   t.equal(problem.code, 'BFF_IDEMPOTENCY_IN_FLIGHT')
@@ -31,7 +23,7 @@ t.test('PUT /api/clients/:clientIdentifier/lock with an Idempotency-Key ...shoul
   t.equal(assertProblem(t, other, 422).code, 'BFF_IDEMPOTENCY_KEY_REUSED', 'another body is a 422 even while the first runs')
   t.equal(upstream.requests.length, 1, 'neither was forwarded')
 
-  json(held[0]!, 200, { resultCode: 'A082001', resultMessage: 'locked' })
+  json(upstream.held[0]!, 200, { resultCode: 'A082001', resultMessage: 'locked' })
   const answered = await first
   t.equal(answered.statusCode, 200)
   const replay = await lock({ locked: true })

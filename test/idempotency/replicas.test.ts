@@ -6,7 +6,7 @@ import { startRedis } from '../helpers/redis.ts'
 import { startPostgres } from '../helpers/postgres.ts'
 import { startSandboxUpstream } from '../../src/sandbox/emulator.ts'
 import { WITHHELD } from '../../src/idempotency/stored-answer.ts'
-import { newKey } from './support.ts'
+import { newKey, startHoldingUpstream } from './support.ts'
 
 const NEW_CLIENT = { clientName: 'Made once', redirectUris: ['https://app.example.com/cb'] }
 
@@ -96,4 +96,26 @@ t.test('PUT /api/clients/:clientIdentifier/lock with an Idempotency-Key ...shoul
   t.equal(after.statusCode, 200)
   t.equal(after.headers['idempotent-replayed'], undefined, 'expired: run again')
   t.equal(sent(), 2)
+})
+
+t.test('DELETE /api/clients/:clientId with an Idempotency-Key ...should answer 409 on the other replica sharing Redis while the first runs, then the first answer', async t => {
+  const redis = await startRedis(t)
+  const upstream = await startHoldingUpstream(t)
+  const env = { AUTHLETE_BASE_URL: upstream.url, AUTHLETE_SERVICE_ID: '7', AUTHLETE_SERVICE_ACCESS_TOKEN: 'token-replicas', REDIS_URL: redis.url, SESSION_STORE: 'redis', SESSION_SECRET: 'a session secret both replicas share, 32+ characters' }
+  const [a, b] = [(await buildTestApp(t, env)).app, (await buildTestApp(t, env)).app]
+  const session = await login(a, 'admin')
+  const key = newKey()
+  const remove = (app: typeof a) => app.inject({ method: 'DELETE', url: '/api/clients/42', headers: { ...session.headers, 'idempotency-key': key } })
+  const first = remove(a)
+  await upstream.firstArrived
+  const meanwhile = await remove(b)
+  t.equal(meanwhile.statusCode, 409)
+  t.equal(meanwhile.json().code, 'BFF_IDEMPOTENCY_IN_FLIGHT')
+  t.equal(meanwhile.headers['retry-after'], '1')
+  upstream.held[0]!.writeHead(204).end()
+  t.equal((await first).statusCode, 204)
+  const retry = await remove(b)
+  t.equal(retry.statusCode, 204)
+  t.equal(retry.headers['idempotent-replayed'], 'true')
+  t.equal(upstream.requests.length, 1, 'deleted once')
 })

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
+import type { ServerResponse } from 'node:http'
 import type { Test } from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
 import type { Harness, Role } from '../clients/support.ts'
+import { startFaultUpstream, type FaultUpstream } from '../helpers/fault-upstream.ts'
 
 // Helpers of the idempotency tests (test/idempotency).
 
@@ -28,4 +30,17 @@ export function assertReplayOf (t: Test, replay: LightMyRequestResponse, first: 
 export async function sqliteFileText (path: string): Promise<string> {
   const parts = await Promise.all(['', '-wal'].map(suffix => readFile(`${path}${suffix}`).catch(() => Buffer.alloc(0))))
   return Buffer.concat(parts).toString('latin1')
+}
+
+/** A real upstream stand-in that holds every answer until the test writes it: requests stay in flight. */
+export async function startHoldingUpstream (t: Test): Promise<FaultUpstream & { held: ServerResponse[], firstArrived: Promise<void> }> {
+  const upstream = await startFaultUpstream(t)
+  const held: ServerResponse[] = []
+  let arrived: () => void = () => {}
+  const firstArrived = new Promise<void>(resolve => { arrived = resolve })
+  upstream.answer((_request, response) => {
+    held.push(response)
+    arrived()
+  })
+  return Object.assign(upstream, { held, firstArrived })
 }
