@@ -43,6 +43,7 @@ import crossOrigin from './frontend/cors.ts'
 import { parseOrigins } from './frontend/origins.ts'
 import teams from './teams/teams-plugin.ts'
 import { sandboxTeamUsers } from './teams/sandbox-users.ts'
+import idempotency, { idempotencyOptions } from './idempotency/idempotency-plugin.ts'
 
 export interface AppRuntime {
   /** Where the sandbox admin's one-time password is shown (never through the logger). */
@@ -95,6 +96,8 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     await app.register(rateLimits, { budgets: rateLimitBudgets(config), redis: app.redis ?? undefined })
     // After the audit trail: its hooks wrap the audit intent of every client route.
     await app.register(teams, { model: config.ACCESS_MODEL, maxTeams: config.MAX_TEAMS_PER_IDENTITY })
+    // After the team check: its preHandler goes ahead of every other one (a replay reads nothing).
+    await app.register(idempotency, await idempotencyOptions(app, config))
 
     await app.register(oidcLogin, { config })
     await app.register(loginFailures, { pair: parseBudget(config.RATE_LIMIT_LOGIN), user: parseBudget(config.RATE_LIMIT_LOGIN_USER), redis: app.redis ?? undefined })

@@ -16,7 +16,22 @@ const STATUS_BY_ACTION: Record<string, number> = {
   INTERNAL_SERVER_ERROR: 502
 }
 
-const RegistrationContent = Type.Object({}, { additionalProperties: true, description: 'The RFC 7592 answer (client metadata, or an OAuth error)' })
+// The names an RFC 7592 answer may carry (RFC 7591 sections 2 and 3.2, RFC 7592 section 3, OpenID
+// Connect Dynamic Client Registration 1.0, and the OAuth error): declared for the documentation and as
+// what a replay keeps (src/idempotency). The answer itself is passed on as it is, other names included.
+const METADATA_NAMES = `client_id client_secret client_id_issued_at client_secret_expires_at registration_access_token
+  registration_client_uri redirect_uris token_endpoint_auth_method grant_types response_types client_name client_uri
+  logo_uri scope contacts tos_uri policy_uri jwks_uri jwks software_id software_version software_statement
+  application_type sector_identifier_uri subject_type id_token_signed_response_alg id_token_encrypted_response_alg
+  id_token_encrypted_response_enc userinfo_signed_response_alg userinfo_encrypted_response_alg
+  userinfo_encrypted_response_enc request_object_signing_alg request_object_encryption_alg
+  request_object_encryption_enc token_endpoint_auth_signing_alg default_max_age require_auth_time default_acr_values
+  initiate_login_uri request_uris tls_client_certificate_bound_access_tokens require_pushed_authorization_requests
+  require_signed_request_object backchannel_user_code_parameter error error_description`.split(/\s+/)
+const RegistrationContent = Type.Object(
+  Object.fromEntries(METADATA_NAMES.map(name => [name, Type.Optional(Type.Unknown())])),
+  { additionalProperties: true, description: 'The RFC 7592 answer (client metadata, or an OAuth error)' }
+)
 
 const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put('/api/clients/:clientId/registration', {

@@ -49,6 +49,11 @@ export const errors = {
   ApiTokenLimit: createError('BFF_API_TOKEN_LIMIT', 'A user may hold at most %d live API tokens (API_TOKEN_MAX_PER_USER); revoke one first', 409),
   UsernameRefused: createError('BFF_USERNAME_REFUSED', 'The username the %s gives (%s) %s; accepted: printable characters, at most 128', 403),
   BadCursor: createError('BFF_BAD_CURSOR', 'cursor is not the nextCursor of an earlier page', 400),
+  // Idempotency-Key on mutating routes (src/idempotency, docs/operating.md#idempotency-keys).
+  IdempotencyKeyInvalid: createError('BFF_IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key %s; accepted: one header of 1 to 255 characters among A-Z a-z 0-9 and - . _ ~ : + / =, bare or in double quotes (a UUID, say)', 400),
+  IdempotencyKeyReused: createError('BFF_IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a request with another body or query; a new request needs a new key', 422),
+  IdempotencyInFlight: createError('BFF_IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed; retry once it is answered', 409),
+  IdempotencyStoreUnavailable: createError('BFF_IDEMPOTENCY_STORE_UNAVAILABLE', 'The store of idempotency keys cannot be reached, so this request with an Idempotency-Key was not made; retry shortly', 503),
   // ACCESS_MODEL=teams (src/teams). A client of another team is as absent as one that does not exist.
   ClientNotFound: createError('BFF_CLIENT_NOT_FOUND', 'Client %s not found', 404),
   NotYourTeam: createError('BFF_NOT_YOUR_TEAM', 'Team %s is not one of yours', 403),

@@ -61,13 +61,18 @@ export interface CallOptions {
 
 export async function call<T = unknown> (method: string, path: string, options: CallOptions = {}): Promise<Answer<T>> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers }
-  if (method !== 'GET' && method !== 'HEAD' && csrfToken !== undefined) headers['x-csrf-token'] = csrfToken
+  const changes = method !== 'GET' && method !== 'HEAD'
+  if (changes && csrfToken !== undefined) headers['x-csrf-token'] = csrfToken
+  // One key per user action, the same on every try of it: the server answers a retry of a change it
+  // already made with its first answer instead of making it twice (docs/operating.md#idempotency-keys).
+  if (changes) headers['idempotency-key'] = newIdempotencyKey()
   let body: string | undefined
   if (options.body !== undefined) {
     headers['content-type'] = options.contentType ?? 'application/json'
     body = JSON.stringify(options.body)
   }
-  const response = await fetch(path, { method, headers, body, credentials: 'same-origin', cache: 'no-store' })
+  const send = async () => await fetch(path, { method, headers, body, credentials: 'same-origin', cache: 'no-store' })
+  const response = changes ? await sendChange(send) : await send()
   const text = await response.text()
   const data = text === '' ? undefined : parseJson(text)
   if (!response.ok) {
@@ -78,6 +83,42 @@ export async function call<T = unknown> (method: string, path: string, options: 
     throw new ApiError(problem, retryAfter === null ? undefined : Number(retryAfter))
   }
   return { status: response.status, data: data as T, etag: response.headers.get('etag') ?? undefined }
+}
+
+const CHANGE_TRIES = 3
+const MAX_WAIT_SECONDS = 5
+
+/**
+ * A change is tried again, with the same key, when the connection failed before an answer (the
+ * server may have made it: its answer is then replayed) and while the server says the first try is
+ * still running (409 BFF_IDEMPOTENCY_IN_FLIGHT, after its Retry-After); at most CHANGE_TRIES times.
+ */
+async function sendChange (send: () => Promise<Response>): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    let response: Response
+    try {
+      response = await send()
+    } catch (error) {
+      if (attempt === CHANGE_TRIES) throw error
+      await pause(1)
+      continue
+    }
+    if (attempt === CHANGE_TRIES || !await stillInFlight(response)) return response
+    await pause(Math.min(Number(response.headers.get('retry-after') ?? 1) || 1, MAX_WAIT_SECONDS))
+  }
+}
+
+async function stillInFlight (response: Response): Promise<boolean> {
+  if (response.status !== 409) return false
+  const problem = parseJson(await response.clone().text())
+  return isObject(problem) && problem.code === 'BFF_IDEMPOTENCY_IN_FLIGHT'
+}
+
+const pause = async (seconds: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, seconds * 1000)) }
+
+/** 128 random bits in hex: crypto.randomUUID needs a secure context, getRandomValues does not. */
+function newIdempotencyKey (): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), byte => byte.toString(16).padStart(2, '0')).join('')
 }
 
 function parseJson (text: string): unknown {

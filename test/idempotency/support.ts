@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import type { ServerResponse } from 'node:http'
+import type { Test } from 'tap'
+import type { LightMyRequestResponse } from 'fastify'
+import type { Harness, Role } from '../clients/support.ts'
+import { startFaultUpstream, type FaultUpstream } from '../helpers/fault-upstream.ts'
+
+// Helpers of the idempotency tests (test/idempotency).
+
+export const newKey = (): string => randomUUID()
+
+/** One request as `role` with an Idempotency-Key; `sent()` answers what reached the emulator for it. */
+export async function keyed (h: Harness, role: Role, method: string, url: string, key: string, body?: unknown): Promise<LightMyRequestResponse & { forwarded: number }> {
+  const mark = h.mark()
+  const response = await h.call(role, method, url, body, { 'idempotency-key': key })
+  return Object.assign(response, { forwarded: mark.sent().length })
+}
+
+/** The answer is a replay of `first`: same status, body, and the headers a replay keeps. */
+export function assertReplayOf (t: Test, replay: LightMyRequestResponse, first: LightMyRequestResponse): void {
+  t.equal(replay.statusCode, first.statusCode, 'same status')
+  t.equal(replay.headers['idempotent-replayed'], 'true', 'Idempotent-Replayed: true')
+  t.equal(first.headers['idempotent-replayed'], undefined, 'the first answer is not marked as a replay')
+  for (const name of ['content-type', 'etag', 'location']) t.equal(replay.headers[name], first.headers[name], `same ${name}`)
+  t.not(replay.headers['x-request-id'], first.headers['x-request-id'], 'a request id of its own')
+}
+
+/** Every byte of a SQLite database and its WAL, as text: a secret anywhere in it is found. */
+export async function sqliteFileText (path: string): Promise<string> {
+  const parts = await Promise.all(['', '-wal'].map(suffix => readFile(`${path}${suffix}`).catch(() => Buffer.alloc(0))))
+  return Buffer.concat(parts).toString('latin1')
+}
+
+/** A real upstream stand-in that holds every answer until the test writes it: requests stay in flight. */
+export async function startHoldingUpstream (t: Test): Promise<FaultUpstream & { held: ServerResponse[], firstArrived: Promise<void> }> {
+  const upstream = await startFaultUpstream(t)
+  const held: ServerResponse[] = []
+  let arrived: () => void = () => {}
+  const firstArrived = new Promise<void>(resolve => { arrived = resolve })
+  upstream.answer((_request, response) => {
+    held.push(response)
+    arrived()
+  })
+  return Object.assign(upstream, { held, firstArrived })
+}
