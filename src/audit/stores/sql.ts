@@ -104,7 +104,8 @@ export function toRecord (row: RecordRow): AuditRecord {
     status: outcome?.status ?? null,
     resultCode: outcome?.resultCode ?? null,
     durationMs: outcome?.durationMs ?? null,
-    completedAt: row.outcome_time
+    completedAt: row.outcome_time,
+    ...outcome?.callerGone === true ? { callerGone: true } : {}
   }
 }
 
