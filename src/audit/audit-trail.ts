@@ -98,7 +98,9 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
   // stalled and woke up): then its outcome says so, and the record is `abandoned`, never `pending`.
   const recordLateIntent = (request: FastifyRequest, mayBeCommitted: Promise<boolean>, data: OutcomeData): void => {
     mayBeCommitted.then(async committed => {
-      if (committed) await appendOutcome(request, data)
+      if (!committed) return
+      request.log.warn({ auditKey: request.auditKey }, 'audit trail: a refused intent may have been committed late; its outcome says abandoned')
+      await appendOutcome(request, data)
     }).catch(() => {})
   }
 
