@@ -14,7 +14,7 @@ const postgres = await startPostgres(t)
 
 t.test('PUT /api/clients/:clientIdentifier/lock ...should not forward a mutation whose caller disconnected before its intent was durable, and record it `abandoned`', async t => {
   // A write timeout far above the freeze: the intent is committed once the database wakes up.
-  const { app, url, editor } = await setup(t, postgres, { AUDIT_WRITE_TIMEOUT_MS: String(WRITE_TIMEOUT_MS * 10) })
+  const { app, url, editor, logs } = await setup(t, postgres, { AUDIT_WRITE_TIMEOUT_MS: String(WRITE_TIMEOUT_MS * 10) })
   t.equal((await lock(url, editor)).status, 200)
   const forwardedBefore = forwardedLocks(app)
 
@@ -29,6 +29,8 @@ t.test('PUT /api/clients/:clientIdentifier/lock ...should not forward a mutation
   t.equal(forwardedLocks(app) - forwardedBefore, 1, 'only the later mutation was forwarded')
   const [, abandoned] = await allRecords(app)
   t.match(abandoned, { outcome: 'abandoned', status: 499, callerGone: true, action: 'client.lock', resultCode: null })
+  t.match(logs().filter(line => line.reqId === abandoned!.requestId), [{ level: 30, code: 'BFF_CALLER_GONE', status: 499 }], 'the log says the caller was gone')
+  t.same(logs().filter(line => line.level >= 50), [], 'nothing logged as an error: answering nobody is no fault')
   t.same(await verify(app), { ok: true, checked: 6 })
 })
 

@@ -20,6 +20,8 @@ export interface Setup {
   editor: Login
   /** The app's audit database (advisory locks are per database). */
   database: string
+  /** Every log line the app wrote, parsed. */
+  logs: () => Array<Record<string, any>>
 }
 
 let databases = 0
@@ -31,9 +33,9 @@ export async function setup (t: Test, postgres: TestPostgres, env: Record<string
   await admin.connect()
   await admin.query(`CREATE DATABASE ${name}`).finally(() => admin.end())
   const database = postgres.url.replace(/\/postgres$/, `/${name}`)
-  const { app } = await buildTestApp(t, { AUDIT_STORE: database, AUDIT_WRITE_TIMEOUT_MS: String(WRITE_TIMEOUT_MS), ...env })
+  const { app, logs } = await buildTestApp(t, { AUDIT_STORE: database, AUDIT_WRITE_TIMEOUT_MS: String(WRITE_TIMEOUT_MS), ...env })
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
-  return { app, url, editor: await login(app, 'editor'), database }
+  return { app, url, editor: await login(app, 'editor'), database, logs: () => logs.map(line => JSON.parse(line) as Record<string, any>) }
 }
 
 export interface Answer { status: number, code?: string, requestId: string | null, ms: number }
