@@ -39,10 +39,10 @@ const CALLER_GONE_STATUS = 499
 
 // The intent is committed in preHandler, after validation and before the handler forwards anything:
 // if it cannot be written within AUDIT_WRITE_TIMEOUT_MS, the mutation is refused (503) and never
-// reaches Authlete; nor does it when the caller disconnected meanwhile (outcome `abandoned`). The outcome is
-// committed in onSend, before the caller sees the answer, so an answered call has a complete record;
-// a process that dies in between leaves the intent `pending`, and so does an outcome that cannot be
-// written even on a second try (counted in bff_audit_write_failures_total{kind="outcome"}).
+// reaches Authlete; nor does it when the caller disconnected meanwhile (outcome `abandoned`). The
+// outcome is committed in onSend, before the caller sees the answer, so an answered call has a
+// complete record; a process that dies in between leaves the intent `pending`, and so does an outcome
+// that cannot be written (counted in bff_audit_write_failures_total{kind="outcome"}).
 async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }: AuditTrailOptions): Promise<void> {
   app.decorate('auditTrail', store)
   app.decorateRequest('auditedIntent', false)
