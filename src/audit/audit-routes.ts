@@ -14,8 +14,9 @@ const tags = ['audit']
 const NDJSON = 'application/x-ndjson'
 const Text = Type.String({ minLength: 1, maxLength: 256 })
 // unknown: the upstream may have made the change, but its answer timed out or was cut; denied:
-// refused because the target belongs to another team.
-const Outcome = Type.Enum(['success', 'failure', 'unknown', 'denied', 'pending'])
+// refused because the target belongs to another team; abandoned: never forwarded (the caller left
+// before its intent was durable, or the intent was committed after the caller got a 503).
+const Outcome = Type.Enum(['success', 'failure', 'unknown', 'denied', 'abandoned', 'pending'])
 
 const AuditQueryString = Type.Object({
   actor: Type.Optional({ ...Text, description: 'The actor\'s username; with `source`, or a local user (usernames are unique within a source only)' }),
@@ -60,7 +61,8 @@ const AuditRecord = Type.Object({
   status: Nullable(Type.Integer()),
   resultCode: Nullable(Type.String()),
   durationMs: Nullable(Type.Number()),
-  completedAt: Nullable(Type.String({ format: 'date-time' }))
+  completedAt: Nullable(Type.String({ format: 'date-time' })),
+  callerGone: Type.Optional(Type.Literal(true, { description: 'The caller had disconnected before the answer: nobody received it' }))
 })
 
 const VerifyAnswer = Type.Object({

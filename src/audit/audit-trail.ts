@@ -4,14 +4,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { errors } from '../http/errors.ts'
 import { channels } from '../ops/channels.ts'
 import { addRouteHook } from '../http/route-hooks.ts'
-import type { AuditStore } from './stores/audit-store.ts'
+import { AuditWriteRefused, type AuditStore } from './stores/audit-store.ts'
 import type { AuditTarget, IntentData, OutcomeData } from './audit-types.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
     auditTrail: AuditStore
     /** Records a request's intent now: the team check's refusal (src/teams) is audited before it answers. */
-    recordAuditIntent: (request: FastifyRequest) => Promise<void>
+    recordAuditIntent: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
   }
   interface FastifyRequest {
     /** True from the moment the intent is durably recorded until its outcome is written. */
@@ -37,12 +37,16 @@ export interface AuditTrailOptions {
 }
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000
+// The status an `abandoned` record carries: the 503 the caller got, or nginx's 499 "client closed request".
+const REFUSED_STATUS = 503
+const CALLER_GONE_STATUS = 499
 
 // The intent is committed in preHandler, after validation and before the handler forwards anything:
-// if it cannot be written, the mutation is refused (503) and never reaches Authlete. The outcome is
-// committed in onSend, before the caller sees the answer, so an answered call has a complete record;
-// a process that dies in between leaves the intent `pending`, and so does an outcome that cannot be
-// written even on a second try (counted in bff_audit_write_failures_total{kind="outcome"}).
+// if it cannot be written within AUDIT_WRITE_TIMEOUT_MS, the mutation is refused (503) and never
+// reaches Authlete; nor does it when the caller disconnected meanwhile (outcome `abandoned`). The
+// outcome is committed in onSend, before the caller sees the answer, so an answered call has a
+// complete record; a process that dies in between leaves the intent `pending`, and so does an outcome
+// that cannot be written (counted in bff_audit_write_failures_total{kind="outcome"}).
 async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }: AuditTrailOptions): Promise<void> {
   app.decorate('auditTrail', store)
   app.decorateRequest('auditedIntent', false)
@@ -53,7 +57,7 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
   app.decorateRequest('auditDenied', false)
   app.decorateRequest('auditClientAlias', null)
 
-  const recordIntent = async (request: FastifyRequest): Promise<void> => {
+  const recordIntent = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const action = request.routeOptions.config.audit!
     request.auditKey = auditKeyOf(request)
     try {
@@ -61,7 +65,13 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
     } catch (cause) {
       channels.auditFailure.publish({ kind: 'intent' })
       request.log.error({ err: cause }, 'audit trail: intent not recorded, mutation refused')
+      if (cause instanceof AuditWriteRefused) recordLateIntent(request, cause.mayBeCommitted, abandoned(reply, REFUSED_STATUS))
       throw new errors.AuditUnavailable({ cause })
+    }
+    // The caller left while the intent was being made durable: the change is made for nobody.
+    if (callerGone(reply)) {
+      await appendOutcome(request, abandoned(reply, CALLER_GONE_STATUS, true))
+      throw new errors.CallerGone()
     }
     request.auditedIntent = true
   }
@@ -69,19 +79,39 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
   const recordOutcome = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
     if (!request.auditedIntent) return payload
     request.auditedIntent = false
-    const outcome = { kind: 'outcome' as const, requestId: request.auditKey, time: new Date().toISOString(), data: outcomeOf(request, reply) }
-    try {
-      await store.append(outcome).catch(async () => await store.append(outcome))
-    } catch (cause) {
-      // Tried twice. The upstream has answered: the caller still gets its answer, and the record
-      // stays `pending`, which then means the outcome is unknown.
-      channels.auditFailure.publish({ kind: 'outcome' })
-      request.log.error({ err: cause, upstreamStatus: reply.statusCode }, 'audit trail: outcome not recorded, the record stays pending')
-    }
+    await appendOutcome(request, outcomeOf(request, reply))
     return payload
   }
 
+  // Tried twice, unless the first try's entry may still be committed (it would be there twice). The
+  // upstream has answered: the caller still gets its answer, and the record stays `pending`, which
+  // then means the outcome is unknown.
+  const appendOutcome = async (request: FastifyRequest, data: OutcomeData): Promise<void> => {
+    const outcome = { kind: 'outcome' as const, requestId: request.auditKey, time: new Date().toISOString(), data }
+    try {
+      await store.append(outcome).catch(async (error: unknown) => {
+        if (error instanceof AuditWriteRefused) throw error
+        return await store.append(outcome)
+      })
+    } catch (cause) {
+      channels.auditFailure.publish({ kind: 'outcome' })
+      request.log.error({ err: cause, upstreamStatus: data.status }, 'audit trail: outcome not recorded, the record stays pending')
+    }
+  }
+
+  // The caller was refused (nothing forwarded), but the database may commit the intent after all (it
+  // stalled and woke up): then its outcome says so, and the record is `abandoned`, never `pending`.
+  const recordLateIntent = (request: FastifyRequest, mayBeCommitted: Promise<boolean>, data: OutcomeData): void => {
+    mayBeCommitted.then(async committed => {
+      if (!committed) return
+      request.log.warn({ auditKey: request.auditKey }, 'audit trail: a refused intent may have been committed late; its outcome says abandoned')
+      await appendOutcome(request, data)
+    }).catch(() => {})
+  }
+
+
   app.decorate('recordAuditIntent', recordIntent)
+
   app.addHook('onRoute', route => {
     if (route.config?.audit === undefined) return
     addRouteHook(route, 'preHandler', recordIntent)
@@ -175,9 +205,24 @@ function outcomeOf (request: FastifyRequest, reply: FastifyReply): OutcomeData {
     status: reply.statusCode,
     outcome: request.auditDenied ? 'denied' : reply.statusCode < 400 ? 'success' : request.upstreamCalls?.at(-1)?.maybeReceived === true ? 'unknown' : 'failure',
     resultCode: request.upstreamCalls?.at(-1)?.resultCode ?? null,
-    durationMs: Math.round(reply.elapsedTime * 1000) / 1000,
-    ...request.createdClientId === null ? {} : { clientId: request.createdClientId }
+    durationMs: durationOf(reply),
+    ...request.createdClientId === null ? {} : { clientId: request.createdClientId },
+    ...callerGone(reply) ? { callerGone: true } : {}
   }
+}
+
+/** A mutation never forwarded, whose intent is (or may be) in the trail. */
+function abandoned (reply: FastifyReply, status: number, gone?: true): OutcomeData {
+  return { status, outcome: 'abandoned', resultCode: null, durationMs: durationOf(reply), ...gone === undefined ? {} : { callerGone: gone } }
+}
+
+// The response's socket closed before an answer was written: the caller disconnected.
+function callerGone (reply: FastifyReply): boolean {
+  return reply.raw.destroyed && !reply.raw.writableFinished
+}
+
+function durationOf (reply: FastifyReply): number {
+  return Math.round(reply.elapsedTime * 1000) / 1000
 }
 
 export default fp(auditTrailPlugin, { name: 'audit-trail', fastify: '5.x', dependencies: ['authlete', 'sessions'] })

@@ -3,10 +3,12 @@
 // records where retention pruned the chain. A record, as the API shows it, is an intent joined with
 // its outcome (or `pending` when there is none: the process died in between, or the outcome could not
 // be written). `unknown`: the upstream received the mutation but its answer timed out or was cut, so
-// whether the change was made is not known.
+// whether the change was made is not known. `abandoned`: never forwarded, though its intent is in the
+// trail: the caller left before the intent was durable, or the intent was committed only after the
+// caller had been refused (503, the store too slow).
 export type EntryKind = 'intent' | 'outcome' | 'checkpoint'
 // `denied`: refused because the target belongs to another team (ACCESS_MODEL=teams, src/teams).
-export type Outcome = 'success' | 'failure' | 'unknown' | 'denied' | 'pending'
+export type Outcome = 'success' | 'failure' | 'unknown' | 'denied' | 'abandoned' | 'pending'
 
 /** A user (and their source), as the audit trail names them. */
 export interface AuditPrincipal {
@@ -55,6 +57,8 @@ export interface OutcomeData {
   durationMs: number
   /** The client the call created (client.create); its intent, written before, could not know it. */
   clientId?: string
+  /** The caller had disconnected before the answer: nobody received it (absent otherwise). */
+  callerGone?: true
 }
 
 export interface CheckpointData {
@@ -86,6 +90,7 @@ export interface AuditRecord extends IntentData {
   resultCode: string | null
   durationMs: number | null
   completedAt: string | null
+  callerGone?: true
 }
 
 export interface AuditQuery {

@@ -25,6 +25,8 @@ export const errors = {
   Draining: createError('BFF_DRAINING', 'This instance is shutting down; retry, another one will answer', 503),
   Overloaded: createError('BFF_OVERLOADED', 'The proxy is overloaded; retry shortly', 503),
   AuditUnavailable: createError('BFF_AUDIT_UNAVAILABLE', 'The audit trail cannot record this change, so it was not made', 503),
+  // Nobody reads this answer (the connection is gone); the status is nginx's "client closed request".
+  CallerGone: createError('BFF_CALLER_GONE', 'The caller disconnected before the change was recorded, so it was not made', 499),
   GatewayKeysUnavailable: createError('BFF_GATEWAY_KEYS_UNAVAILABLE', 'The gateway\'s signing keys cannot be fetched, so its token cannot be checked', 503),
   UpstreamUnavailable: createError('BFF_UPSTREAM_UNAVAILABLE', 'The upstream cannot be reached', 503),
   OidcUnavailable: createError('BFF_OIDC_UNAVAILABLE', 'The OpenID Provider has not been reached yet; retry shortly', 503),

@@ -60,38 +60,38 @@ export function teamHooksFor (app: FastifyInstance, route: RouteOptions): TeamHo
 }
 
 function checkClient (app: FastifyInstance, param: string, moves: boolean): Hook {
-  return async request => {
+  return async (request, reply) => {
     const teams = request.identity?.teams ?? []
     const params = request.params as Params
     const identifier = params[param]!
     const found = await findClient(app, request, identifier, teams)
-    if (found === undefined) return await refuse(app, request, new errors.ClientNotFound(identifier), false)
+    if (found === undefined) return await refuse(app, request, reply, new errors.ClientNotFound(identifier), false)
     const team = teamOf(found.client)
     request.auditTeam = team
-    if (!inTeam(teams, team)) return await refuse(app, request, new errors.ClientNotFound(identifier), true)
+    if (!inTeam(teams, team)) return await refuse(app, request, reply, new errors.ClientNotFound(identifier), true)
     if (found.id !== identifier) {
       // The call goes to the client that was checked, even if the alias moves meanwhile, and is recorded under its ID.
       params[param] = found.id
       request.auditClientAlias = identifier
     }
-    if (moves) await checkMove(app, request, teams, team)
+    if (moves) await checkMove(app, request, reply, teams, team)
   }
 }
 
 // Moving a client to another team needs membership of both: the current one was checked already.
-async function checkMove (app: FastifyInstance, request: FastifyRequest, teams: string[], team: string | null): Promise<void> {
+async function checkMove (app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, teams: string[], team: string | null): Promise<void> {
   const wanted = (request.body as Body).developer
   if (wanted === undefined) {
     if (request.method === 'PUT' && team !== null) request.ownership = { keepDeveloper: team }
     return
   }
   if (wanted === team || (typeof wanted === 'string' ? inTeam(teams, wanted) : inEveryTeam(teams))) return
-  await refuse(app, request, new errors.NotYourTeam(typeof wanted === 'string' ? wanted : 'none (developer removed)'), true)
+  await refuse(app, request, reply, new errors.NotYourTeam(typeof wanted === 'string' ? wanted : 'none (developer removed)'), true)
 }
 
 // Create: developer defaults to the caller's only team, is required with several, and must be one of theirs.
 function checkCreate (app: FastifyInstance): Hook {
-  return async request => {
+  return async (request, reply) => {
     const teams = request.identity?.teams ?? []
     const body = request.body as Body
     if (body.developer === undefined) {
@@ -101,7 +101,7 @@ function checkCreate (app: FastifyInstance): Hook {
     }
     const team = body.developer as string
     request.auditTeam = team
-    if (!inTeam(teams, team)) await refuse(app, request, new errors.NotYourTeam(team), true)
+    if (!inTeam(teams, team)) await refuse(app, request, reply, new errors.NotYourTeam(team), true)
   }
 }
 
@@ -109,10 +109,10 @@ function checkCreate (app: FastifyInstance): Hook {
  * Refuses the call. An audited route records its intent first (the refusal is then audited like any
  * call, under one request key, before the caller is answered); a read is recorded by `recordRead`.
  */
-async function refuse (app: FastifyInstance, request: FastifyRequest, refusal: Error, denied: boolean): Promise<never> {
+async function refuse (app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, refusal: Error, denied: boolean): Promise<never> {
   request.ownership = { refused: true }
   request.auditDenied = denied
-  if (request.routeOptions.config.audit !== undefined) await app.recordAuditIntent(request)
+  if (request.routeOptions.config.audit !== undefined) await app.recordAuditIntent(request, reply)
   throw refusal
 }
 

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -19,6 +19,12 @@ export interface TestPostgres {
   stop: () => Promise<void>
   /** Starts it again on the same port and data. */
   start: () => Promise<void>
+  /**
+   * SIGSTOP to the server and every backend: connections stay open and nothing answers, as in a
+   * storage stall or a failover. `thaw` (SIGCONT) lets it go on where it stopped.
+   */
+  freeze: () => Promise<void>
+  thaw: () => Promise<void>
 }
 
 /**
@@ -70,12 +76,36 @@ export async function startPostgres (t: Test): Promise<TestPostgres> {
     running = false
   }
 
+  // The postmaster first, so that it starts no backend once the list of its children is read.
+  const signalAll = async (signal: NodeJS.Signals): Promise<void> => {
+    const postmaster = Number((await readFile(join(data, 'postmaster.pid'), 'utf8')).split('\n')[0])
+    process.kill(postmaster, signal)
+    for (const pid of await childrenOf(postmaster)) process.kill(pid, signal)
+  }
+  let frozen = false
+  const freeze = async (): Promise<void> => { await signalAll('SIGSTOP'); frozen = true }
+  const thaw = async (): Promise<void> => { await signalAll('SIGCONT'); frozen = false }
+
   t.teardown(async () => {
+    if (frozen) await thaw().catch(() => {})
     await stop().catch(() => {})
     await rm(dir, { recursive: true, force: true })
   })
   // --no-sync: the cluster is thrown away; fsync stays on for the server itself.
   await command('initdb', ['-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync', '-D', data])
   await start()
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop, start }
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop, start, freeze, thaw }
+}
+
+/** The processes whose parent is `pid` (Linux /proc). */
+async function childrenOf (pid: number): Promise<number[]> {
+  const children: number[] = []
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '')
+    // pid (comm) state ppid ...: comm may hold spaces and parentheses, so read after the last ')'.
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+    if (parent === pid) children.push(Number(entry))
+  }
+  return children
 }

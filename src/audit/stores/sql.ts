@@ -133,7 +133,8 @@ export function toRecord (row: RecordRow, visibleTo?: AuditQuery['visibleTo']): 
     status: outcome?.status ?? null,
     resultCode: outcome?.resultCode ?? null,
     durationMs: outcome?.durationMs ?? null,
-    completedAt: row.outcome_time
+    completedAt: row.outcome_time,
+    ...outcome?.callerGone === true ? { callerGone: true } : {}
   }, intent.clientId, visibleTo)
 }
 

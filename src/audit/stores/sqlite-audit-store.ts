@@ -32,7 +32,7 @@ export function openSqliteAuditStore (path: string, writeTimeoutMs = 2000): Audi
     append: groupCommit(async (entries, since) => writeTransaction(db, () => {
       let head: AuditEntry | undefined
       return entries.map(entry => (head = link(entry, head)))
-    }, writeTimeoutMs, since)),
+    }, writeTimeoutMs, since), writeTimeoutMs),
     async query (query) {
       const { sql, params } = recordQuery(query, 'sqlite')
       return toPage(db.prepare(sql).all(...params) as unknown as RecordRow[], query)

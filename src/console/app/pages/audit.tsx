@@ -33,8 +33,9 @@ const FILTERS = ['actor', 'source', 'clientId', 'team', 'action', 'outcome', 'si
 // Usernames are unique within a source only: with an actor and no source, the server means a local user.
 const SOURCES = ['local', 'oidc', 'gateway']
 type Filters = Record<typeof FILTERS[number], string>
-// success and failure as the upstream answered; unknown: the answer was lost; denied: another team's client.
-const OUTCOMES = ['success', 'failure', 'unknown', 'denied', 'pending']
+// success and failure as the upstream answered; unknown: the answer was lost; denied: another team's
+// client; abandoned: never forwarded (the caller left, or the intent was committed after a 503).
+const OUTCOMES = ['success', 'failure', 'unknown', 'denied', 'abandoned', 'pending']
 const ACTIONS = ['client.create', 'client.update', 'client.patch', 'client.delete', 'client.lock', 'client.secret.refresh', 'client.secret.update',
   'authorization.update', 'authorization.delete', 'granted-scopes.delete', 'registration.update', 'auth.token.create', 'auth.token.revoke', 'auth.sessions.revoke', 'auth.login-failures.clear', 'auth.backchannel-logout',
   // Reads are recorded only when refused (ACCESS_MODEL=teams: another team's client).
