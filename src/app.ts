@@ -106,7 +106,7 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     await app.register(authorizationRoutes)
     await app.register(registrationRoutes)
     await app.register(auditRoutes)
-    await app.register(healthRoutes)
+    await app.register(healthRoutes, { requireUpstream: config.READY_REQUIRES_UPSTREAM })
     // Last: its catch-all route only gets what no API route matched.
     if (config.FRONTEND_DIR !== undefined) await app.register(import('./frontend/static-frontend.ts'), { root: config.FRONTEND_DIR })
     else if (config.CONSOLE_ENABLED) await app.register(import('./console/console-plugin.ts'), { sso: config.OIDC_ISSUER !== undefined })

@@ -56,6 +56,7 @@ export const ConfigSchema = Type.Object({
   RATE_LIMIT_ANONYMOUS: Type.String({ pattern: BUDGET_PATTERN, default: '120/1m', description: 'per client address, every POST route that needs no sign-in' }),
   SHUTDOWN_TIMEOUT: Type.Integer({ minimum: 1, maximum: 3600, default: 25, description: 'seconds' }),
   SHUTDOWN_DELAY: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600, description: 'seconds; default 5 in production, 0 otherwise' })),
+  READY_REQUIRES_UPSTREAM: Type.Boolean({ default: false, description: 'GET /readyz fails while the upstream is unavailable (otherwise it reports it)' }),
   MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000, description: '0: not checked' }),
   MAX_HEAP_USED_BYTES: Type.Integer({ minimum: 0, default: 0, description: '0: not checked' }),
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'comma-separated IP addresses and CIDR ranges' })),
