@@ -72,7 +72,7 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
       done(null, payload)
     })
 
-    await app.register(overload, { maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS, maxHeapUsedBytes: config.MAX_HEAP_USED_BYTES })
+    await app.register(overload, { maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS, maxHeapUsedBytes: config.MAX_HEAP_USED_BYTES, warmupSeconds: config.OVERLOAD_WARMUP_SECONDS })
     await app.register(openapi, { docs: config.DOCS_ENABLED })
     await app.register(redis, { url: config.REDIS_URL })
     await app.register(authlete, await upstreamOptions(app, config))

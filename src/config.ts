@@ -58,6 +58,7 @@ export const ConfigSchema = Type.Object({
   SHUTDOWN_DELAY: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600, description: 'seconds; default 5 in production, 0 otherwise' })),
   READY_REQUIRES_UPSTREAM: Type.Boolean({ default: false, description: 'GET /readyz fails while the upstream is unavailable (otherwise it reports it)' }),
   MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000, description: '0: not checked' }),
+  OVERLOAD_WARMUP_SECONDS: Type.Integer({ minimum: 0, maximum: 600, default: 10, description: 'seconds after start-up during which MAX_EVENT_LOOP_DELAY_MS refuses nothing' }),
   MAX_HEAP_USED_BYTES: Type.Integer({ minimum: 0, default: 0, description: '0: not checked' }),
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'comma-separated IP addresses and CIDR ranges' })),
   SESSION_STORE: Type.Enum(['memory', 'redis'], { default: 'memory' }),

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import underPressure from '@fastify/under-pressure'
+import underPressure, { TYPE_EVENT_LOOP_DELAY } from '@fastify/under-pressure'
 import type { FastifyInstance } from 'fastify'
 import { errors } from '../http/errors.ts'
 
@@ -18,14 +18,30 @@ const ALWAYS_ANSWERED = new Set(['/healthz', '/metrics'])
 const READINESS = '/readyz'
 const RETRY_AFTER_SECONDS = 10
 
-async function overloadPlugin (app: FastifyInstance, options: { maxEventLoopDelayMs: number, maxHeapUsedBytes: number }): Promise<void> {
+export interface OverloadOptions {
+  maxEventLoopDelayMs: number
+  maxHeapUsedBytes: number
+  /** OVERLOAD_WARMUP_SECONDS: from the app being ready, the event-loop delay refuses nothing. */
+  warmupSeconds: number
+}
+
+async function overloadPlugin (app: FastifyInstance, options: OverloadOptions): Promise<void> {
   app.decorate('unready', false)
   app.decorate('draining', false)
+  // under-pressure measures the event loop from its registration, and its first sample (a mean over
+  // a second) holds the start-up work that follows: loading modules, compiling schemas, opening
+  // stores, all in long synchronous stretches, longer still under CPU contention. Its verdict then
+  // stands for a whole second, and a new replica refused its first requests (617 in its first
+  // second in a fault test). The delay counts only once the replica has been ready for the warm-up;
+  // the heap limit counts at once (start-up leaves nothing on it that would pass away).
+  let warmUntil = Infinity
+  app.addHook('onReady', async () => { warmUntil = Date.now() + options.warmupSeconds * 1000 })
   await app.register(underPressure, {
     maxEventLoopDelay: options.maxEventLoopDelayMs,
     maxHeapUsedBytes: options.maxHeapUsedBytes,
-    pressureHandler: async (request) => {
+    pressureHandler: async (request, _reply, type) => {
       if (ALWAYS_ANSWERED.has(request.url)) return
+      if (type === TYPE_EVENT_LOOP_DELAY && Date.now() < warmUntil) return
       throw Object.assign(new errors.Overloaded(), { retryAfterSeconds: RETRY_AFTER_SECONDS })
     }
   })
