@@ -52,12 +52,17 @@ async function overloadPlugin (app: FastifyInstance, options: OverloadOptions): 
     if (app.draining) reply.header('connection', 'close')
     done(Object.assign(new errors.Draining(), { retryAfterSeconds: 1 }))
   })
-  // Requests already in flight when the drain starts are answered in full, but their keep-alive
-  // connections must not outlive them: server.close() reaps only the connections idle at that
-  // moment, and one left open by a client would hold the shutdown until SHUTDOWN_TIMEOUT kills the
-  // process (exit 1, cutting every other request). Found by test/ops/shutdown.test.ts.
+  // From SIGTERM on, every answer closes its connection. During SHUTDOWN_DELAY: a client or gateway
+  // then sends its next request on a new connection, which the listener still takes and, once the
+  // drain has closed it, is refused (a gateway retries a refused connection elsewhere, whatever the
+  // method: nothing was sent); instead of reusing a keep-alive connection that the drain closes as
+  // idle, perhaps just as a request is on its way on it, which is then reset (or, at a gateway, not
+  // retried when it was a mutation). During the drain: requests already in flight are answered in
+  // full, but their connections must not outlive them, since server.close() reaps only the
+  // connections idle at that moment, and one left open by a client would hold the shutdown until
+  // SHUTDOWN_TIMEOUT kills the process (exit 1, cutting every other request).
   app.addHook('onSend', (_request, reply, payload, done) => {
-    if (app.draining) reply.header('connection', 'close')
+    if (app.unready || app.draining) reply.header('connection', 'close')
     done(null, payload)
   })
   // An answer whose headers went out just before the drain began still finishes keep-alive: close

@@ -81,6 +81,8 @@ export interface RawConnection {
   send: (method: string, path: string, headers: Record<string, string>, body?: string) => Promise<void>
   /** The next answer on the connection, read by its Content-Length; rejects on a reset or a close. */
   nextAnswer: () => Promise<RawAnswer>
+  /** Resolves once the connection is closed, by either side. */
+  closed: Promise<void>
   destroy: () => void
 }
 
@@ -94,7 +96,11 @@ export async function openConnection (url: string): Promise<RawConnection> {
   let wake = () => {}
   socket.on('data', chunk => { received = Buffer.concat([received, chunk]); wake() })
   socket.on('error', error => { failure = error; wake() })
-  socket.on('close', () => { failure ??= new Error('the connection was closed before an answer'); wake() })
+  const closed = new Promise<void>(resolve => socket.on('close', () => {
+    failure ??= new Error('the connection was closed before an answer')
+    wake()
+    resolve()
+  }))
   const parsed = (): RawAnswer | undefined => {
     const headEnd = received.indexOf('\r\n\r\n')
     if (headEnd < 0) return undefined
@@ -119,6 +125,7 @@ export async function openConnection (url: string): Promise<RawConnection> {
         await new Promise<void>(resolve => { wake = resolve })
       }
     },
+    closed,
     destroy: () => socket.destroy()
   }
 }

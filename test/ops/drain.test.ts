@@ -58,6 +58,39 @@ t.test('SIGTERM with the default SHUTDOWN_DELAY ...should answer every request a
   t.ok(lastRead < loadConfig({}).SHUTDOWN_DELAY * 1000, 'within the default SHUTDOWN_DELAY')
 })
 
+t.test('SIGTERM ...should answer requests on open keep-alive connections during SHUTDOWN_DELAY with Connection: close, leaving none for the drain to close under a request', async t => {
+  const upstream = await startFaultUpstream(t)
+  slowAuthlete(upstream)
+  const server = await startServer(t, upstream, { LOG_LEVEL: 'info' })
+  const pool = new Pool(server.url)
+  const session = await signIn(pool)
+  await pool.destroy()
+  const connections = await Promise.all(Array.from({ length: 20 }, async () => {
+    const connection = await openConnection(server.url)
+    await connection.send('GET', '/healthz', {})
+    const answer = await connection.nextAnswer()
+    t.equal(answer.headers.connection, 'keep-alive', 'kept alive before SIGTERM')
+    return connection
+  }))
+  t.teardown(() => { for (const connection of connections) connection.destroy() })
+  const exit = exited(server)
+  const signalled = Date.now()
+  server.child.kill('SIGTERM')
+  await waitFor('the shutting-down log line', () => server.output().includes('shutting down'))
+
+  // Requests on those connections during the delay: served, and each connection closed after its answer.
+  const answers = await Promise.all(connections.map(async connection => {
+    await connection.send('GET', '/api/clients/1234', { cookie: session.cookie! })
+    const answer = await connection.nextAnswer()
+    await connection.closed
+    return `${answer.status} ${answer.headers.connection}`
+  }))
+  const closedAfter = Date.now() - signalled
+  t.same([...new Set(answers)], ['200 close'], 'every request served, its answer saying Connection: close')
+  t.ok(closedAfter < loadConfig({}).SHUTDOWN_DELAY * 1000, `every connection closed by the server after its answer, ${closedAfter} ms after SIGTERM, before the drain`)
+  t.equal((await exit).code, 0)
+})
+
 t.test('SIGINT twice ...should end SHUTDOWN_DELAY at the second signal and drain at once', async t => {
   const upstream = await startFaultUpstream(t)
   slowAuthlete(upstream)
