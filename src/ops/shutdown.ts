@@ -49,10 +49,11 @@ const LOG_FLUSH_TIMEOUT_MS = 250
 
 /**
  * SIGTERM or SIGINT, as Kubernetes and load balancers need it: /readyz answers 503 at once, so the
- * gateway stops sending, while everything else is served normally for `delaySeconds`; then the
- * listener closes, idle keep-alive connections are closed, requests on busy ones get 503
- * BFF_DRAINING with `Connection: close` (src/ops/overload.ts), in-flight requests finish with their
- * audit records, and pools and stores close. Past `timeoutSeconds` the process exits 1.
+ * gateway stops sending, while everything else is served normally for `delaySeconds` (requests
+ * already on their way are read and answered; every answer closes its connection); a second signal
+ * ends the delay. Then the listener closes, idle keep-alive connections are closed, requests on busy
+ * ones get 503 BFF_DRAINING with `Connection: close` (src/ops/overload.ts), in-flight requests finish
+ * with their audit records, and pools and stores close. Past `timeoutSeconds` the process exits 1.
  */
 export function stopOnSignals (app: FastifyInstance, { delaySeconds, timeoutSeconds, logs }: ShutdownOptions): void {
   const exit = async (code: number): Promise<never> => {
