@@ -56,8 +56,10 @@ export const ConfigSchema = Type.Object({
   RATE_LIMIT_LOGIN_IP: Type.String({ pattern: BUDGET_PATTERN, default: '100/15m' }),
   RATE_LIMIT_ANONYMOUS: Type.String({ pattern: BUDGET_PATTERN, default: '120/1m', description: 'per client address, every POST route that needs no sign-in' }),
   SHUTDOWN_TIMEOUT: Type.Integer({ minimum: 1, maximum: 3600, default: 25, description: 'seconds' }),
-  SHUTDOWN_DELAY: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600, description: 'seconds; default 5 in production, 0 otherwise' })),
+  SHUTDOWN_DELAY: Type.Integer({ minimum: 0, maximum: 3600, default: 5, description: 'seconds' }),
+  READY_REQUIRES_UPSTREAM: Type.Boolean({ default: false, description: 'GET /readyz fails while the upstream is unavailable (otherwise it reports it)' }),
   MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000, description: '0: not checked' }),
+  OVERLOAD_WARMUP_SECONDS: Type.Integer({ minimum: 0, maximum: 600, default: 10, description: 'seconds after start-up during which MAX_EVENT_LOOP_DELAY_MS refuses nothing' }),
   MAX_HEAP_USED_BYTES: Type.Integer({ minimum: 0, default: 0, description: '0: not checked' }),
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'comma-separated IP addresses and CIDR ranges' })),
   SESSION_STORE: Type.Enum(['memory', 'redis'], { default: 'memory' }),
@@ -117,11 +119,6 @@ export class ConfigError extends Error {
 
 export function isSandbox (config: Config): boolean {
   return config.AUTHLETE_BASE_URL === undefined && config.NODE_ENV !== 'production'
-}
-
-/** Seconds between SIGTERM and the drain: /readyz fails meanwhile, so the gateway stops sending. */
-export function shutdownDelaySeconds (config: Config): number {
-  return config.SHUTDOWN_DELAY ?? (config.NODE_ENV === 'production' ? 5 : 0)
 }
 
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
@@ -236,7 +233,7 @@ function requiredTogether (config: Config): string[] {
       require('AUTHLETE_SERVICE_API_SECRET', why)
     }
   }
-  if (shutdownDelaySeconds(config) >= config.SHUTDOWN_TIMEOUT) {
+  if (config.SHUTDOWN_DELAY >= config.SHUTDOWN_TIMEOUT) {
     problems.push(`SHUTDOWN_DELAY: must be shorter than SHUTDOWN_TIMEOUT (${config.SHUTDOWN_TIMEOUT} s), which counts from SIGTERM too`)
   }
   if (config.METRICS_PORT !== undefined && config.METRICS_PORT !== 0 && config.METRICS_PORT === config.PORT) {

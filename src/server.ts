@@ -1,5 +1,5 @@
 import Fastify from 'fastify'
-import { ConfigError, loadConfig, shutdownDelaySeconds, sqliteFiles } from './config.ts'
+import { ConfigError, loadConfig, sqliteFiles } from './config.ts'
 import { prettyLogTransport, serverOptions } from './http/server-options.ts'
 import { buildApp } from './app.ts'
 import { createLogDestination, stopOnSignals } from './ops/shutdown.ts'
@@ -21,7 +21,7 @@ async function main (): Promise<void> {
   const options = serverOptions(config, pretty)
   const app = Fastify(pretty === undefined ? { ...options, logger: { ...(options.logger as object), stream: logs.stream } } : options)
   await app.register(buildApp(config))
-  stopOnSignals(app, { delaySeconds: shutdownDelaySeconds(config), timeoutSeconds: config.SHUTDOWN_TIMEOUT, logs })
+  stopOnSignals(app, { delaySeconds: config.SHUTDOWN_DELAY, timeoutSeconds: config.SHUTDOWN_TIMEOUT, logs })
   // Re-reads BFF_USERS_FILE: a removed or demoted user's sessions and tokens follow at their next request.
   process.on('SIGHUP', () => { app.users.reload().catch(() => {}) })
   // Where the SQLite files are, as absolute paths: a relative default depends on the working directory.

@@ -109,7 +109,6 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
     }).catch(() => {})
   }
 
-
   app.decorate('recordAuditIntent', recordIntent)
 
   app.addHook('onRoute', route => {

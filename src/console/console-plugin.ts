@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import frontend from '../frontend/static-frontend.ts'
+import { ClientInput } from '../clients/client-schema.ts'
 import { PAGE_CSP_DIRECTIVES } from '../http/page-security.ts'
 
 export interface ConsoleOptions {
@@ -23,7 +24,8 @@ export function consoleBundleDir (): string | undefined {
 
 /**
  * The admin console at '/': the built bundle through the static frontend (history fallback, reserved
- * API paths), under the console's strict CSP, and the one setting the page cannot learn from the API.
+ * API paths), under the console's strict CSP, the one setting the page cannot learn from the API, and
+ * the schema its client forms are built from.
  */
 export default async function adminConsole (app: FastifyInstance, { sso }: ConsoleOptions): Promise<void> {
   const root = consoleBundleDir()
@@ -33,6 +35,13 @@ export default async function adminConsole (app: FastifyInstance, { sso }: Conso
   app.get('/console-settings.json', { schema: { hide: true } }, async (_request, reply) => {
     reply.header('cache-control', 'no-cache')
     return { sso }
+  })
+  // The body schema of POST /api/clients, as /openapi.json shows it, served with the console rather
+  // than read from /openapi.json: that one is off with DOCS_ENABLED=false, as production advises.
+  // Signed-in callers only, as the forms are.
+  app.get('/console-client-schema.json', { config: { access: 'session' }, schema: { hide: true } }, async (_request, reply) => {
+    reply.header('cache-control', 'no-cache')
+    return ClientInput
   })
   await app.register(frontend, { root })
 }

@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { Gauge } from 'prom-client'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { problems } from '../http/problem-schema.ts'
 
@@ -7,23 +8,58 @@ const tags = ['operations']
 // keeps that off Authlete's quota.
 const READINESS_CACHE_MS = 5000
 
-const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export interface HealthOptions {
+  /**
+   * READY_REQUIRES_UPSTREAM: /readyz fails while the upstream is unavailable. Off by default: the
+   * upstream is shared by every replica, so failing on it takes them all out of the gateway at once,
+   * and the callers get the gateway's 502 instead of the proxy's own problem with Retry-After.
+   */
+  requireUpstream: boolean
+}
+
+const UpstreamState = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
+  code: Type.Optional(Type.String({ description: 'Why the last probe failed: the problem code a call would get (BFF_UPSTREAM_TIMEOUT, ...)' }))
+})
+
+const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app, options) => {
   let lastProbe: { at: number, ready: Promise<void> } | undefined
+  const upstreamReady = new Gauge({
+    name: 'bff_upstream_ready',
+    help: 'The upstream answered the last readiness probe (GET /readyz) with the configured credentials: 1 yes, 0 no',
+    registers: [app.metricsRegistry]
+  })
 
   app.get('/healthz', {
     schema: { tags, summary: 'The process is up', response: { 200: Type.Object({ status: Type.Literal('ok') }) } }
   }, async () => ({ status: 'ok' as const }))
 
   app.get('/readyz', {
-    schema: { tags, summary: 'The upstream answers with the configured credentials', response: { 200: Type.Object({ status: Type.Literal('ready') }), ...problems(502, 503, 504) } }
+    schema: {
+      tags,
+      summary: 'This replica can serve: its stores are open and the upstream accepts its credentials',
+      description: 'An upstream that cannot be reached (or times out, or fails) is reported in `upstream`, with 200: it is shared by every replica, ' +
+        'so it does not take them all out of the gateway at once. With `READY_REQUIRES_UPSTREAM=true` it fails readiness (503/504). ' +
+        'Credentials the upstream refuses are this replica\'s configuration: always 502.',
+      response: { 200: Type.Object({ status: Type.Literal('ready'), upstream: UpstreamState }), ...problems(502, 503, 504) }
+    }
   }, async (request) => {
     if (lastProbe === undefined || Date.now() - lastProbe.at > READINESS_CACHE_MS) {
       const ready = app.authlete.listClients(request.upstreamCalls, { start: 0, end: 1 }).then(() => undefined)
       lastProbe = { at: Date.now(), ready }
       ready.catch(() => { lastProbe = undefined })
     }
-    await lastProbe.ready
-    return { status: 'ready' as const }
+    try {
+      await lastProbe.ready
+    } catch (error) {
+      upstreamReady.set(0)
+      const { code } = error as { code?: string }
+      if (options.requireUpstream || code === 'BFF_UPSTREAM_CREDENTIALS') throw error
+      request.log.warn({ code }, 'readiness: the upstream is unavailable (reported, not failed: READY_REQUIRES_UPSTREAM is off)')
+      return { status: 'ready' as const, upstream: { status: 'unavailable' as const, code } }
+    }
+    upstreamReady.set(1)
+    return { status: 'ready' as const, upstream: { status: 'ok' as const } }
   })
 }
 

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import underPressure from '@fastify/under-pressure'
+import underPressure, { TYPE_EVENT_LOOP_DELAY } from '@fastify/under-pressure'
 import type { FastifyInstance } from 'fastify'
 import { errors } from '../http/errors.ts'
 
@@ -18,14 +18,30 @@ const ALWAYS_ANSWERED = new Set(['/healthz', '/metrics'])
 const READINESS = '/readyz'
 const RETRY_AFTER_SECONDS = 10
 
-async function overloadPlugin (app: FastifyInstance, options: { maxEventLoopDelayMs: number, maxHeapUsedBytes: number }): Promise<void> {
+export interface OverloadOptions {
+  maxEventLoopDelayMs: number
+  maxHeapUsedBytes: number
+  /** OVERLOAD_WARMUP_SECONDS: from the app being ready, the event-loop delay refuses nothing. */
+  warmupSeconds: number
+}
+
+async function overloadPlugin (app: FastifyInstance, options: OverloadOptions): Promise<void> {
   app.decorate('unready', false)
   app.decorate('draining', false)
+  // under-pressure measures the event loop from its registration, and its first sample (a mean over
+  // a second) holds the start-up work that follows: loading modules, compiling schemas, opening
+  // stores, all in long synchronous stretches, longer still under CPU contention. Its verdict then
+  // stands for a whole second, and a new replica refused its first requests (617 in its first
+  // second in a fault test). The delay counts only once the replica has been ready for the warm-up;
+  // the heap limit counts at once (start-up leaves nothing on it that would pass away).
+  let warmUntil = Infinity
+  app.addHook('onReady', async () => { warmUntil = Date.now() + options.warmupSeconds * 1000 })
   await app.register(underPressure, {
     maxEventLoopDelay: options.maxEventLoopDelayMs,
     maxHeapUsedBytes: options.maxHeapUsedBytes,
-    pressureHandler: async (request) => {
+    pressureHandler: async (request, _reply, type) => {
       if (ALWAYS_ANSWERED.has(request.url)) return
+      if (type === TYPE_EVENT_LOOP_DELAY && Date.now() < warmUntil) return
       throw Object.assign(new errors.Overloaded(), { retryAfterSeconds: RETRY_AFTER_SECONDS })
     }
   })
@@ -36,12 +52,17 @@ async function overloadPlugin (app: FastifyInstance, options: { maxEventLoopDela
     if (app.draining) reply.header('connection', 'close')
     done(Object.assign(new errors.Draining(), { retryAfterSeconds: 1 }))
   })
-  // Requests already in flight when the drain starts are answered in full, but their keep-alive
-  // connections must not outlive them: server.close() reaps only the connections idle at that
-  // moment, and one left open by a client would hold the shutdown until SHUTDOWN_TIMEOUT kills the
-  // process (exit 1, cutting every other request). Found by test/ops/shutdown.test.ts.
+  // From SIGTERM on, every answer closes its connection. During SHUTDOWN_DELAY: a client or gateway
+  // then sends its next request on a new connection, which the listener still takes and, once the
+  // drain has closed it, is refused (a gateway retries a refused connection elsewhere, whatever the
+  // method: nothing was sent); instead of reusing a keep-alive connection that the drain closes as
+  // idle, perhaps just as a request is on its way on it, which is then reset (or, at a gateway, not
+  // retried when it was a mutation). During the drain: requests already in flight are answered in
+  // full, but their connections must not outlive them, since server.close() reaps only the
+  // connections idle at that moment, and one left open by a client would hold the shutdown until
+  // SHUTDOWN_TIMEOUT kills the process (exit 1, cutting every other request).
   app.addHook('onSend', (_request, reply, payload, done) => {
-    if (app.draining) reply.header('connection', 'close')
+    if (app.unready || app.draining) reply.header('connection', 'close')
     done(null, payload)
   })
   // An answer whose headers went out just before the drain began still finishes keep-alive: close

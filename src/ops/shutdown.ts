@@ -37,7 +37,7 @@ export function createLogDestination (): LogDestination {
 }
 
 export interface ShutdownOptions {
-  /** SHUTDOWN_DELAY: seconds during which /readyz fails while everything else is still served. */
+  /** SHUTDOWN_DELAY: seconds during which /readyz fails while everything else is still served; a second signal ends it. */
   delaySeconds: number
   /** SHUTDOWN_TIMEOUT: seconds from the signal to the exit, whatever is still in flight. */
   timeoutSeconds: number
@@ -49,10 +49,11 @@ const LOG_FLUSH_TIMEOUT_MS = 250
 
 /**
  * SIGTERM or SIGINT, as Kubernetes and load balancers need it: /readyz answers 503 at once, so the
- * gateway stops sending, while everything else is served normally for `delaySeconds`; then the
- * listener closes, idle keep-alive connections are closed, requests on busy ones get 503
- * BFF_DRAINING with `Connection: close` (src/ops/overload.ts), in-flight requests finish with their
- * audit records, and pools and stores close. Past `timeoutSeconds` the process exits 1.
+ * gateway stops sending, while everything else is served normally for `delaySeconds` (requests
+ * already on their way are read and answered; every answer closes its connection); a second signal
+ * ends the delay. Then the listener closes, idle keep-alive connections are closed, requests on busy
+ * ones get 503 BFF_DRAINING with `Connection: close` (src/ops/overload.ts), in-flight requests finish
+ * with their audit records, and pools and stores close. Past `timeoutSeconds` the process exits 1.
  */
 export function stopOnSignals (app: FastifyInstance, { delaySeconds, timeoutSeconds, logs }: ShutdownOptions): void {
   const exit = async (code: number): Promise<never> => {
@@ -60,6 +61,8 @@ export function stopOnSignals (app: FastifyInstance, { delaySeconds, timeoutSeco
     logs.silence()
     process.exit(code)
   }
+  // A second signal ends the delay: a person pressing Ctrl-C twice, or an orchestrator in a hurry.
+  const hurry = new AbortController()
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
     app.unready = true
     app.log.info({ signal, delaySeconds, timeoutSeconds }, 'shutting down: /readyz fails from now on')
@@ -68,7 +71,7 @@ export function stopOnSignals (app: FastifyInstance, { delaySeconds, timeoutSeco
       exit(1).catch(() => {})
     }, timeoutSeconds * 1000 - LOG_FLUSH_TIMEOUT_MS)
     deadline.unref()
-    await sleep(delaySeconds * 1000)
+    await sleep(delaySeconds * 1000, undefined, { signal: hurry.signal }).catch(() => {})
     app.draining = true
     app.log.info('draining')
     try {
@@ -79,5 +82,15 @@ export function stopOnSignals (app: FastifyInstance, { delaySeconds, timeoutSeco
     }
     await exit(0)
   }
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => { stop(signal).catch(() => {}) })
+  let signalled = false
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled) {
+      if (!hurry.signal.aborted) app.log.info({ signal }, 'second signal: draining now')
+      hurry.abort()
+      return
+    }
+    signalled = true
+    stop(signal).catch(() => {})
+  }
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, onSignal)
 }

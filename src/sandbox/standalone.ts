@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto'
+import { readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { startSandboxUpstream } from './emulator.ts'
 import type { SandboxCredentials, SandboxUpstream } from './emulator.ts'
 
@@ -12,8 +14,62 @@ export interface EmulatorOptions {
   port: number
   host: string
   api: EmulatorApi
-  /** Fixed credentials (e.g. for CI); the ones left out are generated. */
+  /** Fixed credentials (e.g. for CI); the ones left out are taken from `stateFile`, or generated. */
   credentials?: Partial<SandboxCredentials>
+  /**
+   * A JSON file holding the credentials across restarts: read at start when it exists, and written
+   * (mode 0600) with the credentials in use. Only the credentials: the clients start from the seed.
+   */
+  stateFile?: string
+}
+
+const CREDENTIAL_NAMES = ['serviceId', 'accessToken', 'apiKey', 'apiSecret'] as const
+
+/** A state file that cannot be used: the caller named it, so the message names it and what is wrong. */
+export class EmulatorStateError extends Error {
+  override name = 'EmulatorStateError'
+}
+
+async function readState (file: string): Promise<Partial<SandboxCredentials>> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {}
+    throw new EmulatorStateError(`cannot read the state file ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
+  }
+  let state: unknown
+  try {
+    state = JSON.parse(text)
+  } catch {
+    throw new EmulatorStateError(`the state file ${file} is not JSON`)
+  }
+  if (typeof state !== 'object' || state === null || Array.isArray(state)) throw new EmulatorStateError(`the state file ${file} is not a JSON object`)
+  const credentials: Partial<SandboxCredentials> = {}
+  // Only the known names, each a non-empty string: anything else in the file is ignored.
+  for (const name of CREDENTIAL_NAMES) {
+    const value = (state as Record<string, unknown>)[name]
+    if (value === undefined) continue
+    if (typeof value !== 'string' || value === '' || (name === 'serviceId' && !/^[0-9]{1,19}$/.test(value))) {
+      throw new EmulatorStateError(`the state file ${file} has an invalid ${name} (${name === 'serviceId' ? 'digits' : 'a non-empty string'} expected)`)
+    }
+    credentials[name] = value
+  }
+  return credentials
+}
+
+// A unique temporary file created exclusively with mode 0600, then renamed over the state file:
+// never half-written, never readable by others, and a link at the temporary name is never followed.
+async function writeState (file: string, credentials: SandboxCredentials): Promise<void> {
+  const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`
+  const state = Object.fromEntries(CREDENTIAL_NAMES.map(name => [name, credentials[name]]))
+  try {
+    await writeFile(temporary, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600, flag: 'wx', flush: true })
+    await rename(temporary, file)
+  } catch (error) {
+    await rm(temporary, { force: true })
+    throw new EmulatorStateError(`cannot write the state file ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
+  }
 }
 
 export interface Emulator {
@@ -26,12 +82,21 @@ export interface Emulator {
 }
 
 export async function startEmulator (options: EmulatorOptions): Promise<Emulator> {
+  const saved = options.stateFile === undefined ? {} : await readState(options.stateFile)
   const upstream = await startSandboxUpstream({
     host: options.host,
     port: options.port,
-    credentials: options.credentials,
+    credentials: { ...saved, ...options.credentials },
     generations: [options.api === 'v3' ? '3.0' : '2.x']
   })
+  if (options.stateFile !== undefined) {
+    try {
+      await writeState(options.stateFile, upstream.credentials)
+    } catch (error) {
+      await upstream.close()
+      throw error
+    }
+  }
   return { api: options.api, url: upstream.url, credentials: upstream.credentials, upstream, close: () => upstream.close() }
 }
 

@@ -69,6 +69,8 @@ async function consoleTests (): Promise<void> {
   execFileSync(process.execPath, ['scripts/build-console.ts'], { cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: 'inherit' })
   const dataDir = await mkdtemp(join(tmpdir(), 'bff-console-'))
   const server = await startServerProcess(t, {
+    // As production advises: no /openapi.json, which the console must not need to create and edit clients.
+    DOCS_ENABLED: 'false',
     BFF_USERS_FILE: await testUsersFile(),
     AUDIT_STORE: `sqlite:${join(dataDir, 'audit.db')}`,
     API_TOKEN_STORE: `sqlite:${join(dataDir, 'tokens.db')}`,
@@ -413,7 +415,7 @@ async function consoleTests (): Promise<void> {
     await goto(page, '/clients/new')
     await page.getByRole('radio', { name: /^Web app/ }).check()
     t.match(await page.getByText(/^Left to an admin: /).textContent(), /Client type.*Token auth method/, 'the preset says what it leaves to an admin')
-    const clientInput = (await (await fetch(`${appUrl}/openapi.json`)).json() as any).paths['/api/clients'].post.requestBody.content['application/json'].schema
+    const clientInput = (await admin.call('GET', '/console-client-schema.json')).body
     const credentialInputs = Object.keys(clientInput.properties).filter(name => CREDENTIAL_PROPERTIES.includes(name))
     const locked = await page.locator('#client-form [name]:disabled').evaluateAll(nodes => [...new Set(nodes.map(node => node.getAttribute('name')))])
     t.same(locked.sort(), credentialInputs.sort(), 'exactly the server\'s credential properties are locked')

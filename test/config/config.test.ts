@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { ConfigError, isSandbox, loadConfig, shutdownDelaySeconds } from '../../src/config.ts'
+import { ConfigError, isSandbox, loadConfig } from '../../src/config.ts'
 
 const problemsOf = (env: Record<string, string>): string[] => {
   try {
@@ -70,11 +70,11 @@ t.test('node src/server.ts ...should stop with exit code 2 and the variable name
   t.match(result.stderr, /AUTHLETE_BASE_URL: required when NODE_ENV=production/)
 })
 
-t.test('loadConfig ...should default SHUTDOWN_DELAY to 5 s in production and 0 otherwise, and refuse one not shorter than SHUTDOWN_TIMEOUT', async t => {
-  t.equal(shutdownDelaySeconds(loadConfig({})), 0)
+t.test('loadConfig ...should default SHUTDOWN_DELAY to 5 s in production and outside it, and refuse one not shorter than SHUTDOWN_TIMEOUT', async t => {
+  t.equal(loadConfig({}).SHUTDOWN_DELAY, 5)
   const production = { NODE_ENV: 'production', AUTHLETE_BASE_URL: 'https://us.authlete.com', AUTHLETE_SERVICE_ID: '1', AUTHLETE_SERVICE_ACCESS_TOKEN: 't', SESSION_SECRET: 'a'.repeat(32), GATEWAY_JWT_HEADER: 'x-jwt', GATEWAY_PUBLIC_KEY: 'k', GATEWAY_ISSUER: 'i', GATEWAY_AUDIENCE: 'a', METRICS_PORT: '9100' }
-  t.equal(shutdownDelaySeconds(loadConfig(production)), 5)
-  t.equal(shutdownDelaySeconds(loadConfig({ SHUTDOWN_DELAY: '2' })), 2)
+  t.equal(loadConfig(production).SHUTDOWN_DELAY, 5)
+  t.equal(loadConfig({ SHUTDOWN_DELAY: '2' }).SHUTDOWN_DELAY, 2)
   t.match(problemsOf({ SHUTDOWN_DELAY: '30', SHUTDOWN_TIMEOUT: '25' }).join('\n'), /SHUTDOWN_DELAY: must be shorter than SHUTDOWN_TIMEOUT/)
   t.equal(loadConfig({}).AUDIT_WRITE_TIMEOUT_MS, 2000)
 })

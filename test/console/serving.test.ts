@@ -1,7 +1,7 @@
 import t from 'tap'
 import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { buildTestApp } from '../helpers/app.ts'
+import { buildTestApp, login } from '../helpers/app.ts'
 import { CONSOLE_CSP } from '../../src/console/console-plugin.ts'
 
 // The bundle as the sources are now.
@@ -43,4 +43,16 @@ t.test('GET / ...should serve FRONTEND_DIR instead of the console when set, and 
   t.equal((await own.app.inject({ url: '/console-settings.json' })).statusCode, 404)
   const none = await buildTestApp(t, { CONSOLE_ENABLED: 'false' })
   t.equal((await none.app.inject({ url: '/', headers: { accept: 'text/html' } })).statusCode, 404)
+})
+
+t.test('GET /console-client-schema.json with DOCS_ENABLED=false ...should give a signed-in console the client form schema, the body of POST /api/clients, while /openapi.json is off', async t => {
+  const { app } = await buildTestApp(t, { DOCS_ENABLED: 'false' })
+  t.equal((await app.inject({ url: '/openapi.json' })).statusCode, 404, 'no API description')
+  t.equal((await app.inject({ url: '/console-client-schema.json' })).statusCode, 401, 'not for anonymous callers')
+  const viewer = await login(app, 'viewer')
+  const answer = await app.inject({ url: '/console-client-schema.json', headers: viewer.headers })
+  t.equal(answer.statusCode, 200)
+  const described = (app.swagger() as any).paths['/api/clients'].post.requestBody.content['application/json'].schema
+  t.same(answer.json(), JSON.parse(JSON.stringify(described)), 'what the document would show as the body of POST /api/clients')
+  t.ok(Object.keys(answer.json().properties).includes('redirectUris'), 'the writable client properties')
 })

@@ -54,7 +54,7 @@ t.test('GET /readyz ...should fail, and new API requests be refused with 503, on
 })
 
 t.test('GET /api/clients ...should answer 503 with Retry-After while the event loop is overloaded, and /healthz still 200', async t => {
-  const { app } = await buildTestApp(t, { MAX_EVENT_LOOP_DELAY_MS: '50' })
+  const { app } = await buildTestApp(t, { MAX_EVENT_LOOP_DELAY_MS: '50', OVERLOAD_WARMUP_SECONDS: '0' })
   const viewer = await login(app, 'viewer')
   // Block the event loop well past the limit, as a CPU-bound burst would.
   const until = Date.now() + 1200
@@ -71,4 +71,23 @@ t.test('GET /api/clients ...should answer 503 with Retry-After while the event l
   t.equal(overloaded?.json().code, 'BFF_OVERLOADED')
   t.equal(overloaded?.headers['retry-after'], '10')
   t.equal((await app.inject({ url: '/healthz' })).statusCode, 200)
+})
+
+t.test('GET /api/clients ...should not answer 503 BFF_OVERLOADED in a replica\'s first seconds, whatever its start-up work stalled', async t => {
+  const STALL_MS = 1500
+  const { app, config } = await buildTestApp(t, { MAX_EVENT_LOOP_DELAY_MS: '50' }, {
+    // Start-up work under CPU contention: the event loop stalls between the overload check's
+    // registration and the app being ready, as module loading and schema compilation do.
+    extend: () => { for (const until = Date.now() + STALL_MS; Date.now() < until;) { /* busy */ } }
+  })
+  const ready = Date.now()
+  // Asked without a session: 401 when served, 503 when the overload check refuses. Long enough for
+  // the start-up stall to reach two of under-pressure's one-second samples.
+  const statuses = new Set<number>()
+  while (Date.now() - ready < 2500) {
+    statuses.add((await app.inject({ url: '/api/clients' })).statusCode)
+    await new Promise(resolve => setTimeout(resolve, 25))
+  }
+  t.ok(Date.now() - ready < config.OVERLOAD_WARMUP_SECONDS * 1000, 'every request was sent within the warm-up')
+  t.same([...statuses], [401], 'every request was served (401: no session), none refused as overloaded')
 })

@@ -28,9 +28,24 @@ t.test('GET /readyz ...should answer 502 when the upstream refuses the credentia
   t.equal(fault.requests.length, 2, 'a successful probe is reused for a few seconds')
 })
 
-t.test('GET /readyz ...should answer 503 when the upstream cannot be reached', async t => {
+t.test('GET /readyz ...should stay 200 when the upstream cannot be reached, and report it in the body and in bff_upstream_ready', async t => {
   const { app } = await buildTestApp(t, { AUTHLETE_BASE_URL: 'http://127.0.0.1:9', AUTHLETE_SERVICE_ID: '1', AUTHLETE_SERVICE_ACCESS_TOKEN: 'token-ready' })
+  const response = await app.inject({ url: '/readyz' })
+  t.equal(response.statusCode, 200, 'the upstream is shared by every replica: its outage does not take this one out of the gateway')
+  t.same(response.json(), { status: 'ready', upstream: { status: 'unavailable', code: 'BFF_UPSTREAM_UNAVAILABLE' } })
+  t.match((await app.inject({ url: '/metrics' })).body, /^bff_upstream_ready 0$/m)
+})
+
+t.test('GET /readyz ...should report a working upstream in the body and in bff_upstream_ready', async t => {
+  const { app } = await buildTestApp(t)
+  t.same((await app.inject({ url: '/readyz' })).json(), { status: 'ready', upstream: { status: 'ok' } })
+  t.match((await app.inject({ url: '/metrics' })).body, /^bff_upstream_ready 1$/m)
+})
+
+t.test('GET /readyz with READY_REQUIRES_UPSTREAM=true ...should answer 503 when the upstream cannot be reached', async t => {
+  const { app } = await buildTestApp(t, { READY_REQUIRES_UPSTREAM: 'true', AUTHLETE_BASE_URL: 'http://127.0.0.1:9', AUTHLETE_SERVICE_ID: '1', AUTHLETE_SERVICE_ACCESS_TOKEN: 'token-ready' })
   const response = await app.inject({ url: '/readyz' })
   t.equal(response.statusCode, 503)
   t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.equal(response.json().code, 'BFF_UPSTREAM_UNAVAILABLE')
 })

@@ -16,6 +16,7 @@ t.test('SIGTERM ...should exit within SHUTDOWN_TIMEOUT when the log reader stopp
   const server = await startServerProcess(t, {
     // Debug level: two lines per request, to fill the pipe quickly.
     LOG_LEVEL: 'debug',
+    SHUTDOWN_DELAY: '0',
     SHUTDOWN_TIMEOUT: String(SHUTDOWN_TIMEOUT_S),
     AUDIT_STORE: `sqlite:${join(dir, 'audit.db')}`,
     API_TOKEN_STORE: `sqlite:${join(dir, 'tokens.db')}`,

@@ -1,81 +1,12 @@
-import { mkdtemp } from 'node:fs/promises'
-import { connect, type Socket } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { Client, Pool } from 'undici'
+import { connect, type Socket } from 'node:net'
 import { openSqliteAuditStore } from '../../src/audit/stores/sqlite-audit-store.ts'
-import { json, startFaultUpstream, type FaultUpstream } from '../helpers/fault-upstream.ts'
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts'
-import { PASSWORDS, testUsersFile } from '../helpers/users.ts'
+import { json, startFaultUpstream } from '../helpers/fault-upstream.ts'
+import { CLIENT, exited, signIn, sleep, slowAuthlete, startServer, waitFor, type RawAnswer } from '../helpers/shutdown-server.ts'
 
 // SIGTERM on a real `node src/server.ts`: in-flight requests finish (with their audit records), new
 // ones are turned away, and the process exits 0 within SHUTDOWN_TIMEOUT, or 1 once it is exceeded.
-
-const CLIENT = { clientId: 1234, clientName: 'Draining' }
-const UPSTREAM_DELAY_MS = 500
-
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
-
-async function waitFor (what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(10)
-  }
-}
-
-/** Answers like Authlete, UPSTREAM_DELAY_MS late. */
-function slowAuthlete (upstream: FaultUpstream): void {
-  upstream.answer((request, response) => {
-    setTimeout(() => {
-      if (request.method === 'POST') json(response, 200, { resultCode: 'A215001', resultMessage: 'ok' })
-      else if (request.url?.includes('/client/get/list') === true) json(response, 200, { start: 0, end: 1, totalCount: 1, clients: [CLIENT] })
-      else json(response, 200, CLIENT)
-    }, UPSTREAM_DELAY_MS)
-  })
-}
-
-async function startServer (t: Test, upstream: FaultUpstream, env: Record<string, string>): Promise<ServerProcess & { auditFile: string }> {
-  const auditFile = join(await mkdtemp(join(tmpdir(), 'bff-shutdown-')), 'audit.db')
-  const server = await startServerProcess(t, {
-    AUTHLETE_BASE_URL: upstream.url,
-    AUTHLETE_SERVICE_ID: '5',
-    AUTHLETE_SERVICE_ACCESS_TOKEN: 'token-shutdown-test',
-    BFF_USERS_FILE: await testUsersFile(),
-    SESSION_SECRET: 'a-fixed-session-secret-for-this-test-only',
-    AUDIT_STORE: `sqlite:${auditFile}`,
-    RATE_LIMIT_READ: '1000000/1m',
-    RATE_LIMIT_WRITE: '1000000/1m',
-    RATE_LIMIT_SECRET: '1000000/1m',
-    RATE_LIMIT_LOGIN: '1000000/1m',
-    RATE_LIMIT_LOGIN_IP: '1000000/1m',
-    RATE_LIMIT_ANONYMOUS: '1000000/1m',
-    // The arrival of each request ("incoming request") is logged at debug level.
-    LOG_LEVEL: 'debug',
-    ...env
-  })
-  return { ...server, auditFile }
-}
-
-async function signIn (pool: Pool): Promise<Record<string, string>> {
-  const response = await pool.request({
-    method: 'POST', path: '/auth/login', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORDS.admin })
-  })
-  const { csrfToken } = await response.body.json() as { csrfToken: string }
-  const setCookie = response.headers['set-cookie']
-  const cookie = (Array.isArray(setCookie) ? setCookie[0]! : setCookie!).split(';')[0]!
-  return { cookie, 'x-csrf-token': csrfToken }
-}
-
-function exited (server: ServerProcess): Promise<{ code: number | null, signal: NodeJS.Signals | null, at: number }> {
-  return new Promise(resolve => {
-    if (server.child.exitCode !== null || server.child.signalCode !== null) resolve({ code: server.child.exitCode, signal: server.child.signalCode, at: Date.now() })
-    else server.child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() }))
-  })
-}
-
-interface RawAnswer { status: number, headers: Record<string, string>, body: string }
 
 /**
  * A connection on which a request has begun (the request line and headers, less the blank line that
@@ -123,7 +54,7 @@ function assertDraining (t: Test, answer: RawAnswer, what: string): void {
 t.test('SIGTERM ...should finish the requests in flight, with their audit records, turn new ones away and exit 0', async t => {
   const upstream = await startFaultUpstream(t)
   slowAuthlete(upstream)
-  const server = await startServer(t, upstream, { SHUTDOWN_TIMEOUT: '10' })
+  const server = await startServer(t, upstream, { SHUTDOWN_DELAY: '0', SHUTDOWN_TIMEOUT: '10' })
   const pool = new Pool(server.url, { connections: 128, keepAliveTimeout: 30_000 })
   t.teardown(() => pool.destroy())
   const session = await signIn(pool)
@@ -222,7 +153,7 @@ t.test('SIGTERM ...should exit 1 once SHUTDOWN_TIMEOUT is exceeded by a call tha
     if (request.url?.includes('/client/get/list') === true) json(response, 200, { start: 0, end: 1, totalCount: 1, clients: [CLIENT] })
     // anything else: never answered
   })
-  const server = await startServer(t, upstream, { SHUTDOWN_TIMEOUT: '1' })
+  const server = await startServer(t, upstream, { SHUTDOWN_DELAY: '0', SHUTDOWN_TIMEOUT: '1' })
   const pool = new Pool(server.url, { connections: 4 })
   t.teardown(() => pool.destroy())
   const session = await signIn(pool)

@@ -1,5 +1,6 @@
-// The client forms come from the server's own schema: ClientInput, the body of POST /api/clients in
-// /openapi.json. A property the server adds shows up in the forms (under "Other") without a change here.
+// The client forms come from the server's own schema: ClientInput, the body of POST /api/clients,
+// served with the console (/console-client-schema.json, there with DOCS_ENABLED=false too). A
+// property the server adds shows up in the forms (under "Other") without a change here.
 import { get, isObject } from './api.ts'
 
 export interface JsonSchema {
@@ -32,10 +33,9 @@ export interface FieldSpec {
 let clientInput: Promise<JsonSchema> | undefined
 
 export function loadClientInput (): Promise<JsonSchema> {
-  clientInput ??= get<{ paths: Record<string, any> }>('/openapi.json').then(({ data }) => {
-    const schema = data.paths['/api/clients']?.post?.requestBody?.content?.['application/json']?.schema as JsonSchema | undefined
-    if (schema?.properties === undefined) throw new Error('/openapi.json has no ClientInput (POST /api/clients body)')
-    return schema
+  clientInput ??= get<JsonSchema>('/console-client-schema.json').then(({ data }) => {
+    if (data.properties === undefined) throw new Error('/console-client-schema.json has no properties')
+    return data
   })
   clientInput.catch(() => { clientInput = undefined })
   return clientInput
