@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { RoleSchema, type Role } from './roles.ts'
-import { hashPassword, verifyPassword } from './passwords.ts'
+import { hashIsCurrent, hashPassword, verifyPassword } from './passwords.ts'
 import { TeamsSchema } from '../teams/membership.ts'
 
 export const UsernameSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' })
@@ -49,15 +49,30 @@ export async function readUsersFile (path: string): Promise<User[]> {
   return users
 }
 
-export async function createUserDirectory (users: User[]): Promise<UserDirectory> {
+/** Told of a password re-hashed at login, to keep the new hash (users-plugin.ts writes it to the file). */
+export type RehashListener = (username: string, previous: string, next: string) => Promise<void>
+
+export async function createUserDirectory (users: User[], onRehash?: RehashListener): Promise<UserDirectory> {
   let byName = new Map(users.map(user => [user.username, user]))
   // Unknown names are checked against a real hash so both failures cost the same time.
   const decoyHash = await hashPassword(randomBytes(16).toString('base64url'))
+
+  // A hash with other argon2 parameters takes another time to check than every other user's (and the
+  // decoy's): the first successful login replaces it with one of the current parameters.
+  const rehash = async (user: User, password: string): Promise<void> => {
+    const next = await hashPassword(password)
+    if (byName.get(user.username) !== user) return
+    byName.set(user.username, { ...user, passwordHash: next })
+    await onRehash?.(user.username, user.passwordHash, next)
+  }
+
   return {
     async authenticate (username, password) {
       const user = byName.get(username)
       const valid = await verifyPassword(user?.passwordHash ?? decoyHash, password)
-      return user !== undefined && valid ? { username: user.username, roles: [...user.roles], ...(user.teams === undefined ? {} : { teams: [...user.teams] }) } : undefined
+      if (user === undefined || !valid) return undefined
+      if (!hashIsCurrent(user.passwordHash)) await rehash(user, password)
+      return { username: user.username, roles: [...user.roles], ...(user.teams === undefined ? {} : { teams: [...user.teams] }) }
     },
     rolesOf (username) {
       const user = byName.get(username)
