@@ -30,6 +30,8 @@ export interface UserDirectory {
   rolesOf: (username: string) => Role[] | undefined
   /** The teams the users file grants a local user now (none: []); undefined once the user is gone. */
   teamsOf: (username: string) => string[] | undefined
+  /** The users named `username` but for case (login failures are counted per lower-cased name). */
+  namesAnyCase: (username: string) => string[]
   /** Puts a new list of users in place (a reload of the users file). */
   replace: (users: User[]) => void
 }
@@ -81,6 +83,10 @@ export async function createUserDirectory (users: User[], onRehash?: RehashListe
     teamsOf (username) {
       const user = byName.get(username)
       return user === undefined ? undefined : [...user.teams ?? []]
+    },
+    namesAnyCase (username) {
+      const folded = username.toLowerCase()
+      return [...byName.keys()].filter(name => name.toLowerCase() === folded)
     },
     replace (next) {
       byName = new Map(next.map(user => [user.username, user]))

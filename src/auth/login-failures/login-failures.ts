@@ -10,6 +10,7 @@ import { channels } from '../../ops/channels.ts'
 import type { Budget } from '../../ops/budget.ts'
 import { refuseApiTokens } from '../tokens/bearer-authenticator.ts'
 import { Username } from '../session-admin-routes.ts'
+import { refuseUsersOutsideTeams } from '../../teams/user-admin.ts'
 import type { LoginFailureStore, LoginKey } from './login-failure-store.ts'
 import { createMemoryLoginFailureStore } from './memory-login-failure-store.ts'
 import { createRedisLoginFailureStore } from './redis-login-failure-store.ts'
@@ -83,7 +84,10 @@ const loginFailuresRoutes: FastifyPluginAsyncTypebox<{ store: LoginFailureStore 
       querystring: Type.Object({ username: { ...Username, description: 'As typed at login; case does not matter' } }, { additionalProperties: false }),
       response: { 200: Type.Object({ failuresCleared: Type.Integer({ description: 'Failures the username\'s own counter held' }) }), ...problems(400, 401, 403, 503) }
     }
-  }, async (request) => {
+  }, async (request, reply) => {
+    // The counters are the lower-cased name's: every local user of that name, in any case, is the target.
+    const users = app.users.namesAnyCase(request.query.username).map(username => ({ source: 'local' as const, username }))
+    await refuseUsersOutsideTeams(app, request, reply, users)
     const failuresCleared = await store.clearUser(request.query.username.toLowerCase())
     request.log.info({ target: request.query.username, failuresCleared }, 'login failures cleared')
     return { failuresCleared }

@@ -12,6 +12,7 @@ import { mintToken } from './token-format.ts'
 import { tokenCreator, tokenOwner, type ApiTokenRecord, type TokenStore } from './token-store.ts'
 import { capTeams, TeamsSchema } from '../../teams/membership.ts'
 import { tokenTeams } from '../../teams/token-teams.ts'
+import { refuseUsersOutsideTeams } from '../../teams/user-admin.ts'
 
 const tags = ['auth']
 const DAY_MS = 86_400_000
@@ -147,6 +148,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox<TokenRoutesOptions> = async (app, {
   }, async (request, reply) => {
     const creator = request.identity!
     const { owner, ownerRoles } = checkedOwner(app, creator, request.body)
+    await refuseUsersOutsideTeams(app, request, reply, [owner])
     const above = request.body.roles.find(role => !hasRole(creator.roles, role))
     if (above !== undefined) throw new errors.RoleCeiling(above)
     const aboveOwner = ownerRoles === undefined ? undefined : request.body.roles.find(role => !hasRole(ownerRoles, role))
@@ -184,10 +186,12 @@ const tokenRoutes: FastifyPluginAsyncTypebox<TokenRoutesOptions> = async (app, {
       querystring: ListQuery,
       response: { 200: Type.Object({ tokens: Type.Array(TokenView), nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null on the last' }) }), ...problems(400, 401, 403, 503) }
     }
-  }, async (request) => {
+  }, async (request, reply) => {
     const { username, source, limit, cursor } = request.query
     const named = username === undefined ? undefined : { source: source ?? 'local', username }
-    return page(await store.listByUser(ownerFor(request.identity!, named)), limit, cursor)
+    const owner = ownerFor(request.identity!, named)
+    await refuseUsersOutsideTeams(app, request, reply, [owner], 'auth.tokens.list')
+    return page(await store.listByUser(owner), limit, cursor)
   })
 
   app.delete('/auth/tokens/:id', {
@@ -210,6 +214,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox<TokenRoutesOptions> = async (app, {
     const record = await store.get(id)
     // Someone else's token is as absent as an unknown one: ids of others' tokens are not confirmed.
     if (record === undefined || (!samePrincipal(tokenOwner(record), identity) && !hasRole(identity.roles, 'admin'))) throw new errors.ApiTokenNotFound(id)
+    await refuseUsersOutsideTeams(app, request, reply, [tokenOwner(record)])
     await store.delete(id)
     request.log.info({ tokenId: id, owner: tokenOwner(record) }, 'api token revoked')
     return reply.code(204).send(null)
