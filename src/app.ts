@@ -97,7 +97,7 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     await app.register(teams, { model: config.ACCESS_MODEL })
 
     await app.register(oidcLogin, { config })
-    await app.register(loginFailures, { pair: parseBudget(config.RATE_LIMIT_LOGIN), user: parseBudget(config.RATE_LIMIT_LOGIN_USER), redis: app.redis ?? undefined })
+    await app.register(loginFailures, { pair: parseBudget(config.RATE_LIMIT_LOGIN), user: parseBudget(config.RATE_LIMIT_LOGIN_USER), redis: app.redis ?? undefined, secret: config.SESSION_SECRET! })
     await app.register(authRoutes)
     await app.register(sessionAdminRoutes)
     await app.register(apiTokens, { store: openTokenStore(config.API_TOKEN_STORE, app.redis), maxDays: config.API_TOKEN_MAX_DAYS, maxPerUser: config.API_TOKEN_MAX_PER_USER, maxHoursExternal: config.API_TOKEN_MAX_HOURS_EXTERNAL })

@@ -49,6 +49,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const user = await app.loginThrottle.check(request, username, async () => await app.users.authenticate(username, password))
     if (user === undefined) throw new errors.BadCredentials()
     const session = await app.sessions.start(request, reply, { source: 'local', ...user })
+    app.loginThrottle.trustBrowser(request, reply, user.username)
     request.log.info({ username: user.username }, 'login')
     return { source: 'local' as const, username: session.username, roles: session.roles, csrfToken: session.csrfToken }
   })
