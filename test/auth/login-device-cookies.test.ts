@@ -93,3 +93,15 @@ for (const store of ['memory', 'redis'] as const) {
     t.same([...failed.cookies], [], 'a failed login gives no cookie')
   })
 }
+
+t.test('POST /auth/login ...should give a __Secure- device cookie over https (a trusted TLS proxy), and take it back', async t => {
+  const http = await listen((await buildTestApp(t, ENV)).app)
+  const tls = { 'x-forwarded-proto': 'https', 'x-forwarded-for': '198.51.100.20' }
+  const first = await http.request('/auth/login', { json: { username: 'viewer', password: PASSWORDS.viewer }, headers: tls })
+  const line = first.headers.getSetCookie().find(cookie => cookie.startsWith('__Secure-bff_device_'))
+  t.match(line, /; Path=\/auth\/login; HttpOnly; Secure; SameSite=Strict$/)
+  t.same(await lockOut(http, 'viewer'), [401, 401, 401, 401, 401, 429])
+  const cookie = line!.split(';')[0]!
+  t.equal((await http.request('/auth/login', { json: { username: 'viewer', password: PASSWORDS.viewer }, headers: { ...tls, cookie } })).status, 200)
+  t.equal((await http.request('/auth/login', { json: { username: 'viewer', password: PASSWORDS.viewer }, headers: { 'x-forwarded-for': '198.51.100.20', cookie } })).status, 429, 'over plain http the __Secure- cookie is not the one looked for')
+})
