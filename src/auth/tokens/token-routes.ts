@@ -124,7 +124,7 @@ function checkedOwner (app: FastifyInstance, creator: Identity, body: CreateBody
 // Tokens are managed in person (session or gateway identity), never with a token: a leaked token
 // cannot mint itself a successor that outlives its revocation, nor revoke its owner's other tokens.
 const tokenRoutes: FastifyPluginAsyncTypebox<TokenRoutesOptions> = async (app, { store, maxDays, maxPerUser, maxExternalMs }) => {
-  // Each token as it works: shown, listed and counted with the expiry an external owner's gets.
+  // Each token as it works: listed with the expiry an external owner's token has, gone once past it.
   const effective = (records: ApiTokenRecord[]): ApiTokenRecord[] => {
     const now = Date.now()
     return records.map(record => ({ ...record, expiresAt: tokenExpiry(record, maxExternalMs) })).filter(record => record.expiresAt > now)
