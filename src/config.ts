@@ -66,6 +66,7 @@ export const ConfigSchema = Type.Object({
   API_TOKEN_STORE: Type.String({ pattern: '^(sqlite:.+|redis|memory)$', default: 'sqlite:./data/tokens.db' }),
   API_TOKEN_MAX_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 90 }),
   API_TOKEN_MAX_PER_USER: Type.Integer({ minimum: 1, maximum: 10_000, default: 20 }),
+  API_TOKEN_MAX_HOURS_EXTERNAL: Type.Integer({ minimum: 1, maximum: 87_600, default: 24, description: 'hours: the longest an OIDC or gateway identity\'s API token works' }),
   OIDC_ISSUER: Type.Optional(HttpUrl),
   OIDC_CLIENT_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
   OIDC_CLIENT_SECRET: Type.Optional(Secret),

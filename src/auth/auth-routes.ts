@@ -50,6 +50,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (user === undefined) throw new errors.BadCredentials()
     app.refuseTooManyTeams(user.teams)
     const session = await app.sessions.start(request, reply, { source: 'local', ...user })
+    app.loginThrottle.trustBrowser(request, reply, user.username)
     request.log.info({ username: user.username }, 'login')
     return { source: 'local' as const, username: session.username, roles: session.roles, csrfToken: session.csrfToken }
   })

@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify'
 import { problems } from '../http/problem-schema.ts'
 import { refuseApiTokens } from './tokens/bearer-authenticator.ts'
 import { ExternalUsernameSchema, IdentitySourceSchema, type Principal } from './identity.ts'
+import { refuseUsersOutsideTeams } from '../teams/user-admin.ts'
 
 const tags = ['auth']
 
@@ -48,8 +49,10 @@ const sessionAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: ByUser,
       response: { 200: Type.Object({ sessions: Type.Array(SessionSummary) }), ...problems(400, 401, 403, 503) }
     }
-  }, async (request) => {
-    const sessions = await app.sessions.listByUser(queriedUser(request))
+  }, async (request, reply) => {
+    const target = queriedUser(request)
+    await refuseUsersOutsideTeams(app, request, reply, [target], 'auth.sessions.list')
+    const sessions = await app.sessions.listByUser(target)
     return {
       sessions: sessions.sort((a, b) => b.createdAt - a.createdAt).map(session => ({
         id: hash('sha256', `session-label:${session.key}`, 'base64url').slice(0, 22),
@@ -74,8 +77,9 @@ const sessionAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: ByUser,
       response: { 200: Type.Object({ revoked: Type.Integer({ description: 'How many sessions were ended' }) }), ...problems(400, 401, 403, 503) }
     }
-  }, async (request) => {
+  }, async (request, reply) => {
     const target = queriedUser(request)
+    await refuseUsersOutsideTeams(app, request, reply, [target])
     const revoked = await app.sessionStore.deleteByUser(target)
     request.log.info({ target, revoked }, 'sessions revoked')
     return { revoked }

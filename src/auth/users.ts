@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { RoleSchema, type Role } from './roles.ts'
-import { hashPassword, verifyPassword } from './passwords.ts'
+import { hashIsCurrent, hashPassword, verifyPassword } from './passwords.ts'
 import { TeamsSchema } from '../teams/membership.ts'
 
 export const UsernameSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' })
@@ -30,6 +30,8 @@ export interface UserDirectory {
   rolesOf: (username: string) => Role[] | undefined
   /** The teams the users file grants a local user now (none: []); undefined once the user is gone. */
   teamsOf: (username: string) => string[] | undefined
+  /** The users named `username` but for case (login failures are counted per lower-cased name). */
+  namesAnyCase: (username: string) => string[]
   /** Puts a new list of users in place (a reload of the users file). */
   replace: (users: User[]) => void
 }
@@ -49,15 +51,30 @@ export async function readUsersFile (path: string): Promise<User[]> {
   return users
 }
 
-export async function createUserDirectory (users: User[]): Promise<UserDirectory> {
+/** Told of a password re-hashed at login, to keep the new hash (users-plugin.ts writes it to the file). */
+export type RehashListener = (username: string, previous: string, next: string) => Promise<void>
+
+export async function createUserDirectory (users: User[], onRehash?: RehashListener): Promise<UserDirectory> {
   let byName = new Map(users.map(user => [user.username, user]))
   // Unknown names are checked against a real hash so both failures cost the same time.
   const decoyHash = await hashPassword(randomBytes(16).toString('base64url'))
+
+  // A hash with other argon2 parameters takes another time to check than every other user's (and the
+  // decoy's): the first successful login replaces it with one of the current parameters.
+  const rehash = async (user: User, password: string): Promise<void> => {
+    const next = await hashPassword(password)
+    if (byName.get(user.username) !== user) return
+    byName.set(user.username, { ...user, passwordHash: next })
+    await onRehash?.(user.username, user.passwordHash, next)
+  }
+
   return {
     async authenticate (username, password) {
       const user = byName.get(username)
       const valid = await verifyPassword(user?.passwordHash ?? decoyHash, password)
-      return user !== undefined && valid ? { username: user.username, roles: [...user.roles], ...(user.teams === undefined ? {} : { teams: [...user.teams] }) } : undefined
+      if (user === undefined || !valid) return undefined
+      if (!hashIsCurrent(user.passwordHash)) await rehash(user, password)
+      return { username: user.username, roles: [...user.roles], ...(user.teams === undefined ? {} : { teams: [...user.teams] }) }
     },
     rolesOf (username) {
       const user = byName.get(username)
@@ -66,6 +83,10 @@ export async function createUserDirectory (users: User[]): Promise<UserDirectory
     teamsOf (username) {
       const user = byName.get(username)
       return user === undefined ? undefined : [...user.teams ?? []]
+    },
+    namesAnyCase (username) {
+      const folded = username.toLowerCase()
+      return [...byName.keys()].filter(name => name.toLowerCase() === folded)
     },
     replace (next) {
       byName = new Map(next.map(user => [user.username, user]))

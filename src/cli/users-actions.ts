@@ -7,6 +7,8 @@ import { TeamSchema } from '../teams/membership.ts'
 import { parseOptions, UsageError } from './command.ts'
 import { readPassword } from './password-prompt.ts'
 import { loadUsers, saveUsers } from './users-file.ts'
+import { loadConfig } from '../config.ts'
+import { createRedisLoginFailureStore } from '../auth/login-failures/redis-login-failure-store.ts'
 
 const MIN_PASSWORD = 12
 const MAX_PASSWORD = 1024
@@ -118,6 +120,33 @@ export async function setTeams (args: string[]): Promise<number> {
   })
   process.stdout.write(`${name}: teams ${names.length === 0 ? '(none)' : names.join(', ')}\n`)
   return 0
+}
+
+// The server's own store of login failures: Redis when REDIS_URL is set. Without it each server process
+// counts in its own memory, which no other process can reach.
+export async function unlockUser (args: string[]): Promise<number> {
+  const { values, positionals } = parseOptions(args, { redis: { type: 'string' } })
+  const name = positionals[0]
+  if (name === undefined || name === '' || name.length > 256) throw new UsageError('give the username as typed at login: authlete-bff users unlock alice')
+  const url = values.redis ?? loadConfig().REDIS_URL
+  if (url === undefined) {
+    throw new Error('without REDIS_URL each server process counts failed logins in its own memory, out of this command\'s reach: ' +
+      `restart the server to clear them, or an admin clears them with DELETE /auth/login-failures?username=${encodeURIComponent(name)}; ` +
+      `a browser that signed in as ${name} before is not locked out`)
+  }
+  const { Redis } = await import('ioredis')
+  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 5000, retryStrategy: () => null })
+  // ioredis rejects connect() with "Connection is closed"; the reason (refused, unknown host) came as an event.
+  let reason: Error | undefined
+  redis.on('error', (error: Error) => { reason = error })
+  try {
+    await redis.connect().catch((error: unknown) => { throw new Error(`cannot reach Redis (REDIS_URL): ${(reason ?? error as Error).message}`) })
+    const cleared = await createRedisLoginFailureStore(redis).clearUser(name.toLowerCase())
+    process.stdout.write(`cleared the failed logins of ${name} on every replica (${cleared} on the username's counter), from every address and device\n`)
+    return 0
+  } finally {
+    redis.disconnect()
+  }
 }
 
 export async function listUsers (args: string[]): Promise<number> {

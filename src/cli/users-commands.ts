@@ -87,6 +87,24 @@ ${FILE_HELP}
   run: async args => await (await actions()).listUsers(args)
 }
 
+const unlock: Command = {
+  name: 'unlock',
+  summary: 'clear a username\'s failed logins (Redis: on every replica)',
+  help: `Usage: authlete-bff users unlock [--redis URL] USERNAME
+
+Clears the failed logins counted against USERNAME (as typed at login; case does not matter), from
+every address and device, so its owner can sign in again at once: what DELETE /auth/login-failures
+does, without a session (the one admin may be the locked one). It works on the server's counters in
+Redis (REDIS_URL or REDIS_URL_FILE, as the server reads them, or --redis), shared by every replica.
+Without Redis each server process counts in its own memory, which this command cannot reach: it
+then exits 1 and says so (restarting the server clears those counters). A browser that signed in as
+USERNAME before has a failure budget of its own and is not locked out by others' failures.
+
+Options:
+  --redis URL    redis://... (default: $REDIS_URL or $REDIS_URL_FILE)`,
+  run: async args => await (await actions()).unlockUser(args)
+}
+
 export const usersCommands: CommandGroup = {
   name: 'users',
   summary: 'manage a local users file (BFF_USERS_FILE)',
@@ -94,5 +112,5 @@ export const usersCommands: CommandGroup = {
 
 Edits the JSON users file that BFF_USERS_FILE names (argon2id hashes, roles, teams). A running
 server reads the file at start-up.`,
-  commands: [add, remove, passwd, rolesCommand, teams, list]
+  commands: [add, remove, passwd, rolesCommand, teams, list, unlock]
 }

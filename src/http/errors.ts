@@ -59,6 +59,7 @@ export const errors = {
   // ACCESS_MODEL=teams (src/teams). A client of another team is as absent as one that does not exist.
   ClientNotFound: createError('BFF_CLIENT_NOT_FOUND', 'Client %s not found', 404),
   NotYourTeam: createError('BFF_NOT_YOUR_TEAM', 'Team %s is not one of yours', 403),
+  UserOutsideYourTeams: createError('BFF_NOT_YOUR_TEAM', 'User %s belongs to a team that is not one of yours: acting on another user needs an admin of all their teams, or of every team (*)', 403),
   NoTeam: createError('BFF_NO_TEAM', 'You belong to no team, so you cannot create clients', 403),
   EveryTeamRequired: createError('BFF_EVERY_TEAM_REQUIRED', 'This operation needs membership of every team (*)', 403),
   DeveloperRequired: createError('BFF_DEVELOPER_REQUIRED', 'developer is required: you belong to several teams; name one of them (%s)', 400),
@@ -72,9 +73,9 @@ export const FRAMEWORK_CODES = [
   'FST_ERR_CTP_BODY_TOO_LARGE', 'FST_ERR_CTP_INVALID_CONTENT_LENGTH', 'FST_ERR_BAD_URL', 'FST_ERR_MAX_PARAM_LENGTH'
 ] as const
 
-/** Every `code` a problem can carry: the catalogue's, then Fastify's. */
+/** Every `code` a problem can carry, each once (two messages may share a code): the catalogue's, then Fastify's. */
 export function problemCodes (): string[] {
-  return [...Object.values(errors).map(ErrorClass => new ErrorClass().code), ...FRAMEWORK_CODES]
+  return [...new Set([...Object.values(errors).map(ErrorClass => new ErrorClass().code), ...FRAMEWORK_CODES])]
 }
 
 export interface UpstreamResult {

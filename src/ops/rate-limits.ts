@@ -34,9 +34,11 @@ function anonymousBuckets (route: RouteOptions): Bucket[] {
 
 const isApiPath = (url: string): boolean => url === '/api' || url.startsWith('/api/')
 
+// Beyond /api, every audited change a signed-in caller makes (minting and revoking API tokens, ending
+// sessions, clearing login failures) spends the write budget: each one is an audit record.
 function routeBuckets (route: RouteOptions): Bucket[] {
   if (route.url === '/auth/login') return ['login-ip']
-  if (!route.url.startsWith('/api/')) return []
+  if (!route.url.startsWith('/api/')) return route.config?.access !== undefined && route.config.audit !== undefined ? ['write'] : []
   const methods = [route.method].flat()
   if (methods.every(method => method === 'GET' || method === 'HEAD')) return ['read']
   return route.config?.audit?.startsWith('client.secret.') === true ? ['secret'] : ['write']

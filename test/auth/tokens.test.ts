@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildTestApp, login, tokenSecret, type Login, type TestApp } from '../helpers/app.ts'
 import { allRecords } from '../audit/trail.ts'
+import { fakeClock } from '../helpers/clock.ts'
 
 // Personal API tokens with the default store (SQLite file); the memory store runs the core flow too,
 // the Redis store is in tokens-redis.test.ts.
@@ -29,14 +30,6 @@ async function mint (app: FastifyInstance, creator: Login, body: Record<string, 
 }
 
 const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` })
-
-function fakeClock (t: Test): { advance: (ms: number) => void } {
-  const realNow = Date.now
-  let offset = 0
-  Date.now = () => realNow() + offset
-  t.teardown(() => { Date.now = realNow })
-  return { advance: ms => { offset += ms } }
-}
 
 for (const store of ['sqlite', 'memory'] as const) {
   t.test(`POST /auth/tokens ...should create a token shown once that authenticates GET and POST /api/clients without CSRF, until revoked (${store} store)`, async t => {

@@ -7,21 +7,7 @@ import t, { type Test } from 'tap'
 import { verifyPassword } from '../../src/auth/passwords.ts'
 import { readUsersFile } from '../../src/auth/users.ts'
 import { openSqliteAuditStore } from '../../src/audit/stores/sqlite-audit-store.ts'
-
-const repo = join(import.meta.dirname, '..', '..')
-
-interface Run { code: number | null, stdout: string, stderr: string }
-
-/** `node src/cli.ts ...args` as `npx authlete-bff` runs it, with `input` on stdin (a pipe). */
-function cli (args: string[], options: { input?: string, env?: Record<string, string> } = {}): Promise<Run> {
-  const child = spawn(process.execPath, ['src/cli.ts', ...args], { cwd: repo, env: { PATH: process.env.PATH, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', chunk => { stdout += String(chunk) })
-  child.stderr.on('data', chunk => { stderr += String(chunk) })
-  child.stdin.end(options.input ?? '')
-  return new Promise(resolve => child.on('close', code => resolve({ code, stdout, stderr })))
-}
+import { repo, runCli as cli } from '../helpers/cli.ts'
 
 // Each command is a Node process of its own, a second or more on a loaded machine.
 t.setTimeout(300_000)

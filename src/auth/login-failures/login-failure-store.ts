@@ -1,4 +1,4 @@
-/** A username's counter and its (username, address) counter, as one login attempt sees them. */
+/** A username's counter and its (username, address or device) counter, as one login attempt sees them. */
 export interface LoginCounts {
   pair: number
   user: number
@@ -10,8 +10,13 @@ export interface LoginCounts {
 export interface LoginKey {
   /** Lower-cased: `ADMIN` and `admin` spend one budget. */
   username: string
-  /** The client address's key (an IPv6 address's /64). */
+  /** The client address's key (an IPv6 address's /64), or `device:<id>` for a browser's device cookie. */
   address: string
+  /**
+   * A browser with a device cookie for this username: its attempts count on its own counter only (the
+   * `pair` one), never on the username's, and the username's budget does not apply to it.
+   */
+  device: boolean
 }
 
 export interface LoginWindows {
@@ -30,6 +35,6 @@ export interface LoginFailureStore {
   add: (key: LoginKey, windows: LoginWindows) => Promise<LoginCounts>
   /** Takes back one attempt from both counters; `clearPair` also drops the address's counter (a success). */
   refund: (key: LoginKey, clearPair: boolean) => Promise<void>
-  /** Drops the username's counter and those of every address for it; answers the failures it held. */
+  /** Drops the username's counter and those of every address and device for it; answers the failures it held. */
   clearUser: (username: string) => Promise<number>
 }

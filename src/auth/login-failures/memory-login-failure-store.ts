@@ -20,25 +20,26 @@ export function createMemoryLoginFailureStore (): LoginFailureStore {
   }
 
   return {
-    async add ({ username, address }, windows) {
+    async add ({ username, address, device }, windows) {
       const now = Date.now()
       const entry = users.get(username) ?? { user: undefined, pairs: new Map() }
       users.delete(username)
       users.set(username, entry)
       if (users.size > MAX_USERNAMES) users.delete(users.keys().next().value!)
-      entry.user = bump(entry.user, windows.userMs, now)
+      if (!device) entry.user = bump(entry.user, windows.userMs, now)
+      const user = live(entry.user, now)
       const pair = bump(entry.pairs.get(address), windows.pairMs, now)
       entry.pairs.delete(address)
       entry.pairs.set(address, pair)
       if (entry.pairs.size > MAX_ADDRESSES_PER_USERNAME) entry.pairs.delete(entry.pairs.keys().next().value!)
-      const counts: LoginCounts = { pair: pair.count, user: entry.user.count, pairResetMs: pair.resetAt - now, userResetMs: entry.user.resetAt - now }
+      const counts: LoginCounts = { pair: pair.count, user: user?.count ?? 0, pairResetMs: pair.resetAt - now, userResetMs: (user?.resetAt ?? now) - now }
       return counts
     },
-    async refund ({ username, address }, clearPair) {
+    async refund ({ username, address, device }, clearPair) {
       const entry = users.get(username)
       if (entry === undefined) return
       const now = Date.now()
-      const user = live(entry.user, now)
+      const user = device ? undefined : live(entry.user, now)
       if (user !== undefined && user.count > 0) user.count--
       const pair = live(entry.pairs.get(address), now)
       if (clearPair) entry.pairs.delete(address)

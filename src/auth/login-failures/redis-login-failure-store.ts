@@ -12,13 +12,16 @@ const PREFIX = 'bff-login:'
 const ADD = `
 local pair = redis.call('INCR', KEYS[1])
 if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local user = redis.call('INCR', KEYS[2])
-if redis.call('PTTL', KEYS[2]) < 0 then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
+local user = tonumber(redis.call('GET', KEYS[2]) or '0')
+if ARGV[3] == '0' then
+  user = redis.call('INCR', KEYS[2])
+  if redis.call('PTTL', KEYS[2]) < 0 then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
+end
 redis.call('SADD', KEYS[3], KEYS[1])
 redis.call('PEXPIRE', KEYS[3], math.max(tonumber(ARGV[1]), tonumber(ARGV[2])))
-return { pair, user, redis.call('PTTL', KEYS[1]), redis.call('PTTL', KEYS[2]) }`
+return { pair, user, redis.call('PTTL', KEYS[1]), math.max(0, redis.call('PTTL', KEYS[2])) }`
 const REFUND = `
-if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then redis.call('DECR', KEYS[2]) end
+if ARGV[2] == '0' and tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then redis.call('DECR', KEYS[2]) end
 if ARGV[1] == '1' then
   redis.call('DEL', KEYS[1])
   redis.call('SREM', KEYS[3], KEYS[1])
@@ -53,10 +56,10 @@ export function createRedisLoginFailureStore (redis: Redis): LoginFailureStore {
 
   return {
     add: async (key, windows) => guard(async () => {
-      const [pair, user, pairResetMs, userResetMs] = await redis.eval(ADD, 3, ...keysOf(key), windows.pairMs, windows.userMs) as number[]
+      const [pair, user, pairResetMs, userResetMs] = await redis.eval(ADD, 3, ...keysOf(key), windows.pairMs, windows.userMs, key.device ? '1' : '0') as number[]
       return { pair: pair!, user: user!, pairResetMs: pairResetMs!, userResetMs: userResetMs! }
     }),
-    refund: async (key, clearPair) => guard(async () => { await redis.eval(REFUND, 3, ...keysOf(key), clearPair ? '1' : '0') }),
+    refund: async (key, clearPair) => guard(async () => { await redis.eval(REFUND, 3, ...keysOf(key), clearPair ? '1' : '0', key.device ? '1' : '0') }),
     clearUser: async username => guard(async () => await redis.eval(CLEAR, 2, ...userKeys(username)) as number)
   }
 }

@@ -16,14 +16,17 @@ export interface ApiTokensOptions {
   maxDays: number
   /** API_TOKEN_MAX_PER_USER: live tokens one owner may hold. */
   maxPerUser: number
+  /** API_TOKEN_MAX_HOURS_EXTERNAL: the longest an OIDC or gateway owner's token works. */
+  maxHoursExternal: number
 }
 
 /** Personal API tokens: `Authorization: Bearer` authentication, and /auth/tokens to manage them. */
-async function apiTokensPlugin (app: FastifyInstance, { store, maxDays, maxPerUser }: ApiTokensOptions): Promise<void> {
+async function apiTokensPlugin (app: FastifyInstance, { store, maxDays, maxPerUser, maxHoursExternal }: ApiTokensOptions): Promise<void> {
+  const maxExternalMs = maxHoursExternal * 3_600_000
   app.decorate('apiTokens', store)
-  app.authenticators.push(createBearerAuthenticator(store, app.log))
+  app.authenticators.push(createBearerAuthenticator(store, app.log, maxExternalMs))
   app.addHook('onClose', async () => { await store.close() })
-  await app.register(tokenRoutes, { store, maxDays, maxPerUser })
+  await app.register(tokenRoutes, { store, maxDays, maxPerUser, maxExternalMs })
 }
 
 export default fp(apiTokensPlugin, { name: 'api-tokens', fastify: '5.x', dependencies: ['access', 'audit-trail', 'users'] })

@@ -2,7 +2,7 @@ import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import { errors } from '../../http/errors.ts'
 import { samePrincipal, type Authenticator } from '../identity.ts'
 import { hashMatches, tokenId } from './token-format.ts'
-import { tokenCreator, tokenOwner, type TokenStore } from './token-store.ts'
+import { tokenCreator, tokenExpiry, tokenOwner, type TokenStore } from './token-store.ts'
 
 const BEARER = /^bearer +(\S*) *$/i
 // lastUsedAt is for people deciding which tokens to revoke: a minute of precision is plenty, and a
@@ -14,7 +14,7 @@ const TOUCH_AFTER_MS = 60_000
  * a fall-through to the cookie: a script with a revoked token must see it fail, not ride on a browser
  * session. Other schemes (Basic) are not ours and are left to the next authenticator.
  */
-export function createBearerAuthenticator (store: TokenStore, log: FastifyBaseLogger): Authenticator {
+export function createBearerAuthenticator (store: TokenStore, log: FastifyBaseLogger, maxExternalMs: number): Authenticator {
   return {
     name: 'api-token',
     async authenticate (request: FastifyRequest) {
@@ -25,7 +25,7 @@ export function createBearerAuthenticator (store: TokenStore, log: FastifyBaseLo
       if (id === undefined) throw new errors.BadApiToken()
       const record = await store.get(id)
       const now = Date.now()
-      if (record === undefined || record.expiresAt <= now || !hashMatches(value, record.hash)) throw new errors.BadApiToken()
+      if (record === undefined || tokenExpiry(record, maxExternalMs) <= now || !hashMatches(value, record.hash)) throw new errors.BadApiToken()
       if (now - (record.lastUsedAt ?? 0) >= TOUCH_AFTER_MS) {
         // Not awaited: the request does not wait for bookkeeping, nor fail with it.
         store.touch(id, { ...record, lastUsedAt: now }).catch((error: unknown) => { log.warn({ err: error, tokenId: id }, 'api token: lastUsedAt not recorded') })

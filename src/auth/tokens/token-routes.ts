@@ -9,9 +9,10 @@ import { UserQuery } from '../session-admin-routes.ts'
 import { UsernameSchema } from '../users.ts'
 import { refuseApiTokens } from './bearer-authenticator.ts'
 import { mintToken } from './token-format.ts'
-import { tokenCreator, tokenOwner, type ApiTokenRecord, type TokenStore } from './token-store.ts'
+import { tokenCreator, tokenExpiry, tokenOwner, type ApiTokenRecord, type TokenStore } from './token-store.ts'
 import { capTeams, TeamsSchema } from '../../teams/membership.ts'
 import { tokenTeams } from '../../teams/token-teams.ts'
+import { refuseUsersOutsideTeams } from '../../teams/user-admin.ts'
 
 const tags = ['auth']
 const DAY_MS = 86_400_000
@@ -101,6 +102,8 @@ export interface TokenRoutesOptions {
   maxDays: number
   /** API_TOKEN_MAX_PER_USER */
   maxPerUser: number
+  /** API_TOKEN_MAX_HOURS_EXTERNAL, in milliseconds */
+  maxExternalMs: number
 }
 
 interface CreateBody { name: string, roles: Role[], expiresInDays: number, username?: string }
@@ -120,7 +123,13 @@ function checkedOwner (app: FastifyInstance, creator: Identity, body: CreateBody
 
 // Tokens are managed in person (session or gateway identity), never with a token: a leaked token
 // cannot mint itself a successor that outlives its revocation, nor revoke its owner's other tokens.
-const tokenRoutes: FastifyPluginAsyncTypebox<TokenRoutesOptions> = async (app, { store, maxDays, maxPerUser }) => {
+const tokenRoutes: FastifyPluginAsyncTypebox<TokenRoutesOptions> = async (app, { store, maxDays, maxPerUser, maxExternalMs }) => {
+  // Each token as it works: listed with the expiry an external owner's token has, gone once past it.
+  const effective = (records: ApiTokenRecord[]): ApiTokenRecord[] => {
+    const now = Date.now()
+    return records.map(record => ({ ...record, expiresAt: tokenExpiry(record, maxExternalMs) })).filter(record => record.expiresAt > now)
+  }
+
   app.post('/auth/tokens', {
     config: { access: 'session', audit: 'auth.token.create' },
     onRequest: refuseApiTokens,
@@ -134,12 +143,12 @@ const tokenRoutes: FastifyPluginAsyncTypebox<TokenRoutesOptions> = async (app, {
     schema: {
       tags,
       summary: 'Create a personal API token; its value is in this answer only',
-      description: 'Roles may not be above the creator\'s. Admins may create a token for another, existing local user (a service account in the users file, say) with `username`; its roles may not be above that user\'s either. At most API_TOKEN_MAX_PER_USER live tokens per user (409 beyond).',
+      description: 'Roles may not be above the creator\'s. Admins may create a token for another, existing local user (a service account in the users file, say) with `username`; its roles may not be above that user\'s either. At most API_TOKEN_MAX_PER_USER live tokens per user (409 beyond). A token of an OIDC or gateway identity works at most API_TOKEN_MAX_HOURS_EXTERNAL hours (default 24), whatever expiresInDays asks: expiresAt says when.',
       body: Type.Object({
         name: Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f\\u007f]+$' }),
         roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 3, uniqueItems: true }),
         teams: Type.Optional({ ...TeamsSchema, description: 'ACCESS_MODEL=teams: a subset of your teams (default: all of them)' }),
-        expiresInDays: Type.Integer({ minimum: 1, maximum: maxDays, description: 'At most API_TOKEN_MAX_DAYS' }),
+        expiresInDays: Type.Integer({ minimum: 1, maximum: maxDays, description: 'At most API_TOKEN_MAX_DAYS; an OIDC or gateway identity\'s token works API_TOKEN_MAX_HOURS_EXTERNAL hours at most, whatever is asked' }),
         username: Type.Optional({ ...UsernameSchema, description: 'Admins only: the existing local user the token is for (default: the caller)' })
       }, { additionalProperties: false }),
       response: { 201: CreatedToken, ...problems(400, 401, 403, 409, 415, 503) }
@@ -147,6 +156,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox<TokenRoutesOptions> = async (app, {
   }, async (request, reply) => {
     const creator = request.identity!
     const { owner, ownerRoles } = checkedOwner(app, creator, request.body)
+    await refuseUsersOutsideTeams(app, request, reply, [owner])
     const above = request.body.roles.find(role => !hasRole(creator.roles, role))
     if (above !== undefined) throw new errors.RoleCeiling(above)
     const aboveOwner = ownerRoles === undefined ? undefined : request.body.roles.find(role => !hasRole(ownerRoles, role))
@@ -171,6 +181,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox<TokenRoutesOptions> = async (app, {
       lastUsedAt: null,
       hash: token.hash
     }
+    record.expiresAt = tokenExpiry(record, maxExternalMs)
     if (!await store.create(record, maxPerUser)) throw new errors.ApiTokenLimit(maxPerUser)
     request.log.info({ tokenId: record.id, owner, roles: record.roles, expiresAt: record.expiresAt }, 'api token created')
     return reply.code(201).send({ ...view(record), token: token.value })
@@ -185,10 +196,12 @@ const tokenRoutes: FastifyPluginAsyncTypebox<TokenRoutesOptions> = async (app, {
       querystring: ListQuery,
       response: { 200: Type.Object({ tokens: Type.Array(TokenView), nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null on the last' }) }), ...problems(400, 401, 403, 503) }
     }
-  }, async (request) => {
+  }, async (request, reply) => {
     const { username, source, limit, cursor } = request.query
     const named = username === undefined ? undefined : { source: source ?? 'local', username }
-    return page(await store.listByUser(ownerFor(request.identity!, named)), limit, cursor)
+    const owner = ownerFor(request.identity!, named)
+    await refuseUsersOutsideTeams(app, request, reply, [owner], 'auth.tokens.list')
+    return page(effective(await store.listByUser(owner)), limit, cursor)
   })
 
   app.delete('/auth/tokens/:id', {
@@ -211,6 +224,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox<TokenRoutesOptions> = async (app, {
     const record = await store.get(id)
     // Someone else's token is as absent as an unknown one: ids of others' tokens are not confirmed.
     if (record === undefined || (!samePrincipal(tokenOwner(record), identity) && !hasRole(identity.roles, 'admin'))) throw new errors.ApiTokenNotFound(id)
+    await refuseUsersOutsideTeams(app, request, reply, [tokenOwner(record)])
     await store.delete(id)
     request.log.info({ tokenId: id, owner: tokenOwner(record) }, 'api token revoked')
     return reply.code(204).send(null)

@@ -51,6 +51,16 @@ export function tokenOwner (record: ApiTokenRecord): Principal {
   return { source: record.source ?? 'local', username: record.username }
 }
 
+/**
+ * When a token stops working: its expiresAt, and for an OIDC or gateway owner at most `maxExternalMs`
+ * (API_TOKEN_MAX_HOURS_EXTERNAL) after it was made, tokens made before that limit existed included.
+ * Nothing tells the proxy when the provider or gateway takes someone out of a group: such a token
+ * must not keep the roles and teams of its making for long.
+ */
+export function tokenExpiry (record: ApiTokenRecord, maxExternalMs: number): number {
+  return tokenOwner(record).source === 'local' ? record.expiresAt : Math.min(record.expiresAt, record.createdAt + maxExternalMs)
+}
+
 /** Who made the token. */
 export function tokenCreator (record: ApiTokenRecord): Principal {
   return { source: record.createdBySource ?? 'local', username: record.createdBy }
