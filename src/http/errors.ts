@@ -43,6 +43,7 @@ export const errors = {
   NotASession: createError('BFF_NOT_A_SESSION', 'Only a cookie session can be logged out; revoke an API token with DELETE /auth/tokens/{id}, a gateway identity ends at the gateway', 400),
   JsonDuplicateProperty: createError('BFF_JSON_DUPLICATE_PROPERTY', 'The JSON body gives the property %s twice (at %s); give each property once', 400),
   JsonTooDeep: createError('BFF_JSON_TOO_DEEP', 'The JSON body is nested deeper than %d levels', 400),
+  JsonEncoding: createError('BFF_JSON_ENCODING', 'The JSON body %s; send UTF-8 without a byte order mark, every string of whole characters', 400),
   ApiTokenNotFound: createError('BFF_API_TOKEN_NOT_FOUND', 'API token %s not found', 404),
   OwnerRoleCeiling: createError('BFF_ROLE_CEILING', 'A token cannot have roles above its owner\'s: %s is not among the roles of %s', 403),
   UnknownLocalUser: createError('BFF_UNKNOWN_USER', 'There is no local user %s: a token for someone else can only be made for an existing local user', 400),
