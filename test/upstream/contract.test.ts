@@ -124,7 +124,7 @@ const ROWS: Row[] = [
   {
     route: 'PUT /api/clients/:clientIdentifier/secret',
     should: 'send POST client/secret/update/{clientIdentifier} with {clientSecret}',
-    prepare: async () => ({ role: 'admin', method: 'PUT', url: `/api/clients/${REPORTS}/secret`, body: { clientSecret: 'Contract_secret-1' }, status: 200, upstream: [{ method: 'POST', path: `client/secret/update/${REPORTS}`, body: { clientSecret: 'Contract_secret-1' } }] })
+    prepare: async () => ({ role: 'admin', method: 'PUT', url: `/api/clients/${REPORTS}/secret`, body: { clientSecret: 'Contract_secret-1_of_32_characters' }, status: 200, upstream: [{ method: 'POST', path: `client/secret/update/${REPORTS}`, body: { clientSecret: 'Contract_secret-1_of_32_characters' } }] })
   },
   {
     route: 'GET /api/subjects/:subject/clients',
