@@ -12,7 +12,7 @@ export const errors = {
   NotFound: createError('BFF_NOT_FOUND', 'Route %s %s not found', 404),
   ReadOnlyChanged: createError('BFF_READ_ONLY_CHANGED', 'Read-only properties differ from the client\'s current values: %s', 400),
   PreconditionFailed: createError('BFF_PRECONDITION_FAILED', 'If-Match does not match the current ETag of client %s', 412),
-  UpstreamRejected: createError('BFF_UPSTREAM_REJECTED', 'Authlete rejected the request: %s', 400),
+  UpstreamRejected: createError('BFF_UPSTREAM_REJECTED', 'Authlete rejected the request (result %s; its message is resultMessage)', 400),
   UpstreamCredentials: createError('BFF_UPSTREAM_CREDENTIALS', 'The upstream refused the proxy\'s service credentials', 502),
   UpstreamFailed: createError('BFF_UPSTREAM_FAILED', 'The upstream failed to process the request', 502),
   UpstreamUnreadable: createError('BFF_UPSTREAM_UNREADABLE', 'The upstream answer could not be read', 502),
@@ -75,7 +75,7 @@ export interface UpstreamResult {
   resultMessage: string
 }
 
-/** An upstream 4xx that carried Authlete's own result: passed on with the upstream status. */
+/** An upstream 4xx that carried Authlete's own result: passed on with the upstream status, its message once (in resultMessage). */
 export function upstreamRejection (status: number, result: UpstreamResult): Error & { statusCode: number, upstreamResult: UpstreamResult } {
-  return Object.assign(new errors.UpstreamRejected(result.resultMessage), { statusCode: status, upstreamResult: result })
+  return Object.assign(new errors.UpstreamRejected(result.resultCode), { statusCode: status, upstreamResult: result })
 }
