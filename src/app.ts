@@ -94,7 +94,7 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     await app.register(auditTrail, { store: await openAuditStore(config.AUDIT_STORE, config.AUDIT_WRITE_TIMEOUT_MS), retentionDays: config.AUDIT_RETENTION_DAYS })
     await app.register(rateLimits, { budgets: rateLimitBudgets(config), redis: app.redis ?? undefined })
     // After the audit trail: its hooks wrap the audit intent of every client route.
-    await app.register(teams, { model: config.ACCESS_MODEL })
+    await app.register(teams, { model: config.ACCESS_MODEL, unmappedClaimTeams: config.NODE_ENV === 'production' && config.TEAM_MAP === undefined && (config.OIDC_ISSUER !== undefined || config.GATEWAY_JWT_HEADER !== undefined) })
 
     await app.register(oidcLogin, { config })
     await app.register(loginFailures, { pair: parseBudget(config.RATE_LIMIT_LOGIN), user: parseBudget(config.RATE_LIMIT_LOGIN_USER), redis: app.redis ?? undefined })

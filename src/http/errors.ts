@@ -56,7 +56,8 @@ export const errors = {
   NoTeam: createError('BFF_NO_TEAM', 'You belong to no team, so you cannot create clients', 403),
   EveryTeamRequired: createError('BFF_EVERY_TEAM_REQUIRED', 'This operation needs membership of every team (*)', 403),
   DeveloperRequired: createError('BFF_DEVELOPER_REQUIRED', 'developer is required: you belong to several teams; name one of them (%s)', 400),
-  TeamCeiling: createError('BFF_TEAM_CEILING', 'A token cannot have teams outside its creator\'s: %s is not among yours', 403)
+  TeamCeiling: createError('BFF_TEAM_CEILING', 'A token cannot have teams outside its creator\'s: %s is not among yours', 403),
+  TeamNameInvalid: createError('BFF_TEAM_NAME_INVALID', 'developer %s is not a team name: %s', 400)
 } as const
 
 /** Fastify's codes a caller can meet: requests refused before a route ran (bad JSON, media type, size, URL). */
