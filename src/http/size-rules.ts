@@ -21,9 +21,9 @@ const UNIONS = ['anyOf', 'oneOf']
 /**
  * The size rules of a JSON schema, as a schema. An object that admits only its listed properties
  * gets their count as `maxProperties`, plus the unknown ones an answer can name (MAX_FIELD_PROBLEMS):
- * a few are each named by the full check, thousands stop at once. Union
- * branches keep their `type`, so a nullable array is held to its array's limits; a union
- * becomes `anyOf` (`oneOf` could refuse a value that two relaxed branches accept).
+ * a few are each named by the full check, thousands stop at once. Union branches keep their `type`,
+ * so a nullable array is held to its array's limits; a union becomes `anyOf` (`oneOf` could refuse a
+ * value that two relaxed branches accept).
  */
 export function sizeRulesOf (schema: unknown, isBranch = false): unknown {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return true
@@ -63,8 +63,9 @@ export function sizeRulesOf (schema: unknown, isBranch = false): unknown {
  * passes (that type error is the full check's to name).
  */
 function sizeRulesOfUnion (branches: unknown[]): Schema {
-  const types = branches.flatMap(branch => typeof branch === 'object' && branch !== null ? [(branch as Schema).type ?? []].flat() : [])
-  return { anyOf: [...branches.map(branch => sizeRulesOf(branch, true)), { not: { type: [...new Set(types)] } }] }
+  const types = new Set(branches.flatMap(branch => typeof branch === 'object' && branch !== null ? [(branch as Schema).type ?? []].flat() : []))
+  const otherTypes = types.size === 0 ? [] : [{ not: { type: [...types] } }]
+  return { anyOf: [...branches.map(branch => sizeRulesOf(branch, true)), ...otherTypes] }
 }
 
 export const SIZE_KEYWORDS: ReadonlySet<string> = new Set(LIMITS)
