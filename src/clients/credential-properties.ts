@@ -70,6 +70,8 @@ export function checkRegistrationMetadata (roles: readonly Role[], metadata: Rec
  */
 export function withCurrentCredentials (clientId: string, current: AuthleteClient, metadata: Record<string, unknown>): Record<string, unknown> {
   const shown = toRegistrationMetadata(clientId, current)
+  // Keys RFC 7591 cannot carry (not JSON) would be dropped by the replacement: that is an admin's call.
+  if (valueOf(current as Record<string, unknown>, 'jwks') !== null && shown.jwks === undefined) throw new errors.CredentialPropertyForbidden('jwks')
   const kept = { ...metadata }
   for (const name of CREDENTIAL_METADATA) if (shown[name] !== undefined && shown[name] !== null) kept[name] = shown[name]
   for (const [name, property] of Object.entries(TLS_METADATA)) {

@@ -55,4 +55,11 @@ test('PUT /api/clients/:clientId/registration ...should stop an editor taking ov
   t.same({ method: after.tokenAuthMethod, alg: after.tokenAuthSignAlg, uri: after.jwksUri, jwks: JSON.parse(String(after.jwks)) as unknown },
     { method: 'PRIVATE_KEY_JWT', alg: 'ES256', uri: 'https://app.initech.example/jwks', jwks: KEYS }, 'how the client authenticates is unchanged')
   t.match(await editor.json(), { token_endpoint_auth_method: 'private_key_jwt' }, 'and the answer says so')
+
+  // Keys that are not JSON cannot be sent back as RFC 7591 jwks: the editor's replacement would drop them.
+  t.equal((await live.send('admin', 'PATCH', `/api/clients/${DYNAMIC}`, { jwks: 'not JSON' }, MERGE_PATCH)).status, 200)
+  const dropping = await live.send('editor', 'PUT', registration, { registrationAccessToken: token, metadata: { client_name: 'Initech v3' } })
+  t.equal(dropping.status, 403, 'an update that would drop the keys')
+  t.equal(FORBIDDEN.exec((await dropping.json() as { detail: string }).detail)?.[1], 'jwks')
+  t.equal((await client(DYNAMIC)).jwks, 'not JSON', 'the keys are kept')
 })
