@@ -85,6 +85,13 @@ export function statusError (status: number, body: unknown, retryAfter?: number)
 export const MAX_RESULT_MESSAGE_BYTES = 1024
 const CLIPPED = '...'
 
+/** A success answer's result, its message clipped like a refusal's (the lock and secret routes pass it on). */
+export function clipResultMessage<T> (answer: T): T {
+  const result = answer as { resultMessage?: unknown } | null
+  if (typeof result === 'object' && result !== null && typeof result.resultMessage === 'string') result.resultMessage = clipMessage(result.resultMessage)
+  return answer
+}
+
 // Cut at a byte boundary; a character cut in two decodes as U+FFFD, dropped before the mark.
 function clipMessage (message: string): string {
   if (Buffer.byteLength(message) <= MAX_RESULT_MESSAGE_BYTES) return message

@@ -55,3 +55,13 @@ t.test('PATCH /api/clients/:clientId ...should clip Authlete\'s resultMessage to
     t.ok(text.length < 2048, `a ${text.length}-byte answer`)
   }
 })
+
+t.test('PUT /api/clients/:clientIdentifier/lock ...should clip Authlete\'s resultMessage to 1 KB in a success answer too', async t => {
+  const fault = await startFaultUpstream(t)
+  const live = await liveApp(t, { AUTHLETE_BASE_URL: fault.url, AUTHLETE_SERVICE_ID: '123', AUTHLETE_SERVICE_ACCESS_TOKEN: TOKEN, ...NO_RESILIENCE })
+  const huge = `[A004001] ${'x'.repeat(100_000)}`
+  fault.answer((_request, response) => json(response, 200, { resultCode: 'A004001', resultMessage: huge }))
+  const response = await live.send('editor', 'PUT', '/api/clients/1234/lock', { locked: true })
+  t.equal(response.status, 200)
+  t.same(await response.json(), { resultCode: 'A004001', resultMessage: `${huge.slice(0, 1021)}...` })
+})

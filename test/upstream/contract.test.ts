@@ -163,7 +163,22 @@ const ROWS: Row[] = [
   },
   {
     route: 'PUT /api/clients/:clientId/registration',
-    should: 'send POST client/registration/update with {clientId, token, json} where json is the metadata as a string',
+    should: 'send POST client/registration/update with {clientId, token, json} where json is the metadata as a string (an admin\'s as given)',
+    prepare: async h => {
+      const token = h.upstream.seed.registrationAccessToken
+      return {
+        role: 'admin',
+        method: 'PUT',
+        url: `/api/clients/${DYNAMIC}/registration`,
+        body: { registrationAccessToken: token, metadata: METADATA },
+        status: 200,
+        upstream: [{ method: 'POST', path: 'client/registration/update', body: { clientId: DYNAMIC, token, json: JSON.stringify(METADATA) } }]
+      }
+    }
+  },
+  {
+    route: 'PUT /api/clients/:clientId/registration',
+    should: 'read the client, then send an editor\'s metadata with the client\'s current credential metadata added',
     prepare: async h => {
       const token = h.upstream.seed.registrationAccessToken
       return {
@@ -172,7 +187,10 @@ const ROWS: Row[] = [
         url: `/api/clients/${DYNAMIC}/registration`,
         body: { registrationAccessToken: token, metadata: METADATA },
         status: 200,
-        upstream: [{ method: 'POST', path: 'client/registration/update', body: { clientId: DYNAMIC, token, json: JSON.stringify(METADATA) } }]
+        upstream: [
+          { method: 'GET', path: `client/get/${DYNAMIC}` },
+          { method: 'POST', path: 'client/registration/update', body: { clientId: DYNAMIC, token, json: JSON.stringify({ ...METADATA, token_endpoint_auth_method: 'client_secret_basic' }) } }
+        ]
       }
     }
   }
