@@ -8,6 +8,7 @@ import { BUDGET_PATTERN } from './ops/budget.ts'
 import { parseRoleMap } from './auth/role-map.ts'
 import { parseOrigins } from './frontend/origins.ts'
 import { parseTeamMap } from './teams/team-map.ts'
+import { isLoopback } from './http/uri-formats.ts'
 
 // The environment is the configuration: one schema, keyed by the variable names users set, so an
 // error can always name the variable and the code never drifts from the documented names.
@@ -208,6 +209,11 @@ function requiredTogether (config: Config): string[] {
     }
     if (config.BFF_USERS_FILE === undefined && config.OIDC_ISSUER === undefined && config.GATEWAY_JWT_HEADER === undefined) {
       problems.push('BFF_USERS_FILE: required when NODE_ENV=production, unless OIDC_ISSUER or GATEWAY_JWT_HEADER gives another way to sign in')
+    }
+    // The service credentials go with every call: in clear only to a sidecar on this host.
+    const upstream = config.AUTHLETE_BASE_URL === undefined ? null : URL.parse(config.AUTHLETE_BASE_URL)
+    if (upstream?.protocol === 'http:' && !isLoopback(upstream)) {
+      problems.push(`AUTHLETE_BASE_URL: ${upstream.origin} is plain http; in production only https (or a loopback address) is accepted, as the service credentials go with every call`)
     }
   }
   if (config.OIDC_ISSUER !== undefined) {

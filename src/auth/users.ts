@@ -4,7 +4,7 @@ import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { RoleSchema, type Role } from './roles.ts'
 import { hashIsCurrent, hashPassword, verifyPassword } from './passwords.ts'
-import { TeamsSchema } from '../teams/membership.ts'
+import { TEAM_NAME_RULE, TeamsSchema } from '../teams/membership.ts'
 
 export const UsernameSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' })
 
@@ -44,11 +44,19 @@ export async function readUsersFile (path: string): Promise<User[]> {
     throw new Error(`BFF_USERS_FILE: cannot read ${path}: ${(error as Error).message}`)
   }
   const problem = Value.Errors(UsersFileSchema, parsed)[0]
-  if (problem !== undefined) throw new Error(`BFF_USERS_FILE: ${path}${problem.instancePath} ${problem.message}`)
+  if (problem !== undefined) throw new Error(`BFF_USERS_FILE: ${path}${problem.instancePath} ${problem.message}${teamNamed(parsed, problem.instancePath)}`)
   const users = parsed as User[]
   const names = new Set(users.map(user => user.username))
   if (names.size !== users.length) throw new Error(`BFF_USERS_FILE: ${path} names a user twice`)
   return users
+}
+
+// A refused team is named with the rule (a team is no secret; a password hash would be, so only teams).
+function teamNamed (parsed: unknown, instancePath: string): string {
+  const at = /^\/(\d+)\/teams\/(\d+)$/.exec(instancePath)
+  if (at === null) return ''
+  const team: unknown = (parsed as Array<{ teams: unknown[] }>)[Number(at[1])]?.teams[Number(at[2])]
+  return `: ${JSON.stringify(team)} is not a team name (${TEAM_NAME_RULE}; * for every team)`
 }
 
 /** Told of a password re-hashed at login, to keep the new hash (users-plugin.ts writes it to the file). */

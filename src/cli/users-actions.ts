@@ -3,7 +3,7 @@ import { Value } from 'typebox/value'
 import { hashPassword } from '../auth/passwords.ts'
 import { ROLES, type Role } from '../auth/roles.ts'
 import { UsernameSchema, type User } from '../auth/users.ts'
-import { TeamSchema } from '../teams/membership.ts'
+import { TEAM_NAME_RULE, TeamSchema } from '../teams/membership.ts'
 import { parseOptions, UsageError } from './command.ts'
 import { readPassword } from './password-prompt.ts'
 import { loadUsers, saveUsers } from './users-file.ts'
@@ -104,7 +104,7 @@ export async function setRoles (args: string[]): Promise<number> {
 function teamNames (given: string[]): string[] {
   const names = [...new Set(given)]
   for (const team of names) {
-    if (!Value.Check(TeamSchema, team)) throw new UsageError(`'${team}': team names are 1-100 characters, no control characters; * for every team`)
+    if (!Value.Check(TeamSchema, team)) throw new UsageError(`'${team}': a team name is ${TEAM_NAME_RULE}; * for every team`)
   }
   return names
 }

@@ -64,8 +64,8 @@ const teams: Command = {
   summary: 'set a user\'s teams (ACCESS_MODEL=teams)',
   help: `Usage: authlete-bff users teams [--file F] USERNAME [TEAM...]
 
-Replaces USERNAME's teams with the TEAMs given (none: no teams). Team names are 1-100 characters
-without control characters; '*' means every team. With ACCESS_MODEL=teams a user manages only the
+Replaces USERNAME's teams with the TEAMs given (none: no teams). A team name is a letter or digit,
+then up to 99 letters, digits, '.', '_' or '-'; '*' means every team. With ACCESS_MODEL=teams a user manages only the
 clients whose developer is one of their teams (docs/teams.md); in the default roles mode the
 teams are kept in the file and ignored.
 

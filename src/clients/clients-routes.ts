@@ -79,7 +79,7 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
     schema: {
       tags,
       summary: 'Create a client; the answer carries its generated secret',
-      description: 'Credential properties (clientType, tokenAuthMethod, tokenAuthSignAlg, jwks, jwksUri, selfSignedCertificateKeyId, tlsClientAuth*) can be given by admins only (403 otherwise); Authlete\'s defaults apply.',
+      description: 'Credential properties (clientType, tokenAuthMethod, tokenAuthSignAlg, jwks, jwksUri, selfSignedCertificateKeyId, registrationAccessTokenHash, tlsClientAuth*) can be given by admins only (403 otherwise); Authlete\'s defaults apply.',
       body: ClientInput,
       response: { 201: Client, ...problems(400, 401, 403, 415, 502, 503, 504) }
     }
@@ -111,7 +111,7 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
     schema: {
       tags,
       summary: 'Replace a client\'s writable properties (those left out are cleared; PATCH changes some)',
-      description: 'PUT replaces: every writable property left out of the body is cleared, except credential properties (clientType, tokenAuthMethod, tokenAuthSignAlg, jwks, jwksUri, selfSignedCertificateKeyId, tlsClientAuth*), which admins only can change: below admin, a different value is a 403 and the ones left out are kept as they are. A client as GET answered it may be sent back edited: its server-owned properties are accepted when they equal the current values, and ignored; one that differs is a 400 naming it.',
+      description: 'PUT replaces: every writable property left out of the body is cleared, except credential properties (clientType, tokenAuthMethod, tokenAuthSignAlg, jwks, jwksUri, selfSignedCertificateKeyId, registrationAccessTokenHash, tlsClientAuth*), which admins only can change: below admin, a different value is a 403 and the ones left out are kept as they are. A client as GET answered it may be sent back edited: its server-owned properties are accepted when they equal the current values, and ignored; one that differs is a 400 naming it.',
       params: ClientIdParams,
       headers: IfMatchHeaders,
       body: ClientReplacement,
@@ -135,7 +135,7 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
     schema: {
       tags,
       summary: 'Change some properties (JSON merge patch, RFC 7396)',
-      description: 'Changing a credential property (clientType, tokenAuthMethod, tokenAuthSignAlg, jwks, jwksUri, selfSignedCertificateKeyId, tlsClientAuth*) needs admin (403 naming it).',
+      description: 'Changing a credential property (clientType, tokenAuthMethod, tokenAuthSignAlg, jwks, jwksUri, selfSignedCertificateKeyId, registrationAccessTokenHash, tlsClientAuth*) needs admin (403 naming it).',
       params: ClientIdParams,
       headers: IfMatchHeaders,
       body: ClientMergePatch,

@@ -7,6 +7,8 @@ import { ClientIdParams } from './route-schemas.ts'
 import { jsonScalarText } from '../upstream/json.ts'
 import { toRegistrationMetadata } from '../upstream/rfc7591.ts'
 import type { RegistrationResult } from '../upstream/authlete-api.ts'
+import { checkRegistrationMetadata, withCurrentCredentials } from './credential-properties.ts'
+import { readClient } from './current-client.ts'
 
 // Authlete answers HTTP 200 and names the outcome in `action`; the caller gets the RFC 7592 answer.
 const STATUS_BY_ACTION: Record<string, number> = {
@@ -39,6 +41,7 @@ const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['registration'],
       summary: 'RFC 7592 update of a dynamically registered client',
+      description: 'Below admin, credential metadata (token_endpoint_auth_method, token_endpoint_auth_signing_alg, jwks, jwks_uri, tls_client_auth_*) is refused (403 naming it), and the client\'s current values are sent with the update, so it cannot reset them either.',
       params: ClientIdParams,
       body: Type.Object({
         registrationAccessToken: Type.String({ minLength: 1, maxLength: 4096 }),
@@ -53,14 +56,19 @@ const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     }
   }, async (request, reply) => {
-    const { registrationAccessToken, metadata } = request.body
-    const { data } = await app.authlete.updateRegistration(request.upstreamCalls, request.params.clientId, registrationAccessToken, metadata as Record<string, unknown>)
+    const { registrationAccessToken } = request.body
+    const { clientId } = request.params
+    const roles = request.identity?.roles ?? []
+    const given = request.body.metadata as Record<string, unknown>
+    checkRegistrationMetadata(roles, given)
+    const metadata = hasRole(roles, 'admin') ? given : withCurrentCredentials(clientId, (await readClient(app.authlete, request, clientId)).data, given)
+    const { data } = await app.authlete.updateRegistration(request.upstreamCalls, clientId, registrationAccessToken, metadata)
     const status = STATUS_BY_ACTION[data.action]
-    const content = parseContent(data.responseContent) ?? contentFromClient(data, request.params.clientId)
+    const content = parseContent(data.responseContent) ?? contentFromClient(data, clientId)
     if (status === undefined || content === undefined) {
       throw new errors.UpstreamUnreadable({ cause: new Error(`registration update answered action ${String(data.action)}`) })
     }
-    if (!hasRole(request.identity?.roles ?? [], 'admin')) delete content.client_secret
+    if (!hasRole(roles, 'admin')) delete content.client_secret
     return reply.code(status as 200).send(content)
   })
 }

@@ -42,7 +42,9 @@ const clientSecretAndLockRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       summary: 'Set the client secret to a given value',
       params: ClientIdentifierParams,
-      body: Type.Object({ clientSecret: Type.String({ pattern: '^[A-Za-z0-9_-]{1,86}$' }) }, { additionalProperties: false }),
+      // RFC 6749 10.10: a secret someone chose must still be hard to guess; 32 such characters are
+      // 192 bits when random. 86 is Authlete's own maximum.
+      body: Type.Object({ clientSecret: Type.String({ minLength: 32, maxLength: 86, pattern: '^[A-Za-z0-9_-]+$', description: '32 to 86 characters: letters, digits, _ and -' }) }, { additionalProperties: false }),
       response: { 200: SecretResult, ...upstreamProblems }
     }
   }, async (request) => {

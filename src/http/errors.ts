@@ -12,7 +12,7 @@ export const errors = {
   NotFound: createError('BFF_NOT_FOUND', 'Route %s %s not found', 404),
   ReadOnlyChanged: createError('BFF_READ_ONLY_CHANGED', 'Read-only properties differ from the client\'s current values: %s', 400),
   PreconditionFailed: createError('BFF_PRECONDITION_FAILED', 'If-Match does not match the current ETag of client %s', 412),
-  UpstreamRejected: createError('BFF_UPSTREAM_REJECTED', 'Authlete rejected the request: %s', 400),
+  UpstreamRejected: createError('BFF_UPSTREAM_REJECTED', 'Authlete rejected the request (result %s; its message is resultMessage)', 400),
   UpstreamCredentials: createError('BFF_UPSTREAM_CREDENTIALS', 'The upstream refused the proxy\'s service credentials', 502),
   UpstreamFailed: createError('BFF_UPSTREAM_FAILED', 'The upstream failed to process the request', 502),
   UpstreamUnreadable: createError('BFF_UPSTREAM_UNREADABLE', 'The upstream answer could not be read', 502),
@@ -45,6 +45,7 @@ export const errors = {
   NotASession: createError('BFF_NOT_A_SESSION', 'Only a cookie session can be logged out; revoke an API token with DELETE /auth/tokens/{id}, a gateway identity ends at the gateway', 400),
   JsonDuplicateProperty: createError('BFF_JSON_DUPLICATE_PROPERTY', 'The JSON body gives the property %s twice (at %s); give each property once', 400),
   JsonTooDeep: createError('BFF_JSON_TOO_DEEP', 'The JSON body is nested deeper than %d levels', 400),
+  JsonEncoding: createError('BFF_JSON_ENCODING', 'The JSON body %s; send UTF-8 without a byte order mark, every string of whole characters', 400),
   ApiTokenNotFound: createError('BFF_API_TOKEN_NOT_FOUND', 'API token %s not found', 404),
   OwnerRoleCeiling: createError('BFF_ROLE_CEILING', 'A token cannot have roles above its owner\'s: %s is not among the roles of %s', 403),
   UnknownLocalUser: createError('BFF_UNKNOWN_USER', 'There is no local user %s: a token for someone else can only be made for an existing local user', 400),
@@ -64,7 +65,8 @@ export const errors = {
   EveryTeamRequired: createError('BFF_EVERY_TEAM_REQUIRED', 'This operation needs membership of every team (*)', 403),
   DeveloperRequired: createError('BFF_DEVELOPER_REQUIRED', 'developer is required: you belong to several teams; name one of them (%s)', 400),
   TeamCeiling: createError('BFF_TEAM_CEILING', 'A token cannot have teams outside its creator\'s: %s is not among yours', 403),
-  TooManyTeams: createError('BFF_TOO_MANY_TEAMS', 'This identity has %d teams; at most %d are allowed (MAX_TEAMS_PER_IDENTITY): ask for fewer teams in your claim or token', 403)
+  TooManyTeams: createError('BFF_TOO_MANY_TEAMS', 'This identity has %d teams; at most %d are allowed (MAX_TEAMS_PER_IDENTITY): ask for fewer teams in your claim or token', 403),
+  TeamNameInvalid: createError('BFF_TEAM_NAME_INVALID', 'developer %s is not a team name: %s', 400)
 } as const
 
 /** Fastify's codes a caller can meet: requests refused before a route ran (bad JSON, media type, size, URL). */
@@ -83,7 +85,7 @@ export interface UpstreamResult {
   resultMessage: string
 }
 
-/** An upstream 4xx that carried Authlete's own result: passed on with the upstream status. */
+/** An upstream 4xx that carried Authlete's own result: passed on with the upstream status, its message once (in resultMessage). */
 export function upstreamRejection (status: number, result: UpstreamResult): Error & { statusCode: number, upstreamResult: UpstreamResult } {
-  return Object.assign(new errors.UpstreamRejected(result.resultMessage), { statusCode: status, upstreamResult: result })
+  return Object.assign(new errors.UpstreamRejected(result.resultCode), { statusCode: status, upstreamResult: result })
 }

@@ -17,21 +17,52 @@ const CLOSE_ARRAY = 0x5d
  * JSON bodies only (text, form and multipart are a 415), parsed by Fastify's own parser (which refuses
  * __proto__ and constructor.prototype), after one pass that refuses a property given twice in an object
  * (JSON.parse keeps the last, so what is audited and what is forwarded could differ) and nesting deeper
- * than MAX_JSON_DEPTH.
+ * than MAX_JSON_DEPTH. The bytes are decoded strictly (RFC 8259 8.1: UTF-8, no byte order mark) and
+ * no string may hold an unpaired surrogate: a lenient decoder would forward U+FFFD in place of what
+ * was sent, and a lone surrogate is no character at all, so what is audited, forwarded and stored
+ * could each read differently.
  */
 export function useJsonBodies (app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error')
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (request, body, done) => {
-    const text = body.toString()
+  app.addContentTypeParser(JSON_TYPES, { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string
     try {
+      text = decodeStrictly(body as Buffer)
       checkJsonShape(text)
     } catch (error) {
       done(error as Error, undefined)
       return
     }
-    parse(request, text, done)
+    parse(request, text, (error, value) => {
+      if (error === null && hasLoneSurrogate(value)) done(new errors.JsonEncoding('holds an unpaired surrogate (an escape in \\uD800-\\uDFFF without its pair)'), undefined)
+      else done(error, value)
+    })
   })
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+const BOM = '\uFEFF'
+
+function decodeStrictly (bytes: Buffer): string {
+  let text: string
+  try {
+    text = UTF8.decode(bytes)
+  } catch {
+    throw new errors.JsonEncoding('is not valid UTF-8')
+  }
+  if (text.startsWith(BOM)) throw new errors.JsonEncoding('starts with a byte order mark')
+  return text
+}
+
+// Nesting is at most MAX_JSON_DEPTH deep (checkJsonShape ran first), so recursion is safe.
+function hasLoneSurrogate (value: unknown): boolean {
+  if (typeof value === 'string') return !value.isWellFormed()
+  if (Array.isArray(value)) return value.some(hasLoneSurrogate)
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).some(([key, item]) => !key.isWellFormed() || hasLoneSurrogate(item))
+  }
+  return false
 }
 
 interface Container { keys: Set<string> | null }

@@ -23,7 +23,8 @@ function parse (value: string): URL | undefined {
   }
 }
 
-const isLoopback = (url: URL): boolean => LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname)
+/** Whether the URL's host is this machine's loopback: localhost, [::1] or 127.x.x.x. */
+export const isLoopback = (url: URL): boolean => LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname)
 
 function isWebUri (url: URL, allowHttp: boolean): boolean {
   if (url.host === '') return false

@@ -3,9 +3,15 @@ import { Type } from 'typebox'
 /** As a team: every team. Only a users file, TEAM_MAP or a `*` creator's token can grant it. */
 export const EVERY_TEAM = '*'
 
-// A team is a client's `developer` value: the same limits as that property and the list filter.
-export const TeamSchema = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f\\u007f]+$' })
+// A team is a client's `developer` value, and a name people read in lists, audit records and tokens:
+// plain letters, digits, `.`, `_` and `-`, so no markup, look-alike letters or trailing spaces.
+export const TEAM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/
+export const TEAM_NAME_RULE = 'a letter or digit, then up to 99 letters, digits, ., _ or -'
+export const TeamSchema = Type.String({ pattern: `^(?:\\*|${TEAM_NAME.source.slice(1, -1)})$`, description: `${TEAM_NAME_RULE}; * for every team` })
 export const TeamsSchema = Type.Array(TeamSchema, { maxItems: 100, uniqueItems: true })
+
+/** Whether `name` may be a team (not `*`: every team is granted, never named by a client or a claim). */
+export const isTeamName = (name: string): boolean => TEAM_NAME.test(name)
 
 /** Whether a member of `teams` may act on what belongs to `team` (a client's developer; null: no team). */
 export function inTeam (teams: readonly string[], team: string | null | undefined): boolean {

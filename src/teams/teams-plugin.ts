@@ -1,10 +1,11 @@
 import fp from 'fastify-plugin'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { addRouteHook } from '../http/route-hooks.ts'
+import { errors } from '../http/errors.ts'
 import { teamHooksFor } from './ownership.ts'
 import { createFilterViolationReporter, type FilterViolationReporter } from './filter-violations.ts'
 import { AliasCache } from './alias-cache.ts'
-import { errors } from '../http/errors.ts'
+import { isTeamName, TEAM_NAME_RULE } from './membership.ts'
 
 export type AccessModel = 'roles' | 'teams'
 
@@ -21,10 +22,22 @@ declare module 'fastify' {
   }
 }
 
+interface TeamsOptions {
+  model: AccessModel
+  /** MAX_TEAMS_PER_IDENTITY. */
+  maxTeams: number
+  /** Production, with teams from an OIDC or gateway claim and no TEAM_MAP: worth a warning at start. */
+  unmappedClaimTeams?: boolean
+}
+
+// Where a client's developer is its team: creating one, and moving it (PUT, PATCH).
+const SETS_DEVELOPER = new Set(['POST /api/clients', 'PUT /api/clients/:clientId', 'PATCH /api/clients/:clientId'])
+
 // In teams mode every client route gets the team check. It is added from onRoute, after the route's
 // own preHandlers and the audit trail's: `check` goes ahead of them all (nothing reads the client
-// before it), `keep` behind the audit intent.
-async function teamsPlugin (app: FastifyInstance, { model, maxTeams }: { model: AccessModel, maxTeams: number }): Promise<void> {
+// before it; only the developer's name, which reads nothing, is checked before), `keep` behind the
+// audit intent.
+async function teamsPlugin (app: FastifyInstance, { model, maxTeams, unmappedClaimTeams = false }: TeamsOptions): Promise<void> {
   app.decorate('accessModel', model)
   app.decorate('reportFilterViolation', createFilterViolationReporter())
   app.decorate('aliasCache', new AliasCache())
@@ -33,17 +46,27 @@ async function teamsPlugin (app: FastifyInstance, { model, maxTeams }: { model: 
     if (model === 'teams' && teams !== undefined && teams.length > maxTeams) throw new errors.TooManyTeams(teams.length, maxTeams)
   })
   if (model !== 'teams') return
+  if (unmappedClaimTeams) {
+    app.log.warn('ACCESS_MODEL=teams takes teams from the TEAMS_CLAIM of OIDC or gateway identities without TEAM_MAP: every value of that claim that is a team name is a team, whoever manages the provider\'s groups grants them; set TEAM_MAP to name the teams')
+  }
   // After the access check, which found the identity: a gateway token, a session or an API token made
   // before the limit was lowered. Logging out stays possible.
   app.addHook('onRequest', async request => {
     if (request.routeOptions.url !== '/auth/logout') app.refuseTooManyTeams(request.identity?.teams)
   })
   app.addHook('onRoute', route => {
+    const developerCheck = [route.method].flat().some(method => SETS_DEVELOPER.has(`${method} ${route.url}`)) ? [checkDeveloperName] : []
     const hooks = teamHooksFor(app, route)
     if (hooks === undefined) return
-    route.preHandler = [hooks.check, ...[route.preHandler ?? []].flat(), ...(hooks.keep === undefined ? [] : [hooks.keep])] as never
+    route.preHandler = [...developerCheck, hooks.check, ...[route.preHandler ?? []].flat(), ...(hooks.keep === undefined ? [] : [hooks.keep])] as never
     if (hooks.recordRead !== undefined) addRouteHook(route, 'onResponse', hooks.recordRead)
   })
+}
+
+// A new or moved client's team must be a team name; null (PATCH: no team) is the team check's to judge.
+async function checkDeveloperName (request: FastifyRequest): Promise<void> {
+  const { developer } = request.body as { developer?: unknown }
+  if (typeof developer === 'string' && !isTeamName(developer)) throw new errors.TeamNameInvalid(JSON.stringify(developer), TEAM_NAME_RULE)
 }
 
 export default fp(teamsPlugin, { name: 'teams', fastify: '5.x', dependencies: ['authlete', 'access', 'audit-trail'] })

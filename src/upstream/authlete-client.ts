@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { createPathBuilder, operations, type Operation, type OperationName, type PathParams, type QueryParams } from './operations.ts'
 import { createCircuitBreaker, retryAfterMs, retryDelay, type FailureTraits, type RetryPolicy } from './resilience.ts'
 import { channels } from '../ops/channels.ts'
-import { asResult, statusError } from './upstream-errors.ts'
+import { asResult, clipResultMessage, statusError } from './upstream-errors.ts'
 import { createRedactor } from './redact.ts'
 import { parseUpstreamJson } from './json.ts'
 import { HAS_LONG_INTEGERS, IS_OBJECT, NOT_JSON, scanJson } from './json-scan.ts'
@@ -181,7 +181,7 @@ class Answer<T> implements UpstreamAnswer<T> {
     if (!this.#parsed) {
       this.#parsed = true
       if (this.bytes.length > 0) {
-        this.#data = parseUpstreamJson(this.bytes.toString('utf8'), (this.#scan & HAS_LONG_INTEGERS) !== 0) as T
+        this.#data = clipResultMessage(parseUpstreamJson(this.bytes.toString('utf8'), (this.#scan & HAS_LONG_INTEGERS) !== 0) as T)
         this.#record.resultCode = asResult(this.#data)?.resultCode
       }
     }

@@ -69,7 +69,7 @@ export function statusError (status: number, body: unknown, retryAfter?: number)
   let error: Error & FailureTraits
   if (status >= 300 && status < 400) error = new errors.UpstreamRedirect()
   else if (status === 401 || status === 403) error = new errors.UpstreamCredentials()
-  else if (status >= 400 && status < 500 && result !== undefined) error = upstreamRejection(isClientNotFound(status, result) ? 404 : status, result)
+  else if (status >= 400 && status < 500 && result !== undefined) error = upstreamRejection(isClientNotFound(status, result) ? 404 : status, { ...result, resultMessage: clipMessage(result.resultMessage) })
   else error = new errors.UpstreamFailed()
   error.cause = detail
   error.retryable = RETRYABLE_STATUSES.has(status)
@@ -79,6 +79,24 @@ export function statusError (status: number, body: unknown, retryAfter?: number)
     error.retryAfterSeconds = Math.ceil(retryAfter / 1000)
   }
   return error
+}
+
+/** Authlete's message is passed on for the caller to read, not as a channel of any size (its length is Authlete's, or an impostor's). */
+export const MAX_RESULT_MESSAGE_BYTES = 1024
+const CLIPPED = '...'
+
+/** A success answer's result, its message clipped like a refusal's (the lock and secret routes pass it on). */
+export function clipResultMessage<T> (answer: T): T {
+  const result = answer as { resultMessage?: unknown } | null
+  if (typeof result === 'object' && result !== null && typeof result.resultMessage === 'string') result.resultMessage = clipMessage(result.resultMessage)
+  return answer
+}
+
+// Cut at a byte boundary; a character cut in two decodes as U+FFFD, dropped before the mark.
+function clipMessage (message: string): string {
+  if (Buffer.byteLength(message) <= MAX_RESULT_MESSAGE_BYTES) return message
+  const kept = Buffer.from(message).subarray(0, MAX_RESULT_MESSAGE_BYTES - CLIPPED.length).toString('utf8')
+  return `${kept.replace(/\uFFFD$/, '')}${CLIPPED}`
 }
 
 // A missing client comes as a 404 (what Authlete's own Java library expects of a delete) or as a 400

@@ -26,7 +26,7 @@ export function apiRoutes (seed: SandboxSeed): ApiRoute[] {
     { method: 'DELETE', route: '/api/clients/:clientId', url: `/api/clients/${PORTAL}`, role: 'admin' },
     { method: 'PUT', route: '/api/clients/:clientIdentifier/lock', url: '/api/clients/portal/lock', role: 'editor', payload: { locked: true } },
     { method: 'POST', route: '/api/clients/:clientIdentifier/secret/refresh', url: '/api/clients/portal/secret/refresh', role: 'admin' },
-    { method: 'PUT', route: '/api/clients/:clientIdentifier/secret', url: '/api/clients/portal/secret', role: 'admin', payload: { clientSecret: 'a-known-secret_0123' } },
+    { method: 'PUT', route: '/api/clients/:clientIdentifier/secret', url: '/api/clients/portal/secret', role: 'admin', payload: { clientSecret: 'a-known-secret_0123456789abcdefghij' } },
     { method: 'GET', route: '/api/subjects/:subject/clients', url: '/api/subjects/john/clients', role: 'viewer' },
     { method: 'PUT', route: '/api/clients/:clientId/authorizations/:subject', url: `/api/clients/${PORTAL}/authorizations/john`, role: 'editor', payload: { scopes: ['openid'] } },
     { method: 'DELETE', route: '/api/clients/:clientId/authorizations/:subject', url: `/api/clients/${PORTAL}/authorizations/john`, role: 'editor' },

@@ -473,10 +473,10 @@ async function consoleTests (): Promise<void> {
     const page = await pageAs('admin')
     await goto(page, `/clients/${created.clientId}`)
     await page.getByRole('button', { name: 'Set secret…' }).click()
-    await page.getByLabel('New secret').fill('chosen-secret_0123456789')
+    await page.getByLabel('New secret').fill('chosen-secret_0123456789abcdefghij')
     await page.getByRole('button', { name: 'Set the secret' }).click()
     await page.getByText('The secret was set').waitFor()
-    t.equal((await admin.call('GET', `/api/clients/${created.clientId}`)).body.clientSecret, 'chosen-secret_0123456789')
+    t.equal((await admin.call('GET', `/api/clients/${created.clientId}`)).body.clientSecret, 'chosen-secret_0123456789abcdefghij')
   })
 
   await t.test('DELETE /api/clients/:clientId ...should delete only once the client\'s name is typed', async t => {

@@ -72,7 +72,7 @@ t.test('POST /api/clients/:clientIdentifier/secret/refresh ...should answer 404 
 t.test('PUT /api/clients/:clientIdentifier/secret ...should set the given secret and answer it with the old one', async t => {
   const h = await harness(t)
   let previous = (await h.call('admin', 'GET', `/api/clients/${REPORTS}`)).json().clientSecret
-  for (const secret of ['new_Secret-1', 'x', 'A'.repeat(86)]) {
+  for (const secret of ['new_Secret-1'.padEnd(32, '0'), 'x'.repeat(32), 'A'.repeat(86)]) {
     const response = await h.call('admin', 'PUT', `/api/clients/${REPORTS}/secret`, { clientSecret: secret })
     t.equal(response.statusCode, 200, secret)
     t.equal(response.json().resultCode, 'A149001')
@@ -82,14 +82,15 @@ t.test('PUT /api/clients/:clientIdentifier/secret ...should set the given secret
   t.equal((await h.call('admin', 'GET', `/api/clients/${REPORTS}`)).json().clientSecret, 'A'.repeat(86), 'the last secret is in force')
 })
 
-t.test('PUT /api/clients/:clientIdentifier/secret ...should answer 400 to a secret outside ^[A-Za-z0-9_-]{1,86}$ without calling upstream', async t => {
+t.test('PUT /api/clients/:clientIdentifier/secret ...should answer 400 to a secret outside ^[A-Za-z0-9_-]{32,86}$ without calling upstream', async t => {
   const h = await harness(t)
   const log = h.mark()
-  for (const secret of ['', 'A'.repeat(87), 'has space', 'plus+sign', 'slash/', 'ü', 'new\nline', 42, null]) {
+  const long = (text: string) => text.padEnd(32, 'a')
+  for (const secret of ['', 'A'.repeat(87), long('has space'), long('plus+sign'), long('slash/'), long('ü'), long('new\nline'), 42, null]) {
     const problem = assertProblem(t, await h.call('admin', 'PUT', '/api/clients/portal/secret', { clientSecret: secret }), 400)
     t.match(problem.errors, [{ path: '/body/clientSecret' }], JSON.stringify(secret))
   }
-  const extra = assertProblem(t, await h.call('admin', 'PUT', '/api/clients/portal/secret', { clientSecret: 'ok', clientId: 1 }), 400)
+  const extra = assertProblem(t, await h.call('admin', 'PUT', '/api/clients/portal/secret', { clientSecret: 'o'.repeat(32), clientId: 1 }), 400)
   t.match(extra.errors, [{ path: '/body/clientId' }])
   t.same(log.sent(), [], 'nothing sent upstream')
 })
@@ -97,6 +98,6 @@ t.test('PUT /api/clients/:clientIdentifier/secret ...should answer 400 to a secr
 t.test('PUT /api/clients/:clientIdentifier/secret ...should answer 403 to an editor without calling upstream', async t => {
   const h = await harness(t)
   const log = h.mark()
-  assertProblem(t, await h.call('editor', 'PUT', '/api/clients/portal/secret', { clientSecret: 'abc' }), 403)
+  assertProblem(t, await h.call('editor', 'PUT', '/api/clients/portal/secret', { clientSecret: 'a'.repeat(32) }), 403)
   t.same(log.sent(), [])
 })

@@ -66,7 +66,7 @@ const BODY_ROUTES = [
   { method: 'PUT', url: `/api/clients/${PORTAL}`, route: '/api/clients/:clientId', body: { clientName: 'x' } },
   { method: 'PATCH', url: `/api/clients/${PORTAL}`, route: '/api/clients/:clientId', body: { clientName: 'x' } },
   { method: 'PUT', url: '/api/clients/portal/lock', route: '/api/clients/:clientIdentifier/lock', body: { locked: true } },
-  { method: 'PUT', url: '/api/clients/portal/secret', route: '/api/clients/:clientIdentifier/secret', body: { clientSecret: 'abc' } },
+  { method: 'PUT', url: '/api/clients/portal/secret', route: '/api/clients/:clientIdentifier/secret', body: { clientSecret: 'a'.repeat(32) } },
   { method: 'PUT', url: `/api/clients/${PORTAL}/authorizations/john`, route: '/api/clients/:clientId/authorizations/:subject', body: { scopes: ['openid'] } },
   { method: 'PUT', url: `/api/clients/${DYNAMIC}/registration`, route: '/api/clients/:clientId/registration', body: { registrationAccessToken: 't', metadata: {} } }
 ] as const

@@ -29,7 +29,7 @@ t.test('GET /api/clients ...should count reads, writes and secret operations in 
   t.same([await status(admin, 'GET', '/api/clients'), await status(admin, 'GET', '/api/clients/26478243745571'), await status(admin, 'GET', '/api/clients')], [200, 200, 429], 'reads share one budget across routes')
   t.equal(await status(admin, 'PUT', '/api/clients/portal/lock', lock(true)), 200, 'writes have their own')
   t.equal(await status(admin, 'POST', '/api/clients/portal/secret/refresh'), 200, 'and so do secret operations')
-  t.equal(await status(admin, 'PUT', '/api/clients/portal/secret', { clientSecret: 'abc' }), 429)
+  t.equal(await status(admin, 'PUT', '/api/clients/portal/secret', { clientSecret: 'a'.repeat(32) }), 429)
   t.equal(await status(editor, 'GET', '/api/clients'), 200, 'another user has budgets of their own')
   t.equal(await status(editor, 'PUT', '/api/clients/portal/lock', lock(false)), 200)
 })

@@ -5,7 +5,7 @@ import { buildTestApp, login, PASSWORDS, type Login } from '../helpers/app.ts'
 import { json, startFaultUpstream } from '../helpers/fault-upstream.ts'
 
 const SESSION_SECRET = 'session-secret-for-the-secrets-test-0f9e8d7c'
-const KNOWN_CLIENT_SECRET = 'Known-client-secret_value-4242'
+const KNOWN_CLIENT_SECRET = 'Known-client-secret_value-4242-of-32'
 const PORTAL = '26478243745571'
 const MOBILE = '31415926535897'
 
@@ -90,7 +90,7 @@ t.test('POST /auth/login ...should keep credentials, passwords, client secrets a
   // Upstream refusals and a refused secret.
   await call({ url: '/api/clients/999999', headers: viewer.headers })
   await call({ method: 'PUT', url: `/api/clients/${MOBILE}/secret`, headers: admin.headers, payload: { clientSecret: 'has spaces and !' } })
-  await call({ method: 'PUT', url: '/api/clients/no-such-alias/secret', headers: admin.headers, payload: { clientSecret: 'Another-known-secret-1' } })
+  await call({ method: 'PUT', url: '/api/clients/no-such-alias/secret', headers: admin.headers, payload: { clientSecret: 'Another-known-secret-1-of-32-characters' } })
   await call({ method: 'POST', url: '/auth/logout', headers: admin.headers })
 
   t.ok(clientSecrets.size >= 4, `collected ${clientSecrets.size} client secrets`)
@@ -107,7 +107,7 @@ t.test('POST /auth/login ...should keep credentials, passwords, client secrets a
     ...Object.fromEntries(Object.entries(PASSWORDS).map(([role, password]) => [`${role} password`, password])),
     ...Object.fromEntries([...clientSecrets].map((secret, index) => [`client secret #${index}`, secret])),
     'registration access token': seed.registrationAccessToken,
-    'another known secret': 'Another-known-secret-1'
+    'another known secret': 'Another-known-secret-1-of-32-characters'
   }, 'log line')
   assertNowhere(t, answers.map(answerText), serviceCredentials, 'answer')
 })

@@ -14,7 +14,7 @@ function routes (id: string, put: unknown = { clientName: 'Renamed', clientType:
     ['PATCH', `/api/clients/${id}`, { description: 'patched' }],
     ['PUT', `/api/clients/${id}/lock`, { locked: true }],
     ['POST', `/api/clients/${id}/secret/refresh`],
-    ['PUT', `/api/clients/${id}/secret`, { clientSecret: 'a-new-secret-value' }],
+    ['PUT', `/api/clients/${id}/secret`, { clientSecret: 'a-new-secret-value-of-32-characters' }],
     ['PUT', `/api/clients/${id}/authorizations/john`, { scopes: ['openid'] }],
     ['DELETE', `/api/clients/${id}/authorizations/john`],
     ['GET', `/api/clients/${id}/granted-scopes/john`],

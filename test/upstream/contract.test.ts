@@ -124,7 +124,7 @@ const ROWS: Row[] = [
   {
     route: 'PUT /api/clients/:clientIdentifier/secret',
     should: 'send POST client/secret/update/{clientIdentifier} with {clientSecret}',
-    prepare: async () => ({ role: 'admin', method: 'PUT', url: `/api/clients/${REPORTS}/secret`, body: { clientSecret: 'Contract_secret-1' }, status: 200, upstream: [{ method: 'POST', path: `client/secret/update/${REPORTS}`, body: { clientSecret: 'Contract_secret-1' } }] })
+    prepare: async () => ({ role: 'admin', method: 'PUT', url: `/api/clients/${REPORTS}/secret`, body: { clientSecret: 'Contract_secret-1_of_32_characters' }, status: 200, upstream: [{ method: 'POST', path: `client/secret/update/${REPORTS}`, body: { clientSecret: 'Contract_secret-1_of_32_characters' } }] })
   },
   {
     route: 'GET /api/subjects/:subject/clients',
@@ -161,22 +161,25 @@ const ROWS: Row[] = [
     should: 'send DELETE client/granted_scopes/delete/{clientId}?subject',
     prepare: async () => ({ role: 'editor', method: 'DELETE', url: `/api/clients/${MOBILE}/granted-scopes/john`, status: 200, upstream: [{ method: 'DELETE', path: `client/granted_scopes/delete/${MOBILE}`, query: 'subject=john' }] })
   },
-  {
+  registrationRow('admin', 'send POST client/registration/update with {clientId, token, json} where json is the metadata as a string (an admin\'s as given)',
+    token => [{ method: 'POST', path: 'client/registration/update', body: { clientId: DYNAMIC, token, json: JSON.stringify(METADATA) } }]),
+  registrationRow('editor', 'read the client, then send an editor\'s metadata with the client\'s current credential metadata added', token => [
+    { method: 'GET', path: `client/get/${DYNAMIC}` },
+    { method: 'POST', path: 'client/registration/update', body: { clientId: DYNAMIC, token, json: JSON.stringify({ ...METADATA, token_endpoint_auth_method: 'client_secret_basic' }) } }
+  ])
+]
+
+// RFC 7592 with the seeded registration access token: `upstream` gets the token.
+function registrationRow (role: Exchange['role'], should: string, upstream: (token: string) => Expected[]): Row {
+  return {
     route: 'PUT /api/clients/:clientId/registration',
-    should: 'send POST client/registration/update with {clientId, token, json} where json is the metadata as a string',
+    should,
     prepare: async h => {
       const token = h.upstream.seed.registrationAccessToken
-      return {
-        role: 'editor',
-        method: 'PUT',
-        url: `/api/clients/${DYNAMIC}/registration`,
-        body: { registrationAccessToken: token, metadata: METADATA },
-        status: 200,
-        upstream: [{ method: 'POST', path: 'client/registration/update', body: { clientId: DYNAMIC, token, json: JSON.stringify(METADATA) } }]
-      }
+      return { role, method: 'PUT', url: `/api/clients/${DYNAMIC}/registration`, body: { registrationAccessToken: token, metadata: METADATA }, status: 200, upstream: upstream(token) }
     }
   }
-]
+}
 
 function credentialOf (h: Harness, version: Version): string {
   const { accessToken, apiKey, apiSecret } = h.upstream.credentials

@@ -38,7 +38,7 @@ t.test('GET /api/clients/:clientId ...should pass on an upstream 404 with its re
   const body = assertProblem(t, await app.inject({ url: CLIENT, headers: user.headers }), 404)
   t.equal(body.resultCode, 'A051201')
   t.equal(body.resultMessage, '[A051201] No client has the ID 1234.')
-  t.match(body.detail, /No client has the ID 1234/)
+  t.equal(body.detail, 'Authlete rejected the request (result A051201; its message is resultMessage)', 'the message once, in resultMessage')
 })
 
 t.test('POST /api/clients ...should pass on an upstream 400, 409 and 429 with the same status and result', async t => {

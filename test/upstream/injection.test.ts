@@ -47,7 +47,7 @@ const CLIENT_ID_ROUTES = [
 const CLIENT_IDENTIFIER_ROUTES = [
   { method: 'PUT', path: (id: string) => `/api/clients/${id}/lock`, body: { locked: true } },
   { method: 'POST', path: (id: string) => `/api/clients/${id}/secret/refresh` },
-  { method: 'PUT', path: (id: string) => `/api/clients/${id}/secret`, body: { clientSecret: 'abc' } }
+  { method: 'PUT', path: (id: string) => `/api/clients/${id}/secret`, body: { clientSecret: 'a'.repeat(32) } }
 ]
 
 // Values sent raw in the path (already percent-encoded where shown).

@@ -27,14 +27,15 @@ export class ApiError extends Error {
   }
 }
 
-/** A human sentence for a problem, always carrying the server's own detail. */
+/** A human sentence for a problem, always carrying the server's own detail (and Authlete's message, kept apart). */
 function problemSentence (problem: Problem): string {
   const detail = problem.detail ?? problem.title ?? `the server answered ${problem.status}`
-  const sentence = detail.endsWith('.') ? detail : `${detail}.`
+  const said = problem.resultMessage === undefined ? detail : `${detail}: ${problem.resultMessage}`
+  const sentence = said.endsWith('.') ? said : `${said}.`
   return problem.requestId === undefined ? sentence : `${sentence} (request ${problem.requestId})`
 }
 
-/** "Could not save the client: Authlete rejected the request: …" */
+/** "Could not save the client: Authlete rejected the request (result …; its message is resultMessage): …" */
 export function explain (action: string, error: unknown): string {
   if (error instanceof ApiError) return `${action}: ${error.message}`
   return `${action}: the server could not be reached (${String(error)}). Check the connection and retry.`

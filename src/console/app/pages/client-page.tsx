@@ -137,7 +137,7 @@ function SetSecret ({ clientId, onDone }: { clientId: string, onDone: (message: 
   }
   return (
     <form class='panel' aria-label='Set the client secret' onSubmit={submit}>
-      <TextField label='New secret' name='clientSecret' type='password' autoComplete='new-password' value={secret} onInput={setSecret} required hint='1 to 86 characters: letters, digits, _ and -.' />
+      <TextField label='New secret' name='clientSecret' type='password' autoComplete='new-password' value={secret} onInput={setSecret} required hint='32 to 86 characters: letters, digits, _ and -.' />
       <ErrorMessage text={error} />
       <button type='submit' class='primary'>Set the secret</button>
     </form>
