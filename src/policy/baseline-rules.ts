@@ -1,6 +1,6 @@
 import { flagOn, isPublic, shown, spoken, tokenAuthMethodOf, usesCode, type Client } from './client-facts.ts'
 import { fromProfile } from './policy-types.ts'
-import { listViolations, scalarViolation, type Rule } from './rule.ts'
+import { listViolations, scalarRule, type Rule } from './rule.ts'
 import { transportProblem } from './redirect-uris.ts'
 
 // The baseline profile: RFC 9700 (OAuth 2.0 Security Best Current Practice). Every stricter profile
@@ -42,19 +42,17 @@ const noTokenResponseTypes: Rule = {
   }))
 }
 
-const codeFlag = (id: string, property: string, summary: string, what: string): Rule => ({
+const codeFlag = (id: string, property: string, summary: string, what: string): Rule => scalarRule({
   id,
   profiles,
   source: 'RFC 9700 §2.1.1',
   reads: ['grantTypes', property],
   summary,
-  check: client => scalarViolation(usesCode(client) && !flagOn(client, property), {
-    rule: id,
-    property,
-    value: shown(client, property),
-    message: `${property} is ${spoken(shown(client, property))} on a client using AUTHORIZATION_CODE: ${what}. Accepted: ${property}: true`,
-    fix: `Set ${property} to true`
-  }),
+  property,
+  wrong: client => usesCode(client) && !flagOn(client, property),
+  value: client => shown(client, property),
+  message: client => `${property} is ${spoken(shown(client, property))} on a client using AUTHORIZATION_CODE: ${what}. Accepted: ${property}: true`,
+  fix: () => `Set ${property} to true`,
   fill: (client: Client) => usesCode(client) ? [{ property, value: true }] : []
 })
 
@@ -64,21 +62,19 @@ const pkceRequired = codeFlag('pkce-required', 'pkceRequired', 'PKCE required fo
 const pkceS256 = codeFlag('pkce-s256', 'pkceS256Required', 'PKCE with S256 (not plain) for clients using AUTHORIZATION_CODE',
   'the plain method sends the verifier itself as the challenge')
 
-const publicClientAuthNone: Rule = {
+const publicClientAuthNone = scalarRule({
   id: 'public-client-auth-none',
   profiles,
   source: 'RFC 6749 §2.1; RFC 8252 §8.5',
   reads: ['clientType', 'tokenAuthMethod'],
   summary: 'A PUBLIC client uses tokenAuthMethod NONE (it cannot keep a secret or key)',
-  check: client => scalarViolation(isPublic(client) && tokenAuthMethodOf(client) !== 'NONE', {
-    rule: 'public-client-auth-none',
-    property: 'tokenAuthMethod',
-    value: tokenAuthMethodOf(client),
-    message: `tokenAuthMethod is ${tokenAuthMethodOf(client)} on a PUBLIC client, which cannot keep a credential secret. Accepted for a PUBLIC client: NONE`,
-    fix: 'Set tokenAuthMethod to NONE (with PKCE), or make the client CONFIDENTIAL if it runs on a server'
-  }),
+  property: 'tokenAuthMethod',
+  wrong: client => isPublic(client) && tokenAuthMethodOf(client) !== 'NONE',
+  value: tokenAuthMethodOf,
+  message: client => `tokenAuthMethod is ${tokenAuthMethodOf(client)} on a PUBLIC client, which cannot keep a credential secret. Accepted for a PUBLIC client: NONE`,
+  fix: () => 'Set tokenAuthMethod to NONE (with PKCE), or make the client CONFIDENTIAL if it runs on a server',
   fill: client => isPublic(client) ? [{ property: 'tokenAuthMethod', value: 'NONE' }] : []
-}
+})
 
 const REDIRECT_ACCEPTED = 'Accepted: https URIs, http on the loopback IP literals (http://127.0.0.1:PORT/..., http://[::1]:PORT/...), and native apps\' reverse-domain schemes (com.example.app:/callback)'
 

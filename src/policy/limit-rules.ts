@@ -1,7 +1,7 @@
 import { durationOf, tokenAuthMethodOf, usesRefreshTokens, type Client } from './client-facts.ts'
 import type { Violation } from './policy-types.ts'
 import { hostMatches, redirectHost } from './redirect-uris.ts'
-import { listViolations, scalarViolation, type Rule } from './rule.ts'
+import { listViolations, scalarRule, scalarViolation, type Rule } from './rule.ts'
 
 // The limits a policy file sets for every team or for one team (`rules:`). Each runs only when its
 // limit is set, whatever the profile (also with `off`).
@@ -40,21 +40,19 @@ const grantTypes: Rule = {
   }))
 }
 
-const tokenAuthMethods: Rule = {
+const tokenAuthMethods = scalarRule({
   id: 'limit-token-auth-methods',
   profiles: 'team',
   source: 'Policy file: tokenAuthMethods',
   reads: ['clientType', 'tokenAuthMethod'],
   summary: 'Only the client authentication methods the policy lists',
   active: limits => limits.tokenAuthMethods !== undefined,
-  check: (client, limits) => scalarViolation(!limits.tokenAuthMethods!.includes(tokenAuthMethodOf(client)), {
-    rule: 'limit-token-auth-methods',
-    property: 'tokenAuthMethod',
-    value: tokenAuthMethodOf(client),
-    message: `tokenAuthMethod is ${tokenAuthMethodOf(client)}, which this policy does not allow. Accepted: ${listed(limits.tokenAuthMethods)}`,
-    fix: `Set tokenAuthMethod to one of ${listed(limits.tokenAuthMethods)}`
-  })
-}
+  property: 'tokenAuthMethod',
+  wrong: (client, limits) => !limits.tokenAuthMethods!.includes(tokenAuthMethodOf(client)),
+  value: tokenAuthMethodOf,
+  message: (client, limits) => `tokenAuthMethod is ${tokenAuthMethodOf(client)}, which this policy does not allow. Accepted: ${listed(limits.tokenAuthMethods)}`,
+  fix: limits => `Set tokenAuthMethod to one of ${listed(limits.tokenAuthMethods)}`
+})
 
 // Authlete uses a client's duration only when it is a positive number below the service's (0, the
 // value when not set, means the service's duration). The proxy does not read the service's settings,

@@ -169,7 +169,8 @@ export async function loadPolicy (options: { file?: string, profile?: ProfileNam
     if ((await stat(options.file)).size > MAX_FILE_BYTES) throw new Error(`larger than ${MAX_FILE_BYTES} bytes`)
     text = await readFile(options.file, 'utf8')
   } catch (error) {
-    throw new PolicyFileError(options.file, '', `cannot be read: ${(error as Error).message}`)
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
+    throw new PolicyFileError(options.file, '', missing ? 'does not exist' : `cannot be read: ${(error as Error).message}`)
   }
   return parsePolicy(text, options.file)
 }

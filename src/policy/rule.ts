@@ -28,3 +28,22 @@ export function listViolations (rule: string, client: Client, property: string, 
 export function scalarViolation (wrong: boolean, violation: Violation): Violation[] {
   return wrong ? [violation] : []
 }
+
+/** What a rule on one scalar property states: when it is wrong, and how the violation reads. */
+export interface ScalarRuleSpec extends RuleInfo {
+  property: string
+  wrong: (client: Client, limits: TeamRules) => boolean
+  value: (client: Client) => unknown
+  message: (client: Client, limits: TeamRules) => string
+  fix: (limits: TeamRules) => string
+  fill?: Rule['fill']
+  active?: Rule['active']
+}
+
+/** A rule that gives at most one violation, on one property (identity for the ratchet: rule + property). */
+export function scalarRule ({ property, wrong, value, message, fix, ...rest }: ScalarRuleSpec): Rule {
+  return {
+    ...rest,
+    check: (client, limits) => scalarViolation(wrong(client, limits), { rule: rest.id, property, value: value(client), message: message(client, limits), fix: fix(limits) })
+  }
+}
