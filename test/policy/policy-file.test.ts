@@ -37,6 +37,7 @@ t.test('parsePolicy ...should read YAML (.yaml, .yml) and JSON (.json) into the 
   t.same(parsePolicy(YAML, 'POLICY.YML'), expected)
   t.same(parsePolicy(JSON.stringify(expected), 'policy.json'), expected)
   t.same(parsePolicy('profile: off', 'p.yaml'), { profile: 'off', rules: {}, teams: {} })
+  t.same(parsePolicy('\uFEFF{"profile": "off"}', 'p.json'), { profile: 'off', rules: {}, teams: {} }, 'a byte order mark is no content')
 })
 
 t.test('parsePolicy ...should refuse a file with the JSON pointer of its first error and what is accepted there', async t => {
@@ -56,7 +57,9 @@ t.test('parsePolicy ...should refuse a file with the JSON pointer of its first e
     ['- profile: baseline', '', /must be a mapping with profile/],
     ['', '', /must be a mapping with profile/],
     ['profile: [baseline', '', /is not valid YAML: .*line 1/],
-    ['profile: baseline\nprofile: off', '', /is not valid YAML: Map keys must be unique/]
+    ['profile: baseline\nprofile: off', '', /is not valid YAML: Map keys must be unique/],
+    ['profile: baseline\n---\nprofile: off', '', /is not valid YAML: more than one document \(---\): a policy file is one document, at line 2/],
+    ['profile: baseline\n"rules/x~y": {}', '/rules~1x~0y', /unknown key 'rules\/x~y'/]
   ]
   for (const [text, path, message] of cases) {
     const refused = refusal(text)
