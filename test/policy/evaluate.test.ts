@@ -22,7 +22,7 @@ t.test('policyFor ...should give a team the stricter profile and its limits narr
   t.equal(initech.profile, 'oauth2.1', 'a weaker team profile does not weaken the global one')
   t.equal(initech.limits.maxAccessTokenSeconds, 3600, 'the lower maximum holds')
   t.same(initech.limits.redirectUriHosts, ['*.example.com'], 'a limit the team leaves out: the global one')
-  for (const team of [null, 'unknown-team']) {
+  for (const team of [null, 'unknown-team', 'constructor', 'toString']) {
     const global = policyFor(policy, team)
     t.equal(global.profile, 'oauth2.1')
     t.same(global.limits, policy.rules, `${String(team)}: the global limits`)
