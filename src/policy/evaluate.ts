@@ -27,7 +27,7 @@ function lowerMax (global: number | undefined, team: number | undefined): number
 }
 
 /** The limits a team's clients meet: each team limit can only narrow the global one. */
-export function combinedLimits (global: TeamRules, team: TeamRules): TeamRules {
+function combinedLimits (global: TeamRules, team: TeamRules): TeamRules {
   const limits: TeamRules = {
     redirectUriHosts: bothHostLists(global.redirectUriHosts, team.redirectUriHosts),
     grantTypes: bothLists(global.grantTypes, team.grantTypes),

@@ -43,7 +43,7 @@ const TeamSchema = Type.Object({
   rules: Type.Optional(RulesSchema)
 }, { additionalProperties: false, description: 'must be a mapping with profile and rules' })
 
-export const PolicyFileSchema = Type.Object({
+const PolicyFileSchema = Type.Object({
   profile: ProfileSchema,
   rules: Type.Optional(RulesSchema),
   teams: Type.Optional(Type.Record(Type.String({ pattern: TEAM_NAME.source }), TeamSchema, {
