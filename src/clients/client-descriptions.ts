@@ -38,7 +38,7 @@ export const CLIENT_DESCRIPTIONS = {
   applicationType: 'WEB or NATIVE: decides which redirect URIs Authlete accepts (native apps may use loopback and custom schemes). Authlete\'s default: WEB.',
   logoUri: 'Address of the client\'s logo, for consent screens (logo_uri).',
   logoUris: 'The logo address per language: one language tag and the address per entry.',
-  contacts: 'Email addresses of the people responsible for the client, one per line.',
+  contacts: 'Email addresses of the people responsible for the client.',
   clientUri: 'Address of the client\'s home page (client_uri).',
   clientUris: 'The home page per language: one language tag and the address per entry.',
   tosUri: 'Address of the client\'s terms of service, linked from consent screens (tos_uri).',
@@ -50,7 +50,7 @@ export const CLIENT_DESCRIPTIONS = {
   locked: 'A locked client cannot get tokens until unlocked; change it with the Lock action. Authlete\'s default: false.',
 
   // URIs, grants and tokens
-  redirectUris: 'Where the authorization server may send the end user back, matched exactly; one per line.',
+  redirectUris: 'Where the authorization server may send the end user back, matched exactly.',
   grantTypes: 'The grant types the client may use at the token endpoint (authorization code, client credentials, refresh token…).',
   responseTypes: 'The response types the client may ask for at the authorization endpoint; CODE for the authorization code flow.',
   responseModes: 'How authorization responses may be returned (query, fragment, form post, and their JWT forms); empty allows any.',
@@ -58,12 +58,12 @@ export const CLIENT_DESCRIPTIONS = {
   pkceS256Required: 'When PKCE is used, only the S256 method is accepted (plain or a missing method is refused). Authlete\'s default: false.',
   parRequired: 'Authorization requests must first be pushed to the PAR endpoint (RFC 9126). Authlete\'s default: false.',
   defaultMaxAge: 'How old, in seconds, the end user\'s last sign-in may be when a request gives no max_age; 0 sets no limit. Authlete\'s default: 0.',
-  defaultAcrs: 'Authentication context classes asked for when a request names none, one per line.',
+  defaultAcrs: 'Authentication context classes asked for when a request names none.',
   authTimeRequired: 'Puts the time of the end user\'s sign-in (auth_time) in every ID token for this client. Authlete\'s default: false.',
   subjectType: 'PUBLIC gives every client the same subject for an end user; PAIRWISE gives this client its own. Authlete\'s default: PUBLIC.',
   sectorIdentifierUri: 'For pairwise subjects: a URI listing the client\'s redirect URIs, whose host groups clients that share subjects.',
-  singleAccessTokenPerSubject: 'A new access token for an end user revokes the client\'s earlier ones for that user. Authlete\'s default: false (the service\'s setting still applies).',
-  authorizationDetailsTypes: 'The authorization_details types (RAR, RFC 9396) the client may send, one per line.',
+  singleAccessTokenPerSubject: 'A new access token for an end user revokes the client\'s earlier ones for that user; the service\'s own setting can also turn this on. Authlete\'s default: false.',
+  authorizationDetailsTypes: 'The authorization_details types (RAR, RFC 9396) the client may send.',
   extension: 'Per-client token settings: requestable scopes, token lifetimes and token exchange.',
   idTokenSignAlg: 'The algorithm Authlete signs this client\'s ID tokens with. Authlete\'s default: RS256.',
   idTokenEncryptionAlg: 'Key management algorithm to encrypt ID tokens for this client; not set: ID tokens are not encrypted.',
@@ -73,7 +73,7 @@ export const CLIENT_DESCRIPTIONS = {
   userInfoEncryptionEnc: 'Content encryption of encrypted UserInfo answers; used with the algorithm above.',
 
   // Credentials
-  tokenAuthMethod: 'How the client proves who it is at the token endpoint: NONE for public clients, a secret, a signed JWT or a TLS certificate. Authlete\'s default: CLIENT_SECRET_BASIC (NONE for a public client).',
+  tokenAuthMethod: 'How the client proves who it is at the token endpoint: NONE for public clients, a secret, a signed JWT or a TLS certificate. Authlete\'s default: CLIENT_SECRET_BASIC, or NONE for a public client.',
   tokenAuthSignAlg: 'The algorithm the client\'s JWT must be signed with for CLIENT_SECRET_JWT or PRIVATE_KEY_JWT; not set: any suitable one.',
   jwksUri: 'Address where the client publishes its public keys (JWK Set), used to check its signatures and encrypt for it.',
   jwks: 'The client\'s public keys as a JWK Set in JSON, when it does not publish them at an address; never private keys.',
@@ -93,7 +93,7 @@ export const CLIENT_DESCRIPTIONS = {
   requestSignAlg: 'The algorithm the client must sign request objects with; not set: any suitable one.',
   requestEncryptionAlg: 'The key management algorithm the client encrypts request objects with.',
   requestEncryptionEnc: 'The content encryption the client uses for encrypted request objects.',
-  requestUris: 'Addresses the client may pass as request_uri, registered in advance; one per line.',
+  requestUris: 'Addresses the client may pass as request_uri, registered in advance.',
   frontChannelRequestObjectEncryptionRequired: 'Request objects sent through the browser must be encrypted (not those pushed to PAR). Authlete\'s default: false.',
   requestObjectEncryptionAlgMatchRequired: 'An encrypted request object must use exactly the key management algorithm registered above. Authlete\'s default: false.',
   requestObjectEncryptionEncMatchRequired: 'An encrypted request object must use exactly the content encryption registered above. Authlete\'s default: false.',
@@ -119,7 +119,7 @@ export const CLIENT_DESCRIPTIONS = {
   clientRegistrationTypes: 'OpenID Federation registration types the client declares: AUTOMATIC, EXPLICIT or both.',
   entityId: 'The client\'s entity identifier in OpenID Federation.',
   trustAnchorId: 'The trust anchor of the federation trust chain the client was registered with.',
-  trustChain: 'The federation trust chain used when the client was registered or last updated, one JWT per line.',
+  trustChain: 'The federation trust chain used when the client was registered or last updated: its JWTs, subject first.',
   trustChainExpiresAt: 'When that trust chain expires (milliseconds since 1970-01-01 UTC).',
   trustChainUpdatedAt: 'When that trust chain was last updated (milliseconds since 1970-01-01 UTC).'
 } as const
