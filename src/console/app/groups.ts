@@ -62,7 +62,9 @@ const ACRONYMS: Record<string, string> = {
   jwt: 'JWT',
   alg: 'algorithm',
   enc: 'encoding',
-  rs: 'resource server'
+  rs: 'resource server',
+  tos: 'terms of service',
+  s256: 'S256'
 }
 
 /** "tokenAuthMethod" → "Token auth method", "parRequired" → "PAR required". */
