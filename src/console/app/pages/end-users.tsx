@@ -31,12 +31,12 @@ export function EndUsers () {
         <TextField label='Subject' name='subject' value={typed} onInput={setTyped} required hint="The end user's subject, as the authorization server knows it." />
         <button type='submit'>Look up</button>
       </form>
-      {subject !== '' && <Authorized key={`${subject}/${offset}`} subject={subject} offset={offset} />}
+      {subject !== '' && <Authorized key={`${subject}/${offset}`} subject={subject} offset={offset} clientId={clientId} />}
     </>
   )
 }
 
-function Authorized ({ subject, offset }: { subject: string, offset: number }) {
+function Authorized ({ subject, offset, clientId }: { subject: string, offset: number, clientId: string | undefined }) {
   const [loaded, reload] = useLoad('the authorized clients', async () => (await get<AuthorizedPage>(`/api/subjects/${encodeURIComponent(subject)}/clients${query({ offset, limit: LIMIT })}`)).data, [subject, offset])
   const [notice, setNotice] = useState<string>()
   return (
@@ -51,7 +51,7 @@ function Authorized ({ subject, offset }: { subject: string, offset: number }) {
               <ul class='cards'>
                 {page.clients.map(client => <AuthorizedClient key={String(client.clientId)} client={client} subject={subject} onChanged={message => { setNotice(message); reload() }} />)}
               </ul>
-              <Pager offset={offset} limit={LIMIT} total={page.total} onPage={next => { navigate(`/end-users${query({ subject, offset: next || undefined })}`) }} />
+              <Pager offset={offset} limit={LIMIT} total={page.total} onPage={next => { navigate(`/end-users${query({ clientId, subject, offset: next || undefined })}`) }} />
             </>
             )}
       </Show>
