@@ -662,6 +662,7 @@ async function consoleTests (): Promise<void> {
     await retry.click()
     await alert.filter({ hasText: /^Could not load the client: The proxy is holding back calls to Authlete: its circuit breaker opened after Authlete failed several times in a row, so nothing was sent to Authlete\. Try again in \d+ s\. \(BFF_UPSTREAM_CIRCUIT_OPEN/ }).waitFor()
     t.equal(fault.requests.length, calls, 'nothing reached Authlete while the circuit is open')
+    t.equal(await page.evaluate(() => document.activeElement?.id), 'main', 'the focus waits on the page\'s content, not the document')
     await page.screenshot({ path: join(ARTIFACTS, 'console-upstream-circuit-open.png') })
     await page.setViewportSize({ width: 390, height: 844 })
     t.ok(await fitsWidth(page), 'no horizontal scrolling at 390 px')

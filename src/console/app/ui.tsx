@@ -15,7 +15,8 @@ export function ErrorMessage ({ text, onRetry }: { text: string | undefined, onR
   return (
     <div class='message error retry' role='alert'>
       <p>{text}</p>
-      <button type='button' onClick={onRetry}>Retry</button>
+      {/* The message (and this button) goes while retrying: the focus waits on the page's content, not the document. */}
+      <button type='button' onClick={() => { document.getElementById('main')?.focus(); onRetry() }}>Retry</button>
     </div>
   )
 }
