@@ -1,5 +1,6 @@
 import { Type, type TSchema } from 'typebox'
 import type { AuthleteClient } from '../upstream/authlete-api.ts'
+import { CLIENT_DESCRIPTIONS, EXTENSION_DESCRIPTIONS } from './client-descriptions.ts'
 
 // The client's writable properties, written from Authlete's published Client schema (3.0, plus 2.x's
 // `developer`). Server-owned properties are deliberately absent: sending one is a 400 naming it.
@@ -20,16 +21,27 @@ const JwsAlg = literals('NONE', 'HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS
 const JweAlg = literals('RSA1_5', 'RSA_OAEP', 'RSA_OAEP_256', 'A128KW', 'A192KW', 'A256KW', 'DIR', 'ECDH_ES', 'ECDH_ES_A128KW', 'ECDH_ES_A192KW', 'ECDH_ES_A256KW', 'A128GCMKW', 'A192GCMKW', 'A256GCMKW', 'PBES2_HS256_A128KW', 'PBES2_HS384_A192KW', 'PBES2_HS512_A256KW')
 const JweEnc = literals('A128CBC_HS256', 'A192CBC_HS384', 'A256CBC_HS512', 'A128GCM', 'A192GCM', 'A256GCM')
 
-const extensionProperties = {
+// Each property carries its one-line description (client-descriptions.ts), then its format's rule.
+function described<T extends Record<string, TSchema>> (schemas: T, descriptions: Record<keyof T, string>): T {
+  return Object.fromEntries(Object.entries(schemas).map(([name, schema]) => {
+    const own = (schema as { description?: string }).description
+    const rule = own === undefined ? [] : [`${own.replace(/\.$/, '')}.`]
+    // A copy with every own property: TypeBox's markers (~kind, ~optional) are not enumerable.
+    const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(schema))
+    return [name, Object.assign(copy, { description: [descriptions[name as keyof T], ...rule].join(' ') })]
+  })) as unknown as T
+}
+
+const extensionProperties = described({
   requestableScopes: texts(1000),
   requestableScopesEnabled: flag(),
   accessTokenDuration: int64(),
   refreshTokenDuration: int64(),
   idTokenDuration: int64(),
   tokenExchangePermitted: flag()
-}
+}, EXTENSION_DESCRIPTIONS)
 
-export const writableClientProperties = {
+export const writableClientProperties = described({
   developer: text(100),
   clientName: text(),
   clientNames: TaggedValues,
@@ -119,7 +131,7 @@ export const writableClientProperties = {
   fapiModes: Type.Array(literals('FAPI1_ADVANCED', 'FAPI1_BASELINE', 'FAPI2_MESSAGE_SIGNING_AUTH_REQ', 'FAPI2_MESSAGE_SIGNING_AUTH_RES', 'FAPI2_MESSAGE_SIGNING_INTROSPECTION_RES', 'FAPI2_SECURITY'), { maxItems: 6 }),
   responseModes: Type.Array(literals('QUERY', 'FRAGMENT', 'FORM_POST', 'JWT', 'QUERY_JWT', 'FRAGMENT_JWT', 'FORM_POST_JWT'), { maxItems: 7 }),
   credentialResponseEncryptionRequired: flag()
-} satisfies Record<string, TSchema>
+}, CLIENT_DESCRIPTIONS)
 
 /** Properties Authlete owns; they come back in answers and are never sent by callers. */
 export const SERVER_OWNED_PROPERTIES = ['number', 'serviceNumber', 'clientId', 'clientSecret', 'dynamicallyRegistered', 'createdAt', 'modifiedAt', 'derivedSectorIdentifier'] as const
@@ -163,14 +175,16 @@ export const ClientMergePatch = mergePatchOf(
 // left untyped so that IDs above 2^53 are written back digit for digit.
 const UpstreamInt64 = Type.Unsafe<number>({ description: 'int64, written exactly as Authlete sent it' })
 export const ClientSchema = Type.Object({
-  clientId: UpstreamInt64,
-  number: Type.Optional(Type.Integer()),
-  serviceNumber: Type.Optional(Type.Integer()),
-  clientSecret: Type.Optional(Type.String({ description: 'Only in answers to admins, and in the answer that created it' })),
-  dynamicallyRegistered: Type.Optional(Type.Boolean()),
-  createdAt: Type.Optional(UpstreamInt64),
-  modifiedAt: Type.Optional(UpstreamInt64),
-  derivedSectorIdentifier: Type.Optional(Type.String()),
+  ...described({
+    clientId: UpstreamInt64,
+    number: Type.Optional(Type.Integer()),
+    serviceNumber: Type.Optional(Type.Integer()),
+    clientSecret: Type.Optional(Type.String({ description: 'Only in answers to admins, and in the answer that created it' })),
+    dynamicallyRegistered: Type.Optional(Type.Boolean()),
+    createdAt: Type.Optional(UpstreamInt64),
+    modifiedAt: Type.Optional(UpstreamInt64),
+    derivedSectorIdentifier: Type.Optional(Type.String())
+  }, CLIENT_DESCRIPTIONS),
   ...ClientInput.properties
 }, { additionalProperties: true, $id: 'Client', title: 'Client' })
 

@@ -9,6 +9,8 @@ import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { startServerProcess } from '../helpers/server-process.ts'
+import { json, startFaultUpstream } from '../helpers/fault-upstream.ts'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { PASSWORDS, testUsersFile } from '../helpers/users.ts'
 import { SEEDED_CLIENT_IDS } from '../../src/sandbox/seed.ts'
 import { CONSOLE_CSP } from '../../src/console/console-plugin.ts'
@@ -250,6 +252,10 @@ async function consoleTests (): Promise<void> {
     t.equal((await admin.call('GET', `/api/clients/${SEEDED_CLIENT_IDS.mobile}`)).body.locked, true, 'locked by keyboard')
     await tabTo('button', 'Unlock')
     await page.keyboard.press('Enter')
+    // Unlocking asks first, the safe choice focused: Tab to the dialog's Unlock.
+    await page.getByRole('alertdialog').waitFor()
+    await tabTo('dialog button', 'Unlock')
+    await page.keyboard.press('Enter')
     await page.locator('.badge.locked').waitFor({ state: 'detached' })
     t.equal((await admin.call('GET', `/api/clients/${SEEDED_CLIENT_IDS.mobile}`)).body.locked, false, 'unlocked by keyboard')
     t.same(unseen, [], 'the focus is visible at every stop (:focus-visible outline)')
@@ -308,12 +314,13 @@ async function consoleTests (): Promise<void> {
     const page = await pageAs('editor')
     await goto(page, `/clients/${SEEDED_CLIENT_IDS.portal}`)
     await page.getByRole('heading', { name: 'Acme Customer Portal' }).waitFor()
-    for (const group of ['General', 'Redirect URIs, grant and response types', 'Authentication', 'Tokens and extension']) {
+    for (const group of ['General', 'URIs', 'Grants and tokens', 'Credentials', 'Advanced']) {
       t.ok(await page.getByRole('heading', { name: group, exact: true }).isVisible(), `group ${group}`)
     }
     const client = (await admin.call('GET', `/api/clients/${SEEDED_CLIENT_IDS.portal}`)).body as Record<string, unknown>
-    const shown = await page.locator('dd[data-property]').evaluateAll(nodes => nodes.map(node => node.getAttribute('data-property')))
-    t.same(shown.sort(), Object.keys(client).filter(name => name !== 'clientSecret').sort(), 'every property the API answers an editor is shown')
+    const writable = Object.keys((await admin.call('GET', '/console-client-schema.json')).body.properties)
+    const shown = await page.locator('dd[data-property]:not(dd dd)').evaluateAll(nodes => nodes.map(node => node.getAttribute('data-property')))
+    t.same(shown.sort(), [...new Set([...Object.keys(client), ...writable])].filter(name => name !== 'clientSecret').sort(), 'every property the API answers an editor is shown, and every writable one it lacks')
     await page.getByText('Raw JSON').click()
     const raw = JSON.parse((await page.locator('details.raw pre').textContent())!)
     t.equal(String(raw.clientId), SEEDED_CLIENT_IDS.portal)
@@ -443,6 +450,7 @@ async function consoleTests (): Promise<void> {
     await page.locator('.badge.locked').waitFor()
     t.equal((await admin.call('GET', `/api/clients/${created.clientId}`)).body.locked, true)
     await page.getByRole('button', { name: 'Unlock', exact: true }).click()
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Unlock' }).click()
     await page.locator('.badge.locked').waitFor({ state: 'detached' })
     t.equal((await admin.call('GET', `/api/clients/${created.clientId}`)).body.locked, false)
   })
@@ -452,6 +460,7 @@ async function consoleTests (): Promise<void> {
     const page = await pageAs('admin')
     await goto(page, `/clients/${created.clientId}`)
     await page.getByRole('button', { name: 'Refresh secret' }).click()
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Refresh the secret' }).click()
     const secret = page.getByTestId('secret-value')
     await secret.waitFor()
     t.match(await secret.textContent(), /^•+$/, 'hidden at first')
@@ -475,6 +484,7 @@ async function consoleTests (): Promise<void> {
     await page.getByRole('button', { name: 'Set secret…' }).click()
     await page.getByLabel('New secret').fill('chosen-secret_0123456789abcdefghij')
     await page.getByRole('button', { name: 'Set the secret' }).click()
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Replace the secret' }).click()
     await page.getByText('The secret was set').waitFor()
     t.equal((await admin.call('GET', `/api/clients/${created.clientId}`)).body.clientSecret, 'chosen-secret_0123456789abcdefghij')
   })
@@ -495,6 +505,182 @@ async function consoleTests (): Promise<void> {
     t.equal((await admin.call('GET', `/api/clients/${created.clientId}`)).status, 404)
   })
 
+  // Issue 26: dangerous actions ask first, settings explain themselves, end users from a client, upstream failures.
+  /** The focused element: its text, and whether it sits in the confirmation dialog. */
+  const focused = async (page: Page) => await page.evaluate(() => ({ text: (document.activeElement?.textContent ?? '').trim(), inDialog: document.activeElement?.closest('dialog') !== null && document.activeElement?.closest('dialog') !== undefined }))
+  /** The text an element's aria-describedby points to. */
+  const describedBy = async (locator: ReturnType<Page['locator']>) => await locator.evaluate(element => (element.getAttribute('aria-describedby') ?? '').split(' ').map((id: string) => document.getElementById(id)?.textContent ?? '').join(' '))
+
+  await t.test('POST /api/clients/:clientIdentifier/secret/refresh ...should ask first, naming the client and what happens to the old secret, Cancel focused, the focus back on the button after cancel and after confirm', async t => {
+    const { body: created } = await admin.call('POST', '/api/clients', { clientName: 'Rotate me', clientType: 'CONFIDENTIAL' })
+    const page = await pageAs('admin')
+    await goto(page, `/clients/${created.clientId}`)
+    const trigger = page.locator('.actions').getByRole('button', { name: 'Refresh secret', exact: true })
+    await trigger.focus()
+    await page.keyboard.press('Enter')
+    const dialog = page.getByRole('alertdialog', { name: 'Refresh the secret of Rotate me?' })
+    await dialog.waitFor()
+    await waitUntil(async () => (await focused(page)).inDialog)
+    t.equal(await describedBy(dialog), 'Authlete replaces the secret at once: applications of Rotate me still sending the old one are refused until they are given the new one, shown here once.', 'the consequence in one sentence, as the dialog\'s description')
+    t.same(await focused(page), { text: 'Cancel', inDialog: true }, 'the safe choice is focused')
+    await checkAccessibility(t, page, 'secret refresh confirmation')
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-confirm.png') })
+    await page.setViewportSize({ width: 390, height: 844 })
+    t.ok(await fitsWidth(page), 'the dialog fits 390 px')
+    await page.screenshot({ path: join(ARTIFACTS, 'console-confirm-390.png') })
+    await page.setViewportSize({ width: 1280, height: 900 })
+    await page.keyboard.press('Escape')
+    await dialog.waitFor({ state: 'detached' })
+    t.same(await focused(page), { text: 'Refresh secret', inDialog: false }, 'Escape cancels, the focus back on the trigger')
+    await page.keyboard.press('Enter')
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    await dialog.waitFor({ state: 'detached' })
+    t.same(await focused(page), { text: 'Refresh secret', inDialog: false }, 'Cancel: the focus back on the trigger')
+    t.equal((await admin.call('GET', `/api/clients/${created.clientId}`)).body.clientSecret, created.clientSecret, 'nothing refreshed')
+    await page.keyboard.press('Enter')
+    await waitUntil(async () => (await focused(page)).inDialog)
+    await page.keyboard.press('Tab')
+    t.same(await focused(page), { text: 'Refresh the secret', inDialog: true }, 'Tab reaches the action')
+    await page.keyboard.press('Enter')
+    await page.getByTestId('secret-value').waitFor()
+    await waitUntil(async () => (await focused(page)).text === 'Refresh secret')
+    t.pass('after the refresh, the focus back on the trigger')
+    t.not((await admin.call('GET', `/api/clients/${created.clientId}`)).body.clientSecret, created.clientSecret, 'refreshed once confirmed')
+  })
+
+  await t.test('PUT /api/clients/:clientIdentifier/lock ...should lock at once but ask before unlocking, naming the client', async t => {
+    const { body: created } = await admin.call('POST', '/api/clients', { clientName: 'Unlock me' })
+    const page = await pageAs('editor')
+    await goto(page, `/clients/${created.clientId}`)
+    await page.locator('.actions').getByRole('button', { name: 'Lock', exact: true }).click()
+    await page.locator('.badge.locked').waitFor()
+    t.equal(await page.getByRole('alertdialog').count(), 0, 'locking asks nothing')
+    await page.locator('.actions').getByRole('button', { name: 'Unlock', exact: true }).click()
+    const dialog = page.getByRole('alertdialog', { name: 'Unlock Unlock me?' })
+    t.match(await describedBy(dialog), /^Unlock me can get tokens again the moment it is unlocked/)
+    await page.keyboard.press('Escape')
+    await dialog.waitFor({ state: 'detached' })
+    t.equal((await admin.call('GET', `/api/clients/${created.clientId}`)).body.locked, true, 'still locked after Escape')
+  })
+
+  await t.test('GET /clients/:clientId/edit ...should group the form into five sections, every field with its description from the API\'s schema beside it', async t => {
+    const page = await pageAs('editor')
+    await goto(page, `/clients/${SEEDED_CLIENT_IDS.portal}/edit`)
+    await page.locator('#client-form').waitFor()
+    const sections = await page.locator('#client-form details.section').evaluateAll(nodes => nodes.map(node => [node.querySelector('summary').firstChild.textContent.trim(), node.open]))
+    t.same(sections, [['General', true], ['URIs', true], ['Grants and tokens', true], ['Credentials', false], ['Advanced', false]], 'the sections, the first three open')
+    const schema = (await admin.call('GET', '/console-client-schema.json')).body as { properties: Record<string, { description: string, properties?: Record<string, { description: string }> }> }
+    const fields = Object.entries(schema.properties).flatMap(([name, property]) => property.properties === undefined ? [[name, property.description]] : Object.entries(property.properties).map(([inner, child]) => [`${name}.${inner}`, child.description]))
+    const missing: string[] = []
+    for (const [name, description] of fields) {
+      const control = page.locator(`#client-form [data-field="${name}"], #client-form [name="${name}"]:not([type="checkbox"][value])`).first()
+      if (!(await describedBy(control)).includes(description!)) missing.push(name!)
+    }
+    t.same(missing, [], `each of ${fields.length} fields has its description linked`)
+    t.match(await describedBy(page.getByLabel('PKCE required', { exact: true })), /PKCE code challenge.*Authlete's default: false\./)
+    t.match(await describedBy(page.getByLabel('Access token duration', { exact: true })), /in seconds/)
+    await checkAccessibility(t, page, 'edit form in sections')
+    await page.locator('#client-form details.section').nth(2).scrollIntoViewIfNeeded()
+    await page.screenshot({ path: join(ARTIFACTS, 'console-form-sections.png') })
+    await page.setViewportSize({ width: 390, height: 844 })
+    t.ok(await fitsWidth(page), 'no horizontal scrolling at 390 px')
+    await page.screenshot({ path: join(ARTIFACTS, 'console-form-sections-390.png') })
+    await page.setViewportSize({ width: 1280, height: 900 })
+  })
+
+  await t.test('GET /clients/:clientId ...should show an unset property as "not set (default …)" and durations with their unit', async t => {
+    const { body: created } = await admin.call('POST', '/api/clients', { clientName: 'Durations', extension: { accessTokenDuration: 3600, refreshTokenDuration: 5400 } })
+    const page = await pageAs('editor')
+    await goto(page, `/clients/${created.clientId}`)
+    await page.getByRole('heading', { name: 'Durations' }).waitFor()
+    const shown = async (name: string) => (await page.locator(`dd[data-property="${name}"]`).textContent())!.trim()
+    t.equal(await shown('extension.accessTokenDuration'), '3600 s (1 hour)')
+    t.equal(await shown('extension.refreshTokenDuration'), '5400 s (1 hour 30 minutes)')
+    t.equal(await shown('extension.idTokenDuration'), 'not set (default 0 s)')
+    t.equal(await shown('pkceRequired'), 'not set (default No)')
+    t.equal(await shown('requestSignAlg'), 'not set', 'no default named: not set alone')
+    await checkAccessibility(t, page, 'client page with unset properties')
+    await page.locator('dd[data-property="extension.accessTokenDuration"]').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: join(ARTIFACTS, 'console-client-defaults.png') })
+  })
+
+  await t.test('GET /end-users?clientId= ...should say Authlete cannot list a client\'s end users and offer the subjects of its audit records to an admin, the sentence alone to an editor', async t => {
+    const { body: created } = await admin.call('POST', '/api/clients', { clientName: 'Audited app' })
+    for (const path of [`/api/clients/${created.clientId}/granted-scopes/alice`, `/api/clients/${created.clientId}/authorizations/bob`, `/api/clients/${created.clientId}/authorizations/alice`]) {
+      t.equal((await admin.call('DELETE', path)).status, 200, `DELETE ${path}`)
+    }
+    const page = await pageAs('admin')
+    await goto(page, `/clients/${created.clientId}`)
+    await page.locator('.actions').getByRole('link', { name: 'End users' }).click()
+    const panel = page.locator('section[aria-labelledby="client-subjects-title"]')
+    await panel.getByText('Authlete keeps no list of the end users who authorized a client, so look one up by subject, or pick one seen in this client\'s audit records.').waitFor()
+    const suggestions = panel.getByRole('list', { name: 'Subjects seen in the audit records of Audited app' }).getByRole('link')
+    t.same((await suggestions.allTextContents()).sort(), ['alice', 'bob'], 'each subject once')
+    await checkAccessibility(t, page, 'end users of a client')
+    await page.screenshot({ path: join(ARTIFACTS, 'console-end-users-suggestions.png') })
+    await page.setViewportSize({ width: 390, height: 844 })
+    t.ok(await fitsWidth(page), 'no horizontal scrolling at 390 px')
+    await page.setViewportSize({ width: 1280, height: 900 })
+    await suggestions.filter({ hasText: 'alice' }).click()
+    await page.getByRole('heading', { name: 'Clients alice authorized' }).waitFor()
+    t.match(page.url(), new RegExp(`/end-users\\?clientId=${created.clientId}&subject=alice$`))
+    t.equal(await page.getByLabel('Subject', { exact: true }).inputValue(), 'alice', 'the lookup filled in')
+    const editor = await pageAs('editor')
+    await goto(editor, `/end-users?clientId=${created.clientId}`)
+    const told = editor.locator('section[aria-labelledby="client-subjects-title"]')
+    await told.getByText('Authlete keeps no list of the end users who authorized a client, so look one up by subject.').waitFor()
+    t.match(await told.locator('.reason').textContent(), /^Suggestions come from the audit trail, which only admins can read: Needs the admin role; you have editor\.$/)
+    t.equal(await told.getByRole('link', { name: 'alice' }).count(), 0, 'no suggestion for an editor')
+  })
+
+  await t.test('GET /clients/:clientId ...should say in plain words when Authlete failed or the proxy\'s circuit is open, and offer Retry', async t => {
+    const fault = await startFaultUpstream(t)
+    const broken = (_request: IncomingMessage, response: ServerResponse) => { json(response, 500, { resultCode: 'A001101', resultMessage: 'Authlete is having a bad day' }) }
+    fault.answer(broken)
+    const cooldownMs = 2000
+    const server = await startServerProcess(t, {
+      BFF_USERS_FILE: await testUsersFile(),
+      AUDIT_STORE: `sqlite:${join(dataDir, 'fault-audit.db')}`,
+      API_TOKEN_STORE: 'memory',
+      AUTHLETE_BASE_URL: fault.url,
+      AUTHLETE_SERVICE_ID: '9',
+      AUTHLETE_SERVICE_ACCESS_TOKEN: 'token-console',
+      AUTHLETE_RETRIES: '0',
+      AUTHLETE_CIRCUIT_THRESHOLD: '2',
+      AUTHLETE_CIRCUIT_COOLDOWN_MS: String(cooldownMs)
+    })
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    const page = await newPage(context)
+    await page.goto(`${server.url}/clients/1234`)
+    await signIn(page, 'editor')
+    const alert = page.getByRole('alert')
+    await alert.filter({ hasText: 'Could not load the client: Authlete failed: it answered with an error of its own. (BFF_UPSTREAM_FAILED' }).waitFor()
+    await checkAccessibility(t, page, 'upstream failure')
+    await page.screenshot({ path: join(ARTIFACTS, 'console-upstream-failed.png') })
+    // The second failure opens the circuit: the third call is held back by the proxy.
+    const retry = alert.getByRole('button', { name: 'Retry' })
+    await retry.click()
+    await alert.filter({ hasText: 'BFF_UPSTREAM_FAILED' }).waitFor()
+    const calls = fault.requests.length
+    await retry.click()
+    await alert.filter({ hasText: /^Could not load the client: The proxy is holding back calls to Authlete: its circuit breaker opened after Authlete failed several times in a row, so nothing was sent to Authlete\. Try again in \d+ s\. \(BFF_UPSTREAM_CIRCUIT_OPEN/ }).waitFor()
+    t.equal(fault.requests.length, calls, 'nothing reached Authlete while the circuit is open')
+    t.equal(await page.evaluate(() => document.activeElement?.id), 'main', 'the focus waits on the page\'s content, not the document')
+    await page.screenshot({ path: join(ARTIFACTS, 'console-upstream-circuit-open.png') })
+    await page.setViewportSize({ width: 390, height: 844 })
+    t.ok(await fitsWidth(page), 'no horizontal scrolling at 390 px')
+    await page.setViewportSize({ width: 1280, height: 900 })
+    fault.answer((_request, response) => { json(response, 200, { clientId: 1234, clientName: 'Back again' }) })
+    // Retry until the cooldown has passed and the proxy tries Authlete again.
+    await waitUntil(async () => {
+      if (await page.getByRole('heading', { name: 'Back again' }).count() > 0) return true
+      if (await retry.count() > 0) await retry.click()
+      return false
+    }, cooldownMs * 10)
+    t.pass('Retry loads the client once Authlete answers')
+    await context.close()
+  })
+
   await t.test('GET /api/subjects/:subject/clients ...should show an end user\'s authorizations and change, revoke and forget them', async t => {
     const page = await pageAs('editor')
     await goto(page, '/end-users')
@@ -511,10 +697,12 @@ async function consoleTests (): Promise<void> {
     await mobile.getByRole('button', { name: 'Change the scopes' }).click()
     await page.getByText(/^Change the token scopes: /).waitFor()
     await page.locator(`li.card[data-client-id="${SEEDED_CLIENT_IDS.portal}"]`).getByRole('button', { name: 'Forget granted scopes' }).click()
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Forget the scopes' }).click()
     await page.getByText(/^Forget the granted scopes: /).waitFor()
     const granted = (await admin.call('GET', `/api/clients/${SEEDED_CLIENT_IDS.portal}/granted-scopes/john`)).body
     t.notOk(granted.latestGrantedScopes?.length > 0, 'the portal\'s granted scopes are forgotten')
     await page.locator(`li.card[data-client-id="${SEEDED_CLIENT_IDS.portal}"]`).getByRole('button', { name: 'Revoke tokens' }).click()
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke the tokens' }).click()
     await page.getByText(/^Revoke the tokens: /).waitFor()
     await waitUntil(async () => await page.locator(`li.card[data-client-id="${SEEDED_CLIENT_IDS.portal}"]`).count() === 0)
     t.pass('the portal no longer listed as authorized')
@@ -625,6 +813,7 @@ async function consoleTests (): Promise<void> {
     t.equal(await use(), 200, 'the token works')
     await checkAccessibility(t, page, 'access page')
     await page.locator('tr', { hasText: 'console-made token' }).getByRole('button', { name: /Revoke/ }).click()
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke the token' }).click()
     await page.getByText('Revoked the token console-made token.').waitFor()
     t.equal(await use(), 401, 'revoked')
     t.notOk(visitedUrls.some(url => url.includes(token)), 'the token never was in a URL')
@@ -639,6 +828,7 @@ async function consoleTests (): Promise<void> {
     await page.getByLabel('Username', { exact: true }).fill('editor')
     await page.getByRole('button', { name: 'Show sessions' }).click()
     await page.getByRole('button', { name: 'End all sessions of editor' }).click()
+    await page.getByRole('alertdialog').getByRole('button', { name: 'End the sessions' }).click()
     await page.getByText(/Ended [1-9]\d* session\(s\) of editor/).waitFor()
     // The editor's next call finds the session gone.
     await editor.getByRole('button', { name: 'Lock', exact: true }).click()

@@ -6,6 +6,8 @@ import type { Test } from 'tap'
 // busy test machine does; only its own tests (test/ops/gateway.test.ts) set MAX_EVENT_LOOP_DELAY_MS.
 export const NO_OVERLOAD_GUARD = { MAX_EVENT_LOOP_DELAY_MS: '0' }
 
+const START_TIMEOUT_MS = 90_000
+
 export interface ServerProcess {
   url: string
   child: ChildProcess
@@ -49,7 +51,8 @@ export async function startServerProcess (t: Test, env: Record<string, string>, 
   child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString() })
   t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
   const url = `http://127.0.0.1:${port}`
-  for (let attempt = 0; attempt < 150; attempt++) {
+  // A start-up on a loaded two-core machine (type stripping, SQLite, the bundle) can take tens of seconds.
+  for (const deadline = Date.now() + START_TIMEOUT_MS; Date.now() < deadline;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${output}`)
     try {
       if ((await fetch(`${url}/healthz`)).ok) return { url, child, output: () => output }

@@ -37,8 +37,48 @@ function problemSentence (problem: Problem): string {
 
 /** "Could not save the client: Authlete rejected the request (result …; its message is resultMessage): …" */
 export function explain (action: string, error: unknown): string {
-  if (error instanceof ApiError) return `${action}: ${error.message}`
+  if (error instanceof ApiError) return `${action}: ${upstreamFailure(error) ?? error.message}`
   return `${action}: the server could not be reached (${String(error)}). Check the connection and retry.`
+}
+
+// The proxy's upstream problems (src/http/errors.ts) in plain words: which side failed, the proxy's
+// circuit breaker or Authlete, and whether trying again can help.
+const UPSTREAM_FAILURES: Record<string, { said: string, retry: boolean }> = {
+  BFF_UPSTREAM_CIRCUIT_OPEN: { said: 'the proxy is holding back calls to Authlete: its circuit breaker opened after Authlete failed several times in a row, so nothing was sent to Authlete.', retry: true },
+  BFF_UPSTREAM_UNAVAILABLE: { said: 'Authlete could not be reached: the proxy got no connection to it, so nothing was sent.', retry: true },
+  BFF_UPSTREAM_TIMEOUT: { said: 'Authlete did not answer in time.', retry: true },
+  BFF_UPSTREAM_FAILED: { said: 'Authlete failed: it answered with an error of its own.', retry: true },
+  BFF_UPSTREAM_UNREADABLE: { said: 'Authlete\'s answer could not be read.', retry: true },
+  BFF_UPSTREAM_TOO_LARGE: { said: 'Authlete\'s answer was larger than the proxy accepts.', retry: false },
+  BFF_UPSTREAM_REDIRECT: { said: 'Authlete answered with a redirect, which the proxy never follows: its upstream address is probably wrong (ask its operators).', retry: false },
+  BFF_UPSTREAM_CREDENTIALS: { said: 'Authlete refused the proxy\'s own service credentials: the proxy\'s configuration needs fixing (ask its operators); trying again will not help.', retry: false }
+}
+// The proxy's own passing states: another try, shortly, can succeed.
+const PASSING = new Set(['BFF_DRAINING', 'BFF_OVERLOADED', 'BFF_RATE_LIMITED', 'BFF_SESSION_STORE_UNAVAILABLE', 'BFF_IDEMPOTENCY_IN_FLIGHT'])
+
+function upstreamFailure (error: ApiError): string | undefined {
+  const known = UPSTREAM_FAILURES[error.problem.code ?? '']
+  if (known === undefined) return undefined
+  const wait = error.retryAfter === undefined || Number.isNaN(error.retryAfter) ? '' : ` Try again in ${error.retryAfter} s.`
+  // A change whose answer never came may have been made: a look first avoids making it twice.
+  const unsure = error.problem.code === 'BFF_UPSTREAM_TIMEOUT' ? ' A change may or may not have been made: reload to see before trying again.' : ''
+  const reference = [error.problem.code, error.problem.requestId === undefined ? undefined : `request ${error.problem.requestId}`].filter(Boolean).join(', ')
+  const said = known.said.charAt(0).toUpperCase() + known.said.slice(1)
+  return `${said}${unsure}${wait} (${reference})`
+}
+
+/** Whether a change that failed certainly never reached Authlete, so that trying it again cannot make it twice. */
+export function neverSent (error: unknown): boolean {
+  if (!(error instanceof ApiError)) return false
+  const code = error.problem.code ?? ''
+  return code === 'BFF_UPSTREAM_CIRCUIT_OPEN' || code === 'BFF_UPSTREAM_UNAVAILABLE' || PASSING.has(code)
+}
+
+/** Whether trying the same thing again can succeed: the connection, Authlete or the proxy passing trouble. */
+export function retryable (error: unknown): boolean {
+  if (!(error instanceof ApiError)) return true
+  const code = error.problem.code ?? ''
+  return UPSTREAM_FAILURES[code]?.retry ?? PASSING.has(code)
 }
 
 let csrfToken: string | undefined

@@ -22,12 +22,14 @@ export function Control ({ field, draft, onChange, errors, prefix = '', label = 
   const id = useId()
   const key = `${prefix}${field.name}`
   const error = errors[key]
-  const hint = locked ?? ownHint ?? hintOf(field)
-  const described = [hint !== undefined ? `${id}-hint` : '', error !== undefined ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined
+  // The property's own description (from the API's schema) and the rule of its control; a page's own hint replaces both.
+  const help = ownHint ?? ([field.description, hintOf(field)].filter(Boolean).join(' ') || undefined)
+  const described = [locked !== undefined ? `${id}-locked` : '', help !== undefined ? `${id}-hint` : '', error !== undefined ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined
   const common = { id, name: key, disabled: locked !== undefined, 'aria-describedby': described, 'aria-invalid': error !== undefined ? true : undefined }
   const notes = (
     <>
-      {hint !== undefined && <small id={`${id}-hint`} class={locked === undefined ? 'hint' : 'hint reason'}>{hint}</small>}
+      {locked !== undefined && <small id={`${id}-locked`} class='hint reason'>{locked}</small>}
+      {help !== undefined && <small id={`${id}-hint`} class='hint'>{help}</small>}
       {error !== undefined && <small id={`${id}-error`} class='field-error'>{error}</small>}
     </>
   )

@@ -28,6 +28,8 @@ export interface FieldSpec {
   /** For pairs: the two property names ('tag'/'value', 'key'/'value'). */
   pair?: [string, string]
   children?: FieldSpec[]
+  /** The property's one-line description, from the API's schema. */
+  description?: string
 }
 
 let clientInput: Promise<JsonSchema> | undefined
@@ -49,7 +51,7 @@ function fieldOf (name: string, property: JsonSchema): FieldSpec {
   const alternatives = property.anyOf?.filter(option => option.type !== 'null')
   const nullable = property.anyOf !== undefined && alternatives!.length < property.anyOf.length
   const schema = alternatives?.length === 1 ? alternatives[0]! : property
-  const base = { name, schema, nullable }
+  const base = { name, schema, nullable, description: property.description }
   if (schema.enum !== undefined) return { ...base, kind: 'choice', options: schema.enum.map(String) }
   if (schema.anyOf !== undefined && schema.anyOf.every(option => option.enum !== undefined || option.type === 'null')) {
     return { ...base, kind: 'choice', nullable: true, options: schema.anyOf.flatMap(option => option.enum ?? []).map(String) }

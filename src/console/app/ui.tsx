@@ -1,6 +1,6 @@
 import type { AnchorHTMLAttributes, ButtonHTMLAttributes, ComponentChildren } from 'preact'
 import { useCallback, useEffect, useId, useRef, useState } from 'preact/hooks'
-import { explain } from './api.ts'
+import { explain, retryable } from './api.ts'
 import { followLink } from './router.ts'
 import type { Permission } from './permissions.ts'
 
@@ -8,9 +8,17 @@ export function Link ({ href, children, ...rest }: AnchorHTMLAttributes<HTMLAnch
   return <a href={href} onClick={followLink} {...rest}>{children}</a>
 }
 
-export function ErrorMessage ({ text }: { text: string | undefined }) {
+/** An error in a sentence; with onRetry, a Retry button beside it (for failures that can pass). */
+export function ErrorMessage ({ text, onRetry }: { text: string | undefined, onRetry?: () => void }) {
   if (text === undefined) return null
-  return <p class='message error' role='alert'>{text}</p>
+  if (onRetry === undefined) return <p class='message error' role='alert'>{text}</p>
+  return (
+    <div class='message error retry' role='alert'>
+      <p>{text}</p>
+      {/* The message (and this button) goes while retrying: the focus waits on the page's content, not the document. */}
+      <button type='button' onClick={() => { document.getElementById('main')?.focus(); onRetry() }}>Retry</button>
+    </div>
+  )
 }
 
 export function Notice ({ text }: { text: string | undefined }) {
@@ -22,20 +30,21 @@ export function Loading ({ what }: { what: string }) {
   return <p class='loading' role='status'>Loading {what}…</p>
 }
 
-export type Loaded<T> = { state: 'loading' } | { state: 'error', message: string } | { state: 'done', value: T }
+export type Loaded<T> = { state: 'loading' } | { state: 'error', message: string, retry?: () => void } | { state: 'done', value: T }
 
 /** Loads when the dependencies change; reload() loads again, showing the old value meanwhile. */
 export function useLoad<T> (what: string, load: () => Promise<T>, deps: unknown[]): [Loaded<T>, () => void] {
   const [loaded, setLoaded] = useState<Loaded<T>>({ state: 'loading' })
   const [round, setRound] = useState(0)
   const reloading = useRef(false)
+  const again = useCallback(() => { setRound(round => round + 1) }, [])
   useEffect(() => {
     let current = true
     if (!reloading.current) setLoaded({ state: 'loading' })
     reloading.current = false
     load().then(
       value => { if (current) setLoaded({ state: 'done', value }) },
-      error => { if (current) setLoaded({ state: 'error', message: explain(`Could not load ${what}`, error) }) }
+      error => { if (current) setLoaded({ state: 'error', message: explain(`Could not load ${what}`, error), retry: retryable(error) ? again : undefined }) }
     )
     return () => { current = false }
   }, [...deps, round])
@@ -45,7 +54,7 @@ export function useLoad<T> (what: string, load: () => Promise<T>, deps: unknown[
 /** Shows loading and error states; renders children with the value once loaded. */
 export function Show<T> ({ loaded, what, children }: { loaded: Loaded<T>, what: string, children: (value: T) => ComponentChildren }) {
   if (loaded.state === 'loading') return <Loading what={what} />
-  if (loaded.state === 'error') return <ErrorMessage text={loaded.message} />
+  if (loaded.state === 'error') return <ErrorMessage text={loaded.message} onRetry={loaded.retry === undefined ? undefined : () => { loaded.retry!() }} />
   return <>{children(loaded.value)}</>
 }
 

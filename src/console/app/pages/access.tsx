@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks'
 import { call, explain, get, query } from '../api.ts'
+import { useConfirm } from '../confirm.tsx'
 import { permission } from '../permissions.ts'
 import { identity, teamsMode, type Identity, type Role } from '../session.ts'
 import { ErrorMessage, formatTime, Notice, OneTimeSecret, Show, TextField, useLoad } from '../ui.tsx'
@@ -51,6 +52,7 @@ function Tokens ({ who }: { who: Identity }) {
       setError(explain('Could not revoke the token', failure))
     }
   }
+  const [ask, dialog] = useConfirm()
   const ownRoles = (['viewer', 'editor', 'admin'] as Role[]).filter(role => who.roles.includes(role) || (role !== 'admin' && who.roles.includes('admin')) || (role === 'viewer' && who.roles.includes('editor')))
   return (
     <section aria-labelledby='tokens-title'>
@@ -101,7 +103,7 @@ function Tokens ({ who }: { who: Identity }) {
                       <td data-label='Created'>{formatTime(token.createdAt)}</td>
                       <td data-label='Expires'>{formatTime(token.expiresAt)}</td>
                       <td data-label='Last used'>{token.lastUsedAt === null ? 'never' : formatTime(token.lastUsedAt)}</td>
-                      <td data-label='Revoke'><button type='button' onClick={() => revoke(token)}>Revoke<span class='visually-hidden'> {token.name}</span></button></td>
+                      <td data-label='Revoke'><button type='button' onClick={() => { ask({ title: `Revoke the API token ${token.name}?`, consequence: `Scripts using ${token.name} are refused from now on; a revoked token cannot be brought back.`, action: 'Revoke the token' }, () => revoke(token)) }}>Revoke<span class='visually-hidden'> {token.name}</span></button></td>
                     </tr>
                   ))}
                 </tbody>
@@ -109,6 +111,7 @@ function Tokens ({ who }: { who: Identity }) {
             </div>
             )}
       </Show>
+      {dialog}
     </section>
   )
 }
@@ -119,6 +122,7 @@ function Sessions () {
   const [sessions, setSessions] = useState<Session[]>()
   const [error, setError] = useState<string>()
   const [notice, setNotice] = useState<string>()
+  const [ask, dialog] = useConfirm()
   const look = async (event?: Event) => {
     event?.preventDefault()
     setError(undefined)
@@ -162,10 +166,11 @@ function Sessions () {
                   </li>
                 ))}
               </ul>
-              <button type='button' class='danger' onClick={endAll}>End all sessions of {shown}</button>
+              <button type='button' class='danger' onClick={() => { ask({ title: `End every session of ${shown}?`, consequence: `${shown} is signed out everywhere at once and must sign in again; edits they have not saved are lost.`, action: 'End the sessions' }, endAll) }}>End all sessions of {shown}</button>
             </>
             )
       )}
+      {dialog}
     </section>
   )
 }

@@ -4,7 +4,7 @@ import { clientPath, developerLabel, type Client } from '../clients.ts'
 import { isCredentialProperty } from '../credentials.ts'
 import { Control } from '../fields.tsx'
 import { flash } from '../flash.ts'
-import { grouped, labelOf } from '../groups.ts'
+import { GROUP_SUMMARIES, grouped, labelOf } from '../groups.ts'
 import { permission } from '../permissions.ts'
 import { PRESETS } from '../presets.ts'
 import { navigate } from '../router.ts'
@@ -190,8 +190,8 @@ function EditorForm ({ fields: schemaFields, client, etag, who, clientId, onRelo
       <ErrorMessage text={error} />
       <Notice text={notice} />
       {grouped(fields.map(field => field.name)).map(([title, names], index) => (
-        <details key={title} open={index < 2 || names.some(name => errors[name] !== undefined || Object.keys(errors).some(key => key.startsWith(`${name}.`)))}>
-          <summary>{title}</summary>
+        <details key={title} class='section' open={index < OPEN_SECTIONS || names.some(name => errors[name] !== undefined || Object.keys(errors).some(key => key.startsWith(`${name}.`)))}>
+          <summary>{title} <small>{GROUP_SUMMARIES[title]}</small></summary>
           <div class='fields'>
             {names.map(name => {
               const field = fields.find(candidate => candidate.name === name)!
@@ -207,6 +207,9 @@ function EditorForm ({ fields: schemaFields, client, etag, who, clientId, onRelo
     </form>
   )
 }
+
+// General, URIs, Grants and tokens: what most changes touch; Credentials and Advanced open on demand.
+const OPEN_SECTIONS = 3
 
 // What a preset sets or, when it leaves them out, clears.
 const PRESET_PROPERTIES = ['grantTypes', 'responseTypes', 'tokenAuthMethod', 'clientType', 'applicationType', 'pkceRequired', 'pkceS256Required']

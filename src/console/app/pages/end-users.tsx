@@ -1,6 +1,8 @@
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { call, explain, get, query } from '../api.ts'
 import { clientPath, type Client } from '../clients.ts'
+import { useConfirm } from '../confirm.tsx'
+import { ClientSubjects } from './client-subjects.tsx'
 import { permission } from '../permissions.ts'
 import { location, navigate, searchParams } from '../router.ts'
 import { identity } from '../session.ts'
@@ -17,20 +19,24 @@ export function EndUsers () {
   const params = searchParams()
   const subject = params.get('subject') ?? ''
   const offset = Number(params.get('offset') ?? 0) || 0
+  // Opened from a client's page: the client is kept in the address while looking up its users.
+  const clientId = params.get('clientId') ?? undefined
   const [typed, setTyped] = useState(subject)
+  useEffect(() => { setTyped(subject) }, [subject])
   return (
     <>
       <h1>End users</h1>
-      <form role='search' aria-label='Look up an end user' class='toolbar' onSubmit={event => { event.preventDefault(); navigate(`/end-users${query({ subject: typed.trim() })}`) }}>
+      {clientId !== undefined && <ClientSubjects clientId={clientId} />}
+      <form role='search' aria-label='Look up an end user' class='toolbar' onSubmit={event => { event.preventDefault(); navigate(`/end-users${query({ clientId, subject: typed.trim() })}`) }}>
         <TextField label='Subject' name='subject' value={typed} onInput={setTyped} required hint="The end user's subject, as the authorization server knows it." />
         <button type='submit'>Look up</button>
       </form>
-      {subject !== '' && <Authorized key={`${subject}/${offset}`} subject={subject} offset={offset} />}
+      {subject !== '' && <Authorized key={`${subject}/${offset}`} subject={subject} offset={offset} clientId={clientId} />}
     </>
   )
 }
 
-function Authorized ({ subject, offset }: { subject: string, offset: number }) {
+function Authorized ({ subject, offset, clientId }: { subject: string, offset: number, clientId: string | undefined }) {
   const [loaded, reload] = useLoad('the authorized clients', async () => (await get<AuthorizedPage>(`/api/subjects/${encodeURIComponent(subject)}/clients${query({ offset, limit: LIMIT })}`)).data, [subject, offset])
   const [notice, setNotice] = useState<string>()
   return (
@@ -45,7 +51,7 @@ function Authorized ({ subject, offset }: { subject: string, offset: number }) {
               <ul class='cards'>
                 {page.clients.map(client => <AuthorizedClient key={String(client.clientId)} client={client} subject={subject} onChanged={message => { setNotice(message); reload() }} />)}
               </ul>
-              <Pager offset={offset} limit={LIMIT} total={page.total} onPage={next => { navigate(`/end-users${query({ subject, offset: next || undefined })}`) }} />
+              <Pager offset={offset} limit={LIMIT} total={page.total} onPage={next => { navigate(`/end-users${query({ clientId, subject, offset: next || undefined })}`) }} />
             </>
             )}
       </Show>
@@ -63,6 +69,8 @@ function AuthorizedClient ({ client, subject, onChanged }: { client: Client, sub
   const [newScopes, setNewScopes] = useState('')
   const [error, setError] = useState<string>()
   const change = permission(who, 'authorization.change', client)
+  const name = client.clientName ?? clientId
+  const [ask, dialog] = useConfirm()
   const run = async (what: string, method: string, path: string, body?: unknown) => {
     setError(undefined)
     try {
@@ -86,9 +94,10 @@ function AuthorizedClient ({ client, subject, onChanged }: { client: Client, sub
       </Show>
       <div class='buttons'>
         <ActionButton permission={change} onClick={() => { setEditing(!editing) }} aria-expanded={editing}>Change token scopes…</ActionButton>
-        <ActionButton permission={change} onClick={() => run('Revoke the tokens', 'DELETE', `${base}/authorizations/${user}`)}>Revoke tokens</ActionButton>
-        <ActionButton permission={change} onClick={() => run('Forget the granted scopes', 'DELETE', `${base}/granted-scopes/${user}`)}>Forget granted scopes</ActionButton>
+        <ActionButton permission={change} onClick={() => { ask({ title: `Revoke the tokens of ${subject} for ${name}?`, consequence: `Every access and refresh token ${name} holds for ${subject} stops working at once; ${subject} must authorize ${name} again.`, action: 'Revoke the tokens' }, () => run('Revoke the tokens', 'DELETE', `${base}/authorizations/${user}`)) }}>Revoke tokens</ActionButton>
+        <ActionButton permission={change} onClick={() => { ask({ title: `Forget the scopes ${subject} granted ${name}?`, consequence: `This cannot be undone: Authlete forgets what ${subject} consented to, so ${name} must ask for consent again.`, action: 'Forget the scopes' }, () => run('Forget the granted scopes', 'DELETE', `${base}/granted-scopes/${user}`)) }}>Forget granted scopes</ActionButton>
       </div>
+      {dialog}
       {editing && (
         <form class='panel' aria-label={`Token scopes for ${client.clientName ?? clientId}`} onSubmit={event => { event.preventDefault(); run('Change the token scopes', 'PUT', `${base}/authorizations/${user}`, { scopes: newScopes.split(/\s+/).filter(Boolean) }) }}>
           <TextField label='Scopes of the tokens' name='scopes' value={newScopes} onInput={setNewScopes} hint='Separated by spaces; empty: no scope.' />

@@ -1,0 +1,125 @@
+// One line per client property, in the project's own words, written from Authlete's client schema
+// (/work/shared/upstream): what the property does, the unit of a duration, the values it takes and
+// what Authlete uses when it is not set ("Authlete's default: …", read by the console's client page).
+// test/clients/descriptions.test.ts checks that every property has one and that none copies Authlete's text.
+
+/** The marker that ends a description naming Authlete's value for an unset property. */
+export const DEFAULT_MARKER = 'Authlete\'s default: '
+
+export const EXTENSION_DESCRIPTIONS = {
+  requestableScopes: 'Scopes this client may ask for when the restriction below is on; an empty list allows none.',
+  requestableScopesEnabled: 'Restricts the client to its requestable scopes instead of every scope the service offers. Authlete\'s default: false.',
+  accessTokenDuration: 'Lifetime of this client\'s access tokens, in seconds; only a value below the service\'s own shortens it, 0 keeps the service\'s. Authlete\'s default: 0.',
+  refreshTokenDuration: 'Lifetime of this client\'s refresh tokens, in seconds; only a value below the service\'s own shortens it, 0 keeps the service\'s. Authlete\'s default: 0.',
+  idTokenDuration: 'Lifetime of the ID tokens issued to this client, in seconds; only a value below the service\'s own shortens it, 0 keeps the service\'s. Authlete\'s default: 0.',
+  tokenExchangePermitted: 'Lets this client make RFC 8693 token exchange requests even when the service does not open them to every client. Authlete\'s default: false.'
+} as const
+
+export const CLIENT_DESCRIPTIONS = {
+  // Server-owned: in answers only.
+  number: 'A sequence number Authlete gives the client; read-only.',
+  serviceNumber: 'The sequence number of the Authlete service that holds the client; read-only.',
+  clientId: 'The numeric identifier Authlete assigned at creation; used in the proxy\'s paths; read-only.',
+  clientSecret: 'The shared secret Authlete generated (86 characters); only confidential clients should use it; shown to admins only.',
+  dynamicallyRegistered: 'Yes when the client registered itself through the dynamic registration endpoint (RFC 7591); read-only.',
+  createdAt: 'When the client was created (milliseconds since 1970-01-01 UTC); read-only.',
+  modifiedAt: 'When the client was last changed (milliseconds since 1970-01-01 UTC); read-only.',
+  derivedSectorIdentifier: 'The host Authlete computes pairwise subjects from: that of the sector identifier URI, or of the only redirect URI; read-only.',
+
+  // General
+  developer: 'Who owns the client: a free label in Authlete, the team with ACCESS_MODEL=teams; the list can filter on it.',
+  clientName: 'The name end users see on consent screens (client_name).',
+  clientNames: 'The name in other languages: one language tag (such as fr or ja) and the name per entry.',
+  description: 'Free text about the client, for the people who manage it.',
+  descriptions: 'The description in other languages: one language tag and the text per entry.',
+  clientIdAlias: 'A second, readable client_id the client may use in OAuth requests instead of the number; letters, digits and . _ ~ - only.',
+  clientIdAliasEnabled: 'Whether the alias is accepted as the client_id (API 2.x; 3.0 always accepts it). Authlete\'s default: false.',
+  clientType: 'CONFIDENTIAL for a client that can keep a secret (a server), PUBLIC for one that cannot (browser or mobile app). Authlete\'s default: CONFIDENTIAL.',
+  applicationType: 'WEB or NATIVE: decides which redirect URIs Authlete accepts (native apps may use loopback and custom schemes). Authlete\'s default: WEB.',
+  logoUri: 'Address of the client\'s logo, for consent screens (logo_uri).',
+  logoUris: 'The logo address per language: one language tag and the address per entry.',
+  contacts: 'Email addresses of the people responsible for the client.',
+  clientUri: 'Address of the client\'s home page (client_uri).',
+  clientUris: 'The home page per language: one language tag and the address per entry.',
+  tosUri: 'Address of the client\'s terms of service, linked from consent screens (tos_uri).',
+  tosUris: 'The terms of service per language: one language tag and the address per entry.',
+  policyUri: 'Address of the page saying how the client uses end users\' data (policy_uri).',
+  policyUris: 'The privacy policy per language: one language tag and the address per entry.',
+  loginUri: 'Address at which a third party can ask the client to start a sign-in (initiate_login_uri).',
+  organizationName: 'The organisation that runs the client, for OpenID Federation (organization_name).',
+  locked: 'A locked client cannot get tokens until unlocked; change it with the Lock action. Authlete\'s default: false.',
+
+  // URIs, grants and tokens
+  redirectUris: 'Where the authorization server may send the end user back, matched exactly.',
+  grantTypes: 'The grant types the client may use at the token endpoint (authorization code, client credentials, refresh token…).',
+  responseTypes: 'The response types the client may ask for at the authorization endpoint; CODE for the authorization code flow.',
+  responseModes: 'How authorization responses may be returned (query, fragment, form post, and their JWT forms); empty allows any.',
+  pkceRequired: 'Every authorization code request of this client must carry a PKCE code challenge (RFC 7636). Authlete\'s default: false.',
+  pkceS256Required: 'When PKCE is used, only the S256 method is accepted (plain or a missing method is refused). Authlete\'s default: false.',
+  parRequired: 'Authorization requests must first be pushed to the PAR endpoint (RFC 9126). Authlete\'s default: false.',
+  defaultMaxAge: 'How old, in seconds, the end user\'s last sign-in may be when a request gives no max_age; 0 sets no limit. Authlete\'s default: 0.',
+  defaultAcrs: 'Authentication context classes asked for when a request names none.',
+  authTimeRequired: 'Puts the time of the end user\'s sign-in (auth_time) in every ID token for this client. Authlete\'s default: false.',
+  subjectType: 'PUBLIC gives every client the same subject for an end user; PAIRWISE gives this client its own. Authlete\'s default: PUBLIC.',
+  sectorIdentifierUri: 'For pairwise subjects: a URI listing the client\'s redirect URIs, whose host groups clients that share subjects.',
+  singleAccessTokenPerSubject: 'A new access token for an end user revokes the client\'s earlier ones for that user; the service\'s own setting can also turn this on. Authlete\'s default: false.',
+  authorizationDetailsTypes: 'The authorization_details types (RAR, RFC 9396) the client may send.',
+  extension: 'Per-client token settings: requestable scopes, token lifetimes and token exchange.',
+  idTokenSignAlg: 'The algorithm Authlete signs this client\'s ID tokens with. Authlete\'s default: RS256.',
+  idTokenEncryptionAlg: 'Key management algorithm to encrypt ID tokens for this client; not set: ID tokens are not encrypted.',
+  idTokenEncryptionEnc: 'Content encryption of encrypted ID tokens; used with the algorithm above.',
+  userInfoSignAlg: 'The algorithm to sign UserInfo answers with; not set: they are plain JSON.',
+  userInfoEncryptionAlg: 'Key management algorithm to encrypt UserInfo answers; not set: not encrypted.',
+  userInfoEncryptionEnc: 'Content encryption of encrypted UserInfo answers; used with the algorithm above.',
+
+  // Credentials
+  tokenAuthMethod: 'How the client proves who it is at the token endpoint: NONE for public clients, a secret, a signed JWT or a TLS certificate. Authlete\'s default: CLIENT_SECRET_BASIC, or NONE for a public client.',
+  tokenAuthSignAlg: 'The algorithm the client\'s JWT must be signed with for CLIENT_SECRET_JWT or PRIVATE_KEY_JWT; not set: any suitable one.',
+  jwksUri: 'Address where the client publishes its public keys (JWK Set), used to check its signatures and encrypt for it.',
+  jwks: 'The client\'s public keys as a JWK Set in JSON, when it does not publish them at an address; never private keys.',
+  signedJwksUri: 'Address of the client\'s JWK Set as a signed JWT, for OpenID Federation.',
+  selfSignedCertificateKeyId: 'The kid of the key in the client\'s JWK Set that holds its self-signed TLS certificate.',
+  tlsClientAuthSubjectDn: 'For TLS_CLIENT_AUTH: the subject distinguished name the client certificate must carry.',
+  tlsClientAuthSanDns: 'For TLS_CLIENT_AUTH: the DNS name the client certificate must list as an alternative name.',
+  tlsClientAuthSanUri: 'For TLS_CLIENT_AUTH: the URI the client certificate must list as an alternative name.',
+  tlsClientAuthSanIp: 'For TLS_CLIENT_AUTH: the IP address the client certificate must list as an alternative name.',
+  tlsClientAuthSanEmail: 'For TLS_CLIENT_AUTH: the email address the client certificate must list as an alternative name.',
+  tlsClientCertificateBoundAccessTokens: 'Binds access tokens to the client\'s TLS certificate (RFC 8705), so a stolen token is useless elsewhere. Authlete\'s default: false.',
+  dpopRequired: 'Token requests must carry a DPoP proof, binding tokens to the client\'s key (RFC 9449). Authlete\'s default: false.',
+  registrationAccessTokenHash: 'Hash of the token that lets a dynamically registered client manage its own registration (RFC 7592).',
+
+  // Advanced
+  requestObjectRequired: 'Authorization requests must come as a request object (request or request_uri). Authlete\'s default: false.',
+  requestSignAlg: 'The algorithm the client must sign request objects with; not set: any suitable one.',
+  requestEncryptionAlg: 'The key management algorithm the client encrypts request objects with.',
+  requestEncryptionEnc: 'The content encryption the client uses for encrypted request objects.',
+  requestUris: 'Addresses the client may pass as request_uri, registered in advance.',
+  frontChannelRequestObjectEncryptionRequired: 'Request objects sent through the browser must be encrypted (not those pushed to PAR). Authlete\'s default: false.',
+  requestObjectEncryptionAlgMatchRequired: 'An encrypted request object must use exactly the key management algorithm registered above. Authlete\'s default: false.',
+  requestObjectEncryptionEncMatchRequired: 'An encrypted request object must use exactly the content encryption registered above. Authlete\'s default: false.',
+  authorizationSignAlg: 'For JARM: the algorithm Authlete signs authorization responses with.',
+  authorizationEncryptionAlg: 'For JARM: key management algorithm to encrypt authorization responses; not set: not encrypted.',
+  authorizationEncryptionEnc: 'For JARM: content encryption of encrypted authorization responses.',
+  bcDeliveryMode: 'CIBA: how the client gets its tokens: POLL (it asks), PING (it is told to ask) or PUSH (they are sent to it).',
+  bcNotificationEndpoint: 'CIBA: the client\'s address for PING and PUSH notifications.',
+  bcRequestSignAlg: 'CIBA: the algorithm the client must sign backchannel authentication requests with.',
+  bcUserCodeRequired: 'CIBA: backchannel requests must carry the end user\'s user code. Authlete\'s default: false.',
+  fapiModes: 'FAPI profiles Authlete applies to every request of this client, when the service allows FAPI; empty: the service decides.',
+  digestAlgorithm: 'Hash algorithm (IANA name, such as sha-256) for digests of external attachments in verified claims.',
+  rsRequestSigned: 'The resource server signs its answers to this client (HTTP message signatures). Authlete\'s default: false.',
+  rsSignedRequestKeyId: 'The kid of the key the client signs its requests to resource servers with.',
+  credentialOfferEndpoint: 'For a wallet: its address that receives credential offers from issuers (OpenID4VCI).',
+  credentialResponseEncryptionRequired: 'For a wallet: credential answers to it must be encrypted. Authlete\'s default: false.',
+  attributes: 'Free key=value pairs stored with the client, for your own use; Authlete does not act on them.',
+  customMetadata: 'Client metadata that no standard Authlete knows defines, as one JSON object.',
+  softwareId: 'Identifier of the client software chosen by its publisher, shared by every instance (software_id, RFC 7591).',
+  softwareVersion: 'Version of that software (software_version, RFC 7591).',
+  automaticallyRegistered: 'The client was registered by OpenID Federation\'s automatic registration. Authlete\'s default: false.',
+  explicitlyRegistered: 'The client was registered by OpenID Federation\'s explicit registration. Authlete\'s default: false.',
+  clientRegistrationTypes: 'OpenID Federation registration types the client declares: AUTOMATIC, EXPLICIT or both.',
+  entityId: 'The client\'s entity identifier in OpenID Federation.',
+  trustAnchorId: 'The trust anchor of the federation trust chain the client was registered with.',
+  trustChain: 'The federation trust chain used when the client was registered or last updated: its JWTs, subject first.',
+  trustChainExpiresAt: 'When that trust chain expires (milliseconds since 1970-01-01 UTC).',
+  trustChainUpdatedAt: 'When that trust chain was last updated (milliseconds since 1970-01-01 UTC).'
+} as const
