@@ -10,6 +10,10 @@ import historyRoutes from './history-routes.ts'
 import type { NewVersion } from './history-types.ts'
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** One sweep of the client list for changes made outside the proxy (HISTORY_SWEEP_MINUTES runs it). */
+    sweepClientHistory: () => Promise<void>
+  }
   interface FastifyRequest {
     /** A restore: the version it put back (src/history/history-routes.ts). */
     restoredFrom: { version: number, clientId?: string } | null
@@ -59,6 +63,7 @@ async function historyPlugin (app: FastifyInstance, { retentionDays, sweepMinute
   app.decorateRequest('historyClient', null)
   const external = createExternalChanges(app)
   app.decorate('observeClientRead', external.observe)
+  app.decorate('sweepClientHistory', external.sweep)
 
   // Runs ahead of the audit trail's onSend, which writes the outcome with request.auditVersion.
   const captureVersion = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
