@@ -10,15 +10,15 @@ interface ChangesTableProps {
   caption: string
   beforeLabel: string
   afterLabel: string
-  /** Properties equal on both sides, shown beside the changed ones (which are then marked "Changed"). */
-  unchanged?: Array<[string, unknown]>
+  /** Properties the diff found equal, shown beside the changed ones (which are then marked "Changed"). */
+  unchanged?: Change[]
 }
 
 /** Two states side by side, one row per property: changed rows highlighted, set elements marked added or removed. */
 export function ChangesTable ({ changes, caption, beforeLabel, afterLabel, unchanged = [] }: ChangesTableProps) {
   const rows: Array<Change & { changed: boolean }> = [
     ...changes.map(change => ({ ...change, changed: true })),
-    ...unchanged.map(([property, value]) => ({ property, before: value, after: value, changed: false }))
+    ...unchanged.map(({ property, before, after }) => ({ property, before, after, changed: false }))
   ].sort((one, two) => one.property.localeCompare(two.property))
   return (
     <div class='table-wrap'>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { ApiError, explain, get } from '../api.ts'
 import { ChangesTable } from '../changes.tsx'
 import type { Client } from '../clients.ts'
@@ -51,7 +51,7 @@ export function ClientHistory ({ client, clientId, onRestored }: HistoryProps) {
                 <tbody>
                   {versions.map(version => (
                     <tr key={version.version} data-version={String(version.version)} class={version.version === pair.from || version.version === pair.to ? 'picked' : undefined}>
-                      <td data-label='Version'>{version.version}{version === versions[0] && <> <span class='badge'>latest</span></>}</td>
+                      <td data-label='Version'><span>{version.version}{version === versions[0] && <> <span class='badge'>latest</span></>}</span></td>
                       <td data-label='Time'>{formatTime(version.at)}</td>
                       <td data-label='By'>{version.external === true ? <span class='badge external'>{whoMade(version)}</span> : whoMade(version)}</td>
                       <td data-label='Change'>{changeText(version)}</td>
@@ -85,8 +85,13 @@ export function ClientHistory ({ client, clientId, onRestored }: HistoryProps) {
   )
 }
 
+// A create names every property it set: the list is cut short (the comparison shows them all).
+const NAMED_CHANGES = 4
+
 function changeText (version: Version): string {
-  const changed = Array.isArray(version.changed) && version.changed.length > 0 ? `: ${version.changed.join(', ')}` : ''
+  const names = Array.isArray(version.changed) ? version.changed : []
+  const more = names.length > NAMED_CHANGES ? ` and ${names.length - NAMED_CHANGES} more` : ''
+  const changed = names.length > 0 ? `: ${names.slice(0, NAMED_CHANGES).join(', ')}${more}` : ''
   const restored = typeof version.restoredFrom === 'number' ? ` (restored from version ${version.restoredFrom})` : ''
   return `${version.action}${restored}${changed}`
 }
@@ -123,10 +128,13 @@ function Comparison ({ clientId, from, to }: { clientId: string, from: number, t
   )
 }
 
-/** The properties no change touches (a change to `extension.x` touches `extension`), with their value. */
-function unchangedProperties (changes: Change[], before: Record<string, unknown>, after: Record<string, unknown>): Array<[string, unknown]> {
+/**
+ * The properties no change touches (a change to `extension.x` touches `extension`), with their values
+ * on each side: equal, but for what the diff does not compare (modifiedAt).
+ */
+function unchangedProperties (changes: Change[], before: Record<string, unknown>, after: Record<string, unknown>): Change[] {
   const touched = new Set(changes.map(change => change.property.split('.')[0]))
-  return Object.keys({ ...before, ...after }).filter(name => !touched.has(name)).map(name => [name, after[name] ?? before[name]])
+  return Object.keys({ ...before, ...after }).filter(name => !touched.has(name)).map(property => ({ property, before: before[property], after: after[property] }))
 }
 
 interface RestoreProps { name: string, clientId: string, version: Version, onCancel: () => void, onRestored: (message: string) => void }
@@ -164,8 +172,11 @@ function RestorePanel ({ name, clientId, version, onCancel, onRestored }: Restor
     }
   }
   const reload = () => { setStale(false); setError(undefined); setRound(round + 1) }
+  // Opened from a row that may be far above: the panel comes into view, focused (for screen readers too).
+  const panel = useRef<HTMLElement>(null)
+  useEffect(() => { panel.current?.focus() }, [])
   return (
-    <section class='panel restore' aria-labelledby='restore-title'>
+    <section class='panel restore' aria-labelledby='restore-title' tabIndex={-1} ref={panel}>
       <h2 id='restore-title'>Restore version {version.version} of {name}?</h2>
       <p>Version {version.version} was saved {formatTime(version.at)} by {whoMade(version)}. Restoring saves it again as the client's newest version (client ID <code>{clientId}</code>, its secret unchanged); the history keeps every version.</p>
       <Show loaded={loaded} what='the restore preview'>

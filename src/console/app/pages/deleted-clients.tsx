@@ -60,7 +60,7 @@ export function DeletedClients () {
                         <td data-label='Deleted'>{formatTime(client.deletedAt)}</td>
                         <td data-label='By'>{client.deletedBy.actor ?? 'unknown'}</td>
                         <td data-label='Restore'>
-                          {client.restoredAs !== null && <p>Restored as <Link href={clientPath(client.restoredAs)}>{client.restoredAs}</Link></p>}
+                          {client.restoredAs !== null && <span class='restored-as'>Restored as <Link href={clientPath(client.restoredAs)}>{client.restoredAs}</Link></span>}
                           <ActionButton permission={mayRestore(who, client)} onClick={() => { setRecreated(undefined); setRestoring(client) }} aria-expanded={restoring === client}>
                             {client.restoredAs === null ? 'Restore…' : 'Restore again…'}<span class='visually-hidden'> {client.clientName ?? client.clientId}</span>
                           </ActionButton>
@@ -104,7 +104,7 @@ function RecreatePanel ({ client, onCancel, onDone }: { client: DeletedClient, o
   return (
     <section class='panel danger-zone' aria-labelledby='recreate-title'>
       <h2 id='recreate-title'>Restore {name}?</h2>
-      <p>This creates a <strong>new client</strong> from version {client.lastVersion}, the last one before it was deleted. <strong>Its client ID and its client secret will be new</strong>: the old ID <code>{client.clientId}</code> stays gone, and every application that used it must be given the new ID and secret.</p>
+      <p>This creates a <strong>new client</strong> from version {client.lastVersion}, the client as it was when it was deleted. <strong>Its client ID and its client secret will be new</strong>: the old ID <code>{client.clientId}</code> stays gone, and every application that used it must be given the new ID and secret.</p>
       <ErrorMessage text={error} />
       <div class='buttons'>
         <button type='button' class='danger' disabled={busy} onClick={() => { confirm().catch(() => {}) }}>Recreate {name} as a new client</button>
