@@ -111,9 +111,14 @@ export async function historyTabTests (t: Test, { admin, pageAs, goto, checkAcce
     t.equal(await newest.getAttribute('data-version'), '5', 'a new version (4 was the change meanwhile)')
   })
 
-  await t.test('GET /api/clients/:clientId/history ...should not offer a viewer to restore, with the reason', async t => {
+  await t.test('GET /api/clients/:clientId/history ...should open the History tab by keyboard, and not offer a viewer to restore, with the reason', async t => {
     const page = await pageAs('viewer')
-    await goto(page, `/clients/${clientId}?tab=history`)
+    await goto(page, `/clients/${clientId}`)
+    await page.getByRole('tab', { name: 'Properties' }).focus()
+    await page.keyboard.press('ArrowRight')
+    await page.waitForURL(/\?tab=history$/)
+    t.equal(await page.evaluate(() => document.activeElement?.textContent), 'History', 'the focus follows the selected tab')
+    t.equal(await page.getByRole('tabpanel').getAttribute('aria-labelledby'), 'tab-history')
     const restore = page.getByRole('button', { name: 'Restore… version 1' })
     await restore.waitFor()
     t.ok(await restore.isDisabled(), 'disabled')
