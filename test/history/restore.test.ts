@@ -96,5 +96,4 @@ t.test('GET /api/clients/:clientId/history (teams) ...should answer 404 for anot
   t.same((await h.call('acme', 'GET', '/api/history/deleted')).json().clients, [], 'another team\'s deleted client is not listed')
   t.equal((await h.call('acme', 'POST', `/api/history/deleted/${goneId}/restore`)).statusCode, 404, 'nor restored')
   t.equal((await h.call('root', 'POST', `/api/history/deleted/${goneId}/restore`)).statusCode, 201)
-  void PORTAL
 })
