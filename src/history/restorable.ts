@@ -36,7 +36,7 @@ export function creatableFrom (version: StoredVersion): { body: Record<string, u
   const body: Record<string, unknown> = {}
   const notRestored = ['clientSecret (a new one is generated)', 'clientId (Authlete gives the new client a new one)']
   for (const name of WRITABLE) {
-    if (!(name in version.client)) continue
+    if (!(name in version.client) || isDefaultAlias(name, version)) continue
     if (name === 'jwks') {
       const jwks = upstreamJwks(version.client.jwks)
       if (jwks === null) notRestored.push('jwks (private keys are kept as thumbprints only)')
@@ -46,4 +46,10 @@ export function creatableFrom (version: StoredVersion): { body: Record<string, u
     }
   }
   return { body, notRestored }
+}
+
+// API 3.0 gives a client its own ID as alias: the new client gets its own, and Authlete refuses an
+// alias of digits only on create.
+function isDefaultAlias (name: string, version: StoredVersion): boolean {
+  return name === 'clientIdAlias' && String(version.client.clientIdAlias) === version.clientId
 }
