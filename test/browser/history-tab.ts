@@ -166,5 +166,9 @@ export async function historyTabTests (t: Test, { admin, pageAs, goto, checkAcce
     await row.getByRole('link', { name: newId }).waitFor()
     t.pass('the list names the client it was restored as')
     await page.screenshot({ path: join(artifacts, 'console-deleted-restored.png'), fullPage: true })
+    await goto(page, `/clients/${newId}?tab=history`)
+    const first = page.locator('table.history tbody tr').first()
+    await first.waitFor()
+    t.match(await first.locator('td[data-label="Change"]').textContent(), `recreated from deleted client ${oldId}`, 'the new client\'s history says where it came from')
   })
 }

@@ -20,7 +20,7 @@ function VersionChange ({ clientId, version, recordId }: { clientId: string, ver
       <h3>Version {version} of client <Link href={`/clients/${clientId}?tab=history`}>{clientId}</Link></h3>
       <Show loaded={loaded} what='the change'>
         {changes => changes.length === 0
-          ? <p class='empty'>No stored property changed (a secret change, say: the history never keeps a secret).</p>
+          ? <p class='empty'>No stored property differs from the version before: the change was to what the history never keeps (a secret), or left the properties as they were (a delete).</p>
           : <ChangesTable changes={changes} caption={version === 1 ? 'The client as first recorded' : `What changed from version ${version - 1}`} beforeLabel={version === 1 ? 'Before' : `Version ${version - 1}`} afterLabel={`Version ${version}`} />}
       </Show>
     </section>

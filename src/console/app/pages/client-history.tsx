@@ -14,12 +14,12 @@ export function ClientHistory ({ client, clientId, onRestored }: HistoryProps) {
   const who = identity.use()!
   const [versions, setVersions] = useState<Version[]>([])
   const [next, setNext] = useState<number | string | null>(null)
+  // The client page reloads the client after any change (here or in its actions): the history follows.
   const [loaded] = useLoad('the history', async () => {
     const page = await historyPage(clientId)
     setVersions(page.versions)
     setNext(page.next)
     return page
-    // The client page reloads the client after any change (here or in its actions): the history follows.
   }, [clientId, String(client.modifiedAt)])
   const [olderError, setOlderError] = useState<string>()
   const [pair, setPair] = useState<{ from?: number, to?: number }>({})
@@ -62,7 +62,7 @@ export function ClientHistory ({ client, clientId, onRestored }: HistoryProps) {
                         </span>
                       </td>
                       <td data-label='Restore'>
-                        <ActionButton permission={edit} onClick={() => { setRestoring(version) }} aria-expanded={restoring === version}>Restore…<span class='visually-hidden'> version {version.version}</span></ActionButton>
+                        <ActionButton permission={edit} onClick={() => { setRestoring(version) }} aria-expanded={restoring?.version === version.version}>Restore…<span class='visually-hidden'> version {version.version}</span></ActionButton>
                       </td>
                     </tr>
                   ))}
@@ -92,7 +92,9 @@ function changeText (version: Version): string {
   const names = Array.isArray(version.changed) ? version.changed : []
   const more = names.length > NAMED_CHANGES ? ` and ${names.length - NAMED_CHANGES} more` : ''
   const changed = names.length > 0 ? `: ${names.slice(0, NAMED_CHANGES).join(', ')}${more}` : ''
-  const restored = typeof version.restoredFrom === 'number' ? ` (restored from version ${version.restoredFrom})` : ''
+  const restored = version.restoredFromClientId !== undefined
+    ? ` (recreated from deleted client ${version.restoredFromClientId})`
+    : typeof version.restoredFrom === 'number' ? ` (restored from version ${version.restoredFrom})` : ''
   return `${version.action}${restored}${changed}`
 }
 
