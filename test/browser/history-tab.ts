@@ -125,6 +125,22 @@ export async function historyTabTests (t: Test, { admin, pageAs, goto, checkAcce
     t.match(await restore.evaluate(element => document.getElementById(element.getAttribute('aria-describedby') ?? '')?.textContent), /Needs the editor role/)
   })
 
+  await t.test('GET /api/clients/:clientId/history ...should page back to older versions with `next`, none repeated or missing', async t => {
+    const { body: busy } = await admin.call('POST', '/api/clients', { clientName: 'Often changed' })
+    // One page is 20 versions (src/console/app/history.ts): 22 in all.
+    for (let round = 1; round <= 21; round++) t.equal((await admin.call('PATCH', `/api/clients/${busy.clientId}`, { description: `round ${round}` })).status, 200)
+    const page = await pageAs('editor')
+    await goto(page, `/clients/${busy.clientId}?tab=history`)
+    const rows = page.locator('table.history tbody tr')
+    await rows.nth(19).waitFor()
+    t.equal(await rows.count(), 20, 'one page')
+    await page.getByRole('button', { name: 'Show older versions' }).click()
+    await rows.nth(21).waitFor()
+    const shown = await rows.evaluateAll(nodes => nodes.map(node => Number(node.getAttribute('data-version'))))
+    t.same(shown, Array.from({ length: 22 }, (_, index) => 22 - index), 'every version once, newest first')
+    t.equal(await page.getByRole('button', { name: 'Show older versions' }).count(), 0, 'no more to show')
+  })
+
   await t.test('GET /api/audit ...should show the change an audit record made, from the version it links to', async t => {
     const page = await pageAs('admin')
     await goto(page, `/audit?clientId=${clientId}&action=client.patch`)
