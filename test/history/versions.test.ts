@@ -5,7 +5,7 @@ import { startPostgres } from '../helpers/postgres.ts'
 const RUNS: Array<{ api: ApiVersion, store: 'SQLite' | 'PostgreSQL' }> = [{ api: 'v3', store: 'SQLite' }, { api: 'v2', store: 'SQLite' }, { api: 'v3', store: 'PostgreSQL' }]
 for (const { api, store } of RUNS) {
   t.test(`POST PUT PATCH DELETE /api/clients ... (API ${api}, ${store}) ...should record a version per write with its actor and action`, async t => {
-    const env = store === 'PostgreSQL' ? { AUDIT_STORE: (await startPostgres(t)).url } : {}
+    const env: Record<string, string> = store === 'PostgreSQL' ? { AUDIT_STORE: (await startPostgres(t)).url } : {}
     const { app } = await buildTestApp(t, { AUTHLETE_API_VERSION: api, ...env })
     const admin = await login(app, 'admin')
     const editor = await login(app, 'editor')
