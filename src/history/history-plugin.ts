@@ -7,6 +7,7 @@ import { jsonScalarText, parseUpstreamJson } from '../upstream/json.ts'
 import { storedState } from './stored-state.ts'
 import { createExternalChanges } from './external-changes.ts'
 import historyRoutes from './history-routes.ts'
+import { seedSandboxHistory } from './sandbox-history.ts'
 import type { NewVersion } from './history-types.ts'
 
 declare module 'fastify' {
@@ -29,6 +30,8 @@ export interface HistoryOptions {
   sweepMinutes?: number
   /** The ETag key (the session secret), as the client routes use it. */
   etagKey: string
+  /** The sandbox as `npm start` runs it (its users generated): seed a few versions of a seeded client. */
+  seedSandbox?: boolean
 }
 
 // How each audited write finds the state its version stores. Create, PUT, PATCH and the restores
@@ -57,7 +60,7 @@ const DAY_MS = 86_400_000
  * outcome (same transaction: src/audit/stores), and an `external` version whenever a read finds that
  * Authlete's modifiedAt moved past the last version's. Routes: history-routes.ts.
  */
-async function historyPlugin (app: FastifyInstance, { retentionDays, sweepMinutes, etagKey }: HistoryOptions): Promise<void> {
+async function historyPlugin (app: FastifyInstance, { retentionDays, sweepMinutes, etagKey, seedSandbox = false }: HistoryOptions): Promise<void> {
   const history = app.auditTrail.history
   app.decorateRequest('restoredFrom', null)
   app.decorateRequest('historyClient', null)
@@ -105,7 +108,10 @@ async function historyPlugin (app: FastifyInstance, { retentionDays, sweepMinute
     timer.unref()
     app.addHook('onClose', async () => { clearInterval(timer) })
   }
-  app.addHook('onReady', async () => { await prune().catch(error => app.log.error({ err: error }, 'history: pruning failed')) })
+  app.addHook('onReady', async () => {
+    await prune().catch(error => app.log.error({ err: error }, 'history: pruning failed'))
+    if (seedSandbox) await seedSandboxHistory(app).catch(error => app.log.error({ err: error }, 'history: the sandbox history could not be seeded'))
+  })
   every(PRUNE_INTERVAL_MS, prune, 'pruning')
   if (sweepMinutes !== undefined) every(sweepMinutes * 60_000, external.sweep, 'sweep')
 }

@@ -18,11 +18,12 @@ import { diffStates } from './diff.ts'
 import { storedState } from './stored-state.ts'
 import { creatableFrom, replacementFrom } from './restorable.ts'
 import type { StoredVersion } from './history-types.ts'
+import { MAX_VERSION } from './stores/version-rows.ts'
 
 const tags = ['history']
 const JSON_TYPE = 'application/json; charset=utf-8'
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
-const VersionNumber = Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'A client\'s versions are numbered 1, 2, 3...' })
+const VersionNumber = Type.Integer({ minimum: 1, maximum: MAX_VERSION, description: 'A client\'s versions are numbered 1, 2, 3...' })
 
 const VersionSummary = Type.Object({
   version: VersionNumber,

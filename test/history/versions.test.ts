@@ -1,9 +1,12 @@
 import t from 'tap'
 import { buildTestApp, login, type ApiVersion } from '../helpers/app.ts'
+import { startPostgres } from '../helpers/postgres.ts'
 
-for (const api of ['v3', 'v2'] as ApiVersion[]) {
-  t.test(`POST PUT PATCH DELETE /api/clients ... (API ${api}) ...should record a version per write with its actor and action`, async t => {
-    const { app } = await buildTestApp(t, { AUTHLETE_API_VERSION: api })
+const RUNS: Array<{ api: ApiVersion, store: 'SQLite' | 'PostgreSQL' }> = [{ api: 'v3', store: 'SQLite' }, { api: 'v2', store: 'SQLite' }, { api: 'v3', store: 'PostgreSQL' }]
+for (const { api, store } of RUNS) {
+  t.test(`POST PUT PATCH DELETE /api/clients ... (API ${api}, ${store}) ...should record a version per write with its actor and action`, async t => {
+    const env: Record<string, string> = store === 'PostgreSQL' ? { AUDIT_STORE: (await startPostgres(t)).url } : {}
+    const { app } = await buildTestApp(t, { AUTHLETE_API_VERSION: api, ...env })
     const admin = await login(app, 'admin')
     const editor = await login(app, 'editor')
     const created = await app.inject({ method: 'POST', url: '/api/clients', payload: { clientName: 'History one', redirectUris: ['https://one.example/cb'] }, headers: editor.headers })

@@ -56,6 +56,8 @@ export interface VersionRow {
 }
 
 const BATCH = 500
+// The version column is a 32-bit INTEGER (PostgreSQL refuses a larger bound); the routes accept up to this.
+export const MAX_VERSION = 2_147_483_646
 
 /** The content a version's hash covers: everything it says. */
 export function hashedContent (version: ClientVersion): Record<string, unknown> {
@@ -130,7 +132,7 @@ export function historyReads (run: Run): Omit<HistoryStore, 'prune'> {
       return (await run<VersionRow>(GET_VERSION, [clientId, version])).map(toVersion)[0]
     },
     async list (clientId, { limit, before }) {
-      const rows = await run<VersionRow>(LIST_VERSIONS, [clientId, before ?? Number.MAX_SAFE_INTEGER, limit + 1])
+      const rows = await run<VersionRow>(LIST_VERSIONS, [clientId, before ?? MAX_VERSION + 1, limit + 1])
       const versions = rows.slice(0, limit).map(row => listed(toVersion(row)))
       return { versions, next: rows.length > limit ? versions.at(-1)!.version : null }
     },
