@@ -814,7 +814,7 @@ async function consoleTests (): Promise<void> {
     await checkAccessibility(t, page, 'access page, teams mode')
   })
 
-  await historyTabTests(t, { admin, pageAs, goto, checkAccessibility, artifacts: ARTIFACTS })
+  await historyTabTests(t, { admin, pageAs, goto, checkAccessibility, artifacts: ARTIFACTS, screenshots: SCREENSHOTS })
 
   await t.test('GET / ...should never put a secret, token or CSRF token in web storage or a URL, nor break its CSP', async t => {
     for (const [user, { page }] of contexts) {

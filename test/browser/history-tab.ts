@@ -16,6 +16,8 @@ export interface ConsoleKit {
   goto: (page: Page, path: string) => Promise<void>
   checkAccessibility: (t: Test, page: Page, what: string) => Promise<void>
   artifacts: string
+  /** Where the screenshots docs/ shows go (docs/ itself with UPDATE_SCREENSHOTS=1). */
+  screenshots: string
 }
 
 const FIRST = 'https://app.example/callback'
@@ -23,7 +25,7 @@ const SECOND = 'https://app.example/second'
 // styles.css: a changed row's background.
 const HIGHLIGHT = 'rgb(255, 248, 197)'
 
-export async function historyTabTests (t: Test, { admin, pageAs, goto, checkAccessibility, artifacts }: ConsoleKit): Promise<void> {
+export async function historyTabTests (t: Test, { admin, pageAs, goto, checkAccessibility, artifacts, screenshots }: ConsoleKit): Promise<void> {
   // Made in the first test (the root test ends when it has no subtest left to wait for).
   let clientId = ''
   const changedRows = async (page: Page, within = page.locator('section.comparison')) =>
@@ -56,13 +58,14 @@ export async function historyTabTests (t: Test, { admin, pageAs, goto, checkAcce
     t.equal(await uris.locator('td').nth(1).locator('ins').textContent(), `${SECOND} (added)`, 'the added URI marked, in words too')
     t.equal(await uris.locator('td').nth(0).locator('ins, del').count(), 0, 'nothing was removed')
     t.equal(await uris.evaluate(row => getComputedStyle(row.querySelector('th')).backgroundColor), HIGHLIGHT, 'a changed row is highlighted')
+    await page.screenshot({ path: join(screenshots, 'console-history.png'), fullPage: true })
     await page.getByLabel('Show the unchanged properties too').check()
     const unchanged = page.locator('section.comparison tr[data-property="clientId"]')
     await unchanged.waitFor()
     t.equal(await unchanged.getAttribute('class'), null, 'an unchanged row is not highlighted')
     t.equal(await page.locator('section.comparison tr.changed .badge.changed').count(), 3, 'and among all the rows, the changed ones say so')
     await checkAccessibility(t, page, 'History tab with a comparison')
-    await page.screenshot({ path: join(artifacts, 'console-history.png'), fullPage: true })
+    await page.screenshot({ path: join(artifacts, 'console-history-compare.png'), fullPage: true })
     await page.getByLabel('Show the unchanged properties too').uncheck()
     await page.setViewportSize({ width: 390, height: 844 })
     t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scrolling at 390 px')
