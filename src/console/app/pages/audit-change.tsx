@@ -17,7 +17,7 @@ function VersionChange ({ clientId, version, recordId }: { clientId: string, ver
   const [loaded] = useLoad(`version ${version} of client ${clientId}`, async () => version === 1 ? firstVersion(clientId) : await changesBetween(clientId, version - 1, version), [clientId, version])
   return (
     <section class='record-change' aria-label={`The change audit record ${recordId} made`}>
-      <h3>Version {version} of client <Link href={`/clients/${clientId}?tab=history`}>{clientId}</Link></h3>
+      <h2 class='record-change-title'>Version {version} of client <Link href={`/clients/${clientId}?tab=history`}>{clientId}</Link></h2>
       <Show loaded={loaded} what='the change'>
         {changes => changes.length === 0
           ? <p class='empty'>No stored property differs from the version before: the change was to what the history never keeps (a secret), or left the properties as they were (a delete).</p>
