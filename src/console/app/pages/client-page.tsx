@@ -10,6 +10,7 @@ import { useConfirm } from '../confirm.tsx'
 import { Value } from '../property-values.tsx'
 import { loadClientInput, type JsonSchema } from '../schema.ts'
 import { ActionButton, ErrorMessage, Link, Notice, OneTimeSecret, Show, TextField, useLoad } from '../ui.tsx'
+import { ClientTabs } from './client-tabs.tsx'
 
 export function ClientPage ({ clientId }: { clientId: string }) {
   const who = identity.use()!
@@ -30,7 +31,7 @@ export function ClientPage ({ clientId }: { clientId: string }) {
           <p class='subtitle'>Client ID <code>{String(client.clientId)}</code>{client.clientIdAlias !== undefined && <> · alias <code>{client.clientIdAlias}</code>{client.clientIdAliasEnabled !== true && ' (disabled)'}</>}</p>
           <Notice text={notice} />
           <Actions who={who} client={client} clientId={clientId} onChanged={message => { setNotice(message); reload() }} />
-          <Properties client={client} schema={schema} />
+          <ClientTabs client={client} clientId={clientId} onRestored={message => { setNotice(message); reload() }}><Properties client={client} schema={schema} /></ClientTabs>
         </>
       )}
     </Show>
