@@ -34,6 +34,7 @@ import clientSecretAndLockRoutes from './clients/secret-and-lock-routes.ts'
 import authorizationRoutes from './clients/authorization-routes.ts'
 import registrationRoutes from './clients/registration-routes.ts'
 import healthRoutes from './ops/health-routes.ts'
+import serverInfo from './ops/server-info.ts'
 import overload from './ops/overload.ts'
 import rateLimits, { type RateLimitsOptions } from './ops/rate-limits.ts'
 import { parseBudget } from './ops/budget.ts'
@@ -76,7 +77,8 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     await app.register(overload, { maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS, maxHeapUsedBytes: config.MAX_HEAP_USED_BYTES, warmupSeconds: config.OVERLOAD_WARMUP_SECONDS })
     await app.register(openapi, { docs: config.DOCS_ENABLED })
     await app.register(redis, { url: config.REDIS_URL })
-    await app.register(authlete, await upstreamOptions(app, config))
+    const upstream = await upstreamOptions(app, config)
+    await app.register(authlete, upstream)
     await app.register(sessions, {
       secret: config.SESSION_SECRET!,
       // config.ts requires REDIS_URL with SESSION_STORE=redis.
@@ -109,6 +111,7 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     await app.register(authorizationRoutes)
     await app.register(registrationRoutes)
     await app.register(auditRoutes)
+    await app.register(serverInfo, { sandbox: isSandbox(config), baseUrl: upstream.baseUrl, apiVersion: upstream.apiVersion, serviceId: upstream.serviceId })
     await app.register(healthRoutes, { requireUpstream: config.READY_REQUIRES_UPSTREAM })
     // Last: its catch-all route only gets what no API route matched.
     if (config.FRONTEND_DIR !== undefined) await app.register(import('./frontend/static-frontend.ts'), { root: config.FRONTEND_DIR })
