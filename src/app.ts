@@ -30,6 +30,7 @@ import auditTrail from './audit/audit-trail.ts'
 import auditRoutes from './audit/audit-routes.ts'
 import { openAuditStore } from './audit/stores/open-audit-store.ts'
 import clientsRoutes from './clients/clients-routes.ts'
+import search from './search/search-plugin.ts'
 import clientSecretAndLockRoutes from './clients/secret-and-lock-routes.ts'
 import authorizationRoutes from './clients/authorization-routes.ts'
 import registrationRoutes from './clients/registration-routes.ts'
@@ -106,6 +107,8 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     await app.register(authRoutes)
     await app.register(sessionAdminRoutes)
     await app.register(apiTokens, { store: openTokenStore(config.API_TOKEN_STORE, app.redis), maxDays: config.API_TOKEN_MAX_DAYS, maxPerUser: config.API_TOKEN_MAX_PER_USER, maxHoursExternal: config.API_TOKEN_MAX_HOURS_EXTERNAL })
+    // Before the client routes: its onSend hook keeps the index fresh with their writes.
+    await app.register(search, { refreshSeconds: config.SEARCH_INDEX_REFRESH_SECONDS })
     await app.register(clientsRoutes, { etagKey: config.SESSION_SECRET! })
     await app.register(clientSecretAndLockRoutes)
     await app.register(authorizationRoutes)
