@@ -23,6 +23,7 @@ import loginFailures from './auth/login-failures/login-failures.ts'
 import { createMemorySessionStore } from './auth/stores/memory-session-store.ts'
 import { createRedisSessionStore } from './auth/stores/redis-session-store.ts'
 import sessionAdminRoutes from './auth/session-admin-routes.ts'
+import userListRoutes from './auth/user-list-routes.ts'
 import apiTokens from './auth/tokens/api-tokens.ts'
 import { openTokenStore } from './auth/tokens/token-store.ts'
 import auditLog from './audit/audit-log.ts'
@@ -106,6 +107,7 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     await app.register(loginFailures, { pair: parseBudget(config.RATE_LIMIT_LOGIN), user: parseBudget(config.RATE_LIMIT_LOGIN_USER), redis: app.redis ?? undefined, secret: config.SESSION_SECRET! })
     await app.register(authRoutes)
     await app.register(sessionAdminRoutes)
+    await app.register(userListRoutes)
     await app.register(apiTokens, { store: openTokenStore(config.API_TOKEN_STORE, app.redis), maxDays: config.API_TOKEN_MAX_DAYS, maxPerUser: config.API_TOKEN_MAX_PER_USER, maxHoursExternal: config.API_TOKEN_MAX_HOURS_EXTERNAL })
     // Before the client routes: its onSend hook keeps the index fresh with their writes.
     await app.register(search, { refreshSeconds: config.SEARCH_INDEX_REFRESH_SECONDS })

@@ -26,7 +26,7 @@ t.test('GET /openapi.json ...should describe every route with tags and a schema 
     'get /api/subjects/{subject}/clients', 'put /api/clients/{clientId}/authorizations/{subject}',
     'delete /api/clients/{clientId}/authorizations/{subject}', 'get /api/clients/{clientId}/granted-scopes/{subject}',
     'delete /api/clients/{clientId}/granted-scopes/{subject}', 'put /api/clients/{clientId}/registration',
-    'get /api/audit', 'get /api/audit/verify', 'get /api/info',
+    'get /api/audit', 'get /api/audit/verify', 'get /api/info', 'get /api/users',
     'get /healthz', 'get /readyz', 'get /metrics'
   ]
   const documented = Object.entries(paths).flatMap(([path, methods]) => Object.keys(methods).map(method => `${method} ${path}`))
