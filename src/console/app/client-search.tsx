@@ -15,7 +15,7 @@ export function ClientSearchBox ({ q, onSearch }: { q: string, onSearch: (q: str
   const [text, setText] = useState(q)
   useEffect(() => { setText(q) }, [q])
   return (
-    <form role='search' aria-label='Search the clients' onSubmit={event => { event.preventDefault(); onSearch(text.trim()) }}>
+    <form class='search-box' role='search' aria-label='Search the clients' onSubmit={event => { event.preventDefault(); onSearch(text.trim()) }}>
       <TextField label='Search clients' name='q' value={text} onInput={setText} hint='Name, alias, ID, developer or redirect URI host' />
       <button type='submit'>Search</button>
       {q !== '' && <button type='button' onClick={() => { setText(''); onSearch('') }}>Clear search</button>}

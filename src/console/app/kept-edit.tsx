@@ -34,7 +34,7 @@ export function useKeptEdit<T> (path: string, values: T, changed: boolean, resto
   }
   return (
     <div class='message notice kept-edit' role='group' aria-label='Unsaved changes'>
-      <p>Your session ended while you were editing this form ({formatTime(offered.at)}). Your changes were kept in this tab only; they are not saved yet.</p>
+      <p>Your session ended while you were editing this form. Your changes (last one at {formatTime(offered.at)}) were kept in this tab only: they are not saved yet.</p>
       <div class='buttons'>
         <button type='button' class='primary' onClick={() => { restore(offered.values as T); close() }}>Restore my changes</button>
         <button type='button' onClick={close}>Discard them</button>
