@@ -12,8 +12,8 @@ export interface IndexedClient {
   clientIdAlias: string | null
   developer: string | null
   redirectUriHosts: string[]
-  /** The matched fields, lower-cased, in SEARCHED_FIELDS order. */
-  folded: string[]
+  /** The matched fields, lower-cased, in SEARCHED_FIELDS order, joined by NUL (which a search text cannot hold): one `includes` per client. */
+  haystack: string
 }
 
 /** The fields a search looks in, as answers name them. */
@@ -44,12 +44,18 @@ export function indexedClient (client: AuthleteClient): IndexedClient {
     developer: teamOf(client),
     redirectUriHosts: redirectUriHosts(client)
   }
-  return { ...entry, folded: [entry.clientName ?? '', entry.clientIdAlias ?? '', entry.clientId, entry.developer ?? '', entry.redirectUriHosts.join(' ')].map(value => value.toLowerCase()) }
+  return { ...entry, haystack: [entry.clientName ?? '', entry.clientIdAlias ?? '', entry.clientId, entry.developer ?? '', entry.redirectUriHosts.join(' ')].join(FIELD_SEPARATOR).toLowerCase() }
 }
 
-/** The fields of `entry` that contain `folded` (a lower-cased query). */
+const FIELD_SEPARATOR = '\u0000'
+
+/** Whether `entry` matches `folded` (a lower-cased search text without NUL). */
+export const matches = (entry: IndexedClient, folded: string): boolean => entry.haystack.includes(folded)
+
+/** The fields of `entry` that contain `folded`: asked for the clients of the answered page only. */
 export function matchedFields (entry: IndexedClient, folded: string): SearchedField[] {
-  return SEARCHED_FIELDS.filter((_field, index) => entry.folded[index]!.includes(folded))
+  const fields = entry.haystack.split(FIELD_SEPARATOR)
+  return SEARCHED_FIELDS.filter((_field, index) => fields[index]!.includes(folded))
 }
 
 // By name as people read it, then by ID: a stable order for paging.
@@ -68,6 +74,8 @@ export class ClientIndex {
   #entries = new Map<string, IndexedClient>()
   #next: Map<string, IndexedClient> | undefined
   #writesDuringRefresh = new Map<string, IndexedClient | null>()
+  /** The entries in answer order (compareEntries): sorted once per fill, kept in order by each write (a binary search, no sort). */
+  #sorted: IndexedClient[] | undefined
   /** When the last complete fill started (its data is at least that fresh); undefined before one completed. */
   builtAt: number | undefined
   /** The first fill is under way: its pages go into the live map, so searches find what is read so far. */
@@ -85,6 +93,12 @@ export class ClientIndex {
     return this.#entries.values()
   }
 
+  /** Every entry in answer order, so a search's matches need no sorting of their own. */
+  sorted (): readonly IndexedClient[] {
+    this.#sorted ??= [...this.#entries.values()].sort(compareEntries)
+    return this.#sorted
+  }
+
   /** The numeric ID of the client that has `alias` (exactly, as Authlete compares them), if the index knows one. */
   idOfAlias (alias: string): string | undefined {
     for (const entry of this.#entries.values()) if (entry.clientIdAlias === alias) return entry.clientId
@@ -94,11 +108,14 @@ export class ClientIndex {
   /** A write through this replica: the client as it now is, or its deletion. */
   put (client: AuthleteClient): void {
     const entry = indexedClient(client)
+    this.#unsort(this.#entries.get(entry.clientId))
     this.#entries.set(entry.clientId, entry)
+    this.#sorted?.splice(this.#position(entry), 0, entry)
     if (this.#next !== undefined) this.#writesDuringRefresh.set(entry.clientId, entry)
   }
 
   remove (clientId: string): void {
+    this.#unsort(this.#entries.get(clientId))
     this.#entries.delete(clientId)
     if (this.#next !== undefined) this.#writesDuringRefresh.set(clientId, null)
   }
@@ -116,6 +133,7 @@ export class ClientIndex {
       const entry = indexedClient(client)
       if (!this.#writesDuringRefresh.has(entry.clientId)) target.set(entry.clientId, entry)
     }
+    if (target === this.#entries) this.#sorted = undefined
   }
 
   /** The fill read the whole list: its map answers from now on. */
@@ -127,10 +145,32 @@ export class ClientIndex {
       else next.set(clientId, entry)
     }
     this.#entries = next
+    // Sorted here, in the fill, so that no search pays for it.
+    this.#sorted = [...next.values()].sort(compareEntries)
     this.#next = undefined
     this.#writesDuringRefresh.clear()
     this.#firstFill = false
     this.builtAt = startedAt
+  }
+
+  // Where `entry` goes in the sorted entries: the first place whose entry comes after it.
+  #position (entry: IndexedClient): number {
+    const sorted = this.#sorted!
+    let low = 0
+    let high = sorted.length
+    while (low < high) {
+      const middle = (low + high) >>> 1
+      if (compareEntries(sorted[middle]!, entry) <= 0) low = middle + 1
+      else high = middle
+    }
+    return low
+  }
+
+  #unsort (entry: IndexedClient | undefined): void {
+    if (entry === undefined || this.#sorted === undefined) return
+    const at = this.#position(entry) - 1
+    if (this.#sorted[at] === entry) this.#sorted.splice(at, 1)
+    else this.#sorted = undefined
   }
 
   /** The fill failed: the map in place keeps answering (during the first fill, with what it read). */

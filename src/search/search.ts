@@ -2,12 +2,13 @@ import { Type } from 'typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { errors } from '../http/errors.ts'
 import { inEveryTeam, inTeam, teamOf } from '../teams/membership.ts'
-import { compareEntries, indexedClient, matchedFields, type ClientIndex, type IndexedClient, type SearchedField } from './client-index.ts'
+import { indexedClient, matchedFields, matches, type ClientIndex, type IndexedClient, type SearchedField } from './client-index.ts'
 
 export const SearchText = Type.String({
   minLength: 1,
   maxLength: 200,
-  pattern: '\\S',
+  // Some text besides spaces; no control character (the index separates fields with NUL).
+  pattern: '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$',
   description: 'Search: clients whose name, alias, client ID, developer (team) or a redirect URI\'s host contains this text, case-insensitively. The answer carries `index` (how old the searched index is); its clients carry those fields only, plus `matchedIn`'
 })
 
@@ -52,7 +53,7 @@ export async function searchClients (app: FastifyInstance, request: FastifyReque
   const ageSeconds = index.builtAt === undefined ? null : Math.max(0, Math.floor((Date.now() - index.builtAt) / 1000))
   if (ageSeconds !== null) reply.header(INDEX_AGE_HEADER, String(ageSeconds))
   return {
-    clients: page.map(({ entry, fields }) => answerOf(entry, fields)),
+    clients: page.map(({ entry }) => answerOf(entry, matchedFields(entry, q.toLowerCase()))),
     total: found.length,
     offset,
     limit,
@@ -60,25 +61,22 @@ export async function searchClients (app: FastifyInstance, request: FastifyReque
   }
 }
 
-interface Hit { entry: IndexedClient, fields: SearchedField[] }
+interface Hit { entry: IndexedClient }
 
+// In the index's answer order already: no sorting per search.
 function matching (index: ClientIndex, folded: string, visible: (team: string | null) => boolean): Hit[] {
   const hits: Hit[] = []
-  for (const entry of index.entries()) {
-    if (!visible(entry.developer)) continue
-    const fields = matchedFields(entry, folded)
-    if (fields.length > 0) hits.push({ entry, fields })
-  }
-  return hits.sort((a, b) => compareEntries(a.entry, b.entry))
+  for (const entry of index.sorted()) if (visible(entry.developer) && matches(entry, folded)) hits.push({ entry })
+  return hits
 }
 
 // Reads each client of the page again: the ones still there and still the caller's, as they now are.
 async function stillVisible (app: FastifyInstance, request: FastifyRequest, page: Hit[], visible: (team: string | null) => boolean): Promise<Hit[]> {
-  const hits = await Promise.all(page.map(async ({ entry, fields }): Promise<Hit | undefined> => {
+  const hits = await Promise.all(page.map(async ({ entry }): Promise<Hit | undefined> => {
     try {
       const { data } = await app.authlete.getClient(request.upstreamCalls, entry.clientId)
       app.clientIndex.put(data)
-      return visible(teamOf(data)) ? { entry: indexedClient(data), fields } : undefined
+      return visible(teamOf(data)) ? { entry: indexedClient(data) } : undefined
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode !== 404) throw error
       app.clientIndex.remove(entry.clientId)
