@@ -66,6 +66,8 @@ async function operatorDayTests (): Promise<void> {
     AUTHLETE_SERVICE_ID: emulator.serviceId,
     AUTHLETE_SERVICE_ACCESS_TOKEN: emulator.accessToken!
   })
+  // Its own server: the short idle timeout would end the other tests' sessions.
+  const idle = await startServerProcess(t, { ...common, SESSION_IDLE_TIMEOUT: String(IDLE_SECONDS), BFF_USERS_FILE: await testUsersFile(), AUDIT_STORE: `sqlite:${join(dataDir, 'idle-audit.db')}` })
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -201,7 +203,6 @@ async function operatorDayTests (): Promise<void> {
   })
 
   await t.test('SESSION_IDLE_TIMEOUT ...should warn before it, keep the session on Stay, and give back the edit after it ends and the user signs in again', async t => {
-    const idle = await startServerProcess(t, { ...common, SESSION_IDLE_TIMEOUT: String(IDLE_SECONDS), BFF_USERS_FILE: await testUsersFile(), AUDIT_STORE: `sqlite:${join(dataDir, 'idle-audit.db')}` })
     const editPath = `/clients/${SEEDED_CLIENT_IDS.portal}/edit`
     const page = await signedInPage(idle, 'editor', PASSWORDS.editor, editPath)
     const name = page.getByLabel('Client name', { exact: true })
