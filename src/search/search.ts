@@ -53,7 +53,7 @@ export async function searchClients (app: FastifyInstance, request: FastifyReque
   const ageSeconds = index.builtAt === undefined ? null : Math.max(0, Math.floor((Date.now() - index.builtAt) / 1000))
   if (ageSeconds !== null) reply.header(INDEX_AGE_HEADER, String(ageSeconds))
   return {
-    clients: page.map(({ entry }) => answerOf(entry, matchedFields(entry, q.toLowerCase()))),
+    clients: page.map(entry => answerOf(entry, matchedFields(entry, q.toLowerCase()))),
     total: found.length,
     offset,
     limit,
@@ -61,22 +61,18 @@ export async function searchClients (app: FastifyInstance, request: FastifyReque
   }
 }
 
-interface Hit { entry: IndexedClient }
-
 // In the index's answer order already: no sorting per search.
-function matching (index: ClientIndex, folded: string, visible: (team: string | null) => boolean): Hit[] {
-  const hits: Hit[] = []
-  for (const entry of index.sorted()) if (visible(entry.developer) && matches(entry, folded)) hits.push({ entry })
-  return hits
+function matching (index: ClientIndex, folded: string, visible: (team: string | null) => boolean): IndexedClient[] {
+  return index.sorted().filter(entry => visible(entry.developer) && matches(entry, folded))
 }
 
 // Reads each client of the page again: the ones still there and still the caller's, as they now are.
-async function stillVisible (app: FastifyInstance, request: FastifyRequest, page: Hit[], visible: (team: string | null) => boolean): Promise<Hit[]> {
-  const hits = await Promise.all(page.map(async ({ entry }): Promise<Hit | undefined> => {
+async function stillVisible (app: FastifyInstance, request: FastifyRequest, page: IndexedClient[], visible: (team: string | null) => boolean): Promise<IndexedClient[]> {
+  const hits = await Promise.all(page.map(async (entry): Promise<IndexedClient | undefined> => {
     try {
       const { data } = await app.authlete.getClient(request.upstreamCalls, entry.clientId)
       app.clientIndex.put(data)
-      return visible(teamOf(data)) ? { entry: indexedClient(data) } : undefined
+      return visible(teamOf(data)) ? indexedClient(data) : undefined
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode !== 404) throw error
       app.clientIndex.remove(entry.clientId)
