@@ -522,9 +522,10 @@ async function benchmark (nginx: string, dir: string): Promise<void> {
     ''
   ].filter((line, index, all) => line !== '' || all[index - 1] !== '').join('\n')
 
+  const searchIndex = execFileSync(process.execPath, ['--expose-gc', join(repo, 'bench', 'search-index.ts'), ...(QUICK ? ['--quick'] : [])], { cwd: repo, encoding: 'utf8' })
   await mkdir(resultsDir, { recursive: true })
-  await writeFile(join(resultsDir, REPORT), report)
-  process.stdout.write(`${report}\n`)
+  await writeFile(join(resultsDir, REPORT), `${report}\n${searchIndex}`)
+  process.stdout.write(`${report}\n${searchIndex}`)
 }
 
 // ---- --profile ----

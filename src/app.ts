@@ -23,6 +23,7 @@ import loginFailures from './auth/login-failures/login-failures.ts'
 import { createMemorySessionStore } from './auth/stores/memory-session-store.ts'
 import { createRedisSessionStore } from './auth/stores/redis-session-store.ts'
 import sessionAdminRoutes from './auth/session-admin-routes.ts'
+import userListRoutes from './auth/user-list-routes.ts'
 import apiTokens from './auth/tokens/api-tokens.ts'
 import { openTokenStore } from './auth/tokens/token-store.ts'
 import auditLog from './audit/audit-log.ts'
@@ -30,10 +31,12 @@ import auditTrail from './audit/audit-trail.ts'
 import auditRoutes from './audit/audit-routes.ts'
 import { openAuditStore } from './audit/stores/open-audit-store.ts'
 import clientsRoutes from './clients/clients-routes.ts'
+import search from './search/search-plugin.ts'
 import clientSecretAndLockRoutes from './clients/secret-and-lock-routes.ts'
 import authorizationRoutes from './clients/authorization-routes.ts'
 import registrationRoutes from './clients/registration-routes.ts'
 import healthRoutes from './ops/health-routes.ts'
+import serverInfo from './ops/server-info.ts'
 import overload from './ops/overload.ts'
 import rateLimits, { type RateLimitsOptions } from './ops/rate-limits.ts'
 import { parseBudget } from './ops/budget.ts'
@@ -77,7 +80,8 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     await app.register(overload, { maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS, maxHeapUsedBytes: config.MAX_HEAP_USED_BYTES, warmupSeconds: config.OVERLOAD_WARMUP_SECONDS })
     await app.register(openapi, { docs: config.DOCS_ENABLED })
     await app.register(redis, { url: config.REDIS_URL })
-    await app.register(authlete, await upstreamOptions(app, config))
+    const upstream = await upstreamOptions(app, config)
+    await app.register(authlete, upstream)
     await app.register(sessions, {
       secret: config.SESSION_SECRET!,
       // config.ts requires REDIS_URL with SESSION_STORE=redis.
@@ -107,12 +111,16 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     await app.register(loginFailures, { pair: parseBudget(config.RATE_LIMIT_LOGIN), user: parseBudget(config.RATE_LIMIT_LOGIN_USER), redis: app.redis ?? undefined, secret: config.SESSION_SECRET! })
     await app.register(authRoutes)
     await app.register(sessionAdminRoutes)
+    await app.register(userListRoutes)
     await app.register(apiTokens, { store: openTokenStore(config.API_TOKEN_STORE, app.redis), maxDays: config.API_TOKEN_MAX_DAYS, maxPerUser: config.API_TOKEN_MAX_PER_USER, maxHoursExternal: config.API_TOKEN_MAX_HOURS_EXTERNAL })
+    // Before the client routes: its onSend hook keeps the index fresh with their writes.
+    await app.register(search, { refreshSeconds: config.SEARCH_INDEX_REFRESH_SECONDS })
     await app.register(clientsRoutes, { etagKey: config.SESSION_SECRET! })
     await app.register(clientSecretAndLockRoutes)
     await app.register(authorizationRoutes)
     await app.register(registrationRoutes)
     await app.register(auditRoutes)
+    await app.register(serverInfo, { sandbox: isSandbox(config), baseUrl: upstream.baseUrl, apiVersion: upstream.apiVersion, serviceId: upstream.serviceId })
     await app.register(healthRoutes, { requireUpstream: config.READY_REQUIRES_UPSTREAM })
     // Last: its catch-all route only gets what no API route matched.
     if (config.FRONTEND_DIR !== undefined) await app.register(import('./frontend/static-frontend.ts'), { root: config.FRONTEND_DIR })

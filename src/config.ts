@@ -79,6 +79,7 @@ export const ConfigSchema = Type.Object({
   OIDC_USERNAME_CLAIM: Type.String({ minLength: 1, default: 'preferred_username' }),
   OIDC_ROLES_CLAIM: Type.String({ minLength: 1, default: 'roles' }),
   OIDC_ROLE_MAP: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'claimValue=role,...; * matches everyone' })),
+  SEARCH_INDEX_REFRESH_SECONDS: Type.Integer({ minimum: 10, maximum: 86_400, default: 300, description: 'seconds: how often each replica reads the whole client list again for GET /api/clients?q=' }),
   ACCESS_MODEL: Type.Enum(['roles', 'teams'], { default: 'roles', description: 'teams: each team manages only the clients whose developer is the team (docs/teams.md)' }),
   TEAMS_CLAIM: Type.String({ minLength: 1, default: 'teams', description: 'OIDC and gateway identities: the claim (dotted path) holding the teams' }),
   TEAM_MAP: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'claimValue=team,...; * as a claim value matches everyone, * as a team is every team' })),

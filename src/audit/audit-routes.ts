@@ -21,7 +21,7 @@ const Outcome = Type.Enum(['success', 'failure', 'unknown', 'denied', 'abandoned
 const AuditQueryString = Type.Object({
   actor: Type.Optional({ ...Text, description: 'The actor\'s username; with `source`, or a local user (usernames are unique within a source only)' }),
   source: Type.Optional({ ...IdentitySourceSchema, description: 'The actor\'s source: local (the default with `actor`), oidc or gateway' }),
-  clientId: Type.Optional(Text),
+  clientId: Type.Optional({ ...Text, description: 'The numeric client ID, or an alias: resolved to the ID of the client that has it now (this replica\'s search index)' }),
   action: Type.Optional(Text),
   team: Type.Optional({ ...Text, description: 'ACCESS_MODEL=teams: records whose target is this team\'s' }),
   outcome: Type.Optional(Outcome),
@@ -89,6 +89,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const query: AuditQuery = {
       ...request.query,
       ...auditScope(app, request),
+      clientId: request.query.clientId === undefined || /^\d+$/.test(request.query.clientId) ? request.query.clientId : app.clientIndex.idOfAlias(request.query.clientId) ?? request.query.clientId,
       since: request.query.since === undefined ? undefined : new Date(request.query.since).toISOString(),
       until: request.query.until === undefined ? undefined : new Date(request.query.until).toISOString()
     }

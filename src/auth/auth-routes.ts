@@ -29,7 +29,8 @@ const SessionDetails = Type.Object({
   roles: Type.Array(RoleSchema, { description: 'What this request may do: the credential\'s roles, capped by what the users file grants now (local users)' }),
   teams: Type.Optional({ ...TeamsSchema, description: 'ACCESS_MODEL=teams only: the teams whose clients you manage (* for every team)' }),
   csrfToken: Type.Optional(Type.String({ description: 'Cookie sessions only: send it back as the x-csrf-token header on every request that is not GET, HEAD or OPTIONS' })),
-  expiresAt: Type.Optional(Type.String({ format: 'date-time', description: 'Cookie sessions only: when the session ends unless used again (idle timeout), never later than its absolute lifetime' }))
+  expiresAt: Type.Optional(Type.String({ format: 'date-time', description: 'Cookie sessions only: when the session ends unless used again (idle timeout), never later than its absolute lifetime' })),
+  idleTimeoutSeconds: Type.Optional(Type.Integer({ description: 'Cookie sessions only: SESSION_IDLE_TIMEOUT, how long the session lasts unused (each use extends it, give or take a tenth of it, at most a minute)' }))
 })
 
 const LogoutAtProvider = Type.Object({
@@ -67,7 +68,8 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return {
       ...who,
       csrfToken: session.csrfToken,
-      expiresAt: new Date(session.expiresAt).toISOString()
+      expiresAt: new Date(session.expiresAt).toISOString(),
+      idleTimeoutSeconds: app.sessions.idleTimeoutMs / 1000
     }
   })
 

@@ -126,7 +126,7 @@ function createSessionManager (options: SessionOptions) {
       .filter(session => session.expiresAt > now)
   }
 
-  return { load, start, end, listByUser }
+  return { load, start, end, listByUser, idleTimeoutMs }
 }
 
 function sessionKey (id: string): string {

@@ -22,6 +22,7 @@ export const UserSchema = Type.Object({
 export const UsersFileSchema = Type.Array(UserSchema, { maxItems: 10_000 })
 
 export type User = Static<typeof UserSchema>
+export interface UserSummary { username: string, roles: Role[], teams?: string[] }
 
 export interface UserDirectory {
   /** The user whose password matches, or undefined; takes about as long whether or not the user exists. */
@@ -32,6 +33,8 @@ export interface UserDirectory {
   teamsOf: (username: string) => string[] | undefined
   /** The users named `username` but for case (login failures are counted per lower-cased name). */
   namesAnyCase: (username: string) => string[]
+  /** Every user, by name: what an admin may see of them (never the password hash). */
+  list: () => UserSummary[]
   /** Puts a new list of users in place (a reload of the users file). */
   replace: (users: User[]) => void
 }
@@ -59,6 +62,11 @@ function teamNamed (parsed: unknown, instancePath: string): string {
   return `: ${JSON.stringify(team)} is not a team name (${TEAM_NAME_RULE}; * for every team)`
 }
 
+// Allow-listed: what a user is, as answers show it; the password hash stays inside this module.
+function summaryOf (user: User): UserSummary {
+  return { username: user.username, roles: [...user.roles], ...(user.teams === undefined ? {} : { teams: [...user.teams] }) }
+}
+
 /** Told of a password re-hashed at login, to keep the new hash (users-plugin.ts writes it to the file). */
 export type RehashListener = (username: string, previous: string, next: string) => Promise<void>
 
@@ -82,7 +90,7 @@ export async function createUserDirectory (users: User[], onRehash?: RehashListe
       const valid = await verifyPassword(user?.passwordHash ?? decoyHash, password)
       if (user === undefined || !valid) return undefined
       if (!hashIsCurrent(user.passwordHash)) await rehash(user, password)
-      return { username: user.username, roles: [...user.roles], ...(user.teams === undefined ? {} : { teams: [...user.teams] }) }
+      return summaryOf(user)
     },
     rolesOf (username) {
       const user = byName.get(username)
@@ -95,6 +103,9 @@ export async function createUserDirectory (users: User[], onRehash?: RehashListe
     namesAnyCase (username) {
       const folded = username.toLowerCase()
       return [...byName.keys()].filter(name => name.toLowerCase() === folded)
+    },
+    list () {
+      return [...byName.values()].map(summaryOf).sort((a, b) => a.username < b.username ? -1 : a.username > b.username ? 1 : 0)
     },
     replace (next) {
       byName = new Map(next.map(user => [user.username, user]))

@@ -15,6 +15,7 @@ import { jsonScalarText } from '../upstream/json.ts'
 import { checkCreate, keepCredentials } from './credential-properties.ts'
 import { readClient } from './current-client.ts'
 import { listAcrossTeams } from '../teams/union-pager.ts'
+import { INDEX_AGE_HEADER, IndexState, SearchText, searchClients } from '../search/search.ts'
 
 const tags = ['clients']
 const JSON_TYPE = 'application/json; charset=utf-8'
@@ -25,8 +26,10 @@ const ClientPage = Type.Object({
   clients: Type.Array(Client),
   ...PageCounts,
   offset: Type.Integer(),
-  limit: Type.Integer()
+  limit: Type.Integer(),
+  index: Type.Optional(IndexState)
 })
+const ClientListQuery = Type.Object({ ...PageQuery.properties, q: Type.Optional(SearchText) }, { additionalProperties: false })
 
 const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app, { etagKey }) => {
   const { authlete } = app
@@ -63,12 +66,14 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
     config: { access: 'viewer' },
     schema: {
       tags,
-      summary: 'List clients, a page at a time',
-      querystring: PageQuery,
-      response: { 200: ClientPage, ...problems(400, 401, 403, 502, 503, 504) }
+      summary: 'List clients, a page at a time; with ?q=, search them',
+      description: 'With `q`, answers from this replica\'s search index (docs/routes.md#search): the matching clients\' ID, name, alias, developer and redirect URI hosts only, ordered by name, and `index` says how old the index is (also the X-Search-Index-Age header).',
+      querystring: ClientListQuery,
+      response: { 200: { ...ClientPage, headers: Type.Object({ [INDEX_AGE_HEADER]: Type.Optional(Type.Integer({ description: 'With ?q=: seconds since the index last read the whole list' })) }) }, ...problems(400, 401, 403, 502, 503, 504) }
     }
-  }, async (request) => {
-    const { developer, offset, limit } = request.query
+  }, async (request, reply) => {
+    const { developer, offset, limit, q } = request.query
+    if (q !== undefined) return await searchClients(app, request, reply, { q, developer, offset, limit })
     const fetch = (page: Page) => authlete.listClients(request.upstreamCalls, page)
     const { clients, ...totals } = await listAcrossTeams(app, request, { operation: 'listClients', developer, offset, limit, fetch })
     return { clients: clients.map(client => visibleClient(client, roles(request))), ...totals, offset, limit }

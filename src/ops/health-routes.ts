@@ -2,6 +2,7 @@ import { Type } from 'typebox'
 import { Gauge } from 'prom-client'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { problems } from '../http/problem-schema.ts'
+import { UpstreamInfoSchema } from './server-info.ts'
 
 const tags = ['operations']
 // Readiness is asked every few seconds by every orchestrator probe; one upstream call per window
@@ -18,6 +19,7 @@ export interface HealthOptions {
 }
 
 const UpstreamState = Type.Object({
+  ...UpstreamInfoSchema.properties,
   status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
   code: Type.Optional(Type.String({ description: 'Why the last probe failed: the problem code a call would get (BFF_UPSTREAM_TIMEOUT, ...)' }))
 })
@@ -41,7 +43,7 @@ const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app, optio
       description: 'An upstream that cannot be reached (or times out, or fails) is reported in `upstream`, with 200: it is shared by every replica, ' +
         'so it does not take them all out of the gateway at once. With `READY_REQUIRES_UPSTREAM=true` it fails readiness (503/504). ' +
         'Credentials the upstream refuses are this replica\'s configuration: always 502.',
-      response: { 200: Type.Object({ status: Type.Literal('ready'), upstream: UpstreamState }), ...problems(502, 503, 504) }
+      response: { 200: Type.Object({ status: Type.Literal('ready'), upstream: UpstreamState, version: Type.String({ description: 'The proxy\'s version' }) }), ...problems(502, 503, 504) }
     }
   }, async (request) => {
     if (lastProbe === undefined || Date.now() - lastProbe.at > READINESS_CACHE_MS) {
@@ -56,10 +58,10 @@ const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app, optio
       const { code } = error as { code?: string }
       if (options.requireUpstream || code === 'BFF_UPSTREAM_CREDENTIALS') throw error
       request.log.warn({ code }, 'readiness: the upstream is unavailable (reported, not failed: READY_REQUIRES_UPSTREAM is off)')
-      return { status: 'ready' as const, upstream: { status: 'unavailable' as const, code } }
+      return { status: 'ready' as const, upstream: { ...app.serverInfo.upstream, status: 'unavailable' as const, code }, version: app.serverInfo.version }
     }
     upstreamReady.set(1)
-    return { status: 'ready' as const, upstream: { status: 'ok' as const } }
+    return { status: 'ready' as const, upstream: { ...app.serverInfo.upstream, status: 'ok' as const }, version: app.serverInfo.version }
   })
 }
 

@@ -3,15 +3,15 @@ import { buildTestApp, login } from '../helpers/app.ts'
 
 const PROBLEM = /^application\/problem\+json/
 
-t.test('GET /auth/session ...should answer 200 with username, roles, csrfToken and expiresAt for a signed-in user', async t => {
+t.test('GET /auth/session ...should answer 200 with username, roles, csrfToken, expiresAt and the idle timeout for a signed-in user', async t => {
   const { app } = await buildTestApp(t, { SESSION_IDLE_TIMEOUT: '600', SESSION_MAX_AGE: '3600' })
   const before = Date.now()
   const admin = await login(app, 'admin')
   const response = await app.inject({ url: '/auth/session', headers: { cookie: admin.cookie } })
   t.equal(response.statusCode, 200)
   const body = response.json()
-  t.same(Object.keys(body).sort(), ['csrfToken', 'expiresAt', 'roles', 'source', 'username'])
-  t.match(body, { source: 'local', username: 'admin', roles: ['admin'], csrfToken: admin.csrfToken })
+  t.same(Object.keys(body).sort(), ['csrfToken', 'expiresAt', 'idleTimeoutSeconds', 'roles', 'source', 'username'])
+  t.match(body, { source: 'local', username: 'admin', roles: ['admin'], csrfToken: admin.csrfToken, idleTimeoutSeconds: 600 })
   const expiresAt = Date.parse(body.expiresAt)
   t.match(body.expiresAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/)
   // The idle timeout (600 s), not the absolute lifetime, bounds a fresh session.

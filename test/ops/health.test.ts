@@ -32,13 +32,13 @@ t.test('GET /readyz ...should stay 200 when the upstream cannot be reached, and 
   const { app } = await buildTestApp(t, { AUTHLETE_BASE_URL: 'http://127.0.0.1:9', AUTHLETE_SERVICE_ID: '1', AUTHLETE_SERVICE_ACCESS_TOKEN: 'token-ready' })
   const response = await app.inject({ url: '/readyz' })
   t.equal(response.statusCode, 200, 'the upstream is shared by every replica: its outage does not take this one out of the gateway')
-  t.same(response.json(), { status: 'ready', upstream: { status: 'unavailable', code: 'BFF_UPSTREAM_UNAVAILABLE' } })
+  t.same(response.json(), { status: 'ready', upstream: { mode: 'authlete', url: 'http://127.0.0.1:9', apiVersion: 'v3', serviceId: '1', status: 'unavailable', code: 'BFF_UPSTREAM_UNAVAILABLE' }, version: app.serverInfo.version })
   t.match((await app.inject({ url: '/metrics' })).body, /^bff_upstream_ready 0$/m)
 })
 
 t.test('GET /readyz ...should report a working upstream in the body and in bff_upstream_ready', async t => {
   const { app } = await buildTestApp(t)
-  t.same((await app.inject({ url: '/readyz' })).json(), { status: 'ready', upstream: { status: 'ok' } })
+  t.same((await app.inject({ url: '/readyz' })).json(), { status: 'ready', upstream: { ...app.serverInfo.upstream, mode: 'sandbox', status: 'ok' }, version: app.serverInfo.version })
   t.match((await app.inject({ url: '/metrics' })).body, /^bff_upstream_ready 1$/m)
 })
 

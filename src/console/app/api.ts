@@ -83,9 +83,12 @@ export function retryable (error: unknown): boolean {
 
 let csrfToken: string | undefined
 let onSessionEnded: () => void = () => {}
+let onAnswered: () => void = () => {}
 
 export function setCsrfToken (token: string | undefined): void { csrfToken = token }
 export function whenSessionEnds (listener: () => void): void { onSessionEnded = listener }
+/** Every answer but a 401 means the session was used, which extends it (idle-warning.tsx). */
+export function whenAnswered (listener: () => void): void { onAnswered = listener }
 
 export interface Answer<T> { status: number, data: T, etag: string | undefined }
 
@@ -115,6 +118,7 @@ export async function call<T = unknown> (method: string, path: string, options: 
   const send = async () => await fetch(path, { method, headers, body, credentials: 'same-origin', cache: 'no-store' })
   const response = changes ? await sendChange(send) : await send()
   const text = await response.text()
+  if (response.status !== 401) onAnswered()
   const data = text === '' ? undefined : parseJson(text)
   if (!response.ok) {
     const problem: Problem = isObject(data) ? { ...(data as unknown as Problem), status: response.status } : { status: response.status, detail: `the server answered ${response.status} ${response.statusText}` }

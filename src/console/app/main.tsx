@@ -1,7 +1,7 @@
 import { render } from 'preact'
 import { useEffect } from 'preact/hooks'
 import './styles.css'
-import { call, get, setCsrfToken, whenSessionEnds } from './api.ts'
+import { call, get, setCsrfToken, whenAnswered, whenSessionEnds } from './api.ts'
 import { identity, type Identity } from './session.ts'
 import { location, navigate } from './router.ts'
 import { signal } from './signal.ts'
@@ -16,18 +16,27 @@ import { Audit } from './pages/audit.tsx'
 import { Access } from './pages/access.tsx'
 import { DeletedClients } from './pages/deleted-clients.tsx'
 import { hasRole } from './session.ts'
+import { UpstreamBanner } from './upstream-banner.tsx'
+import { IdleWarning, lastAnswerAt } from './idle-warning.tsx'
+import { keepEditInProgress } from './kept-edit.tsx'
+import { Users, UserDetail } from './pages/users.tsx'
 
-interface SessionAnswer extends Identity { csrfToken?: string }
+interface SessionAnswer extends Identity { csrfToken?: string, idleTimeoutSeconds?: number }
 
 /** Why the sign-in page shows: first visit, signed out, or a session that ended under the user. */
 const signInReason = signal<'start' | 'signed-out' | 'ended'>('start')
 /** Where to go after signing in: the page first asked for, or the one a session ended on. */
 let returnTo = location.get()
 const sso = signal(false)
+/** SESSION_IDLE_TIMEOUT, as GET /auth/session says (cookie sessions only). */
+const idleTimeout = signal<number | undefined>(undefined)
+
+whenAnswered(() => { lastAnswerAt.set(Date.now()) })
 
 whenSessionEnds(() => {
   if (identity.get() === null) return
   returnTo = location.get()
+  keepEditInProgress()
   signInReason.set('ended')
   setCsrfToken(undefined)
   identity.set(null)
@@ -45,6 +54,7 @@ async function start (): Promise<void> {
 
 export function signIn (answer: SessionAnswer): void {
   setCsrfToken(answer.csrfToken)
+  idleTimeout.set(answer.idleTimeoutSeconds)
   identity.set({ username: answer.username, roles: answer.roles, teams: answer.teams, expiresAt: answer.expiresAt })
   navigate(returnTo, { replace: true })
 }
@@ -86,7 +96,9 @@ const ROUTES: Array<[RegExp, Page]> = [
   [/^\/end-users$/, EndUsers],
   [/^\/registration$/, Registration],
   [/^\/audit$/, Audit],
-  [/^\/access$/, Access]
+  [/^\/access$/, Access],
+  [/^\/users$/, Users],
+  [/^\/users\/([^/]+)$/, UserDetail]
 ]
 
 function Console () {
@@ -94,6 +106,7 @@ function Console () {
   const path = location.use().split('?', 1)[0]!
   const reason = signInReason.use()
   const ssoOffered = sso.use()
+  const idleSeconds = idleTimeout.use()
   useEffect(() => { document.getElementById('main')?.focus({ preventScroll: true }) }, [path])
   // The tab's title names the page (its heading), for history, tabs and screen readers.
   useEffect(() => { document.title = `${document.querySelector('main h1')?.textContent ?? 'Console'} · authlete-bff` })
@@ -102,7 +115,7 @@ function Console () {
   const route = ROUTES.map(([pattern, page]) => [pattern.exec(path), page] as const).find(([match]) => match !== null)
   const Page = route?.[1]
   const nav: Array<[string, string]> = [['/clients', 'Clients'], ['/end-users', 'End users'], ['/registration', 'Registration']]
-  if (hasRole(who, 'admin')) nav.push(['/audit', 'Audit'])
+  if (hasRole(who, 'admin')) nav.push(['/audit', 'Audit'], ['/users', 'Users'])
   nav.push(['/access', 'Access'])
   return (
     <>
@@ -119,6 +132,8 @@ function Console () {
           <button type='button' id='sign-out' onClick={signOut}>Sign out</button>
         </div>
       </header>
+      <UpstreamBanner />
+      {idleSeconds !== undefined && <IdleWarning idleSeconds={idleSeconds} />}
       <main id='main' tabIndex={-1}>
         {Page === undefined
           ? <><h1>Page not found</h1><p>Nothing lives at {path}. <Link href='/clients'>Go to the clients</Link>.</p></>

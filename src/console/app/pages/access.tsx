@@ -4,8 +4,8 @@ import { useConfirm } from '../confirm.tsx'
 import { permission } from '../permissions.ts'
 import { identity, teamsMode, type Identity, type Role } from '../session.ts'
 import { ErrorMessage, formatTime, Notice, OneTimeSecret, Show, TextField, useLoad } from '../ui.tsx'
+import { TokenTable, type Token } from '../token-table.tsx'
 
-interface Token { id: string, name: string, username: string, roles: Role[], teams?: string[], createdAt: string, expiresAt: string, lastUsedAt: string | null }
 interface Session { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, login: string, issuer?: string, current: boolean }
 
 export function Access () {
@@ -90,25 +90,7 @@ function Tokens ({ who }: { who: Identity }) {
         {tokens => tokens.length === 0
           ? <p class='empty'>You have no API token.</p>
           : (
-            <div class='table-wrap'>
-              <table class='tokens'>
-                <caption>Your tokens (their values are never shown again)</caption>
-                <thead><tr><th scope='col'>Name</th><th scope='col'>Roles</th>{teamsMode(who) && <th scope='col'>Teams</th>}<th scope='col'>Created</th><th scope='col'>Expires</th><th scope='col'>Last used</th><th scope='col'>Revoke</th></tr></thead>
-                <tbody>
-                  {tokens.map(token => (
-                    <tr key={token.id} data-token-id={token.id}>
-                      <td data-label='Name'>{token.name}</td>
-                      <td data-label='Roles'>{token.roles.join(', ')}</td>
-                      {teamsMode(who) && <td data-label='Teams'>{(token.teams ?? []).join(', ')}</td>}
-                      <td data-label='Created'>{formatTime(token.createdAt)}</td>
-                      <td data-label='Expires'>{formatTime(token.expiresAt)}</td>
-                      <td data-label='Last used'>{token.lastUsedAt === null ? 'never' : formatTime(token.lastUsedAt)}</td>
-                      <td data-label='Revoke'><button type='button' onClick={() => { ask({ title: `Revoke the API token ${token.name}?`, consequence: `Scripts using ${token.name} are refused from now on; a revoked token cannot be brought back.`, action: 'Revoke the token' }, () => revoke(token)) }}>Revoke<span class='visually-hidden'> {token.name}</span></button></td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <TokenTable tokens={tokens} caption='Your tokens (their values are never shown again)' teams={teamsMode(who)} onRevoke={token => { ask({ title: `Revoke the API token ${token.name}?`, consequence: `Scripts using ${token.name} are refused from now on; a revoked token cannot be brought back.`, action: 'Revoke the token' }, () => revoke(token)) }} />
             )}
       </Show>
       {dialog}

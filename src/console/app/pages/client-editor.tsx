@@ -7,7 +7,8 @@ import { flash } from '../flash.ts'
 import { GROUP_SUMMARIES, grouped, labelOf } from '../groups.ts'
 import { permission } from '../permissions.ts'
 import { PRESETS } from '../presets.ts'
-import { navigate } from '../router.ts'
+import { location, navigate } from '../router.ts'
+import { useKeptEdit } from '../kept-edit.tsx'
 import { DraftError, draftOf, fieldOfProblemPath, fieldsOf, loadClientInput, sameValue, valueOf, type Draft, type FieldSpec } from '../schema.ts'
 import { identity, inEveryTeam, ownTeams, teamsMode, type Identity } from '../session.ts'
 import { ErrorMessage, Link, Notice, OneTimeSecret, Show, useLoad } from '../ui.tsx'
@@ -57,6 +58,8 @@ function EditorForm ({ fields: schemaFields, client, etag, who, clientId, onRelo
   const [conflict, setConflict] = useState<Conflict>()
   const [created, setCreated] = useState<Client>()
   const [preset, setPreset] = useState<string>()
+  const [pristine] = useState(() => JSON.stringify(drafts))
+  const keptEdit = useKeptEdit(location.get(), drafts, created === undefined && JSON.stringify(drafts) !== pristine, setDrafts)
 
   useEffect(() => {
     if (Object.keys(errors).length > 0) document.querySelector<HTMLElement>('[aria-invalid="true"], .choices:has(.field-error) input')?.focus()
@@ -158,6 +161,7 @@ function EditorForm ({ fields: schemaFields, client, etag, who, clientId, onRelo
 
   return (
     <form id='client-form' onSubmit={save} noValidate>
+      {keptEdit}
       {clientId === undefined && (
         <fieldset class='presets'>
           <legend>Start from a preset</legend>

@@ -5,8 +5,9 @@ import { permission } from '../permissions.ts'
 import { navigate, searchParams, location } from '../router.ts'
 import { hasRole, identity, inEveryTeam, teamsMode } from '../session.ts'
 import { TeamFilter } from '../team-filter.tsx'
-import { ErrorMessage, Link, Notice, Pager, Show, TextField, useLoad } from '../ui.tsx'
+import { ErrorMessage, Link, Notice, Pager, TextField, useLoad } from '../ui.tsx'
 import { takeFlash } from '../flash.ts'
+import { ClientSearchBox, ClientSearchResults, ListUnlessSearching } from '../client-search.tsx'
 
 const PAGE_SIZES = [10, 20, 50, 100]
 
@@ -17,15 +18,17 @@ export function ClientsList () {
   const offset = Math.max(0, Number(params.get('offset') ?? 0) || 0)
   const limit = PAGE_SIZES.includes(Number(params.get('limit'))) ? Number(params.get('limit')) : 20
   const developer = params.get('developer') ?? ''
-  const [loaded] = useLoad('the clients', () => listClients({ offset, limit, developer: developer || undefined }), [offset, limit, developer])
+  // With a search, its results replace the list, which is then not asked for.
+  const q = params.get('q') ?? ''
+  const [loaded] = useLoad('the clients', async () => q === '' ? await listClients({ offset, limit, developer: developer || undefined }) : { clients: [], total: 0, offset, limit }, [offset, limit, developer, q])
   const [filter, setFilter] = useState(developer)
   useEffect(() => { setFilter(developer) }, [developer])
   const [jump, setJump] = useState('')
   const [jumpError, setJumpError] = useState<string>()
   const [notice] = useState(takeFlash)
-  const go = (next: { offset?: number, limit?: number, developer?: string }) => {
-    const merged = { offset, limit, developer, ...next }
-    navigate(`/clients${query({ offset: merged.offset || undefined, limit: merged.limit === 20 ? undefined : merged.limit, developer: merged.developer || undefined })}`)
+  const go = (next: { offset?: number, limit?: number, developer?: string, q?: string }) => {
+    const merged = { offset, limit, developer, q, ...next }
+    navigate(`/clients${query({ q: merged.q || undefined, offset: merged.offset || undefined, limit: merged.limit === 20 ? undefined : merged.limit, developer: merged.developer || undefined })}`)
   }
   const jumpTo = async (event: Event) => {
     event.preventDefault()
@@ -48,6 +51,7 @@ export function ClientsList () {
         <h1>Clients</h1>
         {create.allowed ? <Link class='button primary' href='/clients/new'>New client</Link> : <small class='reason'>Creating clients: {create.reason}</small>}
       </div>
+      <ClientSearchBox q={q} onSearch={text => { go({ q: text, offset: 0 }) }} />
       {hasRole(who, 'admin') && <p class='aside'><Link href='/clients/deleted'>Deleted clients</Link>: restore one as a new client.</p>}
       <div class='toolbar'>
         <form role='search' aria-label='Jump to a client' onSubmit={jumpTo}>
@@ -68,7 +72,8 @@ export function ClientsList () {
       </div>
       <Notice text={notice} />
       <ErrorMessage text={jumpError} />
-      <Show loaded={loaded} what='the clients'>
+      {q !== '' && <ClientSearchResults who={who} q={q} developer={developer} offset={offset} limit={limit} onPage={next => { go({ offset: next }) }} />}
+      <ListUnlessSearching q={q} loaded={loaded} what='the clients'>
         {page => page.clients.length === 0
           ? <p class='empty'>{developer === '' ? 'No clients yet.' : `No client has the ${label.toLowerCase()} "${developer}".`} {create.allowed && <Link href='/clients/new'>Create one</Link>}</p>
           : (
@@ -94,7 +99,7 @@ export function ClientsList () {
               <Pager offset={offset} limit={limit} total={page.total} onPage={next => { go({ offset: next }) }} />
             </>
             )}
-      </Show>
+      </ListUnlessSearching>
     </>
   )
 }
