@@ -45,6 +45,7 @@ export const ConfigSchema = Type.Object({
   AUDIT_STORE: Type.String({ pattern: '^(sqlite:.+|postgres(ql)?://.+)$', default: 'sqlite:./data/audit.db' }),
   AUDIT_RETENTION_DAYS: Type.Optional(Type.Integer({ minimum: 1, maximum: 36_500 })),
   AUDIT_WRITE_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 60_000, default: 2000 }),
+  AUDIT_SIGN_INS: Type.Boolean({ default: true, description: 'record sign-ins and failed sign-ins (auth.login, auth.login.failure) in the audit trail' }),
   IDEMPOTENCY_TTL_HOURS: Type.Number({ exclusiveMinimum: 0, maximum: 720, default: 24, description: 'hours (fractions allowed) an Idempotency-Key\'s answer is kept' }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 4096 })),
   METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'serve /metrics on this port only, on HOST' })),

@@ -48,6 +48,8 @@ export interface SignInAttempt {
 export interface AuditTrailOptions {
   store: AuditStore
   retentionDays?: number
+  /** AUDIT_SIGN_INS: record sign-ins (default true). */
+  signIns?: boolean
 }
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000
@@ -61,7 +63,7 @@ const CALLER_GONE_STATUS = 499
 // outcome is committed in onSend, before the caller sees the answer, so an answered call has a
 // complete record; a process that dies in between leaves the intent `pending`, and so does an outcome
 // that cannot be written (counted in bff_audit_write_failures_total{kind="outcome"}).
-async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }: AuditTrailOptions): Promise<void> {
+async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays, signIns = true }: AuditTrailOptions): Promise<void> {
   app.decorate('auditTrail', store)
   app.decorateRequest('auditedIntent', false)
   app.decorateRequest('auditKey', null)
@@ -155,7 +157,7 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
   app.decorate('recordAuditIntent', recordIntent)
 
   app.addHook('onRoute', route => {
-    if (route.config?.signIn !== undefined) addRouteHook(route, 'onSend', recordSignIn)
+    if (signIns && route.config?.signIn !== undefined) addRouteHook(route, 'onSend', recordSignIn)
     if (route.config?.audit === undefined) return
     addRouteHook(route, 'preHandler', recordIntent)
     addRouteHook(route, 'onSend', recordOutcome)

@@ -11,6 +11,9 @@ import { PASSWORDS } from '../helpers/users.ts'
 // Issue 26 item 7: the trail tells a lock from an unlock and records every sign-in, failed or not,
 // with its source and address and never the password.
 
+// The server's default, which the test apps turn off (test/helpers/app.ts).
+const SIGN_IN_RECORDS = { AUDIT_SIGN_INS: 'true' }
+
 async function signIn (http: HttpClient, username: string, password: string) {
   return await http.request('/auth/login', { json: { username, password } })
 }
@@ -48,10 +51,11 @@ t.test('PUT /api/clients/:clientIdentifier/lock ...should record client.lock for
     { action: 'client.lock', actor: 'admin', outcome: 'success', changedProperties: ['locked'] }
   ], 'one record each (the replay forwards nothing and records nothing)')
   t.equal((await records(http, admin, 'action=client.unlock')).length, 1, '?action=client.unlock finds it')
+  t.same((await records(http, admin, 'limit=100')).filter(record => record.action.startsWith('auth.')), [], 'AUDIT_SIGN_INS=false (the test apps\' setting): no sign-in recorded')
 })
 
 t.test('POST /auth/login ...should record auth.login and auth.login.failure with source and address, the given username bounded, never a password', async t => {
-  const { app, config } = await buildTestApp(t)
+  const { app, config } = await buildTestApp(t, SIGN_IN_RECORDS)
   const http = await listen(app)
   const wrong = 'Wrong-Password-q7Zk2'
   t.equal((await signIn(http, 'editor', wrong)).status, 401)
@@ -77,7 +81,7 @@ t.test('POST /auth/login ...should record auth.login and auth.login.failure with
 })
 
 t.test('GET /auth/callback ...should record an OIDC sign-in, one refused for want of a role, and one with a foreign state, as auth.login(.failure) with source oidc', async t => {
-  const { appUrl, config } = await startOidcApp(t)
+  const { appUrl, config } = await startOidcApp(t, SIGN_IN_RECORDS)
   const alice = new TestBrowser()
   t.equal((await alice.request(await startLogin(alice, appUrl, 'alice'))).status, 302)
   const carol = new TestBrowser()
