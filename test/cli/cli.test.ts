@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, stat } from 'node:fs/promises'
+import { mkdtemp, readFile, stat, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
@@ -13,6 +13,16 @@ import { repo, runCli as cli } from '../helpers/cli.ts'
 t.setTimeout(300_000)
 
 const tempDir = () => mkdtemp(join(tmpdir(), 'bff-cli-'))
+
+/** A program run as a shell runs it (its #! line), with only `env`. */
+function launch (program: string, args: string[], options: { cwd: string, env: Record<string, string> }): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  const child = spawn(program, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', chunk => { stdout += String(chunk) })
+  child.stderr.on('data', chunk => { stderr += String(chunk) })
+  return new Promise(resolve => child.on('close', code => resolve({ code, stdout, stderr })))
+}
 
 t.test('authlete-bff --help ...should print help at every level and exit 0', async t => {
   const levels = [[], ['serve'], ['users'], ['users', 'add'], ['users', 'remove'], ['users', 'passwd'], ['users', 'roles'], ['users', 'teams'], ['users', 'list'], ['audit'], ['audit', 'verify'], ['audit', 'export'], ['openapi'], ['emulator']]
@@ -162,6 +172,46 @@ t.test('authlete-bff audit export ...should write every entry as NDJSON, in seq 
   t.equal((await cli(['audit', 'export', '--store', `sqlite:${join(dir, 'audit.db')}`, '--out', out])).code, 0)
   t.equal(await readFile(out, 'utf8'), result.stdout, '--out writes the same lines')
   t.equal((await cli(['audit', 'export', '--store', `sqlite:${join(dir, 'missing.db')}`])).code, 2)
+})
+
+t.test('authlete-bff audit export --out ...should create missing folders and name them, and refuse an unwritable file in one line with exit 1', async t => {
+  const dir = await tempDir()
+  const store = openSqliteAuditStore(join(dir, 'audit.db'))
+  await store.append({ kind: 'outcome', requestId: 'r1', time: new Date().toISOString(), data: { status: 204, outcome: 'success', resultCode: null, durationMs: 3 } })
+  await store.close()
+  const spec = `sqlite:${join(dir, 'audit.db')}`
+  const out = join(dir, 'archive', '2026', 'export.ndjson')
+  const made = await cli(['audit', 'export', '--store', spec, '--out', out])
+  t.equal(made.code, 0, made.stderr)
+  t.equal(made.stderr, `exported 1 entries to ${out} (created the folder ${join(dir, 'archive')})\n`)
+  t.match(await readFile(out, 'utf8'), /^\{"seq":1,"kind":"outcome"/)
+  t.equal((await stat(join(dir, 'archive', '2026'))).mode & 0o777, 0o700, 'the folders are the owner\'s only')
+  t.equal((await stat(out)).mode & 0o777, 0o600)
+
+  // A folder where the file's folder should be: not creatable, whoever runs the test (root too).
+  const blocked = join(dir, 'audit.db', 'sub', 'export.ndjson')
+  const refused = await cli(['audit', 'export', '--store', spec, '--out', blocked])
+  t.equal(refused.code, 1)
+  t.match(refused.stderr, /^authlete-bff audit export: cannot write the export to \/.+\/audit\.db\/sub\/export\.ndjson: not a directory\n$/, 'one line naming the file and why')
+})
+
+t.test('bin/authlete-bff --help ...should answer as the command does, from any folder and through a link, with the project\'s Node whatever PATH holds', async t => {
+  const dir = await tempDir()
+  const link = join(dir, 'authlete-bff')
+  await symlink(join(repo, 'bin', 'authlete-bff'), link)
+  // The machine's own Node (20, no type stripping) first on PATH: the launcher must not use it.
+  const env = { PATH: '/usr/bin:/bin', HOME: dir }
+  for (const args of [['--help'], ['serve', '--help'], ['users', 'add', '--help']]) {
+    const expected = await cli(args)
+    for (const launcher of [join(repo, 'bin', 'authlete-bff'), link]) {
+      const launched = await launch(launcher, args, { cwd: dir, env })
+      t.equal(launched.code, 0, `${launcher} ${args.join(' ')}: ${launched.stderr}`)
+      t.equal(launched.stdout, expected.stdout, `${launcher} ${args.join(' ')} prints the same help`)
+    }
+  }
+  t.ok(existsSync(join(dir, '.cache', 'authlete-bff', 'node-compile-cache')), 'Node\'s compile cache in the caller\'s ~/.cache, not in the checkout')
+  const usage = await launch(join(repo, 'bin', 'authlete-bff'), ['users', 'bogus'], { cwd: dir, env })
+  t.equal(usage.code, 2, 'exit codes pass through')
 })
 
 t.test('authlete-bff openapi ...should write the document the routes produce', async t => {
