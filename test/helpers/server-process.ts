@@ -6,6 +6,8 @@ import type { Test } from 'tap'
 // busy test machine does; only its own tests (test/ops/gateway.test.ts) set MAX_EVENT_LOOP_DELAY_MS.
 export const NO_OVERLOAD_GUARD = { MAX_EVENT_LOOP_DELAY_MS: '0' }
 
+const START_DEADLINE_MS = 90_000
+
 export interface ServerProcess {
   url: string
   child: ChildProcess
@@ -57,7 +59,8 @@ export async function startServerProcess (t: Test, env: Record<string, string>, 
   child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString() })
   t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
   const url = `http://127.0.0.1:${port}`
-  for (let attempt = 0; attempt < 150; attempt++) {
+  // A start takes a second alone, many more on a busy machine (type stripping, the console, argon2).
+  for (const started = Date.now(); Date.now() - started < START_DEADLINE_MS;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${output}`)
     try {
       if ((await fetch(`${url}/healthz`)).ok) return { url, child, output: () => output }
