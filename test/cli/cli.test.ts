@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, stat, symlink } from 'node:fs/promises'
+import { mkdtemp, readFile, stat, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
@@ -224,11 +224,16 @@ t.test('bin/authlete-bff --help ...should answer as the command does, from any f
       const launched = await launch(launcher, args, { cwd: dir, env })
       t.equal(launched.code, 0, `${launcher} ${args.join(' ')}: ${launched.stderr}`)
       t.equal(launched.stdout, expected.stdout, `${launcher} ${args.join(' ')} prints the same help`)
+      t.equal(launched.stderr, '', 'and nothing on stderr (no word about a missing .env)')
     }
   }
   t.ok(existsSync(join(dir, '.cache', 'authlete-bff', 'node-compile-cache')), 'Node\'s compile cache in the caller\'s ~/.cache, not in the checkout')
   const usage = await launch(join(repo, 'bin', 'authlete-bff'), ['users', 'bogus'], { cwd: dir, env })
   t.equal(usage.code, 2, 'exit codes pass through')
+  await writeFile(join(dir, '.env'), 'PORT=not-a-port\n')
+  const served = await launch(join(repo, 'bin', 'authlete-bff'), ['serve'], { cwd: dir, env })
+  t.equal(served.code, 2, 'serve reads ./.env as npm start does')
+  t.match(served.stderr, /PORT: must be integer/)
 })
 
 t.test('authlete-bff openapi ...should write the document the routes produce', async t => {
