@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, stat, symlink, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
@@ -13,16 +13,6 @@ import { repo, runCli as cli } from '../helpers/cli.ts'
 t.setTimeout(300_000)
 
 const tempDir = () => mkdtemp(join(tmpdir(), 'bff-cli-'))
-
-/** A program run as a shell runs it (its #! line), with only `env`. */
-function launch (program: string, args: string[], options: { cwd: string, env: Record<string, string> }): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  const child = spawn(program, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', chunk => { stdout += String(chunk) })
-  child.stderr.on('data', chunk => { stderr += String(chunk) })
-  return new Promise(resolve => child.on('close', code => resolve({ code, stdout, stderr })))
-}
 
 t.test('authlete-bff --help ...should print help at every level and exit 0', async t => {
   const levels = [[], ['serve'], ['users'], ['users', 'add'], ['users', 'remove'], ['users', 'passwd'], ['users', 'roles'], ['users', 'teams'], ['users', 'list'], ['audit'], ['audit', 'verify'], ['audit', 'export'], ['openapi'], ['emulator']]
@@ -37,23 +27,6 @@ t.test('authlete-bff --help ...should print help at every level and exit 0', asy
   const badApi = await cli(['emulator', '--api', 'v4'])
   t.equal(badApi.code, 2, 'emulator --api v4: a usage error')
   t.match(badApi.stderr, /--api must be v3 or v2, not v4/)
-})
-
-t.test('authlete-bff users --help ...should say when a running server sees a change and what becomes of the sessions, in each editing command', async t => {
-  const help = async (...level: string[]) => (await cli(['users', ...level, '--help'])).stdout.replace(/\s+/g, ' ')
-  // What src/auth/users-plugin.ts and src/auth/access.ts do: a check every BFF_USERS_RELOAD_SECONDS, SIGHUP, 0.
-  const pickedUp = /within BFF_USERS_RELOAD_SECONDS \(default 30; each replica on its own\), or at once on SIGHUP \(kill -HUP\); with BFF_USERS_RELOAD_SECONDS=0, on SIGHUP only/
-  const group = await help()
-  t.notMatch(group, /reads the file at start-up\./, 'no longer "at start-up" alone')
-  t.match(group, /checks it every BFF_USERS_RELOAD_SECONDS \(default 30; each replica on its own\) and reads it again when it changed; SIGHUP \(kill -HUP\) reads it at once/)
-  t.match(group, /a removed user's are refused \(401\), a demoted user's roles and teams shrink; a password change or a promotion does not touch sessions and tokens made before it/)
-  for (const command of ['add', 'remove', 'passwd', 'roles', 'teams']) t.match(await help(command), pickedUp, `users ${command}`)
-  t.match(await help('add'), /Until then the server refuses the new user's password \(401\)/)
-  t.match(await help('remove'), /every session and API token of USERNAME is refused \(401\)\. They are not deleted: adding USERNAME again before they expire makes them work again\. To end them: DELETE \/auth\/sessions\?username=USERNAME/)
-  t.match(await help('passwd'), /Sessions and API tokens made before keep working until they expire: a password change does not end them\. To end them: DELETE \/auth\/sessions/)
-  t.match(await help('roles'), /a demotion reaches existing sessions and tokens; a promotion only those made after it \(sign in again\)/)
-  t.match(await help('teams'), /a removed team reaches existing sessions and tokens; an added team only those made after it/)
-  t.match(await help('list'), /a running server may still have the users of its last reading/)
 })
 
 t.test('authlete-bff ...should answer a usage mistake with one line, a pointer to --help and exit 2', async t => {
@@ -210,30 +183,6 @@ t.test('authlete-bff audit export --out ...should create missing folders and nam
   const refused = await cli(['audit', 'export', '--store', spec, '--out', blocked])
   t.equal(refused.code, 1)
   t.match(refused.stderr, /^authlete-bff audit export: cannot write the export to \/.+\/audit\.db\/sub\/export\.ndjson: not a directory\n$/, 'one line naming the file and why')
-})
-
-t.test('bin/authlete-bff --help ...should answer as the command does, from any folder and through a link, with the project\'s Node whatever PATH holds', async t => {
-  const dir = await tempDir()
-  const link = join(dir, 'authlete-bff')
-  await symlink(join(repo, 'bin', 'authlete-bff'), link)
-  // The machine's own Node (20, no type stripping) first on PATH: the launcher must not use it.
-  const env = { PATH: '/usr/bin:/bin', HOME: dir }
-  for (const args of [['--help'], ['serve', '--help'], ['users', 'add', '--help']]) {
-    const expected = await cli(args)
-    for (const launcher of [join(repo, 'bin', 'authlete-bff'), link]) {
-      const launched = await launch(launcher, args, { cwd: dir, env })
-      t.equal(launched.code, 0, `${launcher} ${args.join(' ')}: ${launched.stderr}`)
-      t.equal(launched.stdout, expected.stdout, `${launcher} ${args.join(' ')} prints the same help`)
-      t.equal(launched.stderr, '', 'and nothing on stderr (no word about a missing .env)')
-    }
-  }
-  t.ok(existsSync(join(dir, '.cache', 'authlete-bff', 'node-compile-cache')), 'Node\'s compile cache in the caller\'s ~/.cache, not in the checkout')
-  const usage = await launch(join(repo, 'bin', 'authlete-bff'), ['users', 'bogus'], { cwd: dir, env })
-  t.equal(usage.code, 2, 'exit codes pass through')
-  await writeFile(join(dir, '.env'), 'PORT=not-a-port\n')
-  const served = await launch(join(repo, 'bin', 'authlete-bff'), ['serve'], { cwd: dir, env })
-  t.equal(served.code, 2, 'serve reads ./.env as npm start does')
-  t.match(served.stderr, /PORT: must be integer/)
 })
 
 t.test('authlete-bff openapi ...should write the document the routes produce', async t => {
