@@ -97,7 +97,7 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     // Loaded only when configured, like the frontend below: unused modules are memory every replica pays.
     if (config.GATEWAY_JWT_HEADER !== undefined) await app.register(import('./auth/gateway-jwt.ts'), config)
     await app.register(auditLog)
-    await app.register(auditTrail, { store: await openAuditStore(config.AUDIT_STORE, config.AUDIT_WRITE_TIMEOUT_MS), retentionDays: config.AUDIT_RETENTION_DAYS })
+    await app.register(auditTrail, { store: await openAuditStore(config.AUDIT_STORE, config.AUDIT_WRITE_TIMEOUT_MS), retentionDays: config.AUDIT_RETENTION_DAYS, signIns: config.AUDIT_SIGN_INS })
     await app.register(rateLimits, { budgets: rateLimitBudgets(config), redis: app.redis ?? undefined })
     // After the audit trail: its hooks wrap the audit intent of every client route.
     await app.register(teams, { model: config.ACCESS_MODEL, maxTeams: config.MAX_TEAMS_PER_IDENTITY, unmappedClaimTeams: config.NODE_ENV === 'production' && config.TEAM_MAP === undefined && (config.OIDC_ISSUER !== undefined || config.GATEWAY_JWT_HEADER !== undefined) })

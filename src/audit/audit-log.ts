@@ -6,7 +6,19 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The audited action a mutating route performs; every mutating route must name one. */
     audit?: string
+    /**
+     * For a route whose body decides what it does (a lock that unlocks): the action it performs,
+     * from the validated body. `audit` stays the route's static name for the hooks that only ask
+     * whether a route is audited (idempotency, rate limits, teams).
+     */
+    auditFromBody?: (body: unknown) => string
   }
+}
+
+/** The action a request performs: its route's `auditFromBody` of the body when it has one, else its `audit`. */
+export function auditActionOf (request: FastifyRequest): string | undefined {
+  const { audit, auditFromBody } = request.routeOptions.config
+  return auditFromBody === undefined ? audit : auditFromBody(request.body)
 }
 
 const TARGET_PARAMS = ['clientId', 'clientIdentifier', 'subject'] as const
@@ -16,7 +28,7 @@ const TARGET_PARAMS = ['clientId', 'clientIdentifier', 'subject'] as const
 async function auditLogPlugin (app: FastifyInstance): Promise<void> {
   const auditLog = app.log.child({ audit: true })
   const writeLine = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
-    const action = request.routeOptions.config.audit
+    const action = auditActionOf(request)
     const lastCall = request.upstreamCalls?.at(-1)
     auditLog.info({
       action,

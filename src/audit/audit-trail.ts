@@ -4,11 +4,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { errors } from '../http/errors.ts'
 import { channels } from '../ops/channels.ts'
 import { addRouteHook } from '../http/route-hooks.ts'
+import { auditActionOf } from './audit-log.ts'
 import { AuditWriteRefused, type AuditStore } from './stores/audit-store.ts'
 import type { AuditTarget, IntentData, OutcomeData } from './audit-types.ts'
 import type { NewVersion } from '../history/history-types.ts'
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A sign-in route (local password or OIDC callback): every attempt its handler sees is recorded. */
+    signIn?: 'local' | 'oidc'
+  }
   interface FastifyInstance {
     auditTrail: AuditStore
     /** Records a request's intent now: the team check's refusal (src/teams) is audited before it answers. */
@@ -31,12 +36,23 @@ declare module 'fastify' {
     auditClientAlias: string | null
     /** The client version a successful write made (src/history sets it in onSend, ahead of the outcome): written with the outcome. */
     auditVersion: NewVersion | null
+    /** Set by a sign-in route's handler as soon as it knows who is signing in (null: not known, or no attempt). */
+    signInAttempt: SignInAttempt | null
   }
+}
+
+/** Who is signing in: the username as given (local) or as the provider's claims name them (OIDC). */
+export interface SignInAttempt {
+  username: string | null
+  /** Set once the sign-in succeeded: the roles the session carries. */
+  roles?: string[]
 }
 
 export interface AuditTrailOptions {
   store: AuditStore
   retentionDays?: number
+  /** AUDIT_SIGN_INS: record sign-ins (default true). */
+  signIns?: boolean
 }
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000
@@ -50,7 +66,7 @@ const CALLER_GONE_STATUS = 499
 // outcome is committed in onSend, before the caller sees the answer, so an answered call has a
 // complete record; a process that dies in between leaves the intent `pending`, and so does an outcome
 // that cannot be written (counted in bff_audit_write_failures_total{kind="outcome"}).
-async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }: AuditTrailOptions): Promise<void> {
+async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays, signIns = true }: AuditTrailOptions): Promise<void> {
   app.decorate('auditTrail', store)
   app.decorateRequest('auditedIntent', false)
   app.decorateRequest('auditKey', null)
@@ -60,9 +76,10 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
   app.decorateRequest('auditDenied', false)
   app.decorateRequest('auditClientAlias', null)
   app.decorateRequest('auditVersion', null)
+  app.decorateRequest('signInAttempt', null)
 
   const recordIntent = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const action = request.routeOptions.config.audit!
+    const action = auditActionOf(request)!
     request.auditKey = auditKeyOf(request)
     try {
       await store.append({ kind: 'intent', requestId: request.auditKey, time: new Date().toISOString(), data: intentOf(request, action) })
@@ -114,9 +131,38 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
     }).catch(() => {})
   }
 
+  // A sign-in changes nothing upstream: it is recorded once its answer is known (auth.login or
+  // auth.login.failure), never with the password. It is not refused when the record cannot be
+  // written (the failure is logged and counted): every mutation still is, so nobody acts unrecorded.
+  const recordSignIn = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
+    const attempt = request.signInAttempt
+    if (attempt === null) return payload
+    request.signInAttempt = null
+    const success = reply.statusCode < 400 && attempt.roles !== undefined
+    const intent = {
+      ...intentOf(request, success ? 'auth.login' : 'auth.login.failure'),
+      actor: attempt.username,
+      source: request.routeOptions.config.signIn,
+      roles: success ? attempt.roles! : [],
+      changedProperties: null
+    }
+    const outcome: OutcomeData = { status: reply.statusCode, outcome: success ? 'success' : 'failure', resultCode: null, durationMs: durationOf(reply) }
+    const key = auditKeyOf(request)
+    const time = new Date().toISOString()
+    try {
+      await store.append({ kind: 'intent', requestId: key, time, data: intent })
+      await store.append({ kind: 'outcome', requestId: key, time, data: outcome })
+    } catch (cause) {
+      channels.auditFailure.publish({ kind: 'sign-in' })
+      request.log.error({ err: cause }, 'audit trail: sign-in not recorded')
+    }
+    return payload
+  }
+
   app.decorate('recordAuditIntent', recordIntent)
 
   app.addHook('onRoute', route => {
+    if (signIns && route.config?.signIn !== undefined) addRouteHook(route, 'onSend', recordSignIn)
     if (route.config?.audit === undefined) return
     addRouteHook(route, 'preHandler', recordIntent)
     addRouteHook(route, 'onSend', recordOutcome)
@@ -152,6 +198,18 @@ export async function recordRefusedRead (store: AuditStore, request: FastifyRequ
 // or a fresh one when that id came from a gateway (a caller's id is only an attribute, callerRequestId).
 function auditKeyOf (request: FastifyRequest): string {
   return callerRequestId(request) === null ? request.id : randomUUID()
+}
+
+const MAX_GIVEN_USERNAME = 64
+
+/**
+ * A username as someone typed it at a failed sign-in: at most 64 characters (the longest local
+ * username) and `…` when cut, control and bidi characters escaped, so a record can be neither large
+ * nor a fake line. It may be anything, even a password typed in the wrong field: only admins read it.
+ */
+export function givenUsername (username: string): string {
+  const characters = [...username]
+  return printable(characters.length > MAX_GIVEN_USERNAME ? `${characters.slice(0, MAX_GIVEN_USERNAME).join('')}…` : username)
 }
 
 function intentOf (request: FastifyRequest, action: string): IntentData {

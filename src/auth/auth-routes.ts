@@ -5,6 +5,7 @@ import { problems } from '../http/problem-schema.ts'
 import { RoleSchema } from './roles.ts'
 import { IdentitySourceSchema } from './identity.ts'
 import { TeamsSchema } from '../teams/membership.ts'
+import { givenUsername } from '../audit/audit-trail.ts'
 
 const tags = ['auth']
 
@@ -39,6 +40,7 @@ const LogoutAtProvider = Type.Object({
 
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/auth/login', {
+    config: { signIn: 'local' },
     schema: {
       tags,
       summary: 'Sign in with a local user; sets the session cookie',
@@ -47,10 +49,12 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const { username, password } = request.body
+    request.signInAttempt = { username: givenUsername(username) }
     const user = await app.loginThrottle.check(request, username, async () => await app.users.authenticate(username, password))
     if (user === undefined) throw new errors.BadCredentials()
     app.refuseTooManyTeams(user.teams)
     const session = await app.sessions.start(request, reply, { source: 'local', ...user })
+    request.signInAttempt = { username: user.username, roles: user.roles }
     app.loginThrottle.trustBrowser(request, reply, user.username)
     request.log.info({ username: user.username }, 'login')
     return { source: 'local' as const, username: session.username, roles: session.roles, csrfToken: session.csrfToken }

@@ -1,7 +1,8 @@
 // What the audit commands do (audit-commands.ts has their help); loaded only when one runs.
-import { createWriteStream, existsSync } from 'node:fs'
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
 import { once } from 'node:events'
-import { resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { loadConfig } from '../config.ts'
 import { verifyAuditTrail } from '../history/verify-versions.ts'
 import type { AuditStore } from '../audit/stores/audit-store.ts'
@@ -40,10 +41,28 @@ export async function verifyTrail (args: string[]): Promise<number> {
   }
 }
 
+/** An export's file, readable by its owner only; missing folders are made (owner only too), and named. */
+async function openExportFile (path: string): Promise<{ out: WriteStream, created: string | undefined }> {
+  const absolute = resolve(path)
+  try {
+    const created = await mkdir(dirname(absolute), { recursive: true, mode: 0o700 })
+    const out = createWriteStream(absolute, { mode: 0o600 })
+    await once(out, 'open')
+    return { out, created }
+  } catch (error) {
+    // "EACCES: permission denied, open '/x'" becomes "permission denied": the path is said once.
+    const reason = (error as Error).message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/s, '')
+    throw new Error(`cannot write the export to ${absolute}: ${reason}`)
+  }
+}
+
 export async function exportTrail (args: string[]): Promise<number> {
   const { values } = parseOptions(args, { ...STORE_OPTION, out: { type: 'string', short: 'o' } })
   const store = await openExistingStore(values.store)
-  const out = values.out === undefined ? process.stdout : createWriteStream(values.out, { mode: 0o600 })
+  const file = values.out === undefined
+    ? undefined
+    : await openExportFile(values.out).catch(async (error: unknown) => { await store.close(); throw error })
+  const out = file?.out ?? process.stdout
   let count = 0
   try {
     for await (const entry of store.entries()) {
@@ -53,10 +72,11 @@ export async function exportTrail (args: string[]): Promise<number> {
   } finally {
     await store.close()
   }
-  if (out !== process.stdout) {
-    out.end()
-    await once(out, 'finish')
-    process.stderr.write(`exported ${count} entries to ${values.out}\n`)
+  if (file !== undefined) {
+    file.out.end()
+    await once(file.out, 'finish')
+    const made = file.created === undefined ? '' : ` (created the folder ${file.created})`
+    process.stderr.write(`exported ${count} entries to ${values.out}${made}\n`)
   }
   return 0
 }

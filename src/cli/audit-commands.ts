@@ -30,7 +30,8 @@ GET /api/audit joins them into records). For archiving or handing to another too
 
 Options:
 ${STORE_HELP}
-  -o, --out FILE  write to FILE instead of stdout`,
+  -o, --out FILE  write to FILE instead of stdout (mode 0600); missing folders are created
+                  (mode 0700) and named; a FILE that cannot be written is one line, exit 1`,
   run: async args => await (await actions()).exportTrail(args)
 }
 

@@ -6,11 +6,14 @@ import { ClientIdentifierParams, SecretResult, UpstreamResult } from './route-sc
 const tags = ['clients']
 const upstreamProblems = problems(400, 401, 403, 404, 415, 502, 503, 504)
 
+// One route locks and unlocks: the audit trail names which.
+const lockAction = (body: unknown): string => (body as { locked?: unknown } | null)?.locked === false ? 'client.unlock' : 'client.lock'
+
 const clientSecretAndLockRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { authlete } = app
 
   app.put('/api/clients/:clientIdentifier/lock', {
-    config: { access: 'editor', audit: 'client.lock' },
+    config: { access: 'editor', audit: 'client.lock', auditFromBody: lockAction },
     schema: {
       tags,
       summary: 'Lock or unlock a client',

@@ -9,6 +9,7 @@ import { createExternalChanges } from './external-changes.ts'
 import historyRoutes from './history-routes.ts'
 import { seedSandboxHistory } from './sandbox-history.ts'
 import type { NewVersion } from './history-types.ts'
+import { auditActionOf } from '../audit/audit-log.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -132,7 +133,7 @@ function versionOf (request: FastifyRequest, client: AuthleteClient, alsoChanged
     clientId: jsonScalarText(client.clientId),
     state: storedState(client),
     modifiedAt: typeof client.modifiedAt === 'number' ? client.modifiedAt : null,
-    action: request.routeOptions.config.audit!,
+    action: auditActionOf(request)!,
     actor: identity?.username ?? null,
     source: identity?.source ?? null,
     via: identity?.via ?? null,

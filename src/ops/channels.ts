@@ -12,7 +12,7 @@ export interface UpstreamCallEvent {
 
 export interface RateLimitedEvent { bucket: string }
 export interface CircuitEvent { state: 'open' | 'half-open' | 'closed' }
-export interface AuditFailureEvent { kind: 'intent' | 'outcome' }
+export interface AuditFailureEvent { kind: 'intent' | 'outcome' | 'sign-in' }
 /** Clients of other teams an upstream list answered despite its `developer` filter (src/teams/union-pager.ts). */
 export interface FilterViolationEvent { operation: string, dropped: number }
 

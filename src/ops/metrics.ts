@@ -51,7 +51,7 @@ async function metricsPlugin (app: FastifyInstance, options: MetricsOptions): Pr
   const rateLimited = new Counter({ name: 'bff_rate_limited_total', help: 'Requests refused by a rate limit, by bucket', labelNames: ['bucket'] as const, registers })
   const circuitChanges = new Counter({ name: 'bff_circuit_state_changes_total', help: 'Upstream circuit breaker transitions, by new state', labelNames: ['state'] as const, registers })
   const circuitOpen = new Gauge({ name: 'bff_circuit_open', help: 'Upstream circuit breaker: 0 closed, 1 open, 0.5 half-open (one probe in flight, other calls refused)', registers })
-  const auditFailures = new Counter({ name: 'bff_audit_write_failures_total', help: 'Audit trail writes that failed, by kind (intent or outcome)', labelNames: ['kind'] as const, registers })
+  const auditFailures = new Counter({ name: 'bff_audit_write_failures_total', help: 'Audit trail writes that failed, by kind (intent, outcome or sign-in)', labelNames: ['kind'] as const, registers })
   const filterViolations = new Counter({ name: 'bff_upstream_filter_violations_total', help: 'Clients of other teams an upstream list answered or counted despite its developer filter (dropped, never shown), by operation', labelNames: ['operation'] as const, registers })
   circuitOpen.set(0)
 

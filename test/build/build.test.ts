@@ -11,8 +11,8 @@ import { startServerProcess } from '../helpers/server-process.ts'
 const repo = new URL('../..', import.meta.url).pathname
 const run = promisify(execFile)
 
-// A full tsc run, the console bundle and a server start: about 50 s alone on 2 cores.
-t.setTimeout(180_000)
+// A full tsc run, the console bundle and three server starts: about 60 s alone on 2 cores.
+t.setTimeout(300_000)
 
 /** Every file under a folder, as paths relative to it. */
 async function filesUnder (dir: string): Promise<string[]> {
@@ -61,4 +61,22 @@ t.test('npm run build ...should compile the server and the command line to JavaS
     .then(() => 0, (error: { code: number }) => error.code)
   t.equal(verify, 0, 'node dist/src/cli.js audit verify runs (an empty audit trail is intact)')
   server.child.kill('SIGTERM')
+
+  // `npm run start:dist`, as the image's users and process managers run it, stopped by signalling npm.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    const npm = await startServerProcess(t, { LOG_LEVEL: 'info' }, { cwd: out, command: ['npm', 'run', 'start:dist'] })
+    const pid = Number(npm.output().match(/"pid":(\d+)/)?.[1])
+    t.teardown(() => { try { process.kill(pid, 'SIGKILL') } catch {} })
+    npm.child.kill(signal)
+    t.notOk(await stillAnswering(npm.url, 30_000), `npm run start:dist, signalled ${signal}: the server stopped`)
+  }
 })
+
+/** Whether the server at `url` still answers once `withinMs` have passed (false as soon as it refuses). */
+async function stillAnswering (url: string, withinMs: number): Promise<boolean> {
+  for (const started = Date.now(); Date.now() - started < withinMs;) {
+    if (!await fetch(`${url}/healthz`).then(() => true, () => false)) return false
+    await new Promise(resolve => setTimeout(resolve, 200))
+  }
+  return true
+}

@@ -164,6 +164,27 @@ t.test('authlete-bff audit export ...should write every entry as NDJSON, in seq 
   t.equal((await cli(['audit', 'export', '--store', `sqlite:${join(dir, 'missing.db')}`])).code, 2)
 })
 
+t.test('authlete-bff audit export --out ...should create missing folders and name them, and refuse an unwritable file in one line with exit 1', async t => {
+  const dir = await tempDir()
+  const store = openSqliteAuditStore(join(dir, 'audit.db'))
+  await store.append({ kind: 'outcome', requestId: 'r1', time: new Date().toISOString(), data: { status: 204, outcome: 'success', resultCode: null, durationMs: 3 } })
+  await store.close()
+  const spec = `sqlite:${join(dir, 'audit.db')}`
+  const out = join(dir, 'archive', '2026', 'export.ndjson')
+  const made = await cli(['audit', 'export', '--store', spec, '--out', out])
+  t.equal(made.code, 0, made.stderr)
+  t.equal(made.stderr, `exported 1 entries to ${out} (created the folder ${join(dir, 'archive')})\n`)
+  t.match(await readFile(out, 'utf8'), /^\{"seq":1,"kind":"outcome"/)
+  t.equal((await stat(join(dir, 'archive', '2026'))).mode & 0o777, 0o700, 'the folders are the owner\'s only')
+  t.equal((await stat(out)).mode & 0o777, 0o600)
+
+  // A folder where the file's folder should be: not creatable, whoever runs the test (root too).
+  const blocked = join(dir, 'audit.db', 'sub', 'export.ndjson')
+  const refused = await cli(['audit', 'export', '--store', spec, '--out', blocked])
+  t.equal(refused.code, 1)
+  t.match(refused.stderr, /^authlete-bff audit export: cannot write the export to \/.+\/audit\.db\/sub\/export\.ndjson: not a directory\n$/, 'one line naming the file and why')
+})
+
 t.test('authlete-bff openapi ...should write the document the routes produce', async t => {
   const out = join(await tempDir(), 'openapi.json')
   const result = await cli(['openapi', '--out', out])

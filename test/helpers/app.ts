@@ -32,6 +32,10 @@ const GENEROUS_BUDGETS = {
   RATE_LIMIT_ANONYMOUS: '1000000/1m'
 }
 
+// Tests count the records of the calls they make; the sign-ins that start their sessions are
+// recorded by the server's default (AUDIT_SIGN_INS=true) and tested in test/audit/audit-actions.test.ts.
+export const NO_SIGN_IN_RECORDS = { AUDIT_SIGN_INS: 'false' }
+
 export interface TestAppOptions {
   /** Registers more routes beside the app's, before it is ready (a faulty route, say). */
   extend?: (app: FastifyInstance) => void
@@ -51,7 +55,7 @@ export async function buildTestApp (t: Test, env: Record<string, string> = {}, o
   const sandbox = env.AUTHLETE_BASE_URL === undefined
   if (sandbox) for (const api of ['v3', 'v2'] as const) prepareDocument(api)
   const auditFile = join(await mkdtemp(join(tmpdir(), 'bff-audit-')), 'audit.db')
-  const config = loadConfig({ LOG_LEVEL: 'info', BFF_USERS_FILE: await testUsersFile(), AUDIT_STORE: `sqlite:${auditFile}`, API_TOKEN_STORE: `sqlite:${join(dirname(auditFile), 'tokens.db')}`, ...GENEROUS_BUDGETS, ...NO_OVERLOAD_GUARD, ...env })
+  const config = loadConfig({ LOG_LEVEL: 'info', BFF_USERS_FILE: await testUsersFile(), AUDIT_STORE: `sqlite:${auditFile}`, API_TOKEN_STORE: `sqlite:${join(dirname(auditFile), 'tokens.db')}`, ...GENEROUS_BUDGETS, ...NO_OVERLOAD_GUARD, ...NO_SIGN_IN_RECORDS, ...env })
   const logs: string[] = []
   const announced: string[] = []
   const fastifyOptions = serverOptions(config)

@@ -35,13 +35,21 @@ async function canListen (port: number): Promise<boolean> {
   })
 }
 
-/** Another server than the sources: the compiled one (`dist/src/server.js` of a build), say. */
-export interface ServerScript { script: string, cwd: string, nodeArgs?: string[], args?: string[] }
+/**
+ * Another server than the sources: the compiled one (`dist/src/server.js` of a build), say; or
+ * another program than this Node starting it (`command: ['npm', 'run', 'start:dist']`).
+ */
+export interface ServerScript { script?: string, cwd: string, nodeArgs?: string[], args?: string[], command?: string[] }
+
+function commandLine (server: ServerScript | undefined): [string, string[]] {
+  if (server?.command !== undefined) return [server.command[0]!, server.command.slice(1)]
+  return [process.execPath, [...server?.nodeArgs ?? [], server?.script ?? 'src/server.ts', ...server?.args ?? []]]
+}
 
 /** `node src/server.ts` as a user runs it, on a free port, ready once /healthz answers. */
 export async function startServerProcess (t: Test, env: Record<string, string>, server?: ServerScript): Promise<ServerProcess> {
   const port = await freePort()
-  const child = spawn(process.execPath, [...server?.nodeArgs ?? [], server?.script ?? 'src/server.ts', ...server?.args ?? []], {
+  const child = spawn(...commandLine(server), {
     cwd: server?.cwd ?? new URL('../..', import.meta.url),
     env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...NO_OVERLOAD_GUARD, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe']

@@ -51,12 +51,11 @@ t.test('README curl examples ...should log in, list, create, read, lock, refresh
   t.same(lines.slice(6), ['204', '401'], 'logout, then the old cookie is refused')
   t.same(await readdir(cwd), [], 'no cookie jar (a live session) left in the working directory')
 
-  // docs/audit.md: the NDJSON stream, with a session of its own in $JAR.
-  const jar = join(cwd, 'audit-jar')
-  const login = await run('curl', ['-s', '-c', jar, '-H', 'content-type: application/json', '-d', JSON.stringify({ username: 'admin', password }), `${bff}/auth/login`])
-  t.match(login.stdout, /"csrfToken"/)
-  const ndjson = await run('bash', ['-euo', 'pipefail', '-c', await readmeBlock('audit-ndjson')], { cwd, env: { PATH: process.env.PATH, BFF: bff, JAR: jar } })
+  // docs/audit.md: the NDJSON stream, after README's block (which logged out and removed its jar),
+  // with a session of its own, in a jar it removes too.
+  const ndjson = await run('bash', ['-euo', 'pipefail', '-c', await readmeBlock('audit-ndjson')], { cwd, env: { PATH: process.env.PATH, BFF: bff, BFF_PASSWORD: password } })
   const records = ndjson.stdout.trim().split('\n').map(line => JSON.parse(line) as Record<string, unknown>)
   t.ok(records.length >= 1, 'one JSON document per line')
+  t.same(await readdir(cwd), [], 'no cookie jar left in the working directory')
   t.match(records, records.map(() => ({ action: 'client.lock', actor: 'admin', outcome: 'success', changedProperties: ['locked'] })), 'the lock records')
 })

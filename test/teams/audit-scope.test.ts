@@ -57,9 +57,9 @@ t.test('GET /api/audit ...should match a team admin\'s own records by source and
   t.equal(unlocked.statusCode, 200, unlocked.body)
 
   const seen = async (query: string) => (await asGateway('GET', `/api/audit?limit=500${query}`)).json().records.map(summary)
-  t.same(await seen(''), [`gateway globex client.lock ${PORTAL} acme success`, `local globex client.lock ${PORTAL} acme denied`],
+  t.same(await seen(''), [`gateway globex client.unlock ${PORTAL} acme success`, `local globex client.lock ${PORTAL} acme denied`],
     'the gateway admin of acme: acme\'s records, none of local globex\'s in globex or of no team')
-  t.same(await seen('&actor=globex&source=gateway'), [`gateway globex client.lock ${PORTAL} acme success`])
+  t.same(await seen('&actor=globex&source=gateway'), [`gateway globex client.unlock ${PORTAL} acme success`])
   t.same(await seen('&actor=globex'), [`local globex client.lock ${PORTAL} acme denied`], 'bare ?actor=: a local user, within what the caller sees')
 
   t.same((await h.audit('&actor=globex')).map(summary), [
@@ -67,8 +67,8 @@ t.test('GET /api/audit ...should match a team admin\'s own records by source and
     `local globex client.lock ${PORTAL} acme denied`,
     `local globex client.lock ${REPORTS} globex success`
   ], 'a * admin, bare ?actor=: the local user only')
-  t.same((await h.audit('&actor=globex&source=gateway')).map(summary), [`gateway globex client.lock ${PORTAL} acme success`])
-  t.same((await h.audit('&source=gateway')).map(summary), [`gateway globex client.lock ${PORTAL} acme success`], '?source= alone')
+  t.same((await h.audit('&actor=globex&source=gateway')).map(summary), [`gateway globex client.unlock ${PORTAL} acme success`])
+  t.same((await h.audit('&source=gateway')).map(summary), [`gateway globex client.unlock ${PORTAL} acme success`], '?source= alone')
   assertProblem(t, await h.call('root', 'GET', '/api/audit?actor=globex&source=ldap'), 400)
 })
 
@@ -92,7 +92,7 @@ t.test('GET /api/audit ...should show an API token only the records of the teams
   t.same(await seen(await mint('acme', ['acme'])), [`local root client.lock ${PORTAL} acme success`], 'a team admin\'s token: not its owner\'s call on globex\'s client')
   t.same((await h.auditAs('acme')).map(summary), [
     'local acme auth.token.create null undefined success',
-    `local acme client.lock ${REPORTS} undefined failure`,
+    `local acme client.unlock ${REPORTS} undefined failure`,
     `local root client.lock ${PORTAL} acme success`
   ], 'the team admin themselves: also their own calls')
 })

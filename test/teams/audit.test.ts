@@ -16,10 +16,10 @@ t.test('GET /api/audit ...should show an admin of some teams only those teams\' 
     return response.json().records.map((record: Record<string, unknown>) => `${String(record.actor)} ${String(record.action)} ${String(record.team)} ${String(record.outcome)}`)
   }
   t.same(await seen(), [
-    'globex client.lock acme denied',
+    'globex client.unlock acme denied',
     'acme client.lock acme success'
   ], 'acme\'s admin: acme\'s records, including globex\'s denied attempt on an acme client, and nothing of globex\'s')
-  t.same(await seen('&team=acme&outcome=denied'), ['globex client.lock acme denied'], 'the team filter')
+  t.same(await seen('&team=acme&outcome=denied'), ['globex client.unlock acme denied'], 'the team filter: the refused unlock is recorded as one')
   t.match(assertProblem(t, await h.call('acme', 'GET', '/api/audit?team=globex'), 403).detail, /globex/)
 
   const everything = await h.audit()

@@ -12,6 +12,7 @@ import type { OneTimeMarks } from './one-time-marks.ts'
 import { safeReturnTo } from './return-to.ts'
 import { createTransactionCookies, sameValue, TRANSACTION_TTL_MS } from './transaction.ts'
 import { describeFailure } from './failures.ts'
+import { givenUsername } from '../../audit/audit-trail.ts'
 
 export interface LoginRoutesOptions {
   provider: ProviderLookup
@@ -81,6 +82,7 @@ const loginRoutes: FastifyPluginAsyncTypebox<LoginRoutesOptions> = async (app, o
 
   app.get('/auth/callback', {
     exposeHeadRoute: false,
+    config: { signIn: 'oidc' },
     // The query holds the authorization code: request logs show the path only.
     logSerializers: { req: pathOnly },
     schema: {
@@ -90,6 +92,7 @@ const loginRoutes: FastifyPluginAsyncTypebox<LoginRoutesOptions> = async (app, o
       response: { 302: Redirect, ...problems(400, 401, 403, 404, 502, 503) }
     }
   }, async (request, reply) => {
+    request.signInAttempt = { username: null }
     const provider = lookup(request)
     const client = provider.openid
     const transaction = transactions.take(request, reply)
@@ -125,6 +128,7 @@ const loginRoutes: FastifyPluginAsyncTypebox<LoginRoutesOptions> = async (app, o
     const subject = claims.sub as string
     const username = typeof claims[usernameClaim] === 'string' && claims[usernameClaim] !== '' ? claims[usernameClaim] : subject
     const problem = externalUsernameProblem(username)
+    request.signInAttempt = { username: problem === undefined ? username : givenUsername(String(username)) }
     if (problem !== undefined) {
       request.log.info({ issuer: provider.issuer, subject, reason: problem }, 'oidc login refused: unusable username')
       throw new errors.UsernameRefused('OpenID Provider', `claim ${usernameClaim}`, problem)
@@ -148,6 +152,7 @@ const loginRoutes: FastifyPluginAsyncTypebox<LoginRoutesOptions> = async (app, o
         idToken: tokens.id_token!
       }
     })
+    request.signInAttempt = { username, roles }
     request.log.info({ username, roles, issuer: provider.issuer }, 'login (oidc)')
     return reply.redirect(transaction.returnTo, 302)
   })

@@ -7,22 +7,16 @@ import { identity, teamsMode, type Identity } from '../session.ts'
 import { TeamFilter } from '../team-filter.tsx'
 import { RecordChange } from './audit-change.tsx'
 import { ActionButton, ErrorMessage, formatTime, Link, Notice, Show, TextField, useLoad } from '../ui.tsx'
+import { describeRecord, type DescribedRecord } from '../audit-words.ts'
 
-interface AuditRecord {
+interface AuditRecord extends DescribedRecord {
   id: number,
   time: string,
-  actor: string | null,
   roles: string[],
   via?: string | null,
-  action: string,
   route: string,
-  clientId: string | null,
-  subject: string | null,
   team?: string | null,
-  clientIp: string,
   userAgent: string | null,
-  changedProperties: string[] | null,
-  outcome: string,
   status: number | null,
   resultCode: string | null,
   durationMs: number | null,
@@ -37,8 +31,9 @@ type Filters = Record<typeof FILTERS[number], string>
 // success and failure as the upstream answered; unknown: the answer was lost; denied: another team's
 // client; abandoned: never forwarded (the caller left, or the intent was committed after a 503).
 const OUTCOMES = ['success', 'failure', 'unknown', 'denied', 'abandoned', 'pending']
-const ACTIONS = ['client.create', 'client.update', 'client.patch', 'client.delete', 'client.lock', 'client.secret.refresh', 'client.secret.update',
+const ACTIONS = ['client.create', 'client.update', 'client.patch', 'client.delete', 'client.lock', 'client.unlock', 'client.secret.refresh', 'client.secret.update',
   'authorization.update', 'authorization.delete', 'granted-scopes.delete', 'registration.update', 'auth.token.create', 'auth.token.revoke', 'auth.sessions.revoke', 'auth.login-failures.clear', 'auth.backchannel-logout',
+  'auth.login', 'auth.login.failure',
   // Reads are recorded only when refused (ACCESS_MODEL=teams: another team's client).
   'client.read', 'granted-scopes.read']
 
@@ -108,7 +103,7 @@ function AuditTrail ({ who }: { who: Identity }) {
                         <tr data-audit-id={String(record.id)}>
                           <td data-label='Time'>{formatTime(record.time)}</td>
                           <td data-label='Actor'>{record.actor ?? ''}</td>
-                          <td data-label='Action'>{record.action}</td>
+                          <td data-label='Action'><span>{describeRecord(record)}<code class='action-name'>{record.action}</code></span></td>
                           <td data-label='Client'>{record.clientId === null ? '' : /^\d+$/.test(record.clientId) ? <Link href={`/clients/${record.clientId}`}>{record.clientId}</Link> : record.clientId}</td>
                           {teams && <td data-label='Team'>{record.team ?? ''}</td>}
                           <td data-label='Outcome'><span class={`badge ${record.outcome}`}>{record.outcome}</span> {record.status ?? ''}</td>
