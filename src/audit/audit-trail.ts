@@ -6,7 +6,7 @@ import { channels } from '../ops/channels.ts'
 import { addRouteHook } from '../http/route-hooks.ts'
 import { auditActionOf } from './audit-log.ts'
 import { AuditWriteRefused, type AuditStore } from './stores/audit-store.ts'
-import type { AuditTarget, IntentData, OutcomeData } from './audit-types.ts'
+import type { AuditPolicy, AuditTarget, IntentData, OutcomeData } from './audit-types.ts'
 import type { NewVersion } from '../history/history-types.ts'
 
 declare module 'fastify' {
@@ -18,6 +18,11 @@ declare module 'fastify' {
     auditTrail: AuditStore
     /** Records a request's intent now: the team check's refusal (src/teams) is audited before it answers. */
     recordAuditIntent: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+    /**
+     * Runs a step of the write pipeline ahead of the intent whose refusals are audited all the same:
+     * on a throw, the intent is recorded first (its outcome follows in onSend, as for any call).
+     */
+    auditRefusals: <T>(request: FastifyRequest, reply: FastifyReply, work: () => T | Promise<T>) => Promise<T>
   }
   interface FastifyRequest {
     /** True from the moment the intent is durably recorded until its outcome is written. */
@@ -32,6 +37,8 @@ declare module 'fastify' {
     auditTeam: string | null
     /** Set when the call is refused for the target's team: its outcome is `denied`. */
     auditDenied: boolean
+    /** What the security policy made of a client write (src/policy), recorded with the intent. */
+    auditPolicy: AuditPolicy | null
     /** The alias a call named its client by; the record's clientId is the numeric ID it resolved to (src/teams). */
     auditClientAlias: string | null
     /** The client version a successful write made (src/history sets it in onSend, ahead of the outcome): written with the outcome. */
@@ -75,6 +82,7 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays, s
   app.decorateRequest('auditTeam', null)
   app.decorateRequest('auditDenied', false)
   app.decorateRequest('auditClientAlias', null)
+  app.decorateRequest('auditPolicy', null)
   app.decorateRequest('auditVersion', null)
   app.decorateRequest('signInAttempt', null)
 
@@ -160,12 +168,19 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays, s
   }
 
   app.decorate('recordAuditIntent', recordIntent)
+  app.decorate('auditRefusals', async <T>(request: FastifyRequest, reply: FastifyReply, work: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await work()
+    } catch (refusal) {
+      if (!request.auditedIntent && request.routeOptions.config.audit !== undefined) await recordIntent(request, reply)
+      throw refusal
+    }
+  })
 
+  app.writePipeline.add('intent', route => route.config?.audit === undefined ? undefined : recordIntent)
   app.addHook('onRoute', route => {
     if (signIns && route.config?.signIn !== undefined) addRouteHook(route, 'onSend', recordSignIn)
-    if (route.config?.audit === undefined) return
-    addRouteHook(route, 'preHandler', recordIntent)
-    addRouteHook(route, 'onSend', recordOutcome)
+    if (route.config?.audit !== undefined) addRouteHook(route, 'onSend', recordOutcome)
   })
 
   if (retentionDays !== undefined) {
@@ -232,6 +247,7 @@ function intentOf (request: FastifyRequest, action: string): IntentData {
     clientIp: request.ip,
     userAgent: request.headers['user-agent'] === undefined ? null : printable(request.headers['user-agent'].slice(0, 512)),
     changedProperties: changedProperties(request.body),
+    ...(request.auditPolicy === null ? {} : { policy: request.auditPolicy }),
     callerRequestId: callerRequestId(request)
   }
 }
@@ -287,4 +303,4 @@ function durationOf (reply: FastifyReply): number {
   return Math.round(reply.elapsedTime * 1000) / 1000
 }
 
-export default fp(auditTrailPlugin, { name: 'audit-trail', fastify: '5.x', dependencies: ['authlete', 'sessions'] })
+export default fp(auditTrailPlugin, { name: 'audit-trail', fastify: '5.x', dependencies: ['authlete', 'sessions', 'write-pipeline'] })
