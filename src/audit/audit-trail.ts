@@ -5,7 +5,7 @@ import { errors } from '../http/errors.ts'
 import { channels } from '../ops/channels.ts'
 import { addRouteHook } from '../http/route-hooks.ts'
 import { AuditWriteRefused, type AuditStore } from './stores/audit-store.ts'
-import type { AuditTarget, IntentData, OutcomeData } from './audit-types.ts'
+import type { AuditPolicy, AuditTarget, IntentData, OutcomeData } from './audit-types.ts'
 import type { NewVersion } from '../history/history-types.ts'
 
 declare module 'fastify' {
@@ -13,6 +13,11 @@ declare module 'fastify' {
     auditTrail: AuditStore
     /** Records a request's intent now: the team check's refusal (src/teams) is audited before it answers. */
     recordAuditIntent: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+    /**
+     * Runs a step of the write pipeline ahead of the intent whose refusals are audited all the same:
+     * on a throw, the intent is recorded first (its outcome follows in onSend, as for any call).
+     */
+    auditRefusals: <T>(request: FastifyRequest, reply: FastifyReply, work: () => T | Promise<T>) => Promise<T>
   }
   interface FastifyRequest {
     /** True from the moment the intent is durably recorded until its outcome is written. */
@@ -27,6 +32,8 @@ declare module 'fastify' {
     auditTeam: string | null
     /** Set when the call is refused for the target's team: its outcome is `denied`. */
     auditDenied: boolean
+    /** What the security policy made of a client write (src/policy), recorded with the intent. */
+    auditPolicy: AuditPolicy | null
     /** The alias a call named its client by; the record's clientId is the numeric ID it resolved to (src/teams). */
     auditClientAlias: string | null
     /** The client version a successful write made (src/history sets it in onSend, ahead of the outcome): written with the outcome. */
@@ -59,6 +66,7 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
   app.decorateRequest('auditTeam', null)
   app.decorateRequest('auditDenied', false)
   app.decorateRequest('auditClientAlias', null)
+  app.decorateRequest('auditPolicy', null)
   app.decorateRequest('auditVersion', null)
 
   const recordIntent = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
@@ -115,11 +123,18 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
   }
 
   app.decorate('recordAuditIntent', recordIntent)
+  app.decorate('auditRefusals', async <T>(request: FastifyRequest, reply: FastifyReply, work: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await work()
+    } catch (refusal) {
+      if (!request.auditedIntent && request.routeOptions.config.audit !== undefined) await recordIntent(request, reply)
+      throw refusal
+    }
+  })
 
+  app.writePipeline.add('intent', route => route.config?.audit === undefined ? undefined : recordIntent)
   app.addHook('onRoute', route => {
-    if (route.config?.audit === undefined) return
-    addRouteHook(route, 'preHandler', recordIntent)
-    addRouteHook(route, 'onSend', recordOutcome)
+    if (route.config?.audit !== undefined) addRouteHook(route, 'onSend', recordOutcome)
   })
 
   if (retentionDays !== undefined) {
@@ -174,6 +189,7 @@ function intentOf (request: FastifyRequest, action: string): IntentData {
     clientIp: request.ip,
     userAgent: request.headers['user-agent'] === undefined ? null : printable(request.headers['user-agent'].slice(0, 512)),
     changedProperties: changedProperties(request.body),
+    ...(request.auditPolicy === null ? {} : { policy: request.auditPolicy }),
     callerRequestId: callerRequestId(request)
   }
 }
@@ -229,4 +245,4 @@ function durationOf (reply: FastifyReply): number {
   return Math.round(reply.elapsedTime * 1000) / 1000
 }
 
-export default fp(auditTrailPlugin, { name: 'audit-trail', fastify: '5.x', dependencies: ['authlete', 'sessions'] })
+export default fp(auditTrailPlugin, { name: 'audit-trail', fastify: '5.x', dependencies: ['authlete', 'sessions', 'write-pipeline'] })
