@@ -47,7 +47,7 @@ let onSessionEnded: () => void = () => {}
 export function setCsrfToken (token: string | undefined): void { csrfToken = token }
 export function whenSessionEnds (listener: () => void): void { onSessionEnded = listener }
 
-export interface Answer<T> { status: number, data: T, etag: string | undefined }
+export interface Answer<T> { status: number, data: T, etag: string | undefined, headers: Headers }
 
 export interface CallOptions {
   body?: unknown
@@ -83,7 +83,7 @@ export async function call<T = unknown> (method: string, path: string, options: 
     if (response.status === 401 && !quiet) onSessionEnded()
     throw new ApiError(problem, retryAfter === null ? undefined : Number(retryAfter))
   }
-  return { status: response.status, data: data as T, etag: response.headers.get('etag') ?? undefined }
+  return { status: response.status, data: data as T, etag: response.headers.get('etag') ?? undefined, headers: response.headers }
 }
 
 const CHANGE_TRIES = 3

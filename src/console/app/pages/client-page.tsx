@@ -4,6 +4,9 @@ import type { Client } from '../clients.ts'
 import { flash, takeFlash } from '../flash.ts'
 import { grouped, labelOf } from '../groups.ts'
 import { permission } from '../permissions.ts'
+import { complianceOf } from '../policy.ts'
+import { ComplianceBadge } from '../policy-findings.tsx'
+import { CompliancePanel } from './compliance.tsx'
 import { navigate } from '../router.ts'
 import { identity, type Identity } from '../session.ts'
 import { ActionButton, ErrorMessage, formatTime, Link, Notice, OneTimeSecret, Show, TextField, useLoad } from '../ui.tsx'
@@ -14,6 +17,7 @@ export function ClientPage ({ clientId }: { clientId: string }) {
   const who = identity.use()!
   const [notice, setNotice] = useState(takeFlash)
   const [loaded, reload] = useLoad('the client', async () => (await get<Client>(`/api/clients/${clientId}`)).data, [clientId])
+  const [compliance, reloadCompliance] = useLoad("the client's compliance", async () => await complianceOf(clientId), [clientId])
   return (
     <Show loaded={loaded} what='the client'>
       {client => (
@@ -21,10 +25,14 @@ export function ClientPage ({ clientId }: { clientId: string }) {
           <div class='title-row'>
             <h1>{client.clientName ?? `Client ${clientId}`}</h1>
             {client.locked === true && <span class='badge locked'>Locked</span>}
+            {compliance.state === 'done' && <a href='#compliance-title' class='badge-link'><ComplianceBadge compliance={compliance.value} /></a>}
           </div>
           <p class='subtitle'>Client ID <code>{String(client.clientId)}</code>{client.clientIdAlias !== undefined && <> · alias <code>{client.clientIdAlias}</code>{client.clientIdAliasEnabled !== true && ' (disabled)'}</>}</p>
           <Notice text={notice} />
-          <Actions who={who} client={client} clientId={clientId} onChanged={message => { setNotice(message); reload() }} />
+          <Actions who={who} client={client} clientId={clientId} onChanged={message => { setNotice(message); reload(); reloadCompliance() }} />
+          <Show loaded={compliance} what="the client's compliance">
+            {value => <CompliancePanel who={who} client={client} clientId={clientId} compliance={value} onChanged={reloadCompliance} />}
+          </Show>
           <Properties client={client} />
         </>
       )}
