@@ -38,14 +38,16 @@ export function findingsOf (check: PolicyCheck | undefined, property: string): {
   }
 }
 
-/** A form field with the policy's findings on its property right below it (the field alone when there are none). */
+/**
+ * A form field with the policy's findings on its property right below it. Always the same wrapper,
+ * findings or not: a control re-created when the first finding arrives would lose the focus mid-word.
+ */
 export function PolicyField ({ check, property, children }: { check: PolicyCheck | undefined, property: string, children: ComponentChildren }) {
   const { violations, warnings } = findingsOf(check, property)
-  if (violations.length + warnings.length === 0) return <>{children}</>
   return (
     <div class='policy-field' data-policy-property={property}>
       {children}
-      <FindingList violations={violations} warnings={warnings} />
+      {violations.length + warnings.length > 0 && <FindingList violations={violations} warnings={warnings} />}
     </div>
   )
 }
@@ -94,12 +96,12 @@ export function PolicySummary ({ state, onForm }: { state: PolicyState, onForm: 
 }
 
 function summaryLine (violations: number, warnings: number): string {
-  if (violations + warnings === 0) return 'Policy: no violation.'
+  if (violations + warnings === 0) return 'Security policy: no violation.'
   const parts = [
-    violations > 0 ? `${plural(violations, 'violation')}: saving is refused until fixed` : '',
-    warnings > 0 ? `${plural(warnings, 'warning')} the client already had: saving is allowed` : ''
+    violations > 0 ? `${plural(violations, 'violation')} (saving is refused until fixed)` : '',
+    warnings > 0 ? `${plural(warnings, 'warning')} (the client already had them; saving is allowed)` : ''
   ].filter(Boolean)
-  return `Policy: ${parts.join('; ')}. Each is shown at its field with the fix.`
+  return `Security policy: ${parts.join(', ')}. Each is shown at its field with the fix.`
 }
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`
