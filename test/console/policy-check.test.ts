@@ -1,5 +1,5 @@
 import t from 'tap'
-import { LatestCheck, verdictOf, verdictText, type CheckAnswer, type Compliance, type Violation } from '../../src/console/app/policy.ts'
+import { checkKey, LatestCheck, propertiesRead, verdictOf, verdictText, type CheckAnswer, type Compliance, type Violation } from '../../src/console/app/policy.ts'
 
 // How the create and edit forms ask POST /api/policy/check as the user types (src/console/app/policy.ts):
 // debounced, one request in flight, an overtaken answer dropped. The server side is the fake `send`
@@ -85,4 +85,17 @@ t.test('verdictOf ...should put open violations first, then warnings, and count 
   t.equal(verdictText(verdictOf(compliance([violation('a', true)]))), 'Compliant (1 excepted)')
   t.equal(verdictText(verdictOf(compliance([violation('a', true)], [violation('b')]))), '1 warning')
   t.equal(verdictText(verdictOf(compliance([violation('a'), violation('b'), violation('c', true)], [violation('d')]))), '2 violations')
+})
+
+t.test('checkKey ...should change with the properties a rule reads or the team, not with a name or a description', async t => {
+  const read = propertiesRead({ profile: 'baseline', teams: { '*': { profile: 'baseline', rules: [{ id: 'redirect-uri-https', summary: 's', reads: ['redirectUris'] }, { id: 'pkce', summary: 's', reads: ['grantTypes', 'pkceRequired'] }] } } })
+  const base = { client: { clientName: 'A', redirectUris: ['https://a.example/cb'] }, mode: 'create' as const }
+  t.equal(checkKey({ ...base, client: { ...base.client, clientName: 'Another name', description: 'typed' } }, read), checkKey(base, read), 'a name or a description: the same key, no request')
+  t.not(checkKey({ ...base, client: { ...base.client, redirectUris: ['http://a.example/cb'] } }, read), checkKey(base, read), 'a redirect URI: a new key')
+  t.not(checkKey({ ...base, client: { ...base.client, developer: 'acme' } }, read), checkKey(base, read), 'the team: a new key')
+  t.not(checkKey({ ...base, client: { ...base.client, clientName: 'B' } }, undefined), checkKey(base, undefined), 'the rules unknown: every change is one')
+})
+
+t.test('propertiesRead ...should know nothing when a rule does not say what it reads', async t => {
+  t.equal(propertiesRead({ profile: 'baseline', teams: { '*': { profile: 'baseline', rules: [{ id: 'r', summary: 's' }] } } }), undefined)
 })

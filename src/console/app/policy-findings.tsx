@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { explain } from './api.ts'
 import { labelOf } from './groups.ts'
-import { checkPolicy, LatestCheck, verdictOf, verdictText, type CheckRequest, type Compliance, type PolicyCheck, type Violation } from './policy.ts'
+import { checkKey, checkPolicy, effectivePolicy, LatestCheck, propertiesRead, verdictOf, verdictText, type CheckRequest, type Compliance, type PolicyCheck, type Violation } from './policy.ts'
 
 /** Long enough to let a word be typed, short enough to answer while the user looks at the field. */
 const CHECK_PAUSE_MS = 400
@@ -20,9 +20,14 @@ export function usePolicyCheck (request: CheckRequest | undefined): [PolicyState
     if ('result' in answer) setState({ check: answer.result, error: undefined })
     else setState(current => ({ check: current.check, error: explain('Could not check the draft against the policy', answer.error) }))
   }, CHECK_PAUSE_MS)
-  useEffect(() => () => { checker.current!.stop() }, [])
-  const key = request === undefined ? undefined : JSON.stringify(request)
-  useEffect(() => { if (request !== undefined) checker.current!.ask(request) }, [key])
+  // Which properties the rules read: only a change to one of those is worth a request (null: not known yet).
+  const [read, setRead] = useState<Set<string> | undefined | null>(null)
+  useEffect(() => {
+    effectivePolicy().then(answer => { setRead(propertiesRead(answer)) }, () => { setRead(undefined) })
+    return () => { checker.current!.stop() }
+  }, [])
+  const key = request === undefined || read === null ? undefined : checkKey(request, read)
+  useEffect(() => { if (request !== undefined && key !== undefined) checker.current!.ask(request) }, [key])
   const show = (check: PolicyCheck) => {
     checker.current!.supersede()
     setState({ check, error: undefined })

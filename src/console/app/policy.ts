@@ -51,6 +51,25 @@ export function verdictText (verdict: Verdict): string {
   return `${verdict.count} ${noun}${verdict.count === 1 ? '' : 's'}`
 }
 
+/**
+ * The properties the policy's rules read (GET /api/policy), plus the team (developer), whose rules
+ * may differ; undefined when a rule does not say.
+ */
+export function propertiesRead (answer: PolicyAnswer): Set<string> | undefined {
+  const rules = Object.values(answer.teams).flatMap(team => team.rules)
+  if (rules.some(rule => !Array.isArray(rule.reads))) return undefined
+  return new Set(['developer', ...rules.flatMap(rule => rule.reads!)])
+}
+
+/**
+ * What decides a check's answer: the request with only the properties a rule reads (all of them
+ * when those are unknown). Typing a client's name or description asks nothing of the server.
+ */
+export function checkKey (request: CheckRequest, read: Set<string> | undefined): string {
+  const client = read === undefined ? request.client : Object.fromEntries(Object.entries(request.client).filter(([name]) => read.has(name)))
+  return JSON.stringify({ ...request, client })
+}
+
 export type CheckAnswer<Result> = { result: Result } | { error: unknown }
 
 /**
