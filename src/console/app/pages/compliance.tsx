@@ -86,8 +86,8 @@ function AddException ({ clientId, compliance, onCancel, onAdded }: { clientId: 
       </div>
       <div class='field'>
         <label for={`${id}-reason`}>Reason</label>
-        <textarea id={`${id}-reason`} name='reason' rows={2} required value={reason} onInput={event => { setReason(event.currentTarget.value) }} aria-describedby={`${id}-reason-hint`} />
-        <small id={`${id}-reason-hint`} class='hint'>Why this client may break the rule for a while; shown on the client and kept in the audit trail.</small>
+        <textarea id={`${id}-reason`} name='reason' rows={2} required maxLength={500} value={reason} onInput={event => { setReason(event.currentTarget.value) }} aria-describedby={`${id}-reason-hint`} />
+        <small id={`${id}-reason-hint`} class='hint'>Why this client may break the rule for a while (at most 500 characters); shown on the client and kept in the audit trail.</small>
       </div>
       <div class='field'>
         <label for={`${id}-expires`}>Expires on (UTC)</label>
