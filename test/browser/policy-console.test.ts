@@ -124,6 +124,7 @@ async function policyConsoleTests (): Promise<void> {
     t.match(text, /Fix: /, 'with the fix')
     t.match(text, /app\.example/, 'naming the value')
     t.match(await page.locator('.policy-summary [role=status]').textContent(), /1 violation \(saving is refused until fixed\)/, 'the count, announced')
+    t.match(await page.locator('.policy-summary').textContent(), /the policy fills them with secure values: .*PKCE/, 'the Web app preset leaves PKCE out: the form says the policy will fill it')
     await page.screenshot({ path: join(SCREENSHOTS, 'console-policy-violation.png') })
     await audit('create form with a violation', page, t)
     await page.setViewportSize({ width: 390, height: 844 })
@@ -203,8 +204,7 @@ async function policyConsoleTests (): Promise<void> {
     t.ok(Date.parse(stored[0].expiresAt) - Date.now() <= 90 * 86_400_000, 'expiring within 90 days')
     const records = (await admin('GET', '/api/audit?action=policy.exception.create&limit=1')).body.records
     t.match(records, [{ action: 'policy.exception.create', actor: 'admin', outcome: 'success' }], 'audited')
-    await page.screenshot({ path: join(SCREENSHOTS, 'console-policy-exception.png'), fullPage: false })
-    await section.screenshot({ path: join(ARTIFACTS, 'policy-exception-added.png') })
+    await section.screenshot({ path: join(SCREENSHOTS, 'console-policy-exception.png') })
     await audit('client page with an exception', page, t)
 
     await card.getByRole('button', { name: `Remove the exception for ${rule}` }).click()

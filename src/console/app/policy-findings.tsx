@@ -94,6 +94,7 @@ export function PolicySummary ({ state, onForm }: { state: PolicyState, onForm: 
       <p role='status' class={violations.length > 0 ? 'policy-line violations' : 'policy-line'}>
         {check === undefined ? '' : summaryLine(violations.length, warnings.length)}
       </p>
+      {(check?.filled ?? []).length > 0 && <p class='reason'>Left out, so the policy fills them with secure values: {check!.filled.map(labelOf).join(', ')}.</p>}
       {error !== undefined && <p class='reason'>{error}</p>}
       {elsewhere(violations).length + elsewhere(warnings).length > 0 && <FindingList violations={elsewhere(violations)} warnings={elsewhere(warnings)} showProperty />}
     </section>
