@@ -43,6 +43,8 @@ import crossOrigin from './frontend/cors.ts'
 import { parseOrigins } from './frontend/origins.ts'
 import teams from './teams/teams-plugin.ts'
 import { sandboxTeamUsers } from './teams/sandbox-users.ts'
+import writePipeline from './http/write-pipeline.ts'
+import clientChanges from './clients/client-change.ts'
 import idempotency, { idempotencyOptions } from './idempotency/idempotency-plugin.ts'
 
 export interface AppRuntime {
@@ -92,11 +94,12 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     // Loaded only when configured, like the frontend below: unused modules are memory every replica pays.
     if (config.GATEWAY_JWT_HEADER !== undefined) await app.register(import('./auth/gateway-jwt.ts'), config)
     await app.register(auditLog)
+    // The one write path: every capability below adds its step at a named stage, in pipeline order.
+    await app.register(writePipeline)
+    await app.register(clientChanges)
     await app.register(auditTrail, { store: await openAuditStore(config.AUDIT_STORE, config.AUDIT_WRITE_TIMEOUT_MS), retentionDays: config.AUDIT_RETENTION_DAYS })
     await app.register(rateLimits, { budgets: rateLimitBudgets(config), redis: app.redis ?? undefined })
-    // After the audit trail: its hooks wrap the audit intent of every client route.
     await app.register(teams, { model: config.ACCESS_MODEL, maxTeams: config.MAX_TEAMS_PER_IDENTITY, unmappedClaimTeams: config.NODE_ENV === 'production' && config.TEAM_MAP === undefined && (config.OIDC_ISSUER !== undefined || config.GATEWAY_JWT_HEADER !== undefined) })
-    // After the team check: its preHandler goes ahead of every other one (a replay reads nothing).
     await app.register(idempotency, await idempotencyOptions(app, config))
 
     await app.register(oidcLogin, { config })
@@ -107,7 +110,7 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     await app.register(clientsRoutes, { etagKey: config.SESSION_SECRET! })
     await app.register(clientSecretAndLockRoutes)
     await app.register(authorizationRoutes)
-    await app.register(registrationRoutes)
+    await app.register(registrationRoutes, { etagKey: config.SESSION_SECRET! })
     await app.register(auditRoutes)
     await app.register(healthRoutes, { requireUpstream: config.READY_REQUIRES_UPSTREAM })
     // Last: its catch-all route only gets what no API route matched.

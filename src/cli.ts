@@ -6,6 +6,7 @@ import { usersCommands } from './cli/users-commands.ts'
 import { auditCommands } from './cli/audit-commands.ts'
 import { openapiCommand } from './cli/openapi-command.ts'
 import { emulatorCommand } from './cli/emulator-command.ts'
+import { policyCommands } from './cli/policy-commands.ts'
 
 // authlete-bff's one command line (docs/cli.md); the npm scripts are aliases of its commands.
 const root: CommandGroup = {
@@ -17,7 +18,7 @@ A backend-for-frontend proxy for Authlete's client-management API, and the tools
 
 Exit codes: 0 ok; 1 a check failed or the command could not do what was asked; 2 a usage or
 configuration error. Documentation: docs/cli.md.`,
-  commands: [serveCommand, usersCommands, auditCommands, openapiCommand, emulatorCommand]
+  commands: [serveCommand, usersCommands, auditCommands, policyCommands, openapiCommand, emulatorCommand]
 }
 
 // `authlete-bff openapi --out - | head`: a closed pipe ends the command quietly.

@@ -12,6 +12,11 @@ declare module 'fastify' {
     auditTrail: AuditStore
     /** Records a request's intent now: the team check's refusal (src/teams) is audited before it answers. */
     recordAuditIntent: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+    /**
+     * Runs a step of the write pipeline ahead of the intent whose refusals are audited all the same:
+     * on a throw, the intent is recorded first (its outcome follows in onSend, as for any call).
+     */
+    auditRefusals: <T>(request: FastifyRequest, reply: FastifyReply, work: () => T | Promise<T>) => Promise<T>
   }
   interface FastifyRequest {
     /** True from the moment the intent is durably recorded until its outcome is written. */
@@ -110,11 +115,18 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
   }
 
   app.decorate('recordAuditIntent', recordIntent)
+  app.decorate('auditRefusals', async <T>(request: FastifyRequest, reply: FastifyReply, work: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await work()
+    } catch (refusal) {
+      if (!request.auditedIntent && request.routeOptions.config.audit !== undefined) await recordIntent(request, reply)
+      throw refusal
+    }
+  })
 
+  app.writePipeline.add('intent', route => route.config?.audit === undefined ? undefined : recordIntent)
   app.addHook('onRoute', route => {
-    if (route.config?.audit === undefined) return
-    addRouteHook(route, 'preHandler', recordIntent)
-    addRouteHook(route, 'onSend', recordOutcome)
+    if (route.config?.audit !== undefined) addRouteHook(route, 'onSend', recordOutcome)
   })
 
   if (retentionDays !== undefined) {
@@ -224,4 +236,4 @@ function durationOf (reply: FastifyReply): number {
   return Math.round(reply.elapsedTime * 1000) / 1000
 }
 
-export default fp(auditTrailPlugin, { name: 'audit-trail', fastify: '5.x', dependencies: ['authlete', 'sessions'] })
+export default fp(auditTrailPlugin, { name: 'audit-trail', fastify: '5.x', dependencies: ['authlete', 'sessions', 'write-pipeline'] })

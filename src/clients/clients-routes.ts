@@ -3,17 +3,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { errors } from '../http/errors.ts'
 import { problems } from '../http/problem-schema.ts'
-import { Client, ClientInput, ClientMergePatch, ClientReplacement, SERVER_OWNED_PROPERTIES } from './client-schema.ts'
+import { Client, ClientInput, ClientMergePatch, ClientReplacement } from './client-schema.ts'
 import { ClientIdParams, PageCounts, PageQuery, visibleClient } from './route-schemas.ts'
-import { createClientEtag, ifMatchAccepts } from './etag.ts'
-import { applyMergePatch } from './merge-patch.ts'
-import { dropEchoedProperties, echoedProperties } from './round-trip.ts'
+import { createClientEtag } from './etag.ts'
 import type { AuthleteClient, Page } from '../upstream/authlete-api.ts'
 import type { UpstreamAnswer } from '../upstream/authlete-client.ts'
 import { hasRole } from '../auth/roles.ts'
 import { jsonScalarText } from '../upstream/json.ts'
-import { checkCreate, keepCredentials } from './credential-properties.ts'
 import { readClient } from './current-client.ts'
+import { clientChangeSteps } from './client-change.ts'
 import { listAcrossTeams } from '../teams/union-pager.ts'
 
 const tags = ['clients']
@@ -40,24 +38,8 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
     return visibleClient(answer.data, roles(request))
   }
 
-  // PUT and PATCH with If-Match read the client first: a stale editor gets 412 instead of
-  // overwriting someone else's change. A PUT that carries server-owned properties has read it
-  // already (before its audit intent, see below): that read is used, never a second one.
-  async function currentClient (request: FastifyRequest, clientId: string, ifMatch: string | undefined): Promise<AuthleteClient> {
-    const { data, bytes } = await readClient(authlete, request, clientId)
-    if (!ifMatchAccepts(ifMatch, clientEtag(bytes))) throw new errors.PreconditionFailed(clientId)
-    return data
-  }
-
-  // PUT's round trip (round-trip.ts), a route preHandler, so it runs before the audit intent: echoed
-  // server-owned properties that differ are bad input (400, nothing recorded or sent); equal ones
-  // are dropped and not recorded as changed. A stale If-Match is left to the handler's 412.
-  async function acceptEchoedProperties (request: FastifyRequest<{ Params: { clientId: string }, Body: Record<string, unknown> }>): Promise<void> {
-    if (echoedProperties(request.body).length === 0) return
-    const answer = await readClient(authlete, request, request.params.clientId)
-    if (!ifMatchAccepts(request.headers['if-match'], clientEtag(answer.bytes))) return
-    dropEchoedProperties(request.body, answer.data, roles(request))
-  }
+  // The prepare steps (client-change.ts): the whole client each write sets, read and checked before the intent.
+  const prepare = clientChangeSteps(app, clientEtag)
 
   app.get('/api/clients', {
     config: { access: 'viewer' },
@@ -82,10 +64,10 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
       description: 'Credential properties (clientType, tokenAuthMethod, tokenAuthSignAlg, jwks, jwksUri, selfSignedCertificateKeyId, registrationAccessTokenHash, tlsClientAuth*) can be given by admins only (403 otherwise); Authlete\'s defaults apply.',
       body: ClientInput,
       response: { 201: Client, ...problems(400, 401, 403, 415, 502, 503, 504) }
-    }
+    },
+    preHandler: prepare.create
   }, async (request, reply) => {
-    checkCreate(roles(request), request.body)
-    const { data, bytes } = await authlete.createClient(request.upstreamCalls, request.body)
+    const { data, bytes } = await authlete.createClient(request.upstreamCalls, request.clientChange!.after)
     const clientId = jsonScalarText(data.clientId)
     // Without its ID the new client cannot be named in Location (nor found again by the caller).
     if (!/^\d+$/.test(clientId)) throw new errors.UpstreamUnreadable({ cause: new Error('upstream create answer without a numeric clientId') })
@@ -117,17 +99,9 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
       body: ClientReplacement,
       response: { 200: Client, ...problems(400, 401, 403, 404, 412, 415, 502, 503, 504) }
     },
-    preHandler: acceptEchoedProperties
+    preHandler: prepare.replace
   }, async (request, reply) => {
-    const { clientId } = request.params
-    const ifMatch = request.headers['if-match']
-    // Below admin, the current client is read for its credential properties too.
-    let replacement = request.body
-    if (ifMatch !== undefined || !hasRole(roles(request), 'admin')) {
-      const current = await currentClient(request, clientId, ifMatch)
-      replacement = keepCredentials(roles(request), current, request.body, true)
-    }
-    return answerClient(request, reply, await authlete.updateClient(request.upstreamCalls, clientId, replacement))
+    return answerClient(request, reply, await authlete.updateClient(request.upstreamCalls, request.params.clientId, request.clientChange!.after))
   })
 
   app.patch('/api/clients/:clientId', {
@@ -140,14 +114,10 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
       headers: IfMatchHeaders,
       body: ClientMergePatch,
       response: { 200: Client, ...problems(400, 401, 403, 404, 412, 415, 502, 503, 504) }
-    }
+    },
+    preHandler: prepare.patch
   }, async (request, reply) => {
-    const { clientId } = request.params
-    const current = await currentClient(request, clientId, request.headers['if-match'])
-    const writable = { ...current }
-    for (const name of SERVER_OWNED_PROPERTIES) delete writable[name]
-    const merged = keepCredentials(roles(request), current, applyMergePatch(writable, request.body) as AuthleteClient, false)
-    return answerClient(request, reply, await authlete.updateClient(request.upstreamCalls, clientId, merged))
+    return answerClient(request, reply, await authlete.updateClient(request.upstreamCalls, request.params.clientId, request.clientChange!.after))
   })
 
   app.delete('/api/clients/:clientId', {

@@ -4,11 +4,11 @@ import { errors } from '../http/errors.ts'
 import { hasRole } from '../auth/roles.ts'
 import { problems } from '../http/problem-schema.ts'
 import { ClientIdParams } from './route-schemas.ts'
+import { createClientEtag } from './etag.ts'
 import { jsonScalarText } from '../upstream/json.ts'
 import { toRegistrationMetadata } from '../upstream/rfc7591.ts'
 import type { RegistrationResult } from '../upstream/authlete-api.ts'
-import { checkRegistrationMetadata, withCurrentCredentials } from './credential-properties.ts'
-import { readClient } from './current-client.ts'
+import { clientChangeSteps, registrationMetadata } from './client-change.ts'
 
 // Authlete answers HTTP 200 and names the outcome in `action`; the caller gets the RFC 7592 answer.
 const STATUS_BY_ACTION: Record<string, number> = {
@@ -35,7 +35,8 @@ const RegistrationContent = Type.Object(
   { additionalProperties: true, description: 'The RFC 7592 answer (client metadata, or an OAuth error)' }
 )
 
-const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const registrationRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app, { etagKey }) => {
+  const prepare = clientChangeSteps(app, createClientEtag(etagKey))
   app.put('/api/clients/:clientId/registration', {
     config: { access: 'editor', audit: 'registration.update' },
     schema: {
@@ -54,14 +55,13 @@ const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         502: RegistrationContent,
         ...problems(403, 404, 415, 503, 504)
       }
-    }
+    },
+    preHandler: prepare.registration
   }, async (request, reply) => {
     const { registrationAccessToken } = request.body
     const { clientId } = request.params
     const roles = request.identity?.roles ?? []
-    const given = request.body.metadata as Record<string, unknown>
-    checkRegistrationMetadata(roles, given)
-    const metadata = hasRole(roles, 'admin') ? given : withCurrentCredentials(clientId, (await readClient(app.authlete, request, clientId)).data, given)
+    const metadata = registrationMetadata(request, request.clientChange!.before!)
     const { data } = await app.authlete.updateRegistration(request.upstreamCalls, clientId, registrationAccessToken, metadata)
     const status = STATUS_BY_ACTION[data.action]
     const content = parseContent(data.responseContent) ?? contentFromClient(data, clientId)

@@ -30,8 +30,8 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000
 
 /**
  * Idempotency-Key (IETF draft "The Idempotency-Key HTTP Header Field", as Stripe uses it) on every
- * route with an audit action and a caller: the audited mutations. Its preHandler runs first of all,
- * after authentication and validation and before the team check, the audit intent and the handler:
+ * route with an audit action and a caller: the audited mutations. Its preHandler is the write
+ * pipeline's first stage (src/http/write-pipeline.ts), before the team check, the audit intent and the handler:
  * a retry is answered with the stored answer before anything reads or forwards. A request without
  * the header is untouched.
  */
@@ -69,9 +69,9 @@ async function idempotencyPlugin (app: FastifyInstance, { store, ttlMs, leaseMs 
     return payload
   }
 
+  app.writePipeline.add('replay', route => hasIdempotencyKeys(route) ? answerOrClaim : undefined)
   app.addHook('onRoute', route => {
     if (!hasIdempotencyKeys(route)) return
-    route.preHandler = [answerOrClaim, ...[route.preHandler ?? []].flat()] as never
     addRouteHook(route, 'onSend', keepAnswer(declaredProperties(app, route)))
     documentHeader(route)
   })
@@ -134,4 +134,4 @@ export function inFlightLeaseMs (config: Config): number {
   return 4 * config.AUTHLETE_TIMEOUT_MS + 4 * config.AUDIT_WRITE_TIMEOUT_MS
 }
 
-export default fp(idempotencyPlugin, { name: 'idempotency', fastify: '5.x', dependencies: ['access', 'audit-trail'] })
+export default fp(idempotencyPlugin, { name: 'idempotency', fastify: '5.x', dependencies: ['access', 'audit-trail', 'write-pipeline'] })

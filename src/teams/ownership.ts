@@ -116,10 +116,10 @@ async function refuse (app: FastifyInstance, request: FastifyRequest, reply: Fas
   throw refusal
 }
 
-// Runs after the audit intent: what it records is the body as sent.
+// Runs after the audit intent: what it records is the body as sent; what is forwarded keeps the team.
 async function keepDeveloper (request: FastifyRequest): Promise<void> {
   const kept = request.ownership?.keepDeveloper
-  if (kept !== undefined) (request.body as Body).developer = kept
+  if (kept !== undefined) (request.clientChange?.after ?? request.body as Body).developer = kept
 }
 
 function recordRead (app: FastifyInstance, action: string): Hook {

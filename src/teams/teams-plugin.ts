@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
 import { addRouteHook } from '../http/route-hooks.ts'
 import { errors } from '../http/errors.ts'
 import { teamHooksFor } from './ownership.ts'
@@ -33,10 +33,10 @@ interface TeamsOptions {
 // Where a client's developer is its team: creating one, and moving it (PUT, PATCH).
 const SETS_DEVELOPER = new Set(['POST /api/clients', 'PUT /api/clients/:clientId', 'PATCH /api/clients/:clientId'])
 
-// In teams mode every client route gets the team check. It is added from onRoute, after the route's
-// own preHandlers and the audit trail's: `check` goes ahead of them all (nothing reads the client
-// before it; only the developer's name, which reads nothing, is checked before), `keep` behind the
-// audit intent.
+// In teams mode every client route gets the team check, at the write pipeline's `team` stage
+// (src/http/write-pipeline.ts): ahead of the route's own preHandlers, so nothing reads the client
+// before it; only the developer's name, which reads nothing, is checked before (`team-name`), and
+// `keep` runs behind the audit intent (`after-intent`).
 async function teamsPlugin (app: FastifyInstance, { model, maxTeams, unmappedClaimTeams = false }: TeamsOptions): Promise<void> {
   app.decorate('accessModel', model)
   app.decorate('reportFilterViolation', createFilterViolationReporter())
@@ -54,13 +54,17 @@ async function teamsPlugin (app: FastifyInstance, { model, maxTeams, unmappedCla
   app.addHook('onRequest', async request => {
     if (request.routeOptions.url !== '/auth/logout') app.refuseTooManyTeams(request.identity?.teams)
   })
+  app.writePipeline.add('team-name', route => setsDeveloper(route) && teamHooksFor(app, route) !== undefined ? checkDeveloperName : undefined)
+  app.writePipeline.add('team', route => teamHooksFor(app, route)?.check)
+  app.writePipeline.add('after-intent', route => teamHooksFor(app, route)?.keep)
   app.addHook('onRoute', route => {
-    const developerCheck = [route.method].flat().some(method => SETS_DEVELOPER.has(`${method} ${route.url}`)) ? [checkDeveloperName] : []
-    const hooks = teamHooksFor(app, route)
-    if (hooks === undefined) return
-    route.preHandler = [...developerCheck, hooks.check, ...[route.preHandler ?? []].flat(), ...(hooks.keep === undefined ? [] : [hooks.keep])] as never
-    if (hooks.recordRead !== undefined) addRouteHook(route, 'onResponse', hooks.recordRead)
+    const recordRead = teamHooksFor(app, route)?.recordRead
+    if (recordRead !== undefined) addRouteHook(route, 'onResponse', recordRead)
   })
+}
+
+function setsDeveloper (route: RouteOptions): boolean {
+  return [route.method].flat().some(method => SETS_DEVELOPER.has(`${method} ${route.url}`))
 }
 
 // A new or moved client's team must be a team name; null (PATCH: no team) is the team check's to judge.
@@ -69,4 +73,4 @@ async function checkDeveloperName (request: FastifyRequest): Promise<void> {
   if (typeof developer === 'string' && !isTeamName(developer)) throw new errors.TeamNameInvalid(JSON.stringify(developer), TEAM_NAME_RULE)
 }
 
-export default fp(teamsPlugin, { name: 'teams', fastify: '5.x', dependencies: ['authlete', 'access', 'audit-trail'] })
+export default fp(teamsPlugin, { name: 'teams', fastify: '5.x', dependencies: ['authlete', 'access', 'audit-trail', 'write-pipeline'] })
