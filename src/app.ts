@@ -45,6 +45,9 @@ import teams from './teams/teams-plugin.ts'
 import { sandboxTeamUsers } from './teams/sandbox-users.ts'
 import writePipeline from './http/write-pipeline.ts'
 import clientChanges from './clients/client-change.ts'
+import policy from './policy/policy-plugin.ts'
+import { loadPolicy } from './policy/policy-file.ts'
+import { openPolicyExceptionStore } from './policy/stores/exception-store.ts'
 import idempotency, { idempotencyOptions } from './idempotency/idempotency-plugin.ts'
 
 export interface AppRuntime {
@@ -101,6 +104,7 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     await app.register(rateLimits, { budgets: rateLimitBudgets(config), redis: app.redis ?? undefined })
     await app.register(teams, { model: config.ACCESS_MODEL, maxTeams: config.MAX_TEAMS_PER_IDENTITY, unmappedClaimTeams: config.NODE_ENV === 'production' && config.TEAM_MAP === undefined && (config.OIDC_ISSUER !== undefined || config.GATEWAY_JWT_HEADER !== undefined) })
     await app.register(idempotency, await idempotencyOptions(app, config))
+    await app.register(policy, { policy: await loadPolicy({ file: config.POLICY_FILE, profile: config.POLICY_PROFILE }), exceptions: await openPolicyExceptionStore(isSandbox(config) ? null : config.AUDIT_STORE) })
 
     await app.register(oidcLogin, { config })
     await app.register(loginFailures, { pair: parseBudget(config.RATE_LIMIT_LOGIN), user: parseBudget(config.RATE_LIMIT_LOGIN_USER), redis: app.redis ?? undefined, secret: config.SESSION_SECRET! })

@@ -91,6 +91,8 @@ export const ConfigSchema = Type.Object({
   CONSOLE_ENABLED: Type.Boolean({ default: true, description: 'the admin console at / (unless FRONTEND_DIR is set)' }),
   DOCS_ENABLED: Type.Boolean({ default: true, description: 'serve Swagger UI at /docs and the document at /openapi.json' }),
   FRONTEND_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  POLICY_FILE: Type.Optional(Type.String({ minLength: 1, description: 'YAML or JSON policy (docs/policy.md); start-up fails naming the first error' })),
+  POLICY_PROFILE: Type.Enum(['baseline', 'oauth2.1', 'fapi2', 'off'], { default: 'baseline', description: 'the security profile without POLICY_FILE (docs/policy.md)' }),
   CORS_ORIGINS: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'comma-separated origins (scheme://host[:port])' }))
 })
 

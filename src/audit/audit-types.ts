@@ -46,8 +46,20 @@ export interface IntentData {
   userAgent: string | null
   /** Names of the properties a write sets; never their values. */
   changedProperties: string[] | null
+  /** Client writes judged by the security policy (src/policy): what it filled, and the rule IDs it let pass or refused. */
+  policy?: AuditPolicy
   /** The X-Request-Id a trusted gateway sent (absent in older entries); the record's key is the proxy's own. */
   callerRequestId?: string | null
+}
+
+export interface AuditPolicy {
+  filled: string[]
+  /** Violations the client already had (the ratchet). */
+  warnings: string[]
+  /** Violations an exception covers. */
+  excepted: string[]
+  /** A refused change: its new violations. */
+  violations?: string[]
 }
 
 export interface OutcomeData {
