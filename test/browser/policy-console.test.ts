@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process'
 import type { BrowserContext, Page } from 'playwright-core'
 import { startServerProcess } from '../helpers/server-process.ts'
 import { testUsersFile } from '../helpers/users.ts'
-import { apiAs, ARTIFACTS, checkAccessibility, CHROMIUM, fitsWidth, IN_CI, launchChromium, SCREENSHOTS, signIn, type ApiCall, type Role } from './support.ts'
+import { apiAs, ARTIFACTS, checkAccessibility, CHROMIUM, fitsWidth, IN_CI, launchChromium, SCREENSHOTS, signIn, waitUntil, type ApiCall, type Role } from './support.ts'
 
 // Issue 23 in the console, in Debian's Chromium against a sandbox server (its seeded clients, one of
 // them breaking the baseline profile): presets that make what they say for an editor, the policy's
@@ -153,6 +153,12 @@ async function policyConsoleTests (): Promise<void> {
     t.same(refusals, [422], 'the server refused the save')
     t.match(await alert.textContent(), /\(1 violation, each shown at its field with the fix\)/, 'the refusal, not a one-line error: it points at the list')
     t.match(await grantFindings.first().textContent(), /PASSWORD.*Fix: /s, 'the 422\'s violation at its field, with the fix')
+    await waitUntil(async () => await grantFindings.first().isVisible() && await grantFindings.first().evaluate((element: any) => {
+      const box = element.getBoundingClientRect()
+      return box.top >= 0 && box.bottom <= element.ownerDocument.defaultView.innerHeight
+    }))
+    t.pass('the violation is scrolled into view, where the user pressed Create')
+    t.equal(await page.evaluate(() => (globalThis as any).document.activeElement?.closest('[data-policy-property]')?.getAttribute('data-policy-property')), 'grantTypes', 'its field focused')
     t.equal((await admin('GET', '/api/clients?limit=1')).body.total, total, 'nothing created')
     await page.screenshot({ path: join(ARTIFACTS, 'policy-refused.png') })
     await password.uncheck()

@@ -70,3 +70,12 @@ export async function checkAccessibility (t: Test, page: Page, what: string): Pr
 export async function fitsWidth (page: Page): Promise<boolean> {
   return await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)
 }
+
+/** Polls a condition the page reaches on its own time (a scroll, an animation frame). */
+export async function waitUntil (condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}

@@ -35,6 +35,17 @@ export function usePolicyCheck (request: CheckRequest | undefined): [PolicyState
   return [state, show]
 }
 
+/**
+ * After a refusal: the first violation in view and its field focused (the refusal's alert sits above
+ * the form, often scrolled away from the button the user pressed).
+ */
+export function revealFirstViolation (): void {
+  const finding = document.querySelector<HTMLElement>('.policy-findings .finding.violation')
+  if (finding === null) return
+  finding.closest('.policy-field')?.querySelector<HTMLElement>('input:not(:disabled), textarea:not(:disabled), select:not(:disabled)')?.focus({ preventScroll: true })
+  finding.scrollIntoView({ block: 'center' })
+}
+
 /** The findings that concern one property. */
 export function findingsOf (check: PolicyCheck | undefined, property: string): { violations: Violation[], warnings: Violation[] } {
   return {

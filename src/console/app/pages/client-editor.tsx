@@ -7,7 +7,7 @@ import { flash } from '../flash.ts'
 import { grouped, labelOf } from '../groups.ts'
 import { permission } from '../permissions.ts'
 import { refusalFindings } from '../policy.ts'
-import { PolicyField, PolicySummary, usePolicyCheck } from '../policy-findings.tsx'
+import { PolicyField, PolicySummary, revealFirstViolation, usePolicyCheck } from '../policy-findings.tsx'
 import { PRESETS } from '../presets.ts'
 import { navigate } from '../router.ts'
 import { DraftError, draftOf, fieldOfProblemPath, fieldsOf, loadClientInput, sameValue, valueOf, type Draft, type FieldSpec } from '../schema.ts'
@@ -150,6 +150,7 @@ function EditorForm ({ fields: schemaFields, client, etag, who, clientId, onRelo
     const refused = failure instanceof ApiError ? refusalFindings(failure.problem as unknown as Record<string, unknown>) : undefined
     if (refused !== undefined) {
       showPolicy(refused)
+      requestAnimationFrame(revealFirstViolation)
       setError(`${clientId === undefined ? 'Could not create the client' : 'Could not save the client'}: the security policy refused it (${refused.violations.length} violation${refused.violations.length === 1 ? '' : 's'}, each shown at its field with the fix).`)
       return
     }
