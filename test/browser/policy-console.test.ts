@@ -129,7 +129,8 @@ async function policyConsoleTests (): Promise<void> {
     await audit('create form with a violation', page, t)
     await page.setViewportSize({ width: 390, height: 844 })
     t.ok(await fitsWidth(page), 'no horizontal scrolling at 390 px with the findings shown')
-    await page.screenshot({ path: join(ARTIFACTS, 'policy-violation-390.png'), fullPage: true })
+    await redirectUris.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: join(ARTIFACTS, 'policy-violation-390.png') })
     await page.setViewportSize({ width: 1280, height: 900 })
 
     await redirectUris.fill('https://*.example/callback')
