@@ -199,6 +199,14 @@ async function policyConsoleTests (): Promise<void> {
     t.ok(await fitsWidth(page), 'the policy section: no horizontal scrolling at 390 px')
     await page.setViewportSize({ width: 1280, height: 900 })
     await section.screenshot({ path: join(ARTIFACTS, 'policy-client-violations.png') })
+
+    // Its edit form: what it already breaks is a warning (the ratchet), at its field, and saving stays allowed.
+    await page.getByRole('link', { name: 'Edit' }).click()
+    const warning = page.locator(`[data-policy-property="${seeded.violations[0]!.property}"] .finding.warning`)
+    await warning.first().waitFor()
+    t.match(await page.locator('.policy-summary [role=status]').textContent(), new RegExp(`${count} warnings? \\(the client already had them; saving is allowed\\)`), 'the edit form: the client\'s own violations as warnings')
+    await warning.first().scrollIntoViewIfNeeded()
+    await page.screenshot({ path: join(ARTIFACTS, 'policy-edit-warnings.png') })
   })
 
   await t.test('POST /api/clients/:clientId/policy-exceptions ...should let an admin add an exception with a reason and an expiry within 90 days, shown on the client, and remove it', async t => {
@@ -240,11 +248,11 @@ async function policyConsoleTests (): Promise<void> {
 }
 
 /** The sandbox's seeded client that breaks the baseline (src/sandbox/seed.ts), found through the API as a user would. */
-async function nonCompliantClient (admin: ApiCall): Promise<{ clientId: string, violations: Array<{ rule: string }> }> {
+async function nonCompliantClient (admin: ApiCall): Promise<{ clientId: string, violations: Array<{ rule: string, property: string }> }> {
   const { clients } = (await admin('GET', '/api/clients?limit=100')).body as { clients: Array<{ clientId: number | string }> }
   for (const { clientId } of clients) {
     const { body } = await admin('GET', `/api/clients/${clientId}/compliance`)
-    const open = (body.violations as Array<{ rule: string, excepted?: boolean }>).filter(violation => violation.excepted !== true)
+    const open = (body.violations as Array<{ rule: string, property: string, excepted?: boolean }>).filter(violation => violation.excepted !== true)
     if (open.length > 0) return { clientId: String(clientId), violations: open }
   }
   throw new Error('no seeded client breaks the policy')
