@@ -32,5 +32,9 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   client: {
     mutate: ['src/upstream/upstream-errors.ts', 'src/upstream/authlete-client.ts'],
     tests: ['test/upstream/upstream-errors.test.ts', 'test/upstream/authlete-client.test.ts', 'test/upstream/errors-status.test.ts', 'test/upstream/errors-transport.test.ts', 'test/upstream/resilience.test.ts', 'test/upstream/malformed-answers.test.ts', 'test/upstream/int64.test.ts']
+  },
+  policy: {
+    mutate: ['src/policy/evaluate.ts', 'src/policy/rule.ts', 'src/policy/rules.ts', 'src/policy/baseline-rules.ts', 'src/policy/profile-rules.ts', 'src/policy/limit-rules.ts', 'src/policy/client-facts.ts', 'src/policy/redirect-uris.ts', 'src/policy/policy-types.ts', 'src/policy/policy-file.ts'],
+    tests: ['test/policy/baseline-rules.test.ts', 'test/policy/profile-rules.test.ts', 'test/policy/limit-rules.test.ts', 'test/policy/evaluate.test.ts', 'test/policy/policy-file.test.ts', 'test/policy/policy-docs.test.ts']
   }
 }
