@@ -1,18 +1,16 @@
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser } from 'playwright-core'
 import { startServerProcess } from '../helpers/server-process.ts'
 import { PASSWORDS, testUsersFile } from '../helpers/users.ts'
 import { SEEDED_CLIENT_IDS } from '../../src/sandbox/seed.ts'
 import { attackerPage, startOriginServer } from './other-origins.ts'
+import { CHROMIUM, IN_CI, launchChromium } from './support.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
 const SCREENSHOT = fileURLToPath(new URL('../../test-artifacts/console.png', import.meta.url))
-const IN_CI = process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI)
 
 t.setTimeout(180_000)
 
@@ -39,16 +37,6 @@ async function adminApi (appUrl: string) {
   }
 }
 
-async function launch (t: Test): Promise<Browser> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  })
-  t.teardown(() => browser.close())
-  return browser
-}
-
 async function browserTests (): Promise<void> {
   const friendly = await startOriginServer(t, () => '<!doctype html><title>a listed frontend</title>')
   const dataDir = await mkdtemp(join(tmpdir(), 'bff-browser-'))
@@ -60,7 +48,7 @@ async function browserTests (): Promise<void> {
   })
   const appUrl = server.url
   const attacker = await startOriginServer(t, path => attackerPage(appUrl, path))
-  const browser = await launch(t)
+  const browser = await launchChromium(t)
   // The victim: signed in to the console, then visiting the attacker's pages in the same browser.
   const victim = await browser.newContext()
   const page = await victim.newPage()

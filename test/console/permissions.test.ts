@@ -53,6 +53,8 @@ const OFFERED: Record<Action, [boolean, boolean, boolean]> = {
   'client.secret': [false, false, true],
   'client.delete': [false, false, true],
   'client.credentials': [false, false, true],
+  'client.create.type': [false, true, true],
+  'policy.exception': [false, false, true],
   'authorization.change': [false, true, true],
   'registration.update': [false, true, true],
   'audit.read': [false, false, true],
@@ -61,7 +63,7 @@ const OFFERED: Record<Action, [boolean, boolean, boolean]> = {
 }
 const leastRole = (action: Action): Role => ROLES[OFFERED[action].indexOf(true)]!
 /** The actions the client page offers on one client: the team check applies to them. */
-const CLIENT_ACTIONS: Action[] = ['client.edit', 'client.lock', 'client.secret', 'client.delete', 'authorization.change']
+const CLIENT_ACTIONS: Action[] = ['client.edit', 'client.lock', 'client.secret', 'client.delete', 'authorization.change', 'policy.exception']
 
 /** The server's routes behind each console action (client.credentials guards properties, not a route). */
 const ROUTES: Record<Action, string[]> = {
@@ -71,6 +73,9 @@ const ROUTES: Record<Action, string[]> = {
   'client.secret': ['POST /api/clients/:clientIdentifier/secret/refresh', 'PUT /api/clients/:clientIdentifier/secret'],
   'client.delete': ['DELETE /api/clients/:clientId'],
   'client.credentials': [],
+  // Editors choose a new client's type and authentication method on create (issue 23): the create route's role.
+  'client.create.type': ['POST /api/clients'],
+  'policy.exception': ['POST /api/clients/:clientId/policy-exceptions', 'DELETE /api/clients/:clientId/policy-exceptions/:rule'],
   'authorization.change': ['PUT /api/clients/:clientId/authorizations/:subject', 'DELETE /api/clients/:clientId/authorizations/:subject', 'DELETE /api/clients/:clientId/granted-scopes/:subject'],
   'registration.update': ['PUT /api/clients/:clientId/registration'],
   'audit.read': ['GET /api/audit'],
@@ -80,7 +85,7 @@ const ROUTES: Record<Action, string[]> = {
 
 t.test('permission ...should cover every console action in the table', async t => {
   t.same([...ACTIONS].sort(), Object.keys(OFFERED).sort())
-  t.ok(ACTIONS.length >= 11, `the actions read from permissions.ts: ${ACTIONS.join(', ')}`)
+  t.ok(ACTIONS.length >= 13, `the actions read from permissions.ts: ${ACTIONS.join(', ')}`)
 })
 
 t.test('permission ...should ask for each action the role the server asks for on its routes', async t => {

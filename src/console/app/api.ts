@@ -90,7 +90,7 @@ export function whenSessionEnds (listener: () => void): void { onSessionEnded = 
 /** Every answer but a 401 means the session was used, which extends it (idle-warning.tsx). */
 export function whenAnswered (listener: () => void): void { onAnswered = listener }
 
-export interface Answer<T> { status: number, data: T, etag: string | undefined }
+export interface Answer<T> { status: number, data: T, etag: string | undefined, headers: Headers }
 
 export interface CallOptions {
   body?: unknown
@@ -127,7 +127,7 @@ export async function call<T = unknown> (method: string, path: string, options: 
     if (response.status === 401 && !quiet) onSessionEnded()
     throw new ApiError(problem, retryAfter === null ? undefined : Number(retryAfter))
   }
-  return { status: response.status, data: data as T, etag: response.headers.get('etag') ?? undefined }
+  return { status: response.status, data: data as T, etag: response.headers.get('etag') ?? undefined, headers: response.headers }
 }
 
 const CHANGE_TRIES = 3

@@ -1,7 +1,8 @@
 import { hasRole, inEveryTeam, inTeam, ownTeams, teamsMode, type Identity, type Role } from './caller.ts'
 
 export type Action = 'client.create' | 'client.edit' | 'client.lock' | 'client.secret' | 'client.delete' |
-  'authorization.change' | 'registration.update' | 'audit.read' | 'audit.verify' | 'sessions.manage' | 'client.credentials'
+  'authorization.change' | 'registration.update' | 'audit.read' | 'audit.verify' | 'sessions.manage' | 'client.credentials' |
+  'client.create.type' | 'policy.exception'
 
 const NEEDS: Record<Action, Role> = {
   'client.create': 'editor',
@@ -11,6 +12,10 @@ const NEEDS: Record<Action, Role> = {
   'client.delete': 'admin',
   // clientType, tokenAuthMethod, keys...: whoever sets them can act as the client (src/clients/credential-properties.ts).
   'client.credentials': 'admin',
+  // A new client's type and authentication method: the policy decides which values pass (a public SPA with PKCE does).
+  'client.create.type': 'editor',
+  // Letting one client break a policy rule for a while (at most 90 days): the client's team's admins.
+  'policy.exception': 'admin',
   'authorization.change': 'editor',
   'registration.update': 'editor',
   'audit.read': 'admin',

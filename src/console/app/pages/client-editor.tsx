@@ -6,6 +6,8 @@ import { Control } from '../fields.tsx'
 import { flash } from '../flash.ts'
 import { GROUP_SUMMARIES, grouped, labelOf } from '../groups.ts'
 import { permission } from '../permissions.ts'
+import { refusalFindings } from '../policy.ts'
+import { PolicyField, PolicySummary, revealFirstViolation, usePolicyCheck } from '../policy-findings.tsx'
 import { PRESETS } from '../presets.ts'
 import { location, navigate } from '../router.ts'
 import { useKeptEdit } from '../kept-edit.tsx'
@@ -46,7 +48,7 @@ interface Conflict { changed: Array<[string, unknown, unknown]> }
 function EditorForm ({ fields: schemaFields, client, etag, who, clientId, onReload }: Loaded & { who: Identity, clientId: string | undefined, onReload: () => void }) {
   const original = useMemo<Record<string, unknown>>(() => client ?? {}, [client])
   const fields = useMemo(() => schemaFields.map(field => field.name === 'developer' ? teamField(who, field, original.developer) : field), [schemaFields, who, original])
-  const locks = useMemo(() => lockedProperties(who, fields), [who, fields])
+  const locks = useMemo(() => lockedProperties(who, fields, clientId === undefined), [who, fields, clientId])
   // Create in teams mode: the caller's only team is the developer the server would choose anyway.
   const defaults: Record<string, unknown> = clientId === undefined && teamsMode(who) && !inEveryTeam(who) && ownTeams(who).length === 1 ? { developer: ownTeams(who)[0] } : {}
   const initial = () => Object.fromEntries(fields.map(field => [field.name, draftOf(field, original[field.name] ?? defaults[field.name])]))
@@ -56,7 +58,7 @@ function EditorForm ({ fields: schemaFields, client, etag, who, clientId, onRelo
   const [notice, setNotice] = useState<string>()
   const [busy, setBusy] = useState(false)
   const [conflict, setConflict] = useState<Conflict>()
-  const [created, setCreated] = useState<Client>()
+  const [created, setCreated] = useState<{ client: Client, filled: string[] }>()
   const [preset, setPreset] = useState<string>()
   const [pristine] = useState(() => JSON.stringify(drafts))
   const keptEdit = useKeptEdit(location.get(), drafts, created === undefined && JSON.stringify(drafts) !== pristine, setDrafts)
@@ -65,7 +67,7 @@ function EditorForm ({ fields: schemaFields, client, etag, who, clientId, onRelo
     if (Object.keys(errors).length > 0) document.querySelector<HTMLElement>('[aria-invalid="true"], .choices:has(.field-error) input')?.focus()
   }, [errors])
 
-  // A preset fills only what the caller may send: an editor's leaves the credential properties to Authlete's defaults.
+  // A preset fills only what the caller may send: on create an editor sends the type and authentication method, not the keys.
   const applyPreset = (id: string) => {
     setPreset(id)
     const values = PRESETS.find(candidate => candidate.id === id)!.values
@@ -77,8 +79,8 @@ function EditorForm ({ fields: schemaFields, client, etag, who, clientId, onRelo
   }
   const presetLeavesOut = preset === undefined ? [] : Object.keys(PRESETS.find(candidate => candidate.id === preset)!.values).filter(name => locks[name] !== undefined)
 
-  /** Values for the body: the whole client (create) or a merge patch of what changed (edit). */
-  const collect = (): Record<string, unknown> | undefined => {
+  /** Values for the body: the whole client (create) or a merge patch of what changed (edit); the drafts that are no value, apart. */
+  const bodyOf = (drafts: Record<string, Draft>) => {
     const found: Record<string, string> = {}
     const body: Record<string, unknown> = {}
     for (const field of fields) {
@@ -96,9 +98,16 @@ function EditorForm ({ fields: schemaFields, client, etag, who, clientId, onRelo
         found[field.name] = `${labelOf(field.name)} ${problem.message}.`
       }
     }
+    return { body, found }
+  }
+  const collect = (): Record<string, unknown> | undefined => {
+    const { body, found } = bodyOf(drafts)
     setErrors(found)
     return Object.keys(found).length === 0 ? body : undefined
   }
+  // The policy's view of the draft as it is typed: what a save would meet (the drafts that are no value yet left out).
+  const draftBody = useMemo(() => bodyOf(drafts).body, [drafts])
+  const [policy, showPolicy] = usePolicyCheck(clientId === undefined ? { client: draftBody, mode: 'create' } : { client: draftBody, clientId, mode: 'patch' })
 
   const save = async (event: Event) => {
     event.preventDefault()
@@ -116,8 +125,8 @@ function EditorForm ({ fields: schemaFields, client, etag, who, clientId, onRelo
     setBusy(true)
     try {
       if (clientId === undefined) {
-        const { data } = await call<Client>('POST', '/api/clients', { body })
-        setCreated(data)
+        const { data, headers } = await call<Client>('POST', '/api/clients', { body })
+        setCreated({ client: data, filled: (headers.get('x-policy-filled') ?? '').split(',').map(name => name.trim()).filter(Boolean) })
       } else {
         await call('PATCH', `/api/clients/${clientId}`, { body, contentType: 'application/merge-patch+json', headers: etag === undefined ? {} : { 'if-match': etag } })
         flash.set(`Saved: ${Object.keys(body).map(labelOf).join(', ')}.`)
@@ -141,6 +150,13 @@ function EditorForm ({ fields: schemaFields, client, etag, who, clientId, onRelo
       }
       return
     }
+    const refused = failure instanceof ApiError ? refusalFindings(failure.problem as unknown as Record<string, unknown>) : undefined
+    if (refused !== undefined) {
+      showPolicy(refused)
+      requestAnimationFrame(revealFirstViolation)
+      setError(`${clientId === undefined ? 'Could not create the client' : 'Could not save the client'}: the security policy refused it (${refused.violations.length} violation${refused.violations.length === 1 ? '' : 's'}, each shown at its field with the fix).`)
+      return
+    }
     if (failure instanceof ApiError && failure.problem.errors !== undefined) setErrors(fieldErrors(failure.problem.errors, fields))
     setError(explain(clientId === undefined ? 'Could not create the client' : 'Could not save the client', failure))
   }
@@ -149,10 +165,9 @@ function EditorForm ({ fields: schemaFields, client, etag, who, clientId, onRelo
     return (
       <section aria-labelledby='created-title'>
         <h2 id='created-title'>Client created</h2>
-        <p>The client <strong>{created.clientName ?? ''}</strong> has the ID <code id='created-id'>{String(created.clientId)}</code>.</p>
-        {typeof created.clientSecret === 'string' && created.clientType === 'CONFIDENTIAL' && <OneTimeSecret label='Client secret' value={created.clientSecret} />}
+        <CreatedClient client={created.client} filled={created.filled} />
         <div class='buttons'>
-          <Link href={clientPath(created.clientId)} class='button primary'>Open the client</Link>
+          <Link href={clientPath(created.client.clientId)} class='button primary'>Open the client</Link>
           <button type='button' onClick={() => { setCreated(undefined); setPreset(undefined); setDrafts(initial()) }}>Create another client</button>
         </div>
       </section>
@@ -193,13 +208,14 @@ function EditorForm ({ fields: schemaFields, client, etag, who, clientId, onRelo
       )}
       <ErrorMessage text={error} />
       <Notice text={notice} />
+      <PolicySummary state={policy} onForm={property => fields.some(field => field.name === property)} />
       {grouped(fields.map(field => field.name)).map(([title, names], index) => (
-        <details key={title} class='section' open={index < OPEN_SECTIONS || names.some(name => errors[name] !== undefined || Object.keys(errors).some(key => key.startsWith(`${name}.`)))}>
+        <details key={title} class='section' open={index < OPEN_SECTIONS || names.some(name => errors[name] !== undefined || Object.keys(errors).some(key => key.startsWith(`${name}.`)) || policy.check?.violations.some(violation => violation.property === name))}>
           <summary>{title} <small>{GROUP_SUMMARIES[title]}</small></summary>
           <div class='fields'>
             {names.map(name => {
               const field = fields.find(candidate => candidate.name === name)!
-              return <Control key={name} field={field} draft={drafts[name]!} errors={errors} label={name === 'developer' ? developerLabel(who) : undefined} hint={name === 'developer' && clientId === undefined ? teamHint(who) : undefined} locked={locks[name]} onChange={draft => { setDrafts(current => ({ ...current, [name]: draft })) }} />
+              return <PolicyField key={name} check={policy.check} property={name}><Control field={field} draft={drafts[name]!} errors={errors} label={name === 'developer' ? developerLabel(who) : undefined} hint={name === 'developer' && clientId === undefined ? teamHint(who) : undefined} locked={locks[name]} onChange={draft => { setDrafts(current => ({ ...current, [name]: draft })) }} /></PolicyField>
             })}
           </div>
         </details>
@@ -218,12 +234,34 @@ const OPEN_SECTIONS = 3
 // What a preset sets or, when it leaves them out, clears.
 const PRESET_PROPERTIES = ['grantTypes', 'responseTypes', 'tokenAuthMethod', 'clientType', 'applicationType', 'pkceRequired', 'pkceS256Required']
 
-/** The properties the caller may not change, each with the reason: the credential properties, below admin. */
-function lockedProperties (who: Identity, fields: FieldSpec[]): Record<string, string> {
+/**
+ * The properties the caller may not change, each with the reason: the credential properties, below
+ * admin; but on create an editor chooses the client's type and authentication method (the policy
+ * judges the values), so that a preset makes what it says.
+ */
+function lockedProperties (who: Identity, fields: FieldSpec[], creating: boolean): Record<string, string> {
   const credentials = permission(who, 'client.credentials')
   if (credentials.allowed) return {}
+  const chosen = creating && permission(who, 'client.create.type').allowed ? CHOSEN_ON_CREATE : []
   const reason = `Admins only: whoever sets how a client authenticates can act as the client. ${credentials.reason}`
-  return Object.fromEntries(fields.filter(field => isCredentialProperty(field.name)).map(field => [field.name, reason]))
+  return Object.fromEntries(fields.filter(field => isCredentialProperty(field.name) && !chosen.includes(field.name)).map(field => [field.name, reason]))
+}
+
+const CHOSEN_ON_CREATE = ['clientType', 'tokenAuthMethod']
+
+/** What was made: its ID and type, the secret once (a public client has none), the defaults the policy filled. */
+function CreatedClient ({ client, filled }: { client: Client, filled: string[] }) {
+  const secret = typeof client.clientSecret === 'string' && client.clientType === 'CONFIDENTIAL' ? client.clientSecret : undefined
+  return (
+    <>
+      <p>The client <strong>{client.clientName ?? ''}</strong> has the ID <code id='created-id'>{String(client.clientId)}</code>.</p>
+      <p>Client type: <strong id='created-type'>{client.clientType ?? 'not set'}</strong>
+        {client.clientType === 'PUBLIC' && <>: it has no secret (token auth method {String(client.tokenAuthMethod ?? 'NONE')}).</>}
+      </p>
+      {filled.length > 0 && <p class='policy-filled' data-testid='policy-filled'>Filled by policy: {filled.map(labelOf).join(', ')}.</p>}
+      {secret !== undefined && <OneTimeSecret label='Client secret' value={secret} />}
+    </>
+  )
 }
 
 /**

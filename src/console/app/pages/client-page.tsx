@@ -4,6 +4,9 @@ import type { Client } from '../clients.ts'
 import { flash, takeFlash } from '../flash.ts'
 import { grouped, labelOf } from '../groups.ts'
 import { permission } from '../permissions.ts'
+import { complianceOf } from '../policy.ts'
+import { ComplianceBadge } from '../policy-findings.tsx'
+import { CompliancePanel } from './compliance.tsx'
 import { navigate } from '../router.ts'
 import { identity, type Identity } from '../session.ts'
 import { useConfirm } from '../confirm.tsx'
@@ -20,6 +23,7 @@ export function ClientPage ({ clientId }: { clientId: string }) {
     const [{ data }, schema] = await Promise.all([get<Client>(`/api/clients/${clientId}`), loadClientInput()])
     return { client: data, schema }
   }, [clientId])
+  const [compliance, reloadCompliance] = useLoad("the client's compliance", async () => await complianceOf(clientId), [clientId])
   return (
     <Show loaded={loaded} what='the client'>
       {({ client, schema }) => (
@@ -27,11 +31,15 @@ export function ClientPage ({ clientId }: { clientId: string }) {
           <div class='title-row'>
             <h1>{client.clientName ?? `Client ${clientId}`}</h1>
             {client.locked === true && <span class='badge locked'>Locked</span>}
+            {compliance.state === 'done' && <a href='#compliance-title' class='badge-link'><ComplianceBadge compliance={compliance.value} /></a>}
           </div>
           <p class='subtitle'>Client ID <code>{String(client.clientId)}</code>{client.clientIdAlias !== undefined && <> · alias <code>{client.clientIdAlias}</code>{client.clientIdAliasEnabled !== true && ' (disabled)'}</>}</p>
           <Notice text={notice} />
-          <Actions who={who} client={client} clientId={clientId} onChanged={message => { setNotice(message); reload() }} />
-          <ClientTabs client={client} clientId={clientId} onRestored={message => { setNotice(message); reload() }}><Properties client={client} schema={schema} /></ClientTabs>
+          <Actions who={who} client={client} clientId={clientId} onChanged={message => { setNotice(message); reload(); reloadCompliance() }} />
+          <Show loaded={compliance} what="the client's compliance">
+            {value => <CompliancePanel who={who} client={client} clientId={clientId} compliance={value} onChanged={reloadCompliance} />}
+          </Show>
+          <ClientTabs client={client} clientId={clientId} onRestored={message => { setNotice(message); reload(); reloadCompliance() }}><Properties client={client} schema={schema} /></ClientTabs>
         </>
       )}
     </Show>

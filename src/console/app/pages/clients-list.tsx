@@ -8,6 +8,7 @@ import { TeamFilter } from '../team-filter.tsx'
 import { ErrorMessage, Link, Notice, Pager, TextField, useLoad } from '../ui.tsx'
 import { takeFlash } from '../flash.ts'
 import { ClientSearchBox, ClientSearchResults, ListUnlessSearching } from '../client-search.tsx'
+import { ComplianceCell } from '../compliance-cell.tsx'
 
 const PAGE_SIZES = [10, 20, 50, 100]
 
@@ -81,7 +82,7 @@ export function ClientsList () {
               <div class='table-wrap'>
                 <table class='clients'>
                   <caption>{developer !== '' ? `Clients of ${label.toLowerCase()} ${developer}` : teamsMode(who) && !inEveryTeam(who) ? 'The clients of your teams' : 'All clients'}, {page.total} in all</caption>
-                  <thead><tr><th scope='col'>ID</th><th scope='col'>Name</th><th scope='col'>Alias</th><th scope='col'>Type</th><th scope='col'>{label}</th><th scope='col'>Locked</th></tr></thead>
+                  <thead><tr><th scope='col'>ID</th><th scope='col'>Name</th><th scope='col'>Alias</th><th scope='col'>Type</th><th scope='col'>{label}</th><th scope='col'>Locked</th><th scope='col'>Policy</th></tr></thead>
                   <tbody>
                     {page.clients.map(client => (
                       <tr key={String(client.clientId)} data-client-id={String(client.clientId)}>
@@ -91,6 +92,7 @@ export function ClientsList () {
                         <td data-label='Type'>{client.clientType ?? ''}</td>
                         <td data-label={label}>{client.developer ?? ''}</td>
                         <td data-label='Locked'>{client.locked === true ? 'Locked' : 'No'}</td>
+                        <ComplianceCell clientId={String(client.clientId)} label='Policy' />
                       </tr>
                     ))}
                   </tbody>
