@@ -10,6 +10,13 @@ import { addRouteHook } from '../http/route-hooks.ts'
 import { addressKey } from '../http/client-address.ts'
 import { principalKey } from '../auth/identity.ts'
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A POST that changes nothing (POST /api/policy/check answers a question): the read budget, no audit action. */
+    readOnly?: true
+  }
+}
+
 // Failed password logins are counted apart, per username and address (src/auth/login-failures).
 export type Bucket = 'read' | 'write' | 'secret' | 'login-ip' | 'anonymous-post'
 
@@ -40,7 +47,7 @@ function routeBuckets (route: RouteOptions): Bucket[] {
   if (route.url === '/auth/login') return ['login-ip']
   if (!route.url.startsWith('/api/')) return route.config?.access !== undefined && route.config.audit !== undefined ? ['write'] : []
   const methods = [route.method].flat()
-  if (methods.every(method => method === 'GET' || method === 'HEAD')) return ['read']
+  if (route.config?.readOnly === true || methods.every(method => method === 'GET' || method === 'HEAD')) return ['read']
   return route.config?.audit?.startsWith('client.secret.') === true ? ['secret'] : ['write']
 }
 

@@ -22,7 +22,7 @@ const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const now = () => new Date(Date.now()).toISOString()
 
   app.post('/api/policy/check', {
-    config: { access: 'viewer' },
+    config: { access: 'viewer', readOnly: true },
     schema: {
       tags,
       summary: 'The violations, warnings and filled defaults a create or update would meet, without writing',

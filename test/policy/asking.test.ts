@@ -1,5 +1,6 @@
 import t from 'tap'
 import { harness, PORTAL } from '../clients/support.ts'
+import { buildTestApp, login } from '../helpers/app.ts'
 import { COMPLIANT, rulesOf } from './http-support.ts'
 
 t.test('POST /api/policy/check ...should answer what a create or an update would meet, writing nothing', async t => {
@@ -30,4 +31,15 @@ t.test('POST /api/clients ...should judge nothing with POLICY_PROFILE=off', asyn
   const created = await h.call('editor', 'POST', '/api/clients', { clientName: 'Old', grantTypes: ['IMPLICIT'], responseTypes: ['TOKEN'] })
   t.equal(created.statusCode, 201)
   t.notOk('x-policy-filled' in created.headers)
+})
+
+t.test('POST /api/policy/check ...should spend the read budget, not the write budget a save needs', async t => {
+  const { app } = await buildTestApp(t, { RATE_LIMIT_WRITE: '1/1m', RATE_LIMIT_READ: '600/1m' })
+  const editor = await login(app, 'editor')
+  for (let i = 0; i < 3; i++) {
+    const check = await app.inject({ method: 'POST', url: '/api/policy/check', payload: { client: { clientName: 'typed' } }, headers: editor.headers })
+    t.equal(check.statusCode, 200, `check ${i + 1} answered`)
+  }
+  const save = await app.inject({ method: 'POST', url: '/api/clients', payload: { clientName: 'saved', grantTypes: ['CLIENT_CREDENTIALS'] }, headers: editor.headers })
+  t.equal(save.statusCode, 201, 'the one write of the budget is still there for the save')
 })
