@@ -92,10 +92,13 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Object({ records: Type.Array(AuditRecord), nextCursor: Nullable(Type.Integer()) }), ...problems(400, 401, 403, 503) }
     }
   }, async (request, reply) => {
+    const named = request.query.clientId
+    const alias = named !== undefined && !/^\d+$/.test(named)
+    if (alias) await app.useClientIndex()
     const query: AuditQuery = {
       ...request.query,
       ...auditScope(app, request),
-      clientId: request.query.clientId === undefined || /^\d+$/.test(request.query.clientId) ? request.query.clientId : app.clientIndex.idOfAlias(request.query.clientId) ?? request.query.clientId,
+      clientId: alias ? app.clientIndex.idOfAlias(named) ?? named : named,
       since: request.query.since === undefined ? undefined : new Date(request.query.since).toISOString(),
       until: request.query.until === undefined ? undefined : new Date(request.query.until).toISOString()
     }

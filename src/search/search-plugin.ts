@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises'
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AuthleteClient, ClientList, Page } from '../upstream/authlete-api.ts'
@@ -9,6 +10,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** This replica's index of the clients' searchable fields (GET /api/clients?q=). */
     clientIndex: ClientIndex
+    /** Starts the index on its first use and waits (at most FIRST_FILL_WAIT_MS) for its first fill. */
+    useClientIndex: () => Promise<void>
   }
 }
 
@@ -22,6 +25,8 @@ export const FILL_PAGE = 100
 export const FILL_CONCURRENCY = 4
 /** After a failed fill, the next try comes this soon (or at the refresh, if sooner). */
 const RETRY_SECONDS = 15
+/** The first search on a replica waits this long for the first fill, then answers from what was read (index.complete: false). */
+const FIRST_FILL_WAIT_MS = 3000
 
 type ListPage = (page: Page) => Promise<UpstreamAnswer<ClientList>>
 
@@ -76,7 +81,13 @@ async function searchPlugin (app: FastifyInstance, { refreshSeconds }: SearchOpt
     timer.unref()
   }
 
-  app.addHook('onReady', async () => { schedule(0) })
+  // Started by the first search on this replica, not at start-up: a replica nobody searches on never
+  // reads the whole list, so N replicas cost Authlete N list scans per refresh only when they are used.
+  let started: Promise<void> | undefined
+  app.decorate('useClientIndex', async () => {
+    started ??= fill().finally(() => { schedule(index.complete ? refreshSeconds : Math.min(RETRY_SECONDS, refreshSeconds)) })
+    await Promise.race([started, delay(FIRST_FILL_WAIT_MS, undefined, { ref: false })])
+  })
   app.addHook('onClose', async () => {
     stopped = true
     clearTimeout(timer)
@@ -86,7 +97,7 @@ async function searchPlugin (app: FastifyInstance, { refreshSeconds }: SearchOpt
   // anyone's directly at Authlete) show at the next refresh.
   app.addHook('onSend', async (request, reply, payload) => {
     const action = request.routeOptions.config.audit
-    if (action === undefined || reply.statusCode >= 300 || LEAVES_INDEX_ALONE.test(action)) return payload
+    if (started === undefined || action === undefined || reply.statusCode >= 300 || LEAVES_INDEX_ALONE.test(action)) return payload
     const clientId = request.createdClientId ?? (request.params as { clientId?: string } | undefined)?.clientId
     if (clientId === undefined || !/^\d+$/.test(clientId)) return payload
     if (action === 'client.delete') index.remove(clientId)

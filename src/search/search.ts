@@ -33,6 +33,7 @@ const VERIFY_ROUNDS = 3
  * team's client; the index learns what was read.
  */
 export async function searchClients (app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, { q, developer, offset, limit }: SearchQuery) {
+  await app.useClientIndex()
   const index = app.clientIndex
   const teams = request.identity?.teams ?? []
   const scoped = app.accessModel === 'teams' && !inEveryTeam(teams)

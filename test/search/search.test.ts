@@ -9,8 +9,9 @@ import { teamPassword, teamUsersFile } from '../teams/support.ts'
 // Far above the few milliseconds a fill of a few clients takes, even on a busy machine.
 const FILL_DEADLINE_MS = 20_000
 
-/** Waits until the index has read the whole list once (a fill starts when the app is ready). */
+/** Starts the index (as a first search does) and waits until it has read the whole list once. */
 async function indexReady (app: FastifyInstance): Promise<void> {
+  await app.useClientIndex()
   const deadline = Date.now() + FILL_DEADLINE_MS
   while (!app.clientIndex.complete) {
     if (Date.now() > deadline) throw new Error('the search index never completed its first fill')
@@ -173,4 +174,15 @@ t.test('GET /api/clients?q= ...should show another replica\'s write after SEARCH
   }
   t.same(ids(after), [String(created.json().clientId)], 'found after the refresh')
   t.ok(after.json().index.ageSeconds < refreshSeconds, `the index is younger than the refresh interval (${String(after.json().index.ageSeconds)} s)`)
+})
+
+t.test('GET /api/clients?q= ...should leave the whole list unread until someone searches on the replica', async t => {
+  const h = await harness(t)
+  const listCalls = () => h.app.sandboxUpstream.requests.filter(request => request.path.includes('/client/get/list')).length
+  t.equal((await h.call('viewer', 'GET', `/api/clients/${PORTAL}`)).statusCode, 200)
+  t.equal(listCalls(), 0, 'reads and writes alone never read the whole list')
+  const found = await h.call('viewer', 'GET', '/api/clients?q=portal')
+  t.equal(found.statusCode, 200)
+  t.ok(listCalls() > 0, 'the first search filled the index')
+  t.match(found.json(), { index: { complete: true } }, 'the first search waited for the fill of a small list')
 })
