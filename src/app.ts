@@ -46,6 +46,7 @@ import { sandboxTeamUsers } from './teams/sandbox-users.ts'
 import writePipeline from './http/write-pipeline.ts'
 import clientChanges from './clients/client-change.ts'
 import idempotency, { idempotencyOptions } from './idempotency/idempotency-plugin.ts'
+import history from './history/history-plugin.ts'
 
 export interface AppRuntime {
   /** Where the sandbox admin's one-time password is shown (never through the logger). */
@@ -101,6 +102,9 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     await app.register(rateLimits, { budgets: rateLimitBudgets(config), redis: app.redis ?? undefined })
     await app.register(teams, { model: config.ACCESS_MODEL, maxTeams: config.MAX_TEAMS_PER_IDENTITY, unmappedClaimTeams: config.NODE_ENV === 'production' && config.TEAM_MAP === undefined && (config.OIDC_ISSUER !== undefined || config.GATEWAY_JWT_HEADER !== undefined) })
     await app.register(idempotency, await idempotencyOptions(app, config))
+    // After the audit trail (it writes each write's version with the outcome) and the team check (its
+    // routes under /api/clients/:clientId get it), before the client routes whose writes it versions.
+    await app.register(history, { retentionDays: config.HISTORY_RETENTION_DAYS, sweepMinutes: config.HISTORY_SWEEP_MINUTES, etagKey: config.SESSION_SECRET! })
 
     await app.register(oidcLogin, { config })
     await app.register(loginFailures, { pair: parseBudget(config.RATE_LIMIT_LOGIN), user: parseBudget(config.RATE_LIMIT_LOGIN_USER), redis: app.redis ?? undefined, secret: config.SESSION_SECRET! })

@@ -45,6 +45,8 @@ export const ConfigSchema = Type.Object({
   AUDIT_STORE: Type.String({ pattern: '^(sqlite:.+|postgres(ql)?://.+)$', default: 'sqlite:./data/audit.db' }),
   AUDIT_RETENTION_DAYS: Type.Optional(Type.Integer({ minimum: 1, maximum: 36_500 })),
   AUDIT_WRITE_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 60_000, default: 2000 }),
+  HISTORY_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 36_500, default: 400, description: 'days a client version is kept; a client\'s latest version is kept while the client exists' }),
+  HISTORY_SWEEP_MINUTES: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_080, description: 'minutes between sweeps of the client list for changes made outside the proxy; unset: no sweep' })),
   IDEMPOTENCY_TTL_HOURS: Type.Number({ exclusiveMinimum: 0, maximum: 720, default: 24, description: 'hours (fractions allowed) an Idempotency-Key\'s answer is kept' }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 4096 })),
   METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'serve /metrics on this port only, on HOST' })),

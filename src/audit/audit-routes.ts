@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { problems } from '../http/problem-schema.ts'
-import { verifyChain } from './chain.ts'
+import { verifyAuditTrail } from '../history/verify-versions.ts'
 import type { AuditQuery } from './audit-types.ts'
 import type { AuditStore } from './stores/audit-store.ts'
 import { Readable } from 'node:stream'
@@ -68,7 +68,12 @@ const AuditRecord = Type.Object({
 const VerifyAnswer = Type.Object({
   ok: Type.Boolean(),
   checked: Type.Integer({ description: 'Entries walked' }),
-  firstProblem: Type.Optional(Type.Object({ seq: Type.Integer(), problem: Type.String() }))
+  versions: Type.Optional(Type.Integer({ description: 'Client versions checked against the entries that name them (docs/history.md)' })),
+  firstProblem: Type.Optional(Type.Object({
+    seq: Type.Integer({ description: 'The entry at fault, or naming the version at fault (0: a version no entry names)' }),
+    problem: Type.String(),
+    version: Type.Optional(Type.Object({ clientId: Type.String(), version: Type.Integer() }, { description: 'The client version at fault, when it is one' }))
+  }))
 })
 
 const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -99,10 +104,10 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: async request => { if (app.accessModel === 'teams' && !inEveryTeam(request.identity?.teams ?? [])) throw new errors.EveryTeamRequired() },
     schema: {
       tags,
-      summary: 'Walk the hash chain and name the first altered or missing entry',
+      summary: 'Walk the hash chain, then the client versions it vouches for, and name the first altered, missing or inserted one',
       response: { 200: VerifyAnswer, ...problems(401, 403, 503) }
     }
-  }, async () => await verifyChain(app.auditTrail.entries()))
+  }, async () => await verifyAuditTrail(app.auditTrail))
 }
 
 /**

@@ -6,6 +6,7 @@ import { channels } from '../ops/channels.ts'
 import { addRouteHook } from '../http/route-hooks.ts'
 import { AuditWriteRefused, type AuditStore } from './stores/audit-store.ts'
 import type { AuditTarget, IntentData, OutcomeData } from './audit-types.ts'
+import type { NewVersion } from '../history/history-types.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -33,6 +34,8 @@ declare module 'fastify' {
     auditDenied: boolean
     /** The alias a call named its client by; the record's clientId is the numeric ID it resolved to (src/teams). */
     auditClientAlias: string | null
+    /** The client version a successful write made (src/history sets it in onSend, ahead of the outcome): written with the outcome. */
+    auditVersion: NewVersion | null
   }
 }
 
@@ -61,6 +64,7 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
   app.decorateRequest('auditTeam', null)
   app.decorateRequest('auditDenied', false)
   app.decorateRequest('auditClientAlias', null)
+  app.decorateRequest('auditVersion', null)
 
   const recordIntent = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const action = request.routeOptions.config.audit!
@@ -92,7 +96,8 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
   // upstream has answered: the caller still gets its answer, and the record stays `pending`, which
   // then means the outcome is unknown.
   const appendOutcome = async (request: FastifyRequest, data: OutcomeData): Promise<void> => {
-    const outcome = { kind: 'outcome' as const, requestId: request.auditKey, time: new Date().toISOString(), data }
+    const version = data.outcome === 'success' ? request.auditVersion : null
+    const outcome = { kind: 'outcome' as const, requestId: request.auditKey, time: new Date().toISOString(), data, ...(version === null ? {} : { version }) }
     try {
       await store.append(outcome).catch(async (error: unknown) => {
         if (error instanceof AuditWriteRefused) throw error

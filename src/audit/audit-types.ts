@@ -1,3 +1,5 @@
+import type { NewVersion } from '../history/history-types.ts'
+
 // The audit trail is an append-only, hash-chained list of entries. A mutating call writes an
 // `intent` entry before anything is forwarded and an `outcome` entry after; a `checkpoint` entry
 // records where retention pruned the chain. A record, as the API shows it, is an intent joined with
@@ -59,6 +61,12 @@ export interface OutcomeData {
   clientId?: string
   /** The caller had disconnected before the answer: nobody received it (absent otherwise). */
   callerGone?: true
+  /** The client version the change made (src/history), with its canonical hash: the chain vouches for it. */
+  version?: number
+  versionClientId?: string
+  versionHash?: string
+  /** history.prune: per client, the last version retention removed (versions 1 to it are gone). */
+  prunedVersions?: Record<string, number>
 }
 
 export interface CheckpointData {
@@ -73,6 +81,11 @@ export interface NewEntry {
   requestId: string | null
   time: string
   data: IntentData | OutcomeData | CheckpointData
+  /**
+   * An outcome's client version (src/history): the store numbers it, writes it in the same
+   * transaction and links its number and hash into `data`. Not part of the entry itself.
+   */
+  version?: NewVersion
 }
 
 export interface AuditEntry extends NewEntry {
@@ -91,6 +104,9 @@ export interface AuditRecord extends IntentData {
   durationMs: number | null
   completedAt: string | null
   callerGone?: true
+  /** The client version the change made (src/history): GET /api/clients/{versionClientId}/history/{version}. */
+  version?: number
+  versionClientId?: string
 }
 
 export interface AuditQuery {
@@ -122,5 +138,8 @@ export interface AuditPage {
 export interface VerifyResult {
   ok: boolean
   checked: number
-  firstProblem?: { seq: number, problem: string }
+  /** `version`: the client version at fault (src/history/verify-versions.ts), when it is one. */
+  firstProblem?: { seq: number, problem: string, version?: { clientId: string, version: number } }
+  /** Client versions checked against the entries that vouch for them. */
+  versions?: number
 }

@@ -3,7 +3,7 @@ import { createWriteStream, existsSync } from 'node:fs'
 import { once } from 'node:events'
 import { resolve } from 'node:path'
 import { loadConfig } from '../config.ts'
-import { verifyChain } from '../audit/chain.ts'
+import { verifyAuditTrail } from '../history/verify-versions.ts'
 import type { AuditStore } from '../audit/stores/audit-store.ts'
 import { openAuditStore } from '../audit/stores/open-audit-store.ts'
 import { EXIT_FAILED, parseOptions, UsageError } from './command.ts'
@@ -29,10 +29,10 @@ export async function verifyTrail (args: string[]): Promise<number> {
   const { values } = parseOptions(args, STORE_OPTION)
   const store = await openExistingStore(values.store)
   try {
-    const result = await verifyChain(store.entries())
+    const result = await verifyAuditTrail(store)
     process.stdout.write(`${JSON.stringify(result)}\n`)
     process.stderr.write(result.ok
-      ? `audit trail intact: ${result.checked} entries\n`
+      ? `audit trail intact: ${result.checked} entries, ${result.versions ?? 0} client versions\n`
       : `audit trail BROKEN at entry ${result.firstProblem?.seq}: ${result.firstProblem?.problem}\n`)
     return result.ok ? 0 : EXIT_FAILED
   } finally {

@@ -12,6 +12,7 @@ export const errors = {
   NotFound: createError('BFF_NOT_FOUND', 'Route %s %s not found', 404),
   ReadOnlyChanged: createError('BFF_READ_ONLY_CHANGED', 'Read-only properties differ from the client\'s current values: %s', 400),
   PreconditionFailed: createError('BFF_PRECONDITION_FAILED', 'If-Match does not match the current ETag of client %s', 412),
+  PreconditionRequired: createError('BFF_PRECONDITION_REQUIRED', 'A restore needs If-Match with the client\'s current ETag (from GET /api/clients/%s), so that it cannot undo a change it has not seen', 428),
   UpstreamRejected: createError('BFF_UPSTREAM_REJECTED', 'Authlete rejected the request (result %s; its message is resultMessage)', 400),
   UpstreamCredentials: createError('BFF_UPSTREAM_CREDENTIALS', 'The upstream refused the proxy\'s service credentials', 502),
   UpstreamFailed: createError('BFF_UPSTREAM_FAILED', 'The upstream failed to process the request', 502),
@@ -66,6 +67,10 @@ export const errors = {
   DeveloperRequired: createError('BFF_DEVELOPER_REQUIRED', 'developer is required: you belong to several teams; name one of them (%s)', 400),
   TeamCeiling: createError('BFF_TEAM_CEILING', 'A token cannot have teams outside its creator\'s: %s is not among yours', 403),
   TooManyTeams: createError('BFF_TOO_MANY_TEAMS', 'This identity has %d teams; at most %d are allowed (MAX_TEAMS_PER_IDENTITY): ask for fewer teams in your claim or token', 403),
+  // Client history (src/history, docs/history.md).
+  VersionNotFound: createError('BFF_VERSION_NOT_FOUND', 'Client %s has no version %s', 404),
+  DeletedClientNotFound: createError('BFF_DELETED_CLIENT_NOT_FOUND', 'No deleted client %s is in the history', 404),
+  VersionNotRestorable: createError('BFF_VERSION_NOT_RESTORABLE', 'Version %s cannot be restored as it is: %s', 422),
   TeamNameInvalid: createError('BFF_TEAM_NAME_INVALID', 'developer %s is not a team name: %s', 400)
 } as const
 

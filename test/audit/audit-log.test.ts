@@ -68,7 +68,7 @@ t.test('mutating /api routes ...should write exactly one audit line and one comp
   }
   t.equal((await allRecords(app)).length, MUTATIONS.length, 'nothing else was recorded')
   t.notMatch(JSON.stringify(await Array.fromAsync(app.auditTrail.entries())), /audit-secret-value-1-of-32-characters|wrong-token-value/)
-  t.same(await verify(app), { ok: true, checked: 2 * MUTATIONS.length })
+  t.match(await verify(app), { ok: true, checked: 2 * MUTATIONS.length })
 })
 
 t.test('PUT /api/clients/:clientIdentifier/lock ...should audit a refused call with its status and the upstream resultCode', async t => {

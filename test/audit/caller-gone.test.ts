@@ -31,7 +31,7 @@ t.test('PUT /api/clients/:clientIdentifier/lock ...should not forward a mutation
   t.match(abandoned, { outcome: 'abandoned', status: 499, callerGone: true, action: 'client.lock', resultCode: null })
   t.match(logs().filter(line => line.reqId === abandoned!.requestId), [{ level: 30, code: 'BFF_CALLER_GONE', status: 499 }], 'the log says the caller was gone')
   t.same(logs().filter(line => line.level >= 50), [], 'nothing logged as an error: answering nobody is no fault')
-  t.same(await verify(app), { ok: true, checked: 6 })
+  t.match(await verify(app), { ok: true, checked: 6 })
 })
 
 t.test('PUT /api/clients/:clientIdentifier/lock ...should record `callerGone: true` with the outcome when the caller disconnected after the mutation was forwarded', async t => {

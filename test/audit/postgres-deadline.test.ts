@@ -52,7 +52,7 @@ async function checkNothingForwardedLate (t: Test, app: FastifyInstance, url: st
   const late = (await allRecords(app)).filter(record => refusedIds.has(record.requestId))
   t.comment(`${late.length} of ${refused.length} refused intents were committed late`)
   t.ok(late.every(record => record.outcome === 'abandoned' && record.status === 503), 'the records of late intents say the mutation was refused, never forwarded')
-  t.same(await verify(app), { ok: true, checked: 4 + late.length * 2 }, 'the chain verifies')
+  t.match(await verify(app), { ok: true, checked: 4 + late.length * 2 }, 'the chain verifies')
   return late.length
 }
 

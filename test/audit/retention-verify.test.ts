@@ -36,7 +36,7 @@ t.test('AUDIT_RETENTION_DAYS ...should prune older records at start and keep the
   t.same(records.map(record => record.requestId), ['r3', 'r2'], 'the records older than 30 days are gone')
   const entries = await Array.fromAsync(app.auditTrail.entries())
   t.match(entries.at(-1), { kind: 'checkpoint', data: { prunedThroughSeq: 4, prunedEntries: 4 } })
-  t.same(await verify(app), { ok: true, checked: 5 })
+  t.match(await verify(app), { ok: true, checked: 5 })
 })
 
 t.test('AUDIT_RETENTION_DAYS ...should still detect a record deleted after pruning', async t => {
@@ -93,7 +93,7 @@ t.test('authlete-bff audit verify ...should exit 0 on an intact trail and 1 nami
   const cwd = new URL('../..', import.meta.url)
   const env = { PATH: process.env.PATH, AUDIT_STORE: `sqlite:${file}` }
   const intact = await run(process.execPath, ['src/cli.ts', 'audit', 'verify'], { cwd, env })
-  t.same(JSON.parse(intact.stdout), { ok: true, checked: 8 })
+  t.match(JSON.parse(intact.stdout), { ok: true, checked: 8 })
   const db = new DatabaseSync(file)
   db.prepare('UPDATE audit_entries SET data = replace(data, \'A215001\', \'A000000\') WHERE seq = 6').run()
   db.close()

@@ -15,6 +15,7 @@ import { CONSOLE_CSP } from '../../src/console/console-plugin.ts'
 import { CREDENTIAL_PROPERTIES } from '../../src/clients/credential-properties.ts'
 import { hashRegistrationToken } from '../../src/sandbox/client-store.ts'
 import { TEAM_USERS, teamPassword, teamUsersFile } from '../teams/support.ts'
+import { historyTabTests } from './history-tab.ts'
 
 // What the functions run inside the page use: the Node type check has no DOM library.
 declare const window: any, document: any, history: any, PopStateEvent: any
@@ -812,6 +813,8 @@ async function consoleTests (): Promise<void> {
     t.same([...new Set(listed.clients.map(client => client.developer))], ['globex'], 'the token sees globex\'s clients only')
     await checkAccessibility(t, page, 'access page, teams mode')
   })
+
+  await historyTabTests(t, { admin, pageAs, goto, checkAccessibility, artifacts: ARTIFACTS })
 
   await t.test('GET / ...should never put a secret, token or CSRF token in web storage or a URL, nor break its CSP', async t => {
     for (const [user, { page }] of contexts) {

@@ -1,5 +1,6 @@
 import type { AuditPage, AuditQuery, NewEntry, AuditEntry } from '../audit-types.ts'
 import type { StoredEntry } from '../chain.ts'
+import type { HistoryStore } from '../../history/history-types.ts'
 
 /**
  * Where the trail lives. `append` is the one write: it takes the chain's head, links the entry to it
@@ -14,6 +15,8 @@ export interface AuditStore {
   entries: () => AsyncIterable<StoredEntry>
   /** Removes the entries older than `before` and appends the checkpoint that vouches for it. */
   prune: (before: string) => Promise<number>
+  /** The client versions written with outcome entries (src/history). */
+  history: HistoryStore
   close: () => Promise<void>
 }
 

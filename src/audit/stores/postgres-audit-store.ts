@@ -6,6 +6,8 @@ import { chainEntry, GENESIS_HASH, indexColumns } from '../chain.ts'
 import { CommitOutcomeUnknown, QUERY_BATCH, type AuditStore } from './audit-store.ts'
 import { groupCommit } from './group-commit.ts'
 import { ENTRY_COLUMNS, MIGRATIONS, recordQuery, toEntry, toPage, type EntryRow, type RecordRow } from './sql.ts'
+import { DELETE_VERSIONS, historyReads, INSERT_VERSION, LATEST_VERSION, linkVersion, makeVersion, PRUNABLE, toVersion, versionParams, type VersionRow } from '../../history/stores/version-rows.ts'
+import { proxyRecord } from '../../history/proxy-records.ts'
 
 // Transaction-scoped advisory lock keys (per database): one serialises every write to the chain,
 // the other lets several replicas starting together run the migrations once.
@@ -56,7 +58,19 @@ export async function openPostgresAuditStore (connectionString: string, writeTim
 
   // The entries are linked after `last` (the head, read under the chain's lock) and inserted with one
   // statement: a batch costs one round trip, so a full queue is durable well within the write timeout.
-  const link = async (client: PoolClient, entries: NewEntry[], last: Head | undefined): Promise<AuditEntry[]> => {
+  // An outcome's version is numbered after the client's latest, read under the chain's lock; the
+  // versions of one batch are inserted one by one, so a second one of a client sees the first.
+  const withVersion = async (client: PoolClient, entry: NewEntry): Promise<NewEntry> => {
+    if (entry.version === undefined || entry.requestId === null) return linkVersion(entry, undefined)
+    const previous = (await client.query<VersionRow>(numberPlaceholders(LATEST_VERSION), [entry.version.clientId])).rows[0]
+    const made = makeVersion(entry.version, previous === undefined ? undefined : toVersion(previous), entry.time, entry.requestId)
+    if (made !== undefined) await client.query(numberPlaceholders(INSERT_VERSION), versionParams(made))
+    return linkVersion(entry, made)
+  }
+
+  const link = async (client: PoolClient, given: NewEntry[], last: Head | undefined): Promise<AuditEntry[]> => {
+    const entries: NewEntry[] = []
+    for (const entry of given) entries.push(await withVersion(client, entry))
     let head = last === undefined ? { seq: 0, hash: GENESIS_HASH } : { seq: Number(last.seq), hash: last.hash }
     const chained = entries.map(entry => {
       const linked = chainEntry(head.seq + 1, head.hash, entry)
@@ -103,6 +117,19 @@ export async function openPostgresAuditStore (connectionString: string, writeTim
         await link(client, [{ kind: 'checkpoint', requestId: null, time: new Date().toISOString(), data }], last)
         return removed
       })
+    },
+    history: {
+      ...historyReads(async <T>(sql: string, params: Array<string | number | null>) => (await pool.query(numberPlaceholders(sql), params)).rows as T[]),
+      async prune (before) {
+        return transaction(pool, CHAIN_LOCK, performance.now() + writeTimeoutMs, async client => {
+          const prunable = (await client.query<{ client_id: string, through: number, removed: string }>(numberPlaceholders(PRUNABLE), [before])).rows
+          if (prunable.length === 0) return 0
+          for (const { client_id: clientId, through } of prunable) await client.query(numberPlaceholders(DELETE_VERSIONS), [clientId, through])
+          const prunedVersions = Object.fromEntries(prunable.map(row => [row.client_id, Number(row.through)]))
+          await link(client, proxyRecord('history.prune', null, { prunedVersions }), (await client.query<Head>(HEAD)).rows[0])
+          return prunable.reduce((sum, row) => sum + Number(row.removed), 0)
+        })
+      }
     },
     async close () {
       if (!pool.ended && !pool.ending) await pool.end()

@@ -1,5 +1,6 @@
 import type { AuditQuery, AuditRecord, IntentData, OutcomeData } from '../audit-types.ts'
 import type { StoredEntry } from '../chain.ts'
+import { HISTORY_MIGRATIONS } from '../../history/stores/version-rows.ts'
 
 // The schema and query shapes both SQL stores share; placeholders are written `?` and the
 // PostgreSQL store numbers them.
@@ -33,7 +34,9 @@ export const MIGRATIONS: ReadonlyArray<{ version: number, statements: string[] }
       'ALTER TABLE audit_entries ADD COLUMN team TEXT',
       'CREATE INDEX audit_entries_team ON audit_entries (team, seq)'
     ]
-  }
+  },
+  // The client versions of src/history, written with the outcome entries that vouch for them.
+  ...HISTORY_MIGRATIONS
 ]
 
 export const ENTRY_COLUMNS = 'seq, kind, request_id, time, actor, action, client_id, outcome, data, prev_hash, hash, team'
@@ -134,7 +137,8 @@ export function toRecord (row: RecordRow, visibleTo?: AuditQuery['visibleTo']): 
     resultCode: outcome?.resultCode ?? null,
     durationMs: outcome?.durationMs ?? null,
     completedAt: row.outcome_time,
-    ...outcome?.callerGone === true ? { callerGone: true } : {}
+    ...outcome?.callerGone === true ? { callerGone: true } : {},
+    ...outcome?.version === undefined ? {} : { version: outcome.version, versionClientId: outcome.versionClientId }
   }, intent.clientId, visibleTo)
 }
 

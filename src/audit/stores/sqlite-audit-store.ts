@@ -5,6 +5,8 @@ import { chainEntry, GENESIS_HASH, indexColumns } from '../chain.ts'
 import { QUERY_BATCH, type AuditStore } from './audit-store.ts'
 import { groupCommit } from './group-commit.ts'
 import { ENTRY_COLUMNS, MIGRATIONS, recordQuery, toEntry, toPage, type EntryRow, type RecordRow } from './sql.ts'
+import { DELETE_VERSIONS, historyReads, INSERT_VERSION, LATEST_VERSION, linkVersion, makeVersion, PRUNABLE, toVersion, versionParams, type VersionRow } from '../../history/stores/version-rows.ts'
+import { proxyRecord } from '../../history/proxy-records.ts'
 
 /**
  * One file per replica, on local disk: WAL with synchronous=FULL, so an entry that `append` returned
@@ -19,7 +21,20 @@ export function openSqliteAuditStore (path: string, writeTimeoutMs = 2000): Audi
   const insert = db.prepare(`INSERT INTO audit_entries (${ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const batch = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM audit_entries WHERE seq > ? ORDER BY seq LIMIT ?`)
 
-  const link = (entry: NewEntry, after?: { seq: number, hash: string }): AuditEntry => {
+  const latestVersion = db.prepare(LATEST_VERSION)
+  const insertVersion = db.prepare(INSERT_VERSION)
+
+  // An outcome's version is numbered after the client's latest, read in the same transaction.
+  const withVersion = (entry: NewEntry): NewEntry => {
+    if (entry.version === undefined || entry.requestId === null) return linkVersion(entry, undefined)
+    const previous = latestVersion.get(entry.version.clientId) as VersionRow | undefined
+    const made = makeVersion(entry.version, previous === undefined ? undefined : toVersion(previous), entry.time, entry.requestId)
+    if (made !== undefined) insertVersion.run(...versionParams(made))
+    return linkVersion(entry, made)
+  }
+
+  const link = (given: NewEntry, after?: { seq: number, hash: string }): AuditEntry => {
+    const entry = withVersion(given)
     const last = after ?? head.get() as { seq: number, hash: string } | undefined
     const chained = chainEntry(last === undefined ? 1 : Number(last.seq) + 1, last?.hash ?? GENESIS_HASH, entry)
     const columns = indexColumns(entry)
@@ -59,6 +74,20 @@ export function openSqliteAuditStore (path: string, writeTimeoutMs = 2000): Audi
         link({ kind: 'checkpoint', requestId: null, time: new Date().toISOString(), data }, { seq: Number(last.seq), hash: last.hash })
         return removed
       }, writeTimeoutMs)
+    },
+    history: {
+      ...historyReads(async <T>(sql: string, params: Array<string | number | null>) => db.prepare(sql).all(...params) as T[]),
+      async prune (before) {
+        return writeTransaction(db, () => {
+          const prunable = db.prepare(PRUNABLE).all(before) as Array<{ client_id: string, through: number, removed: number }>
+          if (prunable.length === 0) return 0
+          for (const { client_id: clientId, through } of prunable) db.prepare(DELETE_VERSIONS).run(clientId, through)
+          const prunedVersions = Object.fromEntries(prunable.map(row => [row.client_id, Number(row.through)]))
+          let last: AuditEntry | undefined
+          for (const entry of proxyRecord('history.prune', null, { prunedVersions })) last = link(entry, last)
+          return prunable.reduce((sum, row) => sum + Number(row.removed), 0)
+        }, writeTimeoutMs)
+      }
     },
     async close () {
       if (db.isOpen) db.close()

@@ -14,6 +14,7 @@ import { EndUsers } from './pages/end-users.tsx'
 import { Registration } from './pages/registration.tsx'
 import { Audit } from './pages/audit.tsx'
 import { Access } from './pages/access.tsx'
+import { DeletedClients } from './pages/deleted-clients.tsx'
 import { hasRole } from './session.ts'
 
 interface SessionAnswer extends Identity { csrfToken?: string }
@@ -79,6 +80,7 @@ type Page = (props: { params: string[] }) => preact.JSX.Element
 const ROUTES: Array<[RegExp, Page]> = [
   [/^\/(clients)?$/, ClientsList],
   [/^\/clients\/new$/, () => <ClientEditor />],
+  [/^\/clients\/deleted$/, DeletedClients],
   [/^\/clients\/(\d+)$/, ({ params }) => <ClientPage clientId={params[0]!} />],
   [/^\/clients\/(\d+)\/edit$/, ({ params }) => <ClientEditor clientId={params[0]!} />],
   [/^\/end-users$/, EndUsers],

@@ -5,6 +5,7 @@ import { permission } from '../permissions.ts'
 import { location, navigate, searchParams } from '../router.ts'
 import { identity, teamsMode, type Identity } from '../session.ts'
 import { TeamFilter } from '../team-filter.tsx'
+import { RecordChange } from './audit-change.tsx'
 import { ActionButton, ErrorMessage, formatTime, Link, Notice, Show, TextField, useLoad } from '../ui.tsx'
 
 interface AuditRecord {
@@ -113,7 +114,7 @@ function AuditTrail ({ who }: { who: Identity }) {
                           <td data-label='Outcome'><span class={`badge ${record.outcome}`}>{record.outcome}</span> {record.status ?? ''}</td>
                           <td data-label='Details'><button type='button' aria-expanded={open === record.id} onClick={() => { setOpen(open === record.id ? undefined : record.id) }}>{open === record.id ? 'Hide' : 'Show'}<span class='visually-hidden'> record {record.id}</span></button></td>
                         </tr>
-                        {open === record.id && <tr class='details'><td colSpan={teams ? 7 : 6}><pre tabIndex={0} aria-label={`Audit record ${record.id}`}>{JSON.stringify(record, null, 2)}</pre></td></tr>}
+                        {open === record.id && <tr class='details'><td colSpan={teams ? 7 : 6}><pre tabIndex={0} aria-label={`Audit record ${record.id}`}>{JSON.stringify(record, null, 2)}</pre><RecordChange record={record} /></td></tr>}
                       </Fragment>
                     ))}
                   </tbody>

@@ -6,6 +6,7 @@ import { grouped, labelOf } from '../groups.ts'
 import { permission } from '../permissions.ts'
 import { navigate } from '../router.ts'
 import { identity, type Identity } from '../session.ts'
+import { ClientTabs } from './client-tabs.tsx'
 import { ActionButton, ErrorMessage, formatTime, Link, Notice, OneTimeSecret, Show, TextField, useLoad } from '../ui.tsx'
 
 const TIMES = new Set(['createdAt', 'modifiedAt', 'trustChainExpiresAt', 'trustChainUpdatedAt'])
@@ -25,7 +26,7 @@ export function ClientPage ({ clientId }: { clientId: string }) {
           <p class='subtitle'>Client ID <code>{String(client.clientId)}</code>{client.clientIdAlias !== undefined && <> · alias <code>{client.clientIdAlias}</code>{client.clientIdAliasEnabled !== true && ' (disabled)'}</>}</p>
           <Notice text={notice} />
           <Actions who={who} client={client} clientId={clientId} onChanged={message => { setNotice(message); reload() }} />
-          <Properties client={client} />
+          <ClientTabs client={client} clientId={clientId} onRestored={message => { setNotice(message); reload() }}><Properties client={client} /></ClientTabs>
         </>
       )}
     </Show>

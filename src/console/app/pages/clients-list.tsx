@@ -3,7 +3,7 @@ import { explain, query } from '../api.ts'
 import { clientPath, developerLabel, listClients, resolveClient } from '../clients.ts'
 import { permission } from '../permissions.ts'
 import { navigate, searchParams, location } from '../router.ts'
-import { identity, inEveryTeam, teamsMode } from '../session.ts'
+import { hasRole, identity, inEveryTeam, teamsMode } from '../session.ts'
 import { TeamFilter } from '../team-filter.tsx'
 import { ErrorMessage, Link, Notice, Pager, Show, TextField, useLoad } from '../ui.tsx'
 import { takeFlash } from '../flash.ts'
@@ -48,6 +48,7 @@ export function ClientsList () {
         <h1>Clients</h1>
         {create.allowed ? <Link class='button primary' href='/clients/new'>New client</Link> : <small class='reason'>Creating clients: {create.reason}</small>}
       </div>
+      {hasRole(who, 'admin') && <p class='aside'><Link href='/clients/deleted'>Deleted clients</Link>: restore one as a new client.</p>}
       <div class='toolbar'>
         <form role='search' aria-label='Jump to a client' onSubmit={jumpTo}>
           <TextField label='Client ID or alias' name='jump' value={jump} onInput={setJump} required />

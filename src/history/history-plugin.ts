@@ -1,0 +1,140 @@
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { addRouteHook } from '../http/route-hooks.ts'
+import { readClient } from '../clients/current-client.ts'
+import type { AuthleteClient } from '../upstream/authlete-api.ts'
+import { jsonScalarText, parseUpstreamJson } from '../upstream/json.ts'
+import { storedState } from './stored-state.ts'
+import { createExternalChanges } from './external-changes.ts'
+import historyRoutes from './history-routes.ts'
+import type { NewVersion } from './history-types.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** One sweep of the client list for changes made outside the proxy (HISTORY_SWEEP_MINUTES runs it). */
+    sweepClientHistory: () => Promise<void>
+  }
+  interface FastifyRequest {
+    /** A restore: the version it put back (src/history/history-routes.ts). */
+    restoredFrom: { version: number, clientId?: string } | null
+    /** The client a restore route answered, so its version needs no parsing of the answer. */
+    historyClient: AuthleteClient | null
+  }
+}
+
+export interface HistoryOptions {
+  /** HISTORY_RETENTION_DAYS */
+  retentionDays: number
+  /** HISTORY_SWEEP_MINUTES: every so often, the whole client list is checked for changes made outside the proxy. */
+  sweepMinutes?: number
+  /** The ETag key (the session secret), as the client routes use it. */
+  etagKey: string
+}
+
+// How each audited write finds the state its version stores. Create, PUT, PATCH and the restores
+// answer the client; lock, the secret routes and RFC 7592's update answer something else, so the client
+// is read again after them (one more upstream GET: Authlete's own state and modifiedAt, never a guess);
+// a delete keeps the state read before it.
+type StateSource = 'answer' | 'reread' | 'before'
+const WRITES: Readonly<Record<string, { source: StateSource, alsoChanged?: string[] }>> = {
+  'client.create': { source: 'answer' },
+  'client.update': { source: 'answer' },
+  'client.patch': { source: 'answer' },
+  'client.restore': { source: 'answer' },
+  'client.restore-deleted': { source: 'answer' },
+  'client.lock': { source: 'reread' },
+  'client.secret.refresh': { source: 'reread', alsoChanged: ['clientSecret'] },
+  'client.secret.update': { source: 'reread', alsoChanged: ['clientSecret'] },
+  'registration.update': { source: 'reread' },
+  'client.delete': { source: 'before' }
+}
+
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000
+const DAY_MS = 86_400_000
+
+/**
+ * A version of the client per successful write through the proxy, written with the write's audit
+ * outcome (same transaction: src/audit/stores), and an `external` version whenever a read finds that
+ * Authlete's modifiedAt moved past the last version's. Routes: history-routes.ts.
+ */
+async function historyPlugin (app: FastifyInstance, { retentionDays, sweepMinutes, etagKey }: HistoryOptions): Promise<void> {
+  const history = app.auditTrail.history
+  app.decorateRequest('restoredFrom', null)
+  app.decorateRequest('historyClient', null)
+  const external = createExternalChanges(app)
+  app.decorate('observeClientRead', external.observe)
+  app.decorate('sweepClientHistory', external.sweep)
+
+  // Runs ahead of the audit trail's onSend, which writes the outcome with request.auditVersion.
+  const captureVersion = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
+    if (!request.auditedIntent || reply.statusCode >= 300) return payload
+    const write = WRITES[request.routeOptions.config.audit!]!
+    try {
+      // A change found made outside the proxy by the read before this write is recorded first.
+      await external.pending(request)
+      const client = await stateOf(app, request, write.source, payload)
+      if (client !== undefined) request.auditVersion = versionOf(request, client, write.alsoChanged)
+    } catch (error) {
+      // The write is made: its record is written without a version; the next read records the state as external.
+      request.log.error({ err: error }, 'history: the version of this write could not be made')
+    }
+    return payload
+  }
+
+  // A delete keeps the client's last state: read before it goes (the team check's read, when it made one).
+  const readBeforeDelete = async (request: FastifyRequest): Promise<void> => {
+    const { clientId } = request.params as { clientId: string }
+    await readClient(app.authlete, request, clientId).catch(() => undefined)
+  }
+
+  app.addHook('onRoute', route => {
+    const action = route.config?.audit
+    if (action === undefined || WRITES[action] === undefined) return
+    route.onSend = [captureVersion, ...[route.onSend ?? []].flat()] as never
+    if (WRITES[action].source === 'before') addRouteHook(route, 'preHandler', readBeforeDelete)
+  })
+
+  await app.register(historyRoutes, { etagKey })
+
+  const prune = async (): Promise<void> => {
+    const removed = await history.prune(new Date(Date.now() - retentionDays * DAY_MS).toISOString())
+    if (removed > 0) app.log.info({ removed, retentionDays }, 'history: versions pruned')
+  }
+  const every = (ms: number, task: () => Promise<void>, what: string): void => {
+    const timer = setInterval(() => { task().catch(error => app.log.error({ err: error }, `history: ${what} failed`)) }, ms)
+    timer.unref()
+    app.addHook('onClose', async () => { clearInterval(timer) })
+  }
+  app.addHook('onReady', async () => { await prune().catch(error => app.log.error({ err: error }, 'history: pruning failed')) })
+  every(PRUNE_INTERVAL_MS, prune, 'pruning')
+  if (sweepMinutes !== undefined) every(sweepMinutes * 60_000, external.sweep, 'sweep')
+}
+
+async function stateOf (app: FastifyInstance, request: FastifyRequest, source: StateSource, payload: unknown): Promise<AuthleteClient | undefined> {
+  if (request.historyClient !== null) return request.historyClient
+  // Parsed keeping int64 IDs above 2^53 exact, as the upstream client does.
+  if (source === 'answer') return parseUpstreamJson(String(payload), true) as AuthleteClient
+  if (source === 'before') return request.clientRead === undefined ? undefined : (await request.clientRead.answer).data
+  const params = request.params as { clientId?: string, clientIdentifier?: string }
+  // Its own list of calls: the audit outcome names the write's result, not this read's.
+  return (await app.authlete.getClient([], (params.clientId ?? params.clientIdentifier)!)).data
+}
+
+function versionOf (request: FastifyRequest, client: AuthleteClient, alsoChanged: string[] | undefined): NewVersion {
+  const { identity, restoredFrom } = request
+  return {
+    clientId: jsonScalarText(client.clientId),
+    state: storedState(client),
+    modifiedAt: typeof client.modifiedAt === 'number' ? client.modifiedAt : null,
+    action: request.routeOptions.config.audit!,
+    actor: identity?.username ?? null,
+    source: identity?.source ?? null,
+    via: identity?.via ?? null,
+    external: false,
+    restoredFrom: restoredFrom?.version ?? null,
+    ...(restoredFrom?.clientId === undefined ? {} : { restoredFromClientId: restoredFrom.clientId }),
+    ...(alsoChanged === undefined ? {} : { alsoChanged })
+  }
+}
+
+export default fp(historyPlugin, { name: 'history', fastify: '5.x', dependencies: ['authlete', 'audit-trail'] })
