@@ -4,7 +4,7 @@ import type { Policy } from '../policy/policy-types.ts'
 import { EXIT_OK, EXIT_USAGE, parseOptions, UsageError } from './command.ts'
 
 /** One line: the profile, and each team with the profile its clients meet. */
-export function policySummary (file: string, policy: Policy): string {
+function policySummary (file: string, policy: Policy): string {
   const teams = Object.entries(policy.teams).map(([name, team]) => `${name} (${team.profile ?? policy.profile})`)
   return `${file}: ok: profile ${policy.profile}; teams: ${teams.length === 0 ? 'none' : teams.join(', ')}`
 }

@@ -8,7 +8,7 @@ import { transportProblem } from './redirect-uris.ts'
 const profiles = fromProfile('baseline')
 
 // Response types whose authorization response carries an access token (RFC 9700 §2.1.2).
-export const TOKEN_RESPONSE_TYPES = new Set(['TOKEN', 'ID_TOKEN_TOKEN', 'CODE_TOKEN', 'CODE_ID_TOKEN_TOKEN'])
+const TOKEN_RESPONSE_TYPES = new Set(['TOKEN', 'ID_TOKEN_TOKEN', 'CODE_TOKEN', 'CODE_ID_TOKEN_TOKEN'])
 
 const noGrant = (id: string, grant: string, source: string, why: string, instead: string): Rule => ({
   id,

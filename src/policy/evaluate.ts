@@ -27,7 +27,7 @@ function lowerMax (global: number | undefined, team: number | undefined): number
 }
 
 /** The limits a team's clients meet: each team limit can only narrow the global one. */
-export function combinedLimits (global: TeamRules, team: TeamRules): TeamRules {
+function combinedLimits (global: TeamRules, team: TeamRules): TeamRules {
   const limits: TeamRules = {
     redirectUriHosts: bothHostLists(global.redirectUriHosts, team.redirectUriHosts),
     grantTypes: bothLists(global.grantTypes, team.grantTypes),
@@ -43,7 +43,8 @@ const ruleApplies = (rule: Rule, profile: ProfileName, limits: TeamRules): boole
 
 /** The policy for the clients of `team` (null: no team, or roles mode): a team's profile and rules only make it stricter. */
 export function policyFor (policy: Policy, team: string | null): EffectivePolicy {
-  const own = team === null ? undefined : policy.teams[team]
+  // Own keys only: a team named `constructor` must not find Object.prototype's.
+  const own = team !== null && Object.hasOwn(policy.teams, team) ? policy.teams[team] : undefined
   const profile = stricterProfile(policy.profile, own?.profile ?? policy.profile)
   const limits = combinedLimits(policy.rules, own?.rules ?? {})
   const rules = ALL_RULES.filter(rule => ruleApplies(rule, profile, limits)).map(infoOf)

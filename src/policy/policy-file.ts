@@ -43,7 +43,7 @@ const TeamSchema = Type.Object({
   rules: Type.Optional(RulesSchema)
 }, { additionalProperties: false, description: 'must be a mapping with profile and rules' })
 
-export const PolicyFileSchema = Type.Object({
+const PolicyFileSchema = Type.Object({
   profile: ProfileSchema,
   rules: Type.Optional(RulesSchema),
   teams: Type.Optional(Type.Record(Type.String({ pattern: TEAM_NAME.source }), TeamSchema, {
@@ -74,21 +74,29 @@ function formatOf (fileName: string): Format {
   throw new PolicyFileError(fileName, '', `has the extension '${extension}': a policy file is YAML (.yaml, .yml) or JSON (.json)`)
 }
 
+// The parser's first line, without its advice to programmers.
+const parserMessage = (error: Error): string => error.message.split('\n')[0]!.replace(/:$/, '')
+  .replace(/^Source contains multiple documents.*? at /, 'more than one document (---): a policy file is one document, at ')
+
 function decode (text: string, fileName: string): unknown {
   const format = formatOf(fileName)
+  // An editor's byte order mark is no content (JSON.parse would refuse it).
+  const content = text.replace(/^\uFEFF/, '')
   try {
-    return format === 'json' ? JSON.parse(text) : parseYaml(text, { uniqueKeys: true, maxAliasCount: 100 })
+    return format === 'json' ? JSON.parse(content) : parseYaml(content, { uniqueKeys: true, maxAliasCount: 100 })
   } catch (error) {
-    const where = (error as Error).message.split('\n')[0]!.replace(/:$/, '')
-    throw new PolicyFileError(fileName, '', `is not valid ${format === 'json' ? 'JSON' : 'YAML'}: ${where}`)
+    throw new PolicyFileError(fileName, '', `is not valid ${format === 'json' ? 'JSON' : 'YAML'}: ${parserMessage(error as Error)}`)
   }
 }
+
+/** A JSON pointer's segment as the key it names (RFC 6901: ~1 is /, ~0 is ~). */
+const keyOf = (segment: string): string => segment.replaceAll('~1', '/').replaceAll('~0', '~')
 
 /** The schema a Value.Errors schemaPath (`#/properties/teams/...`) names. */
 function schemaAt (schemaPath: string): Record<string, unknown> | undefined {
   let node: unknown = PolicyFileSchema
   for (const part of schemaPath.replace(/^#\/?/, '').split('/').filter(part => part !== '')) {
-    node = (node as Record<string, unknown> | undefined)?.[part.replaceAll('~1', '/').replaceAll('~0', '~')]
+    node = (node as Record<string, unknown> | undefined)?.[keyOf(part)]
   }
   return node as Record<string, unknown> | undefined
 }
@@ -96,7 +104,7 @@ function schemaAt (schemaPath: string): Record<string, unknown> | undefined {
 interface Issue { keyword: string, schemaPath: string, instancePath: string, params: Record<string, unknown> }
 
 function unknownKey (issue: Issue): string {
-  const key = issue.instancePath.split('/').at(-1) ?? ''
+  const key = keyOf(issue.instancePath.split('/').at(-1) ?? '')
   const parent = schemaAt(issue.schemaPath.replace(/\/additionalProperties$/, ''))
   if (parent?.patternProperties !== undefined) return `'${key}' is not a team name: ${TEAM_NAME_RULE}`
   const keys = Object.keys((parent?.properties ?? {}) as object)
