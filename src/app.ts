@@ -47,6 +47,8 @@ import writePipeline from './http/write-pipeline.ts'
 import clientChanges from './clients/client-change.ts'
 import idempotency, { idempotencyOptions } from './idempotency/idempotency-plugin.ts'
 import history from './history/history-plugin.ts'
+import approvals from './approvals/approvals-plugin.ts'
+import { approvalsOptions } from './approvals/approvals-options.ts'
 
 export interface AppRuntime {
   /** Where the sandbox admin's one-time password is shown (never through the logger). */
@@ -105,6 +107,9 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     // After the audit trail (it writes each write's version with the outcome) and the team check (its
     // routes under /api/clients/:clientId get it), before the client routes whose writes it versions.
     await app.register(history, { retentionDays: config.HISTORY_RETENTION_DAYS, sweepMinutes: config.HISTORY_SWEEP_MINUTES, etagKey: config.SESSION_SECRET! })
+
+    // The write pipeline's `approval` stage: after the team check (and the policy), before the intent.
+    await app.register(approvals, await approvalsOptions(config))
 
     await app.register(oidcLogin, { config })
     await app.register(loginFailures, { pair: parseBudget(config.RATE_LIMIT_LOGIN), user: parseBudget(config.RATE_LIMIT_LOGIN_USER), redis: app.redis ?? undefined, secret: config.SESSION_SECRET! })

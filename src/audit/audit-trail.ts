@@ -36,6 +36,8 @@ declare module 'fastify' {
     auditClientAlias: string | null
     /** The client version a successful write made (src/history sets it in onSend, ahead of the outcome): written with the outcome. */
     auditVersion: NewVersion | null
+    /** The change request a write belongs to (src/approvals): the apply of an approved one, or a break-glass write. */
+    changeRequestLink: { id: string, reason?: string, breakGlass?: true } | null
   }
 }
 
@@ -65,6 +67,7 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
   app.decorateRequest('auditDenied', false)
   app.decorateRequest('auditClientAlias', null)
   app.decorateRequest('auditVersion', null)
+  app.decorateRequest('changeRequestLink', null)
 
   const recordIntent = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const action = request.routeOptions.config.audit!
@@ -186,8 +189,14 @@ function intentOf (request: FastifyRequest, action: string): IntentData {
     clientIp: request.ip,
     userAgent: request.headers['user-agent'] === undefined ? null : printable(request.headers['user-agent'].slice(0, 512)),
     changedProperties: changedProperties(request.body),
-    callerRequestId: callerRequestId(request)
+    callerRequestId: callerRequestId(request),
+    ...changeRequestFields(request.changeRequestLink)
   }
+}
+
+function changeRequestFields (link: FastifyRequest['changeRequestLink']): Partial<IntentData> {
+  if (link === null) return {}
+  return { changeRequestId: link.id, ...(link.reason === undefined ? {} : { reason: link.reason }), ...(link.breakGlass === undefined ? {} : { breakGlass: true }) }
 }
 
 // A gateway's X-Request-Id, which the proxy keeps as request.id for the logs, may repeat: it is an

@@ -71,7 +71,18 @@ export const errors = {
   VersionNotFound: createError('BFF_VERSION_NOT_FOUND', 'Client %s has no version %s', 404),
   DeletedClientNotFound: createError('BFF_DELETED_CLIENT_NOT_FOUND', 'No deleted client %s is in the history', 404),
   VersionNotRestorable: createError('BFF_VERSION_NOT_RESTORABLE', 'Version %s cannot be restored as it is: %s', 422),
-  TeamNameInvalid: createError('BFF_TEAM_NAME_INVALID', 'developer %s is not a team name: %s', 400)
+  TeamNameInvalid: createError('BFF_TEAM_NAME_INVALID', 'developer %s is not a team name: %s', 400),
+  // Change requests (src/approvals, docs/approvals.md).
+  ChangeRequestNotFound: createError('BFF_CHANGE_REQUEST_NOT_FOUND', 'Change request %s not found', 404),
+  ChangeRequestNotPending: createError('BFF_CHANGE_REQUEST_NOT_PENDING', 'Change request %s is %s: only a pending request can be approved, rejected or withdrawn', 409),
+  SelfApproval: createError('BFF_SELF_APPROVAL', 'You requested this change: another person must approve or reject it (separation of duties, admins included); withdraw it with DELETE instead', 403),
+  ApprovalNeedsPerson: createError('BFF_APPROVAL_NEEDS_PERSON', 'An API token may request a change but never approve, reject or break glass: sign in as a person (session or gateway identity)', 403),
+  NotAnApprover: createError('BFF_NOT_AN_APPROVER', 'Approving this change needs the %s role%s', 403),
+  AlreadyApproved: createError('BFF_ALREADY_APPROVED', 'You already approved change request %s: each person counts once', 409),
+  NotRequester: createError('BFF_NOT_REQUESTER', 'Only the requester of change request %s may %s', 403),
+  SecretGone: createError('BFF_SECRET_GONE', 'Change request %s has no secret to show: it was shown once already, or the request is not an applied secret change', 404),
+  ChangeReasonInvalid: createError('BFF_CHANGE_REASON_INVALID', '%s %s; accepted: 1 to 500 printable characters (no control, line-break or bidi characters)', 400),
+  BreakGlassForbidden: createError('BFF_BREAK_GLASS_FORBIDDEN', 'X-Break-Glass needs an admin of every team (*); ask for approval instead (leave the header out)', 403)
 } as const
 
 /** Fastify's codes a caller can meet: requests refused before a route ran (bad JSON, media type, size, URL). */
