@@ -3,6 +3,7 @@ import type { AuthleteClient } from '../upstream/authlete-api.ts'
 import { jsonScalarText } from '../upstream/json.ts'
 import { diffStates, type Change } from '../history/diff.ts'
 import { storedState } from '../history/stored-state.ts'
+import { SERVER_OWNED_PROPERTIES } from '../clients/client-schema.ts'
 import type { ApprovalAction } from './approval-rules.ts'
 
 /** What a gated write would do to the client as read: the actions it is, and the diff (history's format). */
@@ -30,8 +31,9 @@ export function describeChange (routeAction: ApprovalAction, before: AuthleteCli
       return { actions: [routeAction], diff: (before.locked ?? false) === locked ? [] : [{ property: 'locked', before: before.locked ?? false, after: locked }] }
     }
     default: {
-      const after = request.clientChange?.after ?? {}
-      const diff = diffStates(storedState(before), storedState(after))
+      // What the write sends leaves out what Authlete owns (clientId, createdAt...): those stay as they are.
+      const owned = Object.fromEntries(SERVER_OWNED_PROPERTIES.filter(name => name in before).map(name => [name, before[name]]))
+      const diff = diffStates(storedState(before), storedState({ ...(request.clientChange?.after ?? {}), ...owned }))
       const moves = diff.some(change => change.property === 'developer')
       return { actions: moves ? [routeAction, 'client.move'] : [routeAction], diff }
     }

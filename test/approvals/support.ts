@@ -85,3 +85,10 @@ export async function approvalHarness (t: Test, api: ApiVersion, env: Record<str
     }
   }
 }
+
+/** A policy file (profile off: these tests are about approvals) with `approvals` as given; its path. */
+export async function policyFile (approvals: unknown[], teams?: Record<string, unknown>): Promise<string> {
+  const path = join(await mkdtemp(join(tmpdir(), 'bff-approval-policy-')), 'policy.json')
+  await writeFile(path, JSON.stringify({ profile: 'off', approvals, ...(teams === undefined ? {} : { teams }) }))
+  return path
+}
