@@ -37,13 +37,13 @@ export async function auditStep (store: AuditStore, request: FastifyRequest | nu
   }
   const started = performance.now()
   try {
-    await store.append({ kind: 'intent', requestId: key, time: new Date().toISOString(), data: intent })
+    await store.append({ kind: 'intent', requestId: key, time: new Date(Date.now()).toISOString(), data: intent })
   } catch (cause) {
     throw new errors.AuditUnavailable({ cause })
   }
   return async status => {
     const outcome: OutcomeData = { status, outcome: status < 400 ? 'success' : 'failure', resultCode: null, durationMs: Math.round((performance.now() - started) * 1000) / 1000 }
-    await store.append({ kind: 'outcome', requestId: key, time: new Date().toISOString(), data: outcome }).catch(error => {
+    await store.append({ kind: 'outcome', requestId: key, time: new Date(Date.now()).toISOString(), data: outcome }).catch(error => {
       request?.log.error({ err: error }, 'audit trail: outcome of a change request step not recorded')
     })
   }

@@ -103,7 +103,7 @@ async function approvalsPlugin (app: FastifyInstance, options: ApprovalsOptions)
     const { actions, diff } = describeChange(routeAction, answer.data, request)
     const rule = ruleFor(teamRules, actions, diff.map(change => change.property))
     if (rule === undefined) return undefined
-    const now = new Date()
+    const now = new Date(Date.now())
     const breakGlass = header(request, 'x-break-glass')
     const reason = breakGlass ?? header(request, 'x-change-reason')
     if (reason !== undefined) {
@@ -191,7 +191,7 @@ async function approvalsPlugin (app: FastifyInstance, options: ApprovalsOptions)
   }
 
   const expireDue = async (): Promise<void> => {
-    const now = new Date().toISOString()
+    const now = new Date(Date.now()).toISOString()
     for (const id of await store.due(now)) {
       const found = await store.get(id)
       if (found === undefined) continue

@@ -55,7 +55,7 @@ export function createWebhook (options: WebhookOptions, log: FastifyBaseLogger):
   }
   return {
     notify (event, changeRequest) {
-      const body = JSON.stringify({ event, at: new Date().toISOString(), changeRequest })
+      const body = JSON.stringify({ event, at: new Date(Date.now()).toISOString(), changeRequest })
       const delivery = deliver(event, body).finally(() => { running.delete(delivery) })
       running.add(delivery)
     },

@@ -41,7 +41,8 @@ export interface ApprovalHarness extends TestApp {
   newClient: (body?: Record<string, unknown>) => Promise<string>
   /** Upstream calls since `mark()`. */
   mark: () => { writes: () => string[] }
-  audit: (changeRequestId: string) => Promise<Array<Record<string, any>>>
+  /** The audit records of a change request, newest first, as `who` (default root) reads them. */
+  audit: (changeRequestId: string, who?: Person) => Promise<Array<Record<string, any>>>
 }
 
 const WRITE_PATHS = /client\/(update|delete|lock_flag|secret)/
@@ -79,8 +80,8 @@ export async function approvalHarness (t: Test, api: ApiVersion, env: Record<str
       const from = app.sandboxUpstream.requests.length
       return { writes: () => app.sandboxUpstream.requests.slice(from).map(request => request.path).filter(path => WRITE_PATHS.test(path)) }
     },
-    async audit (changeRequestId) {
-      const page = await as('root', 'GET', '/api/audit?limit=500')
+    async audit (changeRequestId, who = 'root') {
+      const page = await as(who, 'GET', '/api/audit?limit=500')
       return (page.json().records as Array<Record<string, any>>).filter(record => record.changeRequestId === changeRequestId)
     }
   }
