@@ -45,6 +45,9 @@ import teams from './teams/teams-plugin.ts'
 import { sandboxTeamUsers } from './teams/sandbox-users.ts'
 import writePipeline from './http/write-pipeline.ts'
 import clientChanges from './clients/client-change.ts'
+import policy from './policy/policy-plugin.ts'
+import { loadPolicy } from './policy/policy-file.ts'
+import { openPolicyExceptionStore } from './policy/stores/exception-store.ts'
 import idempotency, { idempotencyOptions } from './idempotency/idempotency-plugin.ts'
 import history from './history/history-plugin.ts'
 import approvals from './approvals/approvals-plugin.ts'
@@ -108,8 +111,11 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     // routes under /api/clients/:clientId get it), before the client routes whose writes it versions.
     await app.register(history, { retentionDays: config.HISTORY_RETENTION_DAYS, sweepMinutes: config.HISTORY_SWEEP_MINUTES, etagKey: config.SESSION_SECRET! })
 
-    // The write pipeline's `approval` stage: after the team check (and the policy), before the intent.
-    await app.register(approvals, await approvalsOptions(config))
+    // One policy file: the policy's rules and (src/approvals) which writes need a second person.
+    const policyFile = await loadPolicy({ file: config.POLICY_FILE, profile: config.POLICY_PROFILE })
+    await app.register(policy, { policy: policyFile, exceptions: await openPolicyExceptionStore(isSandbox(config) ? null : config.AUDIT_STORE) })
+    // The write pipeline's `approval` stage: after the team check and the policy, before the intent.
+    await app.register(approvals, await approvalsOptions(config, policyFile))
 
     await app.register(oidcLogin, { config })
     await app.register(loginFailures, { pair: parseBudget(config.RATE_LIMIT_LOGIN), user: parseBudget(config.RATE_LIMIT_LOGIN_USER), redis: app.redis ?? undefined, secret: config.SESSION_SECRET! })

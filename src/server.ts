@@ -2,6 +2,7 @@ import Fastify from 'fastify'
 import { ConfigError, loadConfig, sqliteFiles } from './config.ts'
 import { prettyLogTransport, serverOptions } from './http/server-options.ts'
 import { buildApp } from './app.ts'
+import { PolicyFileError } from './policy/policy-file.ts'
 import { createLogDestination, stopOnSignals } from './ops/shutdown.ts'
 
 async function main (): Promise<void> {
@@ -31,6 +32,10 @@ async function main (): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof PolicyFileError) {
+    process.stderr.write(`authlete-bff cannot start: POLICY_FILE: ${error.message}\n`)
+    process.exit(2)
+  }
   process.stderr.write(`authlete-bff failed to start: ${startFailure(error)}\n`)
   process.exit(1)
 })

@@ -56,6 +56,12 @@ const AuditRecord = Type.Object({
   clientIp: Type.String(),
   userAgent: Nullable(Type.String()),
   changedProperties: Nullable(Type.Array(Type.String(), { description: 'Names only; values are never recorded' })),
+  policy: Type.Optional(Type.Object({
+    filled: Type.Array(Type.String(), { description: 'Properties the policy filled with secure defaults (create)' }),
+    warnings: Type.Array(Type.String(), { description: 'Rule IDs the client already broke (the ratchet let them be)' }),
+    excepted: Type.Array(Type.String(), { description: 'Rule IDs an exception let pass' }),
+    violations: Type.Optional(Type.Array(Type.String(), { description: 'A refused change: the rule IDs it would have broken' }))
+  }, { description: 'Client writes: what the security policy made of it (docs/policy.md)' })),
   callerRequestId: Type.Optional(Nullable(Type.String({ description: 'The X-Request-Id a trusted gateway (TRUST_PROXY) sent; requestId is always the proxy\'s own' }))),
   changeRequestId: Type.Optional(Type.String({ description: 'The change request this record is a step of (docs/approvals.md)' })),
   reason: Type.Optional(Type.String({ description: 'The reason given: X-Change-Reason, a rejection\'s or X-Break-Glass\'s' })),

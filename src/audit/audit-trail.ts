@@ -5,7 +5,7 @@ import { errors } from '../http/errors.ts'
 import { channels } from '../ops/channels.ts'
 import { addRouteHook } from '../http/route-hooks.ts'
 import { AuditWriteRefused, type AuditStore } from './stores/audit-store.ts'
-import type { AuditTarget, IntentData, OutcomeData } from './audit-types.ts'
+import type { AuditPolicy, AuditTarget, IntentData, OutcomeData } from './audit-types.ts'
 import type { NewVersion } from '../history/history-types.ts'
 
 declare module 'fastify' {
@@ -32,6 +32,8 @@ declare module 'fastify' {
     auditTeam: string | null
     /** Set when the call is refused for the target's team: its outcome is `denied`. */
     auditDenied: boolean
+    /** What the security policy made of a client write (src/policy), recorded with the intent. */
+    auditPolicy: AuditPolicy | null
     /** The alias a call named its client by; the record's clientId is the numeric ID it resolved to (src/teams). */
     auditClientAlias: string | null
     /** The client version a successful write made (src/history sets it in onSend, ahead of the outcome): written with the outcome. */
@@ -68,6 +70,7 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
   app.decorateRequest('auditClientAlias', null)
   app.decorateRequest('auditVersion', null)
   app.decorateRequest('changeRequestLink', null)
+  app.decorateRequest('auditPolicy', null)
 
   const recordIntent = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const action = request.routeOptions.config.audit!
@@ -189,6 +192,7 @@ function intentOf (request: FastifyRequest, action: string): IntentData {
     clientIp: request.ip,
     userAgent: request.headers['user-agent'] === undefined ? null : printable(request.headers['user-agent'].slice(0, 512)),
     changedProperties: changedProperties(request.body),
+    ...(request.auditPolicy === null ? {} : { policy: request.auditPolicy }),
     callerRequestId: callerRequestId(request),
     ...changeRequestFields(request.changeRequestLink)
   }

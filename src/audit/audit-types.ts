@@ -48,6 +48,8 @@ export interface IntentData {
   userAgent: string | null
   /** Names of the properties a write sets; never their values. */
   changedProperties: string[] | null
+  /** Client writes judged by the security policy (src/policy): what it filled, and the rule IDs it let pass or refused. */
+  policy?: AuditPolicy
   /** The X-Request-Id a trusted gateway sent (absent in older entries); the record's key is the proxy's own. */
   callerRequestId?: string | null
   /** The change request the record is a step of (src/approvals): its request, decisions, apply, break-glass. */
@@ -56,6 +58,16 @@ export interface IntentData {
   reason?: string
   /** A gated change applied at once by a `*` admin (X-Break-Glass), to be reviewed after the fact. */
   breakGlass?: true
+}
+
+export interface AuditPolicy {
+  filled: string[]
+  /** Violations the client already had (the ratchet). */
+  warnings: string[]
+  /** Violations an exception covers. */
+  excepted: string[]
+  /** A refused change: its new violations. */
+  violations?: string[]
 }
 
 export interface OutcomeData {

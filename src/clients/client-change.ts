@@ -12,6 +12,10 @@ import { dropEchoedProperties, echoedProperties } from './round-trip.ts'
 import { checkCreate, checkRegistrationMetadata, keepCredentials, withCurrentCredentials } from './credential-properties.ts'
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route writes a whole client state: its prepare step sets request.clientChange, which the policy judges. */
+    setsClient?: boolean
+  }
   interface FastifyRequest {
     /** The whole client state a write sets, computed by the route's `prepare` step, before the audit intent. */
     clientChange: ClientChange | null

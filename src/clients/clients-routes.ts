@@ -57,11 +57,11 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
   })
 
   app.post('/api/clients', {
-    config: { access: 'editor', audit: 'client.create' },
+    config: { access: 'editor', audit: 'client.create', setsClient: true },
     schema: {
       tags,
       summary: 'Create a client; the answer carries its generated secret',
-      description: 'Credential properties (clientType, tokenAuthMethod, tokenAuthSignAlg, jwks, jwksUri, selfSignedCertificateKeyId, registrationAccessTokenHash, tlsClientAuth*) can be given by admins only (403 otherwise); Authlete\'s defaults apply.',
+      description: 'Editors choose clientType and tokenAuthMethod; the other credential properties (tokenAuthSignAlg, jwks, jwksUri, selfSignedCertificateKeyId, registrationAccessTokenHash, tlsClientAuth*) can be given by admins only (403 otherwise); Authlete\'s defaults apply. The security policy (docs/policy.md) refuses a client that would break it (422 BFF_POLICY_VIOLATION, listing violations) and fills what the body leaves out with its secure values (named in X-Policy-Filled).',
       body: ClientInput,
       response: { 201: Client, ...problems(400, 401, 403, 415, 502, 503, 504) }
     },
@@ -89,7 +89,7 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
   })
 
   app.put('/api/clients/:clientId', {
-    config: { access: 'editor', audit: 'client.update' },
+    config: { access: 'editor', audit: 'client.update', setsClient: true },
     schema: {
       tags,
       summary: 'Replace a client\'s writable properties (those left out are cleared; PATCH changes some)',
@@ -105,7 +105,7 @@ const clientsRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
   })
 
   app.patch('/api/clients/:clientId', {
-    config: { access: 'editor', audit: 'client.patch' },
+    config: { access: 'editor', audit: 'client.patch', setsClient: true },
     schema: {
       tags,
       summary: 'Change some properties (JSON merge patch, RFC 7396)',

@@ -30,10 +30,17 @@ const TLS_METADATA: Record<string, string> = {
 const isAdmin = (roles: readonly Role[]): boolean => hasRole(roles, 'admin')
 const valueOf = (client: Record<string, unknown>, name: string): unknown => client[name] ?? null
 
-/** A new client: below admin, no credential property may be given (Authlete's defaults apply). */
+/**
+ * What kind of client a new one is, which editors choose when they create it (a public SPA or native
+ * app, or a confidential one): the security policy (src/policy) decides which values are allowed, for
+ * example a PUBLIC client authenticates with NONE. On an existing client they stay admin-only.
+ */
+export const CREATE_CHOICES: readonly string[] = ['clientType', 'tokenAuthMethod']
+
+/** A new client: below admin, no credential property other than CREATE_CHOICES may be given (Authlete's defaults apply). */
 export function checkCreate (roles: readonly Role[], body: Record<string, unknown>): void {
   if (isAdmin(roles)) return
-  const given = CREDENTIAL_PROPERTIES.find(name => valueOf(body, name) !== null)
+  const given = CREDENTIAL_PROPERTIES.find(name => !CREATE_CHOICES.includes(name) && valueOf(body, name) !== null)
   if (given !== undefined) throw new errors.CredentialPropertyForbidden(given)
 }
 

@@ -38,7 +38,7 @@ const RegistrationContent = Type.Object(
 const registrationRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app, { etagKey }) => {
   const prepare = clientChangeSteps(app, createClientEtag(etagKey))
   app.put('/api/clients/:clientId/registration', {
-    config: { access: 'editor', audit: 'registration.update' },
+    config: { access: 'editor', audit: 'registration.update', setsClient: true },
     schema: {
       tags: ['registration'],
       summary: 'RFC 7592 update of a dynamically registered client',

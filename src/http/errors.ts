@@ -82,7 +82,12 @@ export const errors = {
   NotRequester: createError('BFF_NOT_REQUESTER', 'Only the requester of change request %s may %s', 403),
   SecretGone: createError('BFF_SECRET_GONE', 'Change request %s has no secret to show: it was shown once already, or the request is not an applied secret change', 404),
   ChangeReasonInvalid: createError('BFF_CHANGE_REASON_INVALID', '%s %s; accepted: 1 to 500 printable characters (no control, line-break or bidi characters)', 400),
-  BreakGlassForbidden: createError('BFF_BREAK_GLASS_FORBIDDEN', 'X-Break-Glass needs an admin of every team (*); ask for approval instead (leave the header out)', 403)
+  BreakGlassForbidden: createError('BFF_BREAK_GLASS_FORBIDDEN', 'X-Break-Glass needs an admin of every team (*); ask for approval instead (leave the header out)', 403),
+  // The security policy (src/policy, docs/policy.md): the problem lists `violations` and `warnings`.
+  PolicyViolation: createError('BFF_POLICY_VIOLATION', 'The change would break the security policy (%s); nothing was changed: each of violations says what is accepted and how to fix it', 422),
+  PolicyExceptionExpiry: createError('BFF_POLICY_EXCEPTION_EXPIRY', 'expiresAt %s: an exception must end after now and at most %d days from now', 400),
+  PolicyCheckClientRequired: createError('BFF_POLICY_CHECK_CLIENT_REQUIRED', 'mode %s checks an update: give the clientId of the client it is for', 400),
+  PolicyExceptionNotFound: createError('BFF_POLICY_EXCEPTION_NOT_FOUND', 'Client %s has no exception in force for rule %s', 404)
 } as const
 
 /** Fastify's codes a caller can meet: requests refused before a route ran (bad JSON, media type, size, URL). */

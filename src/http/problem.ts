@@ -17,9 +17,14 @@ export interface Problem {
   errors?: FieldProblem[]
   resultCode?: string
   resultMessage?: string
+  violations?: unknown[]
+  warnings?: unknown[]
 }
 
-type HandledError = FastifyError & { upstreamResult?: UpstreamResult, validation?: ValidationIssue[] }
+/** What a policy refusal carries beside its message (src/policy). */
+export interface PolicyFindings { violations: unknown[], warnings: unknown[] }
+
+type HandledError = FastifyError & { upstreamResult?: UpstreamResult, validation?: ValidationIssue[], policyFindings?: PolicyFindings }
 
 /** Turns any error into an RFC 9457 problem; 5xx details are replaced so no internals escape. */
 export function toProblem (error: HandledError, request: FastifyRequest): Problem {
@@ -48,6 +53,7 @@ export function toProblem (error: HandledError, request: FastifyRequest): Proble
     problem.resultCode = error.upstreamResult.resultCode
     problem.resultMessage = error.upstreamResult.resultMessage
   }
+  if (error.policyFindings !== undefined) Object.assign(problem, error.policyFindings)
   return problem
 }
 

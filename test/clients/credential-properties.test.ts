@@ -5,10 +5,11 @@ const PORTAL = '26478243745571'
 const MERGE_PATCH = { 'content-type': 'application/merge-patch+json' }
 const FORBIDDEN = /^Changing (\w+) needs the admin role/
 
+// clientType and tokenAuthMethod are an editor's choice on create (the policy judges them: test/policy).
 t.test('POST /api/clients ...should answer 403 naming a credential property an editor gives, and forward nothing', async t => {
   const live = await liveApp(t)
   const writes = upstreamCalls(live.app)
-  for (const [name, value] of [['clientType', 'PUBLIC'], ['tokenAuthMethod', 'NONE'], ['jwks', '{"keys":[]}'], ['jwksUri', 'https://evil.example/jwks'], ['tokenAuthSignAlg', 'RS256'], ['selfSignedCertificateKeyId', 'k'], ['tlsClientAuthSubjectDn', 'CN=me']] as const) {
+  for (const [name, value] of [['jwks', '{"keys":[]}'], ['jwksUri', 'https://evil.example/jwks'], ['tokenAuthSignAlg', 'RS256'], ['selfSignedCertificateKeyId', 'k'], ['tlsClientAuthSubjectDn', 'CN=me']] as const) {
     const response = await live.send('editor', 'POST', '/api/clients', { clientName: 'x', [name]: value })
     t.equal(response.status, 403, name)
     const problem = await response.json() as { code: string, detail: string }

@@ -39,7 +39,7 @@ const LEAKABLE = ['cookie', 'x-csrf-token', 'x-forwarded-for', 'x-forwarded-host
 const MERGE_PATCH = { 'content-type': 'application/merge-patch+json' }
 
 const NEW_CLIENT = { clientName: 'Contract', developer: 'acme', redirectUris: ['https://c.example/cb'], extension: { accessTokenDuration: 60 } }
-const MOBILE_REPLACEMENT = { clientName: 'Acme Mobile', clientType: 'PUBLIC', grantTypes: ['AUTHORIZATION_CODE'], pkceRequired: true }
+const MOBILE_REPLACEMENT = { clientName: 'Acme Mobile', clientType: 'PUBLIC', grantTypes: ['AUTHORIZATION_CODE'], pkceRequired: true, pkceS256Required: true }
 const METADATA = { client_name: 'Contract', contacts: ['x@initech.example'] }
 
 const ROWS: Row[] = [

@@ -1,4 +1,5 @@
 import pg from 'pg'
+import { createTableOnce } from '../../ops/postgres-schema.ts'
 import { toRecord, type IdempotencyStore } from './idempotency-store.ts'
 import { CLAIM_SQL, CREATE_TABLE_SQL, type KeyRow } from './sql.ts'
 
@@ -22,7 +23,7 @@ export async function openPostgresIdempotencyStore (connectionString: string): P
   })
   pool.on('error', () => {})
   try {
-    await createTable(pool)
+    await createTableOnce(pool, CREATE_LOCK, CREATE_TABLE_SQL)
   } catch (error) {
     await pool.end().catch(() => {})
     throw error
@@ -51,20 +52,5 @@ export async function openPostgresIdempotencyStore (connectionString: string): P
     async close () {
       await pool.end()
     }
-  }
-}
-
-async function createTable (pool: pg.Pool): Promise<void> {
-  const client = await pool.connect()
-  try {
-    await client.query('BEGIN')
-    await client.query('SELECT pg_advisory_xact_lock($1)', [CREATE_LOCK])
-    await client.query(CREATE_TABLE_SQL)
-    await client.query('COMMIT')
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw error
-  } finally {
-    client.release()
   }
 }

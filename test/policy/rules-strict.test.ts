@@ -1,0 +1,6 @@
+import t from 'tap'
+import { checkRules } from './rules.ts'
+
+for (const env of ['fapi2', 'limits'] as const) {
+  t.test(`POST /api/clients ...should refuse with 422 each ${env} rule broken and accept it kept (API v3)`, async t => { await checkRules(t, 'v3', env) })
+}
