@@ -109,7 +109,7 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     await app.register(idempotency, await idempotencyOptions(app, config))
     // After the audit trail (it writes each write's version with the outcome) and the team check (its
     // routes under /api/clients/:clientId get it), before the client routes whose writes it versions.
-    await app.register(history, { retentionDays: config.HISTORY_RETENTION_DAYS, sweepMinutes: config.HISTORY_SWEEP_MINUTES, etagKey: config.SESSION_SECRET! })
+    await app.register(history, { retentionDays: config.HISTORY_RETENTION_DAYS, sweepMinutes: config.HISTORY_SWEEP_MINUTES, etagKey: config.SESSION_SECRET!, seedSandbox: isSandbox(config) && config.BFF_USERS_FILE === undefined })
 
     // One policy file: the policy's rules and (src/approvals) which writes need a second person.
     const policyFile = await loadPolicy({ file: config.POLICY_FILE, profile: config.POLICY_PROFILE })

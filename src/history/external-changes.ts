@@ -31,9 +31,10 @@ export interface ExternalChanges {
  * modifiedAt later than the last version's (of a client that has versions). It is recorded as an `external` version (actor unknown)
  * with an audit record `client.external-change` the proxy writes itself, so verify covers it too. Two
  * reads (or replicas) finding the same change record it once: the store writes an external version
- * only if no version has that modifiedAt yet (checked under the chain's lock).
+ * only if no version has that modifiedAt yet (checked under the chain's lock). A client this replica
+ * is writing is not checked: the change a read finds may be that write's, whose version follows.
  */
-export function createExternalChanges (app: FastifyInstance): ExternalChanges {
+export function createExternalChanges (app: FastifyInstance, beingWritten: (clientId: string, reader?: FastifyRequest) => boolean): ExternalChanges {
   const { history } = app.auditTrail
   const known = new Map<string, number>()
   const recording = new Map<string, Promise<void>>()
@@ -70,12 +71,12 @@ export function createExternalChanges (app: FastifyInstance): ExternalChanges {
   }
 
   // Never throws: a read's answer does not depend on the history.
-  const check = async (client: AuthleteClient): Promise<Promise<void> | undefined> => {
+  const check = async (client: AuthleteClient, reader?: FastifyRequest): Promise<Promise<void> | undefined> => {
     try {
       const clientId = jsonScalarText(client.clientId)
       const modifiedAt = typeof client.modifiedAt === 'number' ? client.modifiedAt : null
       const cached = known.get(clientId)
-      if (cached !== undefined && !isNewer(modifiedAt, cached)) return undefined
+      if ((cached !== undefined && !isNewer(modifiedAt, cached)) || beingWritten(clientId, reader)) return undefined
       const latest = await history.latest(clientId)
       // A client the proxy never versioned has no history to be outside of (its first write starts one).
       if (latest === undefined) return undefined
@@ -92,7 +93,7 @@ export function createExternalChanges (app: FastifyInstance): ExternalChanges {
 
   return {
     async observe (request, client) {
-      const recorded = await check(client)
+      const recorded = await check(client, request)
       if (recorded !== undefined) request.externalVersion = recorded
     },
     async pending (request) {

@@ -2,11 +2,14 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { addRouteHook } from '../http/route-hooks.ts'
 import { readClient } from '../clients/current-client.ts'
+import { resolveAlias } from '../teams/alias-cache.ts'
+import { EVERY_TEAM } from '../teams/membership.ts'
 import type { AuthleteClient } from '../upstream/authlete-api.ts'
 import { jsonScalarText, parseUpstreamJson } from '../upstream/json.ts'
 import { storedState } from './stored-state.ts'
 import { createExternalChanges } from './external-changes.ts'
 import historyRoutes from './history-routes.ts'
+import { seedSandboxHistory } from './sandbox-history.ts'
 import type { NewVersion } from './history-types.ts'
 
 declare module 'fastify' {
@@ -19,6 +22,10 @@ declare module 'fastify' {
     restoredFrom: { version: number, clientId?: string } | null
     /** The client a restore route answered, so its version needs no parsing of the answer. */
     historyClient: AuthleteClient | null
+    /** The numeric ID an alias named (lock and secret routes): Authlete reads a client by its ID only. */
+    historyClientId: string | null
+    /** The client this write is about, counted as being written until the answer is sent. */
+    historyWriting: string | null
   }
 }
 
@@ -29,6 +36,8 @@ export interface HistoryOptions {
   sweepMinutes?: number
   /** The ETag key (the session secret), as the client routes use it. */
   etagKey: string
+  /** The sandbox as `npm start` runs it (its users generated): seed a few versions of a seeded client. */
+  seedSandbox?: boolean
 }
 
 // How each audited write finds the state its version stores. Create, PUT, PATCH and the restores
@@ -57,11 +66,29 @@ const DAY_MS = 86_400_000
  * outcome (same transaction: src/audit/stores), and an `external` version whenever a read finds that
  * Authlete's modifiedAt moved past the last version's. Routes: history-routes.ts.
  */
-async function historyPlugin (app: FastifyInstance, { retentionDays, sweepMinutes, etagKey }: HistoryOptions): Promise<void> {
+async function historyPlugin (app: FastifyInstance, { retentionDays, sweepMinutes, etagKey, seedSandbox = false }: HistoryOptions): Promise<void> {
   const history = app.auditTrail.history
   app.decorateRequest('restoredFrom', null)
   app.decorateRequest('historyClient', null)
-  const external = createExternalChanges(app)
+  app.decorateRequest('historyClientId', null)
+  app.decorateRequest('historyWriting', null)
+  // Clients this replica is writing right now: a read that meanwhile finds the write's modifiedAt is
+  // not an external change (the write's own version follows), so it records none.
+  const writing = new Map<string, number>()
+  const startWriting = (request: FastifyRequest, clientId: string | null): void => {
+    if (clientId === null || request.historyWriting !== null) return
+    request.historyWriting = clientId
+    writing.set(clientId, (writing.get(clientId) ?? 0) + 1)
+  }
+  const endWriting = async (request: FastifyRequest): Promise<void> => {
+    const clientId = request.historyWriting
+    if (clientId === null) return
+    const left = (writing.get(clientId) ?? 1) - 1
+    if (left === 0) writing.delete(clientId)
+    else writing.set(clientId, left)
+  }
+  // Another request's write, that is: the read a write makes before forwarding finds real external changes.
+  const external = createExternalChanges(app, (clientId, request) => (writing.get(clientId) ?? 0) > (request?.historyWriting === clientId ? 1 : 0))
   app.decorate('observeClientRead', external.observe)
   app.decorate('sweepClientHistory', external.sweep)
 
@@ -81,17 +108,31 @@ async function historyPlugin (app: FastifyInstance, { retentionDays, sweepMinute
     return payload
   }
 
-  // A delete keeps the client's last state: read before it goes (the team check's read, when it made one).
-  const readBeforeDelete = async (request: FastifyRequest): Promise<void> => {
-    const { clientId } = request.params as { clientId: string }
-    await readClient(app.authlete, request, clientId).catch(() => undefined)
+  // After the intent: the client named by its ID is marked as being written; a delete also keeps the
+  // client's last state, read before it goes (the team check's read, when it made one).
+  const markWriting = async (request: FastifyRequest): Promise<void> => {
+    const { clientId } = request.params as { clientId?: string }
+    if (clientId !== undefined) startWriting(request, clientId)
+    if (clientId !== undefined && request.routeOptions.config.audit === 'client.delete') await readClient(app.authlete, request, clientId).catch(() => undefined)
+  }
+
+  // Lock and the secret routes may name the client by its alias (roles mode: teams mode's check has
+  // put the ID in its place already). It is resolved before the write, so the write stays the call its
+  // audit record names; an alias that resolves to nothing leaves the write to fail on its own.
+  const resolveIdentifier = async (request: FastifyRequest): Promise<void> => {
+    const { clientIdentifier } = request.params as { clientIdentifier?: string }
+    if (clientIdentifier === undefined) return
+    request.historyClientId = /^\d+$/.test(clientIdentifier) ? clientIdentifier : (await resolveAlias(app, request, clientIdentifier, [EVERY_TEAM]).catch(() => undefined))?.id ?? null
+    startWriting(request, request.historyClientId)
   }
 
   app.addHook('onRoute', route => {
     const action = route.config?.audit
     if (action === undefined || WRITES[action] === undefined) return
     route.onSend = [captureVersion, ...[route.onSend ?? []].flat()] as never
-    if (WRITES[action].source === 'before') addRouteHook(route, 'preHandler', readBeforeDelete)
+    addRouteHook(route, 'preHandler', markWriting)
+    if (WRITES[action].source === 'reread') addRouteHook(route, 'preHandler', resolveIdentifier)
+    addRouteHook(route, 'onResponse', endWriting)
   })
 
   await app.register(historyRoutes, { etagKey })
@@ -105,7 +146,10 @@ async function historyPlugin (app: FastifyInstance, { retentionDays, sweepMinute
     timer.unref()
     app.addHook('onClose', async () => { clearInterval(timer) })
   }
-  app.addHook('onReady', async () => { await prune().catch(error => app.log.error({ err: error }, 'history: pruning failed')) })
+  app.addHook('onReady', async () => {
+    await prune().catch(error => app.log.error({ err: error }, 'history: pruning failed'))
+    if (seedSandbox) await seedSandboxHistory(app).catch(error => app.log.error({ err: error }, 'history: the sandbox history could not be seeded'))
+  })
   every(PRUNE_INTERVAL_MS, prune, 'pruning')
   if (sweepMinutes !== undefined) every(sweepMinutes * 60_000, external.sweep, 'sweep')
 }
@@ -116,8 +160,10 @@ async function stateOf (app: FastifyInstance, request: FastifyRequest, source: S
   if (source === 'answer') return parseUpstreamJson(String(payload), true) as AuthleteClient
   if (source === 'before') return request.clientRead === undefined ? undefined : (await request.clientRead.answer).data
   const params = request.params as { clientId?: string, clientIdentifier?: string }
+  const clientId = request.historyClientId ?? params.clientId ?? params.clientIdentifier!
+  if (!/^\d+$/.test(clientId)) return undefined
   // Its own list of calls: the audit outcome names the write's result, not this read's.
-  return (await app.authlete.getClient([], (params.clientId ?? params.clientIdentifier)!)).data
+  return (await app.authlete.getClient([], clientId)).data
 }
 
 function versionOf (request: FastifyRequest, client: AuthleteClient, alsoChanged: string[] | undefined): NewVersion {

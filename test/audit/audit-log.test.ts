@@ -8,7 +8,7 @@ import { testUsersFile } from '../helpers/users.ts'
 import { allRecords, verify } from './trail.ts'
 
 const PORTAL = '26478243745571'
-const MUTATIONS: Array<{ method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown, action: string, target: Record<string, string> }> = [
+const MUTATIONS: Array<{ method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown, headers?: Record<string, string>, action: string, target: Record<string, string> }> = [
   { method: 'POST', url: '/api/clients', payload: { clientName: 'Audited' }, action: 'client.create', target: {} },
   { method: 'PUT', url: `/api/clients/${PORTAL}`, payload: { clientName: 'Portal' }, action: 'client.update', target: { clientId: PORTAL } },
   { method: 'PATCH', url: `/api/clients/${PORTAL}`, payload: { description: 'patched' }, action: 'client.patch', target: { clientId: PORTAL } },
@@ -19,7 +19,9 @@ const MUTATIONS: Array<{ method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: strin
   { method: 'DELETE', url: `/api/clients/${PORTAL}/authorizations/john`, action: 'authorization.delete', target: { clientId: PORTAL, subject: 'john' } },
   { method: 'DELETE', url: `/api/clients/${PORTAL}/granted-scopes/john`, action: 'granted-scopes.delete', target: { clientId: PORTAL, subject: 'john' } },
   { method: 'PUT', url: '/api/clients/26837717140341/registration', payload: { registrationAccessToken: 'wrong-token-value', metadata: { client_name: 'x' } }, action: 'registration.update', target: { clientId: '26837717140341' } },
-  { method: 'DELETE', url: '/api/clients/31415926535897', action: 'client.delete', target: { clientId: '31415926535897' } }
+  { method: 'POST', url: `/api/clients/${PORTAL}/history/1/restore`, headers: { 'if-match': '*' }, action: 'client.restore', target: { clientId: PORTAL } },
+  { method: 'DELETE', url: '/api/clients/31415926535897', action: 'client.delete', target: { clientId: '31415926535897' } },
+  { method: 'POST', url: '/api/history/deleted/31415926535897/restore', action: 'client.restore-deleted', target: {} }
 ]
 
 t.test('every mutating /api route ...should name an audit action (a new route without one fails here)', async t => {
@@ -40,7 +42,7 @@ t.test('mutating /api routes ...should write exactly one audit line and one comp
   const admin = await login(app, 'admin')
   for (const mutation of MUTATIONS) {
     const before = logs.length
-    const response = await app.inject({ method: mutation.method, url: mutation.url, payload: mutation.payload as object, headers: admin.headers })
+    const response = await app.inject({ method: mutation.method, url: mutation.url, payload: mutation.payload as object, headers: { ...admin.headers, ...mutation.headers } })
     const lines = logs.slice(before).map(line => JSON.parse(line)).filter(line => line.audit === true)
     t.equal(lines.length, 1, `${mutation.action}: one audit line`)
     const [line] = lines

@@ -27,6 +27,8 @@ t.test('GET /openapi.json ...should describe every route with tags and a schema 
     'delete /api/clients/{clientId}/authorizations/{subject}', 'get /api/clients/{clientId}/granted-scopes/{subject}',
     'delete /api/clients/{clientId}/granted-scopes/{subject}', 'put /api/clients/{clientId}/registration',
     'get /api/audit', 'get /api/audit/verify',
+    'get /api/clients/{clientId}/history', 'get /api/clients/{clientId}/history/{version}', 'get /api/clients/{clientId}/diff',
+    'post /api/clients/{clientId}/history/{version}/restore', 'get /api/history/deleted', 'post /api/history/deleted/{deletedClientId}/restore',
     'get /healthz', 'get /readyz', 'get /metrics'
   ]
   const documented = Object.entries(paths).flatMap(([path, methods]) => Object.keys(methods).map(method => `${method} ${path}`))
