@@ -20,7 +20,7 @@ export type Person = keyof typeof APPROVAL_USERS
 export const passwordOf = (name: string): string => `${name}-approvals-password-93c2`
 
 let usersFile: Promise<string> | undefined
-function approvalUsersFile (): Promise<string> {
+export function approvalUsersFile (): Promise<string> {
   usersFile ??= (async () => {
     const path = join(await mkdtemp(join(tmpdir(), 'bff-approval-users-')), 'users.json')
     const users = await Promise.all(Object.entries(APPROVAL_USERS).map(async ([username, { roles, teams }]) => ({
