@@ -26,6 +26,8 @@ t.test('GET /openapi.json ...should describe every route with tags and a schema 
     'get /api/subjects/{subject}/clients', 'put /api/clients/{clientId}/authorizations/{subject}',
     'delete /api/clients/{clientId}/authorizations/{subject}', 'get /api/clients/{clientId}/granted-scopes/{subject}',
     'delete /api/clients/{clientId}/granted-scopes/{subject}', 'put /api/clients/{clientId}/registration',
+    'get /api/clients/{clientId}/compliance', 'post /api/clients/{clientId}/policy-exceptions', 'get /api/clients/{clientId}/policy-exceptions',
+    'delete /api/clients/{clientId}/policy-exceptions/{rule}', 'post /api/policy/check', 'get /api/policy',
     'get /api/audit', 'get /api/audit/verify',
     'get /api/clients/{clientId}/history', 'get /api/clients/{clientId}/history/{version}', 'get /api/clients/{clientId}/diff',
     'post /api/clients/{clientId}/history/{version}/restore', 'get /api/history/deleted', 'post /api/history/deleted/{deletedClientId}/restore',
