@@ -53,6 +53,8 @@ import { loadPolicy } from './policy/policy-file.ts'
 import { openPolicyExceptionStore } from './policy/stores/exception-store.ts'
 import idempotency, { idempotencyOptions } from './idempotency/idempotency-plugin.ts'
 import history from './history/history-plugin.ts'
+import approvals from './approvals/approvals-plugin.ts'
+import { approvalsOptions } from './approvals/approvals-options.ts'
 
 export interface AppRuntime {
   /** Where the sandbox admin's one-time password is shown (never through the logger). */
@@ -109,10 +111,14 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     await app.register(rateLimits, { budgets: rateLimitBudgets(config), redis: app.redis ?? undefined })
     await app.register(teams, { model: config.ACCESS_MODEL, maxTeams: config.MAX_TEAMS_PER_IDENTITY, unmappedClaimTeams: config.NODE_ENV === 'production' && config.TEAM_MAP === undefined && (config.OIDC_ISSUER !== undefined || config.GATEWAY_JWT_HEADER !== undefined) })
     await app.register(idempotency, await idempotencyOptions(app, config))
-    await app.register(policy, { policy: await loadPolicy({ file: config.POLICY_FILE, profile: config.POLICY_PROFILE }), exceptions: await openPolicyExceptionStore(isSandbox(config) ? null : config.AUDIT_STORE) })
+    // One policy file: the policy's rules and (src/approvals) which writes need a second person.
+    const policyFile = await loadPolicy({ file: config.POLICY_FILE, profile: config.POLICY_PROFILE })
+    await app.register(policy, { policy: policyFile, exceptions: await openPolicyExceptionStore(isSandbox(config) ? null : config.AUDIT_STORE) })
     // After the audit trail (it writes each write's version with the outcome) and the team check (its
     // routes under /api/clients/:clientId get it), before the client routes whose writes it versions.
     await app.register(history, { retentionDays: config.HISTORY_RETENTION_DAYS, sweepMinutes: config.HISTORY_SWEEP_MINUTES, etagKey: config.SESSION_SECRET!, seedSandbox: isSandbox(config) && config.BFF_USERS_FILE === undefined })
+    // The write pipeline's `approval` stage: after the team check and the policy, before the intent.
+    await app.register(approvals, await approvalsOptions(config, policyFile))
 
     await app.register(oidcLogin, { config })
     await app.register(loginFailures, { pair: parseBudget(config.RATE_LIMIT_LOGIN), user: parseBudget(config.RATE_LIMIT_LOGIN_USER), redis: app.redis ?? undefined, secret: config.SESSION_SECRET! })

@@ -8,6 +8,7 @@ import { BUDGET_PATTERN } from './ops/budget.ts'
 import { parseRoleMap } from './auth/role-map.ts'
 import { parseOrigins } from './frontend/origins.ts'
 import { parseTeamMap } from './teams/team-map.ts'
+import { parseApprovalsVariable } from './approvals/approval-rules.ts'
 import { isLoopback } from './http/uri-formats.ts'
 
 // The environment is the configuration: one schema, keyed by the variable names users set, so an
@@ -49,6 +50,10 @@ export const ConfigSchema = Type.Object({
   HISTORY_SWEEP_MINUTES: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_080, description: 'minutes between sweeps of the client list for changes made outside the proxy; unset: no sweep' })),
   AUDIT_SIGN_INS: Type.Boolean({ default: true, description: 'record sign-ins and failed sign-ins (auth.login, auth.login.failure) in the audit trail' }),
   IDEMPOTENCY_TTL_HOURS: Type.Number({ exclusiveMinimum: 0, maximum: 720, default: 24, description: 'hours (fractions allowed) an Idempotency-Key\'s answer is kept' }),
+  APPROVALS: Type.Optional(Type.String({ maxLength: 1024, description: 'comma-separated actions that need one admin\'s approval (docs/approvals.md), e.g. client.delete,client.secret.refresh; the policy file\'s approvals key says more' })),
+  APPROVAL_TTL_HOURS: Type.Number({ exclusiveMinimum: 0, maximum: 8760, default: 72, description: 'hours a change request waits for its approvals before it expires' }),
+  APPROVAL_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://.+$', maxLength: 2048, description: 'receives a signed JSON event when a change request is created, decided or applied' })),
+  APPROVAL_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 32, maxLength: 4096, description: 'HMAC-SHA256 key of the webhook\'s X-BFF-Signature' })),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 4096 })),
   METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'serve /metrics on this port only, on HOST' })),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://.+$' })),
@@ -111,6 +116,7 @@ export const FILE_VARIABLES = [
   'SESSION_SECRET',
   'AUDIT_STORE',
   'METRICS_TOKEN',
+  'APPROVAL_WEBHOOK_SECRET',
   'OIDC_CLIENT_SECRET',
   'GATEWAY_PUBLIC_KEY',
   'REDIS_URL'
@@ -149,6 +155,11 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     parseTeamMap(raw.TEAM_MAP)
   } catch (error) {
     problems.push(`TEAM_MAP: ${(error as Error).message}`)
+  }
+  try {
+    parseApprovalsVariable(raw.APPROVALS)
+  } catch (error) {
+    problems.push((error as Error).message)
   }
   try {
     parseOrigins(raw.CORS_ORIGINS)
@@ -222,6 +233,7 @@ function requiredTogether (config: Config): string[] {
       problems.push(`AUTHLETE_BASE_URL: ${upstream.origin} is plain http; in production only https (or a loopback address) is accepted, as the service credentials go with every call`)
     }
   }
+  if (config.APPROVAL_WEBHOOK_URL !== undefined) require('APPROVAL_WEBHOOK_SECRET', 'with APPROVAL_WEBHOOK_URL set (events are signed)')
   if (config.OIDC_ISSUER !== undefined) {
     require('OIDC_CLIENT_ID', 'with OIDC_ISSUER set')
     require('OIDC_REDIRECT_URI', 'with OIDC_ISSUER set')

@@ -63,6 +63,9 @@ const AuditRecord = Type.Object({
     violations: Type.Optional(Type.Array(Type.String(), { description: 'A refused change: the rule IDs it would have broken' }))
   }, { description: 'Client writes: what the security policy made of it (docs/policy.md)' })),
   callerRequestId: Type.Optional(Nullable(Type.String({ description: 'The X-Request-Id a trusted gateway (TRUST_PROXY) sent; requestId is always the proxy\'s own' }))),
+  changeRequestId: Type.Optional(Type.String({ description: 'The change request this record is a step of (docs/approvals.md)' })),
+  reason: Type.Optional(Type.String({ description: 'The reason given: X-Change-Reason, a rejection\'s or X-Break-Glass\'s' })),
+  breakGlass: Type.Optional(Type.Literal(true, { description: 'A gated change applied at once with X-Break-Glass, for review after the fact' })),
   outcome: Outcome,
   status: Nullable(Type.Integer()),
   resultCode: Nullable(Type.String()),

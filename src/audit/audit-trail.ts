@@ -45,6 +45,8 @@ declare module 'fastify' {
     auditVersion: NewVersion | null
     /** Set by a sign-in route's handler as soon as it knows who is signing in (null: not known, or no attempt). */
     signInAttempt: SignInAttempt | null
+    /** The change request a write belongs to (src/approvals): the apply of an approved one, or a break-glass write. */
+    changeRequestLink: { id: string, reason?: string, breakGlass?: true } | null
   }
 }
 
@@ -85,6 +87,7 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays, s
   app.decorateRequest('auditPolicy', null)
   app.decorateRequest('auditVersion', null)
   app.decorateRequest('signInAttempt', null)
+  app.decorateRequest('changeRequestLink', null)
 
   const recordIntent = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const action = auditActionOf(request)!
@@ -248,8 +251,14 @@ function intentOf (request: FastifyRequest, action: string): IntentData {
     userAgent: request.headers['user-agent'] === undefined ? null : printable(request.headers['user-agent'].slice(0, 512)),
     changedProperties: changedProperties(request.body),
     ...(request.auditPolicy === null ? {} : { policy: request.auditPolicy }),
-    callerRequestId: callerRequestId(request)
+    callerRequestId: callerRequestId(request),
+    ...changeRequestFields(request.changeRequestLink)
   }
+}
+
+function changeRequestFields (link: FastifyRequest['changeRequestLink']): Partial<IntentData> {
+  if (link === null) return {}
+  return { changeRequestId: link.id, ...(link.reason === undefined ? {} : { reason: link.reason }), ...(link.breakGlass === undefined ? {} : { breakGlass: true }) }
 }
 
 // A gateway's X-Request-Id, which the proxy keeps as request.id for the logs, may repeat: it is an

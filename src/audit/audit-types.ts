@@ -52,6 +52,12 @@ export interface IntentData {
   policy?: AuditPolicy
   /** The X-Request-Id a trusted gateway sent (absent in older entries); the record's key is the proxy's own. */
   callerRequestId?: string | null
+  /** The change request the record is a step of (src/approvals): its request, decisions, apply, break-glass. */
+  changeRequestId?: string
+  /** The reason given: X-Change-Reason, a rejection's, X-Break-Glass's. Printable, at most 500 characters. */
+  reason?: string
+  /** A gated change applied at once by a `*` admin (X-Break-Glass), to be reviewed after the fact. */
+  breakGlass?: true
 }
 
 export interface AuditPolicy {

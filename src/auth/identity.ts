@@ -24,7 +24,7 @@ export interface Principal {
  */
 export interface Identity extends Principal {
   roles: Role[]
-  via: 'session' | 'api-token' | 'gateway'
+  via: 'session' | 'api-token' | 'gateway' | 'approval'
   /** A label of the credential used, never the credential: the API token's id, the gateway's issuer. */
   credential: string | null
   /** An API token that someone other than its owner created (an admin, for a service account): who. */

@@ -68,6 +68,17 @@ export const errors = {
   TeamCeiling: createError('BFF_TEAM_CEILING', 'A token cannot have teams outside its creator\'s: %s is not among yours', 403),
   TooManyTeams: createError('BFF_TOO_MANY_TEAMS', 'This identity has %d teams; at most %d are allowed (MAX_TEAMS_PER_IDENTITY): ask for fewer teams in your claim or token', 403),
   TeamNameInvalid: createError('BFF_TEAM_NAME_INVALID', 'developer %s is not a team name: %s', 400),
+  // Change requests (src/approvals, docs/approvals.md).
+  ChangeRequestNotFound: createError('BFF_CHANGE_REQUEST_NOT_FOUND', 'Change request %s not found', 404),
+  ChangeRequestNotPending: createError('BFF_CHANGE_REQUEST_NOT_PENDING', 'Change request %s is %s: only a pending request can be approved, rejected or withdrawn', 409),
+  SelfApproval: createError('BFF_SELF_APPROVAL', 'You requested this change: another person must approve or reject it (separation of duties, admins included); withdraw it with DELETE instead', 403),
+  ApprovalNeedsPerson: createError('BFF_APPROVAL_NEEDS_PERSON', 'An API token may request a change but never approve, reject or break glass: sign in as a person (session or gateway identity)', 403),
+  NotAnApprover: createError('BFF_NOT_AN_APPROVER', 'Approving this change needs the %s role%s', 403),
+  AlreadyApproved: createError('BFF_ALREADY_APPROVED', 'You already approved change request %s: each person counts once', 409),
+  NotRequester: createError('BFF_NOT_REQUESTER', 'Only the requester of change request %s may %s', 403),
+  SecretGone: createError('BFF_SECRET_GONE', 'Change request %s has no secret to show: it was shown once already, or the request is not an applied secret change', 404),
+  ChangeReasonInvalid: createError('BFF_CHANGE_REASON_INVALID', '%s %s; accepted: 1 to 500 printable characters (no control, line-break or bidi characters)', 400),
+  BreakGlassForbidden: createError('BFF_BREAK_GLASS_FORBIDDEN', 'X-Break-Glass needs an admin of every team (*); ask for approval instead (leave the header out)', 403),
   // The security policy (src/policy, docs/policy.md): the problem lists `violations` and `warnings`.
   PolicyViolation: createError('BFF_POLICY_VIOLATION', 'The change would break the security policy (%s); nothing was changed: each of violations says what is accepted and how to fix it', 422),
   PolicyExceptionExpiry: createError('BFF_POLICY_EXCEPTION_EXPIRY', 'expiresAt %s: an exception must end after now and at most %d days from now', 400),

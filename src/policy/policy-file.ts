@@ -8,10 +8,11 @@ import { TEAM_NAME, TEAM_NAME_RULE } from '../teams/membership.ts'
 import { PROFILES, profileRank, type Policy, type ProfileName, type TeamRules } from './policy-types.ts'
 import { patternCoveredBy } from './redirect-uris.ts'
 import { RULE_IDS } from './rules.ts'
+import { ApprovalRulesSchema } from '../approvals/approval-rules.ts'
 
 // The policy file (POLICY_FILE; docs/policy.md): one schema, unknown keys refused, so that a typo
-// never weakens a policy quietly. Issue 25 will add a top-level `approvals` key; until then it is
-// refused like any other unknown key.
+// never weakens a policy quietly. `approvals`, globally and per team (issue 25, docs/approvals.md),
+// says which writes need a second person.
 
 const PROFILE_RULE = `one of ${PROFILES.join(', ')} (weakest to strictest)`
 export const ProfileSchema = Type.Enum([...PROFILES], { description: `must be ${PROFILE_RULE}` })
@@ -40,16 +41,18 @@ const RulesSchema = Type.Object({
 
 const TeamSchema = Type.Object({
   profile: Type.Optional(ProfileSchema),
-  rules: Type.Optional(RulesSchema)
-}, { additionalProperties: false, description: 'must be a mapping with profile and rules' })
+  rules: Type.Optional(RulesSchema),
+  approvals: Type.Optional(ApprovalRulesSchema)
+}, { additionalProperties: false, description: 'must be a mapping with profile, rules and approvals' })
 
 const PolicyFileSchema = Type.Object({
   profile: ProfileSchema,
   rules: Type.Optional(RulesSchema),
+  approvals: Type.Optional(ApprovalRulesSchema),
   teams: Type.Optional(Type.Record(Type.String({ pattern: TEAM_NAME.source }), TeamSchema, {
     additionalProperties: false, description: `must be a mapping of team names (${TEAM_NAME_RULE}) to a profile and rules`
   }))
-}, { additionalProperties: false, description: 'must be a mapping with profile, and optionally rules and teams' })
+}, { additionalProperties: false, description: 'must be a mapping with profile, and optionally rules, approvals and teams' })
 
 type PolicyFile = Static<typeof PolicyFileSchema>
 
@@ -163,7 +166,7 @@ export function parsePolicy (text: string, fileName: string): Policy {
   const file = data as PolicyFile
   const weaker = weakerTeamSetting(file)
   if (weaker !== undefined) throw new PolicyFileError(fileName, weaker.path, weaker.detail)
-  return { profile: file.profile, rules: file.rules ?? {}, teams: file.teams ?? {} }
+  return { profile: file.profile, rules: file.rules ?? {}, teams: file.teams ?? {}, ...(file.approvals === undefined ? {} : { approvals: file.approvals }) }
 }
 
 // A policy is a few kilobytes; a larger file is a mistake (a log, a binary), refused before it is read.

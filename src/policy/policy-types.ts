@@ -1,4 +1,5 @@
 // The policy engine's shared shapes (issue 23; the contract in CONTRACTS.md). Pure data: no I/O here.
+import type { ApprovalRuleInput } from '../approvals/approval-rules.ts'
 
 /** Cumulative profiles: fapi2 ⊇ oauth2.1 ⊇ baseline; `off` checks only the limits that are set. */
 export type ProfileName = 'baseline' | 'oauth2.1' | 'fapi2' | 'off'
@@ -15,7 +16,8 @@ export interface TeamRules {
   maxRefreshTokenSeconds?: number
 }
 
-export interface Policy { profile: ProfileName, rules: TeamRules, teams: Record<string, { profile?: ProfileName, rules?: TeamRules }> }
+/** `approvals` (globally and per team): the policy file's approval rules, as written (src/approvals/approval-rules.ts gives their defaults). */
+export interface Policy { profile: ProfileName, rules: TeamRules, teams: Record<string, { profile?: ProfileName, rules?: TeamRules, approvals?: ApprovalRuleInput[] }>, approvals?: ApprovalRuleInput[] }
 
 /** What a rule is, for answers and docs: `profiles` is 'team' for the limits a policy file sets. */
 export interface RuleInfo { id: string, profiles: ProfileName[] | 'team', source: string, reads: string[], summary: string }

@@ -31,6 +31,8 @@ t.test('GET /openapi.json ...should describe every route with tags and a schema 
     'get /api/audit', 'get /api/audit/verify', 'get /api/info', 'get /api/users',
     'get /api/clients/{clientId}/history', 'get /api/clients/{clientId}/history/{version}', 'get /api/clients/{clientId}/diff',
     'post /api/clients/{clientId}/history/{version}/restore', 'get /api/history/deleted', 'post /api/history/deleted/{deletedClientId}/restore',
+    'get /api/change-requests', 'get /api/change-requests/rules', 'get /api/change-requests/{id}', 'post /api/change-requests/{id}/approve',
+    'post /api/change-requests/{id}/reject', 'delete /api/change-requests/{id}', 'get /api/change-requests/{id}/secret',
     'get /healthz', 'get /readyz', 'get /metrics'
   ]
   const documented = Object.entries(paths).flatMap(([path, methods]) => Object.keys(methods).map(method => `${method} ${path}`))

@@ -44,7 +44,8 @@ t.test('parsePolicy ...should refuse a file with the JSON pointer of its first e
   const cases: Array<[string, string, RegExp]> = [
     ['rules: {}', '/profile', /is required: one of off, baseline, oauth2\.1, fapi2/],
     ['profile: strict', '/profile', /must be one of off, baseline, oauth2\.1, fapi2/],
-    ['profile: baseline\napprovals: {}', '/approvals', /unknown key 'approvals': accepted here: profile, rules, teams/],
+    ['profile: baseline\napprovals: {}', '/approvals', /must be a list of approval rules, one per action/],
+    ['profile: baseline\napprovers: []', '/approvers', /unknown key 'approvers': accepted here: profile, rules, approvals, teams/],
     ['profile: baseline\nrules:\n  maxAccesTokenSeconds: 60', '/rules/maxAccesTokenSeconds', /unknown key 'maxAccesTokenSeconds': accepted here: redirectUriHosts, grantTypes, tokenAuthMethods, maxAccessTokenSeconds, maxRefreshTokenSeconds/],
     ['profile: baseline\nteams:\n  acme:\n    rulez: {}', '/teams/acme/rulez', /unknown key 'rulez': accepted here: profile, rules/],
     ['profile: baseline\nteams:\n  "-acme": {}', '/teams/-acme', /'-acme' is not a team name: a letter or digit/],
