@@ -16,6 +16,9 @@ import { Audit } from './pages/audit.tsx'
 import { Access } from './pages/access.tsx'
 import { DeletedClients } from './pages/deleted-clients.tsx'
 import { hasRole } from './session.ts'
+import { ApprovalRequest, Approvals } from './pages/approvals.tsx'
+import { changeRequests, decidableCount } from './approvals.ts'
+import { decisionPermission } from './permissions.ts'
 
 interface SessionAnswer extends Identity { csrfToken?: string }
 
@@ -45,7 +48,7 @@ async function start (): Promise<void> {
 
 export function signIn (answer: SessionAnswer): void {
   setCsrfToken(answer.csrfToken)
-  identity.set({ username: answer.username, roles: answer.roles, teams: answer.teams, expiresAt: answer.expiresAt })
+  identity.set({ username: answer.username, roles: answer.roles, teams: answer.teams, expiresAt: answer.expiresAt, source: answer.source })
   navigate(returnTo, { replace: true })
 }
 
@@ -86,14 +89,29 @@ const ROUTES: Array<[RegExp, Page]> = [
   [/^\/end-users$/, EndUsers],
   [/^\/registration$/, Registration],
   [/^\/audit$/, Audit],
-  [/^\/access$/, Access]
+  [/^\/access$/, Access],
+  [/^\/approvals$/, Approvals],
+  [/^\/approvals\/([0-9a-f-]{36})$/, ({ params }) => <ApprovalRequest id={params[0]!} />]
 ]
+
+/** The header's badge: pending requests the caller may decide, counted again on each page shown. */
+function useDecidableCount (who: Identity | null | undefined, path: string): number | undefined {
+  useEffect(() => {
+    if (who === null || who === undefined) return
+    changeRequests({ status: 'pending', limit: 100 }).then(
+      page => { decidableCount.set(page.changeRequests.filter(request => decisionPermission(who, 'approve', request).allowed).length) },
+      () => { decidableCount.set(undefined) }
+    )
+  }, [who, path])
+  return decidableCount.use()
+}
 
 function Console () {
   const who = identity.use()
   const path = location.use().split('?', 1)[0]!
   const reason = signInReason.use()
   const ssoOffered = sso.use()
+  const toDecide = useDecidableCount(who, path)
   useEffect(() => { document.getElementById('main')?.focus({ preventScroll: true }) }, [path])
   // The tab's title names the page (its heading), for history, tabs and screen readers.
   useEffect(() => { document.title = `${document.querySelector('main h1')?.textContent ?? 'Console'} · authlete-bff` })
@@ -103,6 +121,7 @@ function Console () {
   const Page = route?.[1]
   const nav: Array<[string, string]> = [['/clients', 'Clients'], ['/end-users', 'End users'], ['/registration', 'Registration']]
   if (hasRole(who, 'admin')) nav.push(['/audit', 'Audit'])
+  nav.push(['/approvals', 'Approvals'])
   nav.push(['/access', 'Access'])
   return (
     <>
@@ -111,7 +130,13 @@ function Console () {
         <Link href='/' class='brand'>authlete-bff</Link>
         <nav aria-label='Sections'>
           <ul>
-            {nav.map(([href, label]) => <li key={href}><Link href={href} aria-current={path === href || (href === '/clients' && path.startsWith('/clients')) || (href === '/clients' && path === '/') ? 'page' : undefined}>{label}</Link></li>)}
+            {nav.map(([href, label]) => (
+              <li key={href}>
+                <Link href={href} aria-current={path === href || (href === '/clients' && path.startsWith('/clients')) || (href === '/clients' && path === '/') ? 'page' : undefined}>
+                  {label}{href === '/approvals' && toDecide !== undefined && toDecide > 0 && <> <span class='badge count' id='approvals-badge'>{toDecide}<span class='visually-hidden'> waiting for your decision</span></span></>}
+                </Link>
+              </li>
+            ))}
           </ul>
         </nav>
         <div class='who'>
