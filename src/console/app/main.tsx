@@ -132,7 +132,7 @@ function Console () {
           <ul>
             {nav.map(([href, label]) => (
               <li key={href}>
-                <Link href={href} aria-current={path === href || (href === '/clients' && path.startsWith('/clients')) || (href === '/clients' && path === '/') ? 'page' : undefined}>
+                <Link href={href} aria-current={path === href || (href !== '/' && path.startsWith(`${href}/`)) || (href === '/clients' && path === '/') ? 'page' : undefined}>
                   {label}{href === '/approvals' && toDecide !== undefined && toDecide > 0 && <> <span class='badge count' id='approvals-badge'>{toDecide}<span class='visually-hidden'> waiting for your decision</span></span></>}
                 </Link>
               </li>

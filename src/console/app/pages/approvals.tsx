@@ -89,15 +89,21 @@ export function ApprovalRequest ({ id }: { id: string }) {
             {request.rejection !== undefined && <div><dt>Rejected by</dt><dd>{personText(request.rejection)}: {request.rejection.reason}</dd></div>}
             {request.result?.problem !== undefined && <div><dt>Why it failed</dt><dd>{request.result.problem.detail ?? request.result.problem.title}</dd></div>}
           </dl>
-          {request.diff.length === 0
-            ? <p class='empty'>This change sets nothing new.</p>
-            : <ChangesTable changes={request.diff} caption='What the change does' beforeLabel='Now (when asked)' afterLabel='After approval' />}
+          <div class='request-diff'><Diff request={request} /></div>
           <Decisions who={who} request={request} onDecided={message => { setNotice(message); reload() }} />
           {isRequester(who, request) && request.secretWaiting && <NewSecret id={request.id} />}
         </>
       )}
     </Show>
   )
+}
+
+/** The change in the history's diff format; a delete as what it is, not as a property becoming "not set". */
+function Diff ({ request }: { request: ChangeRequest }) {
+  const deleted = request.action === 'client.delete' ? request.diff.find(change => change.property === 'client')?.before as { clientName?: string } | undefined : undefined
+  if (deleted !== undefined) return <p class='panel danger-zone'>Approving deletes the client {deleted.clientName ?? request.clientId} ({request.clientId}): its tokens stop working at once, and it cannot be undone.</p>
+  if (request.diff.length === 0) return <p class='empty'>This change sets nothing new.</p>
+  return <ChangesTable changes={request.diff} caption='What the change does' beforeLabel='Now (when asked)' afterLabel='After approval' />
 }
 
 type Asking = 'approve' | 'reject' | 'withdraw' | undefined
