@@ -4,12 +4,14 @@
 // checkout of the app (e.g. `git archive HEAD src package.json | tar -x -C /tmp/a` with node_modules
 // linked), Node flags, a log level and environment variables:
 //   node bench/ab.ts --a-app /tmp/a [--b-app DIR] [--a-flags='--flag ...'] [--b-log warn] [--b-env K=V,K=V] [--rounds 10] [--seconds 4] [--method PATCH]
-// GET reads the fixture client; PATCH is run.ts's audited merge patch of it.
+// GET reads the fixture client; PATCH is run.ts's audited merge patch of it; POST creates a client
+// that meets every profile (FAPI 2.0 included), so `--a-env POLICY_PROFILE=off --b-env POLICY_PROFILE=fapi2`
+// compares the policy's cost on creates (bench/policy.ts runs both).
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { CLIENT_ID } from './fixtures.ts'
+import { CLIENT_ID, COMPLIANT_CREATE } from './fixtures.ts'
 import { login, startBff, writeUsersFile, type Server } from './lib/bff.ts'
 import { startStub } from './lib/nginx.ts'
 import { cpuMicros, killAll, machineBusyMicros, memory, ownAndReapedMicros, stop, which } from './lib/processes.ts'
@@ -53,9 +55,12 @@ try {
       logName: `bff-${name}.log`
     })
     const { cookie, csrfToken } = await login(server.url)
+    const writing = { cookie, 'x-csrf-token': csrfToken }
     const load: Load = values.method === 'PATCH'
-      ? { name: `variant ${name}`, url: `${server.url}${values.path}`, method: 'PATCH', headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/merge-patch+json' }, body: '{"description":"bench"}' }
-      : { name: `variant ${name}`, url: `${server.url}${values.path}`, method: 'GET', headers: { cookie } }
+      ? { name: `variant ${name}`, url: `${server.url}${values.path}`, method: 'PATCH', headers: { ...writing, 'content-type': 'application/merge-patch+json' }, body: '{"description":"bench"}' }
+      : values.method === 'POST'
+        ? { name: `variant ${name}`, url: `${server.url}/api/clients`, method: 'POST', headers: { ...writing, 'content-type': 'application/json' }, body: JSON.stringify(COMPLIANT_CREATE) }
+        : { name: `variant ${name}`, url: `${server.url}${values.path}`, method: 'GET', headers: { cookie } }
     variants.push({ name, server, load, cpu: [], rate: [], p99: [], logBytes: [] })
   }
   for (const variant of variants) await wrk(variant.load, dir, 5)

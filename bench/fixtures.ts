@@ -59,3 +59,18 @@ export const LIST_JSON = JSON.stringify({
   clients: ['portal', 'billing', 'support', 'partners', 'insights'].map((alias, index) =>
     client(6164 + index, String(26478243745571 + index * 1000003), `Acme ${alias[0]!.toUpperCase()}${alias.slice(1)}`, alias))
 })
+
+/** A create body every policy profile accepts as it is (FAPI 2.0 included): the policy judges, fills nothing. */
+export const COMPLIANT_CREATE = {
+  clientName: 'Bench app',
+  clientType: 'CONFIDENTIAL',
+  tokenAuthMethod: 'PRIVATE_KEY_JWT',
+  jwksUri: 'https://bench.acme.example/.well-known/jwks.json',
+  grantTypes: ['AUTHORIZATION_CODE'],
+  responseTypes: ['CODE'],
+  redirectUris: ['https://bench.acme.example/callback'],
+  pkceRequired: true,
+  pkceS256Required: true,
+  dpopRequired: true,
+  parRequired: true
+}

@@ -107,13 +107,12 @@ export function buildApp (config: Config, runtime: AppRuntime = defaultRuntime) 
     await app.register(rateLimits, { budgets: rateLimitBudgets(config), redis: app.redis ?? undefined })
     await app.register(teams, { model: config.ACCESS_MODEL, maxTeams: config.MAX_TEAMS_PER_IDENTITY, unmappedClaimTeams: config.NODE_ENV === 'production' && config.TEAM_MAP === undefined && (config.OIDC_ISSUER !== undefined || config.GATEWAY_JWT_HEADER !== undefined) })
     await app.register(idempotency, await idempotencyOptions(app, config))
-    // After the audit trail (it writes each write's version with the outcome) and the team check (its
-    // routes under /api/clients/:clientId get it), before the client routes whose writes it versions.
-    await app.register(history, { retentionDays: config.HISTORY_RETENTION_DAYS, sweepMinutes: config.HISTORY_SWEEP_MINUTES, etagKey: config.SESSION_SECRET!, seedSandbox: isSandbox(config) && config.BFF_USERS_FILE === undefined })
-
     // One policy file: the policy's rules and (src/approvals) which writes need a second person.
     const policyFile = await loadPolicy({ file: config.POLICY_FILE, profile: config.POLICY_PROFILE })
     await app.register(policy, { policy: policyFile, exceptions: await openPolicyExceptionStore(isSandbox(config) ? null : config.AUDIT_STORE) })
+    // After the audit trail (it writes each write's version with the outcome) and the team check (its
+    // routes under /api/clients/:clientId get it), before the client routes whose writes it versions.
+    await app.register(history, { retentionDays: config.HISTORY_RETENTION_DAYS, sweepMinutes: config.HISTORY_SWEEP_MINUTES, etagKey: config.SESSION_SECRET!, seedSandbox: isSandbox(config) && config.BFF_USERS_FILE === undefined })
     // The write pipeline's `approval` stage: after the team check and the policy, before the intent.
     await app.register(approvals, await approvalsOptions(config, policyFile))
 

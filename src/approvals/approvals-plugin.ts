@@ -79,7 +79,8 @@ async function approvalsPlugin (app: FastifyInstance, options: ApprovalsOptions)
       const token = request.headers[GRANT_HEADER]
       if (token === undefined) return null
       const grant = typeof token === 'string' && !(request.raw instanceof IncomingMessage) ? grants.get(token) : undefined
-      if (grant === undefined) throw new errors.Unauthenticated()
+      // For its own write only: the route and the URL it was made for.
+      if (grant === undefined || grant.method !== request.method || grant.url !== request.url) throw new errors.Unauthenticated()
       grants.delete(token as string)
       request.approvalGrant = grant
       request.changeRequestLink = { id: grant.changeRequestId }
@@ -91,7 +92,6 @@ async function approvalsPlugin (app: FastifyInstance, options: ApprovalsOptions)
     const action = route.config?.audit
     return action !== undefined && GATED.has(action) && route.config?.access !== undefined ? action as ApprovalAction : undefined
   }
-  const anyRule = rules.global.length > 0 || Object.keys(rules.teams).length > 0
 
   const approvalStep = (routeAction: ApprovalAction) => async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     if (request.approvalGrant !== null) return await checkGrant(request, request.approvalGrant)
@@ -143,10 +143,9 @@ async function approvalsPlugin (app: FastifyInstance, options: ApprovalsOptions)
     return await reply.code(202).header('location', `/api/change-requests/${changeRequest.id}`).send(publicView(changeRequest))
   }
 
-  // The replay of an approved change: for this request's own route only, and against the client it
-  // was made against (PUT and PATCH also check the If-Match the replay sends, in their prepare step).
+  // The replay of an approved change (its route and URL checked by the grant's authenticator), against
+  // the client it was made against (PUT and PATCH also check the If-Match the replay sends, in their prepare step).
   const checkGrant = async (request: FastifyRequest, grant: ApplyGrant): Promise<undefined> => {
-    if (grant.method !== request.method || grant.url !== request.url) throw new errors.Unauthenticated()
     const answer = await readClient(app.authlete, request, clientParam(request))
     if (clientEtag(answer.bytes) !== grant.etag) throw new errors.PreconditionFailed(jsonScalarText(answer.data.clientId))
     return undefined
@@ -204,12 +203,12 @@ async function approvalsPlugin (app: FastifyInstance, options: ApprovalsOptions)
 
   app.decorate('approvals', { rules, store, box, notify, apply, expireDue } satisfies Approvals)
 
-  if (anyRule) {
-    app.writePipeline.add('approval', route => {
-      const action = gatedAction(route)
-      return action === undefined ? undefined : approvalStep(action)
-    })
-  }
+  // On every route a rule could gate, rules or not: a request approved before a restart that removed
+  // its rule is still applied against the ETag it was made against.
+  app.writePipeline.add('approval', route => {
+    const action = gatedAction(route)
+    return action === undefined ? undefined : approvalStep(action)
+  })
   app.addHook('onRoute', route => {
     if (gatedAction(route) === undefined) return
     documentApproval(route)

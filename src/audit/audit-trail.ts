@@ -68,9 +68,9 @@ async function auditTrailPlugin (app: FastifyInstance, { store, retentionDays }:
   app.decorateRequest('auditTeam', null)
   app.decorateRequest('auditDenied', false)
   app.decorateRequest('auditClientAlias', null)
+  app.decorateRequest('auditPolicy', null)
   app.decorateRequest('auditVersion', null)
   app.decorateRequest('changeRequestLink', null)
-  app.decorateRequest('auditPolicy', null)
 
   const recordIntent = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const action = request.routeOptions.config.audit!

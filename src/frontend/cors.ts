@@ -8,7 +8,7 @@ export interface CrossOriginOptions {
 }
 
 const ALLOWED_HEADERS = ['content-type', 'x-csrf-token', 'x-csrf', 'if-match', 'authorization']
-const EXPOSED_HEADERS = ['etag', 'location', 'x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset']
+const EXPOSED_HEADERS = ['etag', 'location', 'x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'x-policy-warnings', 'x-policy-filled']
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
 
 // Registered before the access check: a preflight carries no cookie, so it is answered here, before

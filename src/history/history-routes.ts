@@ -84,8 +84,6 @@ const RestoredClient = Type.Object({
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** A restore's prepared write (before its audit intent): the body sent upstream. */
-    restoreBody?: Record<string, unknown>
     /** A deleted client's restore: what it cannot bring back. */
     notRestored?: string[]
   }
@@ -184,7 +182,7 @@ const historyRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
   })
 
   app.post('/api/clients/:clientId/history/:version/restore', {
-    config: { access: 'editor', audit: 'client.restore' },
+    config: { access: 'editor', audit: 'client.restore', setsClient: true },
     schema: {
       tags,
       summary: 'Put a version back (as a PUT of its state); the answer is the client',
@@ -193,22 +191,28 @@ const historyRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
       headers: IfMatchRequired,
       response: { 200: Client, ...problems(400, 401, 403, 404, 412, 422, 428, 502, 503, 504) }
     },
-    preHandler: async (request) => {
+    // The write pipeline's `prepare` step, as PUT's (src/clients/client-change.ts): the change it makes
+    // is then judged by the policy like any PUT; a stale tag or a forbidden credential property is
+    // refused before the intent, and audited as PUT's refusals are.
+    preHandler: async (request, reply) => {
       const { clientId, version } = request.params
       const ifMatch = request.headers['if-match']
       if (ifMatch === undefined) throw new errors.PreconditionRequired(clientId)
       const stored = await versionOf(clientId, version)
-      const current = await readClient(authlete, request, clientId)
-      if (!ifMatchAccepts(ifMatch, clientEtag(current.bytes))) throw new errors.PreconditionFailed(clientId)
-      const replacement = replacementFrom(stored, current.data)
-      checkValid(version, replacement)
-      const body = keepCredentials(roles(request), current.data, replacement, true)
-      checkTeamMove(app.accessModel === 'teams', teams(request), teamOf(current.data), body.developer)
-      request.restoreBody = body
+      const current = await app.auditRefusals(request, reply, () => readClient(authlete, request, clientId))
+      const after = await app.auditRefusals(request, reply, () => {
+        if (!ifMatchAccepts(ifMatch, clientEtag(current.bytes))) throw new errors.PreconditionFailed(clientId)
+        const replacement = replacementFrom(stored, current.data)
+        checkValid(version, replacement)
+        const body = keepCredentials(roles(request), current.data, replacement, true)
+        checkTeamMove(app.accessModel === 'teams', teams(request), teamOf(current.data), body.developer)
+        return body
+      })
+      request.clientChange = { before: current.data, after }
       request.restoredFrom = { version }
     }
   }, async (request, reply) => {
-    return answerClient(request, reply, await authlete.updateClient(request.upstreamCalls, request.params.clientId, request.restoreBody!))
+    return answerClient(request, reply, await authlete.updateClient(request.upstreamCalls, request.params.clientId, request.clientChange!.after))
   })
 
   app.get('/api/history/deleted', {
@@ -225,7 +229,7 @@ const historyRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
   })
 
   app.post('/api/history/deleted/:deletedClientId/restore', {
-    config: { access: 'admin', audit: 'client.restore-deleted' },
+    config: { access: 'admin', audit: 'client.restore-deleted', setsClient: true },
     schema: {
       tags,
       summary: 'Recreate a deleted client from its last version: a NEW client, with a new ID and a new secret',
@@ -242,13 +246,14 @@ const historyRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
       const { body, notRestored } = creatableFrom(last)
       checkValid(last.version, body)
       if (app.accessModel === 'teams') request.auditTeam = team
-      request.restoreBody = body
+      // A create, as far as the policy goes (it may fill secure defaults the old client lacked).
+      request.clientChange = { before: null, after: body }
       request.notRestored = notRestored
       request.restoredFrom = { version: last.version, clientId: deletedClientId }
     }
   }, async (request, reply) => {
     const oldClientId = request.params.deletedClientId
-    const { data, bytes } = await authlete.createClient(request.upstreamCalls, request.restoreBody!)
+    const { data, bytes } = await authlete.createClient(request.upstreamCalls, request.clientChange!.after)
     const clientId = jsonScalarText(data.clientId)
     if (!/^\d+$/.test(clientId)) throw new errors.UpstreamUnreadable({ cause: new Error('upstream create answer without a numeric clientId') })
     request.createdClientId = clientId

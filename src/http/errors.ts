@@ -67,10 +67,6 @@ export const errors = {
   DeveloperRequired: createError('BFF_DEVELOPER_REQUIRED', 'developer is required: you belong to several teams; name one of them (%s)', 400),
   TeamCeiling: createError('BFF_TEAM_CEILING', 'A token cannot have teams outside its creator\'s: %s is not among yours', 403),
   TooManyTeams: createError('BFF_TOO_MANY_TEAMS', 'This identity has %d teams; at most %d are allowed (MAX_TEAMS_PER_IDENTITY): ask for fewer teams in your claim or token', 403),
-  // Client history (src/history, docs/history.md).
-  VersionNotFound: createError('BFF_VERSION_NOT_FOUND', 'Client %s has no version %s', 404),
-  DeletedClientNotFound: createError('BFF_DELETED_CLIENT_NOT_FOUND', 'No deleted client %s is in the history', 404),
-  VersionNotRestorable: createError('BFF_VERSION_NOT_RESTORABLE', 'Version %s cannot be restored as it is: %s', 422),
   TeamNameInvalid: createError('BFF_TEAM_NAME_INVALID', 'developer %s is not a team name: %s', 400),
   // Change requests (src/approvals, docs/approvals.md).
   ChangeRequestNotFound: createError('BFF_CHANGE_REQUEST_NOT_FOUND', 'Change request %s not found', 404),
@@ -87,7 +83,11 @@ export const errors = {
   PolicyViolation: createError('BFF_POLICY_VIOLATION', 'The change would break the security policy (%s); nothing was changed: each of violations says what is accepted and how to fix it', 422),
   PolicyExceptionExpiry: createError('BFF_POLICY_EXCEPTION_EXPIRY', 'expiresAt %s: an exception must end after now and at most %d days from now', 400),
   PolicyCheckClientRequired: createError('BFF_POLICY_CHECK_CLIENT_REQUIRED', 'mode %s checks an update: give the clientId of the client it is for', 400),
-  PolicyExceptionNotFound: createError('BFF_POLICY_EXCEPTION_NOT_FOUND', 'Client %s has no exception in force for rule %s', 404)
+  PolicyExceptionNotFound: createError('BFF_POLICY_EXCEPTION_NOT_FOUND', 'Client %s has no exception in force for rule %s', 404),
+  // Client history (src/history, docs/history.md).
+  VersionNotFound: createError('BFF_VERSION_NOT_FOUND', 'Client %s has no version %s', 404),
+  DeletedClientNotFound: createError('BFF_DELETED_CLIENT_NOT_FOUND', 'No deleted client %s is in the history', 404),
+  VersionNotRestorable: createError('BFF_VERSION_NOT_RESTORABLE', 'Version %s cannot be restored as it is: %s', 422)
 } as const
 
 /** Fastify's codes a caller can meet: requests refused before a route ran (bad JSON, media type, size, URL). */

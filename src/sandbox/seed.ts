@@ -19,6 +19,8 @@ const DAY = 24 * 60 * 60 * 1000
 
 export function seedStore (store: ClientStore): SeedResult {
   const now = Date.now()
+  // Older than the security policy: a code client without PKCE breaks the baseline (RFC 9700), so the
+  // ratchet (its unrelated changes pass with warnings) and exceptions can be tried at once (docs/policy.md).
   store.create({
     clientName: 'Acme Customer Portal',
     description: 'Web portal where Acme customers manage their accounts.',

@@ -64,3 +64,17 @@ t.test('DELETE PATCH /api/clients/:clientId (X-Break-Glass) ...should let an adm
   ])
   t.equal((await h.as('bob', 'POST', `/api/change-requests/${id}/approve`)).json().code, 'BFF_CHANGE_REQUEST_NOT_PENDING', 'nothing left to approve')
 })
+
+t.test('PATCH /api/clients/:clientId (teams, client.move) ...should gate a change of the client\'s team, and apply it once an admin of the team approves', async t => {
+  const h = await approvalHarness(t, 'v3', { ...TEAMS, POLICY_FILE: await policyFile([{ action: 'client.move' }]) })
+  const clientId = await h.newClient()
+  t.equal((await h.as('root', 'PATCH', `/api/clients/${clientId}`, { clientName: 'Renamed' })).statusCode, 200, 'a change that stays in the team is not a move')
+  const mark = h.mark()
+  const asked = await h.as('root', 'PATCH', `/api/clients/${clientId}`, { developer: 'globex' })
+  t.equal(asked.statusCode, 202, asked.body)
+  t.match(asked.json(), { action: 'client.move', team: 'acme', diff: [{ property: 'developer', before: 'acme', after: 'globex' }] })
+  t.same(mark.writes(), [])
+  const approved = await h.as('alice', 'POST', `/api/change-requests/${asked.json().id}/approve`)
+  t.equal(approved.json().status, 'approved-applied', approved.body)
+  t.equal((await h.as('gail', 'GET', `/api/clients/${clientId}`)).json().developer, 'globex', 'globex has it now')
+})

@@ -89,8 +89,10 @@ t.test('PUT /api/clients/:clientIdentifier/lock ...should store an intent and an
     changedProperties: ['locked'],
     callerRequestId: null
   }, 'no target, team or token maker where there is none')
-  const { durationMs, ...rest } = outcome?.data as OutcomeData
-  t.strictSame(rest, { status: 200, outcome: 'success', resultCode: answer.json().resultCode }, 'no created client id for a lock')
+  const { durationMs, versionHash, ...rest } = outcome?.data as OutcomeData
+  // The client version the lock made (src/history), named with its hash.
+  t.strictSame(rest, { status: 200, outcome: 'success', resultCode: answer.json().resultCode, version: 1, versionClientId: '26478243745571' }, 'no created client id for a lock')
+  t.match(versionHash, /^[0-9a-f]{64}$/)
   checkDuration(t, durationMs, wallMs)
   t.equal(Math.round(durationMs * 1000) / 1000, durationMs, 'to the microsecond')
 })

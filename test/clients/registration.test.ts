@@ -77,7 +77,8 @@ t.test('PUT /api/clients/:clientId/registration ...should answer 403 to a viewer
 async function scripted (t: Test, answer: unknown) {
   const fault = await startFaultUpstream(t)
   fault.answer((_request, response) => json(response, 200, answer))
-  const { app } = await buildTestApp(t, { AUTHLETE_BASE_URL: fault.url, AUTHLETE_SERVICE_ID: '1234', AUTHLETE_SERVICE_ACCESS_TOKEN: 'service-token' })
+  // It answers the client's read with the same answer, not a client: the policy (test/policy) is off.
+  const { app } = await buildTestApp(t, { AUTHLETE_BASE_URL: fault.url, AUTHLETE_SERVICE_ID: '1234', AUTHLETE_SERVICE_ACCESS_TOKEN: 'service-token', POLICY_PROFILE: 'off' })
   const editor = await login(app, 'editor')
   const response = await app.inject({ method: 'PUT', url, headers: editor.headers, payload: { registrationAccessToken: 'token', metadata: { client_name: 'x' } } })
   return { response, fault }

@@ -45,7 +45,7 @@ t.test('OPTIONS /api/clients ...should answer a preflight from a listed origin w
     t.same(String(response.headers['access-control-allow-methods']).split(', ').sort(), ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT'])
     t.same(String(response.headers['access-control-allow-headers']).split(', ').sort(), ['authorization', 'content-type', 'if-match', 'x-csrf', 'x-csrf-token'])
     const exposed = String(response.headers['access-control-expose-headers']).split(', ')
-    for (const name of ['etag', 'x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset']) t.ok(exposed.includes(name), `exposes ${name}`)
+    for (const name of ['etag', 'x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'x-policy-warnings', 'x-policy-filled']) t.ok(exposed.includes(name), `exposes ${name}`)
     t.match(response.headers.vary, /origin/i, 'caches keep answers per origin')
   }
   t.equal(app.sandboxUpstream.requests.length, 0, 'nothing forwarded')

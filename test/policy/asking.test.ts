@@ -1,6 +1,6 @@
 import t from 'tap'
 import { harness, PORTAL } from '../clients/support.ts'
-import { COMPLIANT, rulesOf } from './support.ts'
+import { COMPLIANT, rulesOf } from './http-support.ts'
 
 t.test('POST /api/policy/check ...should answer what a create or an update would meet, writing nothing', async t => {
   const h = await harness(t)

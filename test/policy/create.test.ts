@@ -1,6 +1,6 @@
 import t from 'tap'
 import { harness } from '../clients/support.ts'
-import { recordOf, rulesOf } from './support.ts'
+import { recordOf, rulesOf } from './http-support.ts'
 
 for (const version of ['v3', 'v2'] as const) {
   t.test(`POST /api/clients ...should fill the profile's secure values an editor's body leaves out and name them (API ${version})`, async t => {

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { harness, PORTAL } from '../clients/support.ts'
 import { fakeClock } from '../helpers/clock.ts'
-import { MERGE_PATCH, recordOf } from './support.ts'
+import { MERGE_PATCH, recordOf } from './http-support.ts'
 
 t.test('POST /api/clients/:clientId/policy-exceptions ...should let one rule pass for the client until it expires, audited, and revoke it', async t => {
   const h = await harness(t)

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { harness, PORTAL, REPORTS } from '../clients/support.ts'
-import { MERGE_PATCH, recordOf, rulesOf } from './support.ts'
+import { MERGE_PATCH, recordOf, rulesOf } from './http-support.ts'
 
 for (const version of ['v3', 'v2'] as const) {
   t.test(`PATCH /api/clients/:clientId ...should let an unrelated change of a non-compliant client pass with warnings and refuse a new violation (API ${version})`, async t => {

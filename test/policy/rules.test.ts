@@ -1,6 +1,6 @@
 import t from 'tap'
 import { RULES } from '../../src/policy/evaluate.ts'
-import { RULE_CASES } from './support.ts'
+import { RULE_CASES } from './http-support.ts'
 import { checkRules } from './rules.ts'
 
 // Every rule of the engine at its boundary (rules.ts); the table must cover every rule the engine has.

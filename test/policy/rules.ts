@@ -1,6 +1,6 @@
 import type { Test } from 'tap'
 import { harness } from '../clients/support.ts'
-import { envFor, RULE_CASES, type RuleCase } from './support.ts'
+import { envFor, RULE_CASES, type RuleCase } from './http-support.ts'
 
 /** Each rule of `env` refused and accepted at its boundary through POST /api/clients, against the emulator of `version`. */
 export async function checkRules (t: Test, version: 'v2' | 'v3', env: RuleCase['env']): Promise<void> {

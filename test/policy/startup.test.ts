@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import t from 'tap'
-import { policyFile } from './support.ts'
+import { policyFile } from './http-support.ts'
 
 const repo = join(import.meta.dirname, '..', '..')
 

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { teamHarness, MOBILE, PORTAL } from '../teams/support.ts'
-import { policyFile } from './support.ts'
+import { policyFile } from './http-support.ts'
 
 const body = { clientName: 'Team app', grantTypes: ['CLIENT_CREDENTIALS'], redirectUris: ['https://app.globex.example/cb'] }
 

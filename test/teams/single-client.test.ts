@@ -75,7 +75,9 @@ for (const version of ['v3', 'v2'] as const) {
   })
 
   t.test(`every single-client route (${version}) ...should forward a call on the caller's own team's client, reading it once`, async t => {
-    const h = await teamHarness(t, version)
+    // About reads and forwarding: the PUT leaves a client without grant types, which the RFC 7592 update
+    // then resets to a code grant without PKCE, a violation the policy refuses (test/policy).
+    const h = await teamHarness(t, version, { POLICY_PROFILE: 'off' })
     for (const [method, url, body] of routes(PORTAL)) {
       const log = h.mark()
       const response = await h.call('acme', method, url, body)
