@@ -40,7 +40,7 @@ async function approvalTests (): Promise<void> {
     BFF_USERS_FILE: (await usersFile(USERS)).path,
     AUDIT_STORE: `sqlite:${join(dataDir, 'audit.db')}`,
     API_TOKEN_STORE: 'memory',
-    APPROVALS: 'client.delete,client.secret.refresh',
+    APPROVALS: 'client.delete,client.secret.refresh,client.update',
     RATE_LIMIT_READ: '100000/1m',
     RATE_LIMIT_WRITE: '100000/1m',
     RATE_LIMIT_SECRET: '100000/1m'
@@ -178,6 +178,25 @@ async function approvalTests (): Promise<void> {
     t.match(await alice.textContent('main'), /bob \(local\): Still used by the mobile app/)
     t.equal((await api('GET', `/api/clients/${clientId}`)).status, 200, 'nothing deleted')
     await shoot(alice, 'rejected')
+  })
+
+  await t.test('PATCH /api/clients/:clientId ...should, when gated, say so in the editor and land on the pending request, nothing saved; the requester withdraws it', async t => {
+    await alice.goto(`${appUrl}/clients/${clientId}/edit`)
+    const note = alice.locator('form .approval-note')
+    await note.waitFor()
+    t.match(await note.textContent(), /Changing this client asks for approval: 1 approval by an admin other than you/)
+    await alice.getByLabel('Description', { exact: true }).fill('Asked through the editor')
+    await alice.getByLabel('Reason for the approvers (optional)').fill('CHG-44')
+    await alice.getByRole('button', { name: 'Save changes' }).click()
+    await alice.getByRole('heading', { name: /Edit the client: client/ }).waitFor()
+    t.match(await alice.locator('main .message.notice').textContent(), /Pending approval: nothing was saved yet/)
+    t.equal(await alice.locator('table.changes tr.changed[data-property="description"] td').last().textContent(), 'Asked through the editor')
+    t.not((await api('GET', `/api/clients/${clientId}`)).body.description, 'Asked through the editor', 'nothing saved upstream')
+    await shoot(alice, 'edit-pending')
+    await alice.getByRole('button', { name: 'Withdraw…' }).click()
+    await alice.getByRole('button', { name: 'Withdraw', exact: true }).click()
+    await alice.locator('.title-row [data-status="withdrawn"]').waitFor()
+    t.equal(await alice.getByRole('button', { name: 'Approve…' }).count(), 0, 'a withdrawn request takes no decision')
   })
 
   await t.test('GET /approvals ...should fit 390 px without sideways scrolling, the list and a request', async t => {

@@ -3,6 +3,7 @@ import { explain } from '../api.ts'
 import { ACTION_TEXT, approvalPath, approve, changeRequest, changeRequests, decidableCount, oneTimeSecret, reject, STATUS_TEXT, withdraw, type ChangeRequest } from '../approvals.ts'
 import { ChangesTable } from '../changes.tsx'
 import { clientPath } from '../clients.ts'
+import { takeFlash } from '../flash.ts'
 import { decisionPermission, isRequester } from '../permissions.ts'
 import { identity, type Identity } from '../session.ts'
 import { ActionButton, ErrorMessage, formatTime, Link, Notice, OneTimeSecret, Show, TextField, useLoad } from '../ui.tsx'
@@ -67,7 +68,7 @@ function RequestList ({ requests, caption }: { requests: ChangeRequest[], captio
 /** One change request: what it changes, who asked and why, and the decisions the caller may take. */
 export function ApprovalRequest ({ id }: { id: string }) {
   const who = identity.use()!
-  const [notice, setNotice] = useState<string>()
+  const [notice, setNotice] = useState(takeFlash)
   const [loaded, reload] = useLoad('the change request', async () => await changeRequest(id), [id])
   return (
     <Show loaded={loaded} what='the change request'>
@@ -78,7 +79,7 @@ export function ApprovalRequest ({ id }: { id: string }) {
             <StatusBadge request={request} />
           </div>
           <p class='subtitle'><Link href='/approvals'>Approvals</Link> · change request <code>{request.id}</code></p>
-          <Notice text={notice} />
+          {notice !== undefined && request.status === 'pending' ? <p class='message notice pending-approval' role='status'>{notice}</p> : <Notice text={notice} />}
           <dl class='request-facts'>
             <div><dt>Client</dt><dd><Link href={clientPath(request.clientId)}>{request.clientId}</Link>{request.team !== null && <> (team {request.team})</>}</dd></div>
             <div><dt>Asked by</dt><dd>{personText(request.requestedBy)}</dd></div>

@@ -1,12 +1,13 @@
 import { useState } from 'preact/hooks'
 import { call, explain, get } from '../api.ts'
-import { ACTION_TEXT, approvalPath, approvalRules, pendingRequest, ruleFor, type ApprovalRule, type ChangeRequest } from '../approvals.ts'
+import { ACTION_TEXT, approvalPath, approvalRules, pendingRequest, ruleFor, type ChangeRequest } from '../approvals.ts'
+import { ReasonField, reasonHeader, ruleText } from '../approval-parts.tsx'
 import type { Client } from '../clients.ts'
 import { flash, takeFlash } from '../flash.ts'
 import { grouped, labelOf } from '../groups.ts'
 import { permission } from '../permissions.ts'
 import { navigate } from '../router.ts'
-import { identity, type Identity } from '../session.ts'
+import { identity, teamsMode, type Identity } from '../session.ts'
 import { ClientTabs } from './client-tabs.tsx'
 import { ActionButton, ErrorMessage, formatTime, Link, Notice, OneTimeSecret, Show, TextField, useLoad } from '../ui.tsx'
 
@@ -90,7 +91,7 @@ function Actions ({ who, client, clientId, onChanged }: { who: Identity, client:
   const [rules] = useLoad('the approval rules', approvalRules, [])
   const gate = (panel: keyof typeof GATED) => rules.state === 'done' ? ruleFor(rules.value, client.developer, GATED[panel]) : undefined
   /** What a gated action waits for, as a sentence; undefined: made at once. */
-  const needs = (panel: keyof typeof GATED) => { const rule = gate(panel); return rule === undefined ? undefined : ruleText(rule, client.developer) }
+  const needs = (panel: keyof typeof GATED) => { const rule = gate(panel); return rule === undefined ? undefined : ruleText(rule, teamsMode(who) ? client.developer : undefined) }
   const locked = client.locked === true
   const run = async (what: string, action: (headers: Record<string, string>) => Promise<string | undefined>, reason = '') => {
     setBusy(true)
@@ -147,12 +148,6 @@ function Actions ({ who, client, clientId, onChanged }: { who: Identity, client:
   )
 }
 
-/** "1 approval by an admin of team acme". */
-function ruleText (rule: ApprovalRule, team: unknown): string {
-  const approvers = rule.approvers.team ?? (typeof team === 'string' && team !== '' ? team : undefined)
-  return `${rule.quorum} approval${rule.quorum === 1 ? '' : 's'} by ${rule.quorum === 1 ? `an ${rule.approvers.role}` : `${rule.approvers.role}s`}${approvers === undefined ? '' : ` of team ${approvers}`} other than you`
-}
-
 /** Before a gated write: what will happen, and the reason the approvers will read (X-Change-Reason). */
 function AskApproval ({ needs, what, action, busy, onSubmit }: { needs: string, what: string, action: string, busy: boolean, onSubmit: (reason: string) => void }) {
   const [reason, setReason] = useState('')
@@ -163,10 +158,6 @@ function AskApproval ({ needs, what, action, busy, onSubmit }: { needs: string, 
       <button type='submit' class='primary' disabled={busy}>{action}</button>
     </form>
   )
-}
-
-function ReasonField ({ value, onInput }: { value: string, onInput: (value: string) => void }) {
-  return <TextField label='Reason for the approvers (optional)' name='changeReason' value={value} onInput={onInput} autoComplete='off' hint='Up to 500 characters, e.g. a ticket number: recorded with the request and the audit trail.' />
 }
 
 /** After a 202: the change is not made, it waits; never a claim that it was done. */
@@ -237,8 +228,6 @@ function DeleteClient ({ client, clientId, needs, onPending }: GatedPanelProps &
     </form>
   )
 }
-
-const reasonHeader = (reason: string): Record<string, string> => reason.trim() === '' ? {} : { 'x-change-reason': reason.trim() }
 
 function slug (title: string): string {
   return title.toLowerCase().replace(/[^a-z0-9]+/g, '-')
