@@ -18,6 +18,8 @@ declare const window: any, document: any, localStorage: any, sessionStorage: any
 const CHROMIUM = '/usr/bin/chromium'
 const IN_CI = process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI)
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url))
+// The docs' screenshot: written to docs/ only when asked, so a test run leaves the tree clean.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? fileURLToPath(new URL('../../docs/', import.meta.url)) : ARTIFACTS
 const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url))
 const USERS = [
   { username: 'alice', password: 'alice-password-3e9d', roles: ['admin' as const] },
@@ -128,6 +130,7 @@ async function approvalTests (): Promise<void> {
     await bob.getByText('Yours is the last approval needed').waitFor()
     await checkAccessibility(t, bob, 'request page, approving')
     await shoot(bob, 'approve')
+    await bob.screenshot({ path: join(SCREENSHOTS, 'console-approval.png') })
     await bob.getByRole('button', { name: 'Approve', exact: true }).click()
     await bob.locator('.title-row [data-status="approved-applied"]').waitFor()
     t.not(await secretNow(), secretBefore, 'the secret was refreshed upstream')
