@@ -134,6 +134,8 @@ async function approvalTests (): Promise<void> {
     await bob.getByRole('button', { name: 'Approve', exact: true }).click()
     await bob.locator('.title-row [data-status="approved-applied"]').waitFor()
     t.not(await secretNow(), secretBefore, 'the secret was refreshed upstream')
+    await bob.locator('#approvals-badge').waitFor({ state: 'detached' })
+    t.pass('the badge is gone once nothing waits for a decision')
     t.equal(await bob.getByRole('button', { name: 'Show the new secret' }).count(), 0, 'the approver never gets the secret')
     await shoot(bob, 'approved')
   })

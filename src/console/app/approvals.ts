@@ -2,6 +2,8 @@
 // nothing of its own about approvals, it shows the server's requests and rules and sends decisions.
 import { call, get, query, type Answer } from './api.ts'
 import type { Change } from './history.ts'
+import type { Identity } from './caller.ts'
+import { decisionPermission } from './permissions.ts'
 import { signal } from './signal.ts'
 
 export interface Person { source: string, username: string }
@@ -56,6 +58,14 @@ export function pendingRequest (answer: Answer<unknown>): ChangeRequest | undefi
 
 /** The header's badge: how many pending requests the caller may decide (refreshed on each page). */
 export const decidableCount = signal<number | undefined>(undefined)
+
+/** The pending requests (newest page) the caller may decide; counted into the badge as a side effect. */
+export async function decidableRequests (who: Identity): Promise<ChangeRequest[]> {
+  const page = await changeRequests({ status: 'pending', limit: 100 })
+  const decidable = page.changeRequests.filter(request => decisionPermission(who, 'approve', request).allowed)
+  decidableCount.set(decidable.length)
+  return decidable
+}
 
 export const approvalPath = (id: string) => `/approvals/${encodeURIComponent(id)}`
 

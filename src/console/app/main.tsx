@@ -17,8 +17,7 @@ import { Access } from './pages/access.tsx'
 import { DeletedClients } from './pages/deleted-clients.tsx'
 import { hasRole } from './session.ts'
 import { ApprovalRequest, Approvals } from './pages/approvals.tsx'
-import { changeRequests, decidableCount } from './approvals.ts'
-import { decisionPermission } from './permissions.ts'
+import { decidableCount, decidableRequests } from './approvals.ts'
 
 interface SessionAnswer extends Identity { csrfToken?: string }
 
@@ -98,10 +97,7 @@ const ROUTES: Array<[RegExp, Page]> = [
 function useDecidableCount (who: Identity | null | undefined, path: string): number | undefined {
   useEffect(() => {
     if (who === null || who === undefined) return
-    changeRequests({ status: 'pending', limit: 100 }).then(
-      page => { decidableCount.set(page.changeRequests.filter(request => decisionPermission(who, 'approve', request).allowed).length) },
-      () => { decidableCount.set(undefined) }
-    )
+    decidableRequests(who).catch(() => { decidableCount.set(undefined) })
   }, [who, path])
   return decidableCount.use()
 }

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import { explain } from '../api.ts'
-import { ACTION_TEXT, approvalPath, approve, changeRequest, changeRequests, decidableCount, oneTimeSecret, reject, STATUS_TEXT, withdraw, type ChangeRequest } from '../approvals.ts'
+import { ACTION_TEXT, approvalPath, approve, changeRequest, changeRequests, decidableRequests, oneTimeSecret, reject, STATUS_TEXT, withdraw, type ChangeRequest } from '../approvals.ts'
 import { ChangesTable } from '../changes.tsx'
 import { clientPath } from '../clients.ts'
 import { takeFlash } from '../flash.ts'
@@ -15,9 +15,7 @@ const PAGE = 100
 export function Approvals () {
   const who = identity.use()!
   const [loaded] = useLoad('the change requests', async () => {
-    const [pending, all] = await Promise.all([changeRequests({ status: 'pending', limit: PAGE }), changeRequests({ limit: PAGE })])
-    const toDecide = pending.changeRequests.filter(request => decisionPermission(who, 'approve', request).allowed)
-    decidableCount.set(toDecide.length)
+    const [toDecide, all] = await Promise.all([decidableRequests(who), changeRequests({ limit: PAGE })])
     return { toDecide, mine: all.changeRequests.filter(request => isRequester(who, request)) }
   }, [])
   return (
@@ -123,7 +121,7 @@ function Decisions ({ who, request, onDecided }: { who: Identity, request: Chang
     try {
       const decided = asking === 'approve' ? await approve(request.id) : asking === 'reject' ? await reject(request.id, reason) : await withdraw(request.id)
       setAsking(undefined)
-      decidableCount.set(undefined)
+      decidableRequests(who).catch(() => {})
       onDecided(`${STATUS_TEXT[decided.status]}.${decided.status === 'pending' ? ` ${decided.quorum - decided.approvals.length} more approval(s) needed.` : ''}`)
     } catch (failure) {
       setError(explain(`Could not ${asking ?? 'decide'}`, failure))
