@@ -94,7 +94,8 @@ async function approvalsPlugin (app: FastifyInstance, options: ApprovalsOptions)
   }
 
   const approvalStep = (routeAction: ApprovalAction) => async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
-    if (request.approvalGrant !== null) return await checkGrant(request, request.approvalGrant)
+    // The apply's refusals (client gone, changed) are audited like the prepare step's: its record says how it went.
+    if (request.approvalGrant !== null) return await app.auditRefusals(request, reply, async () => await checkGrant(request, request.approvalGrant!))
     const team = request.auditTeam
     const teamRules = rulesFor(rules, team)
     // Whether any rule could gate this write, before reading anything.

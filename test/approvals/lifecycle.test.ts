@@ -111,3 +111,13 @@ for (const api of ['v3', 'v2'] as ApiVersion[]) {
     t.notOk(stored.includes(given) || stored.includes(secret), 'the database holds both sealed only')
   })
 }
+
+t.test('POST /api/change-requests/:id/approve ...should make a request failed, with the problem, when its apply is refused upstream (the client is gone)', async t => {
+  const h = await approvalHarness(t, 'v3', { APPROVALS: 'client.lock' })
+  const clientId = await h.newClient()
+  const asked = await h.as('alice', 'PUT', `/api/clients/${clientId}/lock`, { locked: true })
+  t.equal((await h.as('root', 'DELETE', `/api/clients/${clientId}`)).statusCode, 204)
+  const approved = await h.as('bob', 'POST', `/api/change-requests/${asked.json().id}/approve`)
+  t.match(approved.json(), { status: 'failed', result: { status: 404, problem: { status: 404, code: String } } }, approved.body)
+  t.match(await h.audit(asked.json().id), [{ action: 'client.lock', via: 'approval', status: 404, outcome: 'failure' }, { action: 'change-request.approve' }, { action: 'change-request.create' }])
+})

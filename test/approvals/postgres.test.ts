@@ -30,4 +30,8 @@ t.test('POST /api/change-requests/:id/approve (PostgreSQL, two replicas) ...shou
   const locks = mark.writes().filter(path => path.includes('lock_flag'))
   t.equal(deletes.length, rounds, 'each delete applied once')
   t.equal(locks.length, rounds, 'each lock applied once')
+  const listed = (await second.as('bob', 'GET', '/api/change-requests?status=approved-applied&limit=3&offset=1')).json()
+  t.match(listed, { total: rounds * 2, offset: 1, limit: 3 })
+  t.equal(listed.changeRequests.length, 3, 'paged in PostgreSQL too')
+  t.equal((await first.as('bob', 'GET', '/api/change-requests?status=pending')).json().total, 0)
 })

@@ -147,3 +147,22 @@ t.test('parsePolicy approvals ...should take approval rules globally and per tea
   t.match(refused([{ action: 'client.delete', approvers: { role: 'viewer' } }]), { path: '/approvals/0/approvers/role' })
   t.match(refused([{ action: 'client.delete', who: 'x' }]), { path: '/approvals/0/who', detail: /unknown key 'who'/ })
 })
+
+t.test('loadConfig approvals ...should refuse an unknown APPROVALS action and a webhook without its secret, naming them', async t => {
+  const { loadConfig, ConfigError } = await import('../../src/config.ts')
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig(env)
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems
+      throw error
+    }
+    return []
+  }
+  t.match(problemsOf({ APPROVALS: 'client.delete,client.remove' }), [/^APPROVALS: 'client.remove' is not an action/])
+  t.match(problemsOf({ APPROVAL_WEBHOOK_URL: 'https://hooks.example/x' }), [/^APPROVAL_WEBHOOK_SECRET: required with APPROVAL_WEBHOOK_URL/])
+  t.match(problemsOf({ APPROVAL_WEBHOOK_URL: 'https://hooks.example/x', APPROVAL_WEBHOOK_SECRET: 'short' }), [/^APPROVAL_WEBHOOK_SECRET: /])
+  t.match(problemsOf({ APPROVAL_TTL_HOURS: '0' }), [/^APPROVAL_TTL_HOURS: /])
+  t.same(problemsOf({ APPROVALS: 'client.delete', APPROVAL_TTL_HOURS: '0.5' }), [])
+  t.equal(loadConfig({}).APPROVAL_TTL_HOURS, 72)
+})

@@ -26,13 +26,13 @@ t.test('GET /openapi.json ...should describe every route with tags and a schema 
     'get /api/subjects/{subject}/clients', 'put /api/clients/{clientId}/authorizations/{subject}',
     'delete /api/clients/{clientId}/authorizations/{subject}', 'get /api/clients/{clientId}/granted-scopes/{subject}',
     'delete /api/clients/{clientId}/granted-scopes/{subject}', 'put /api/clients/{clientId}/registration',
+    'get /api/clients/{clientId}/compliance', 'post /api/clients/{clientId}/policy-exceptions', 'get /api/clients/{clientId}/policy-exceptions',
+    'delete /api/clients/{clientId}/policy-exceptions/{rule}', 'post /api/policy/check', 'get /api/policy',
     'get /api/audit', 'get /api/audit/verify',
     'get /api/clients/{clientId}/history', 'get /api/clients/{clientId}/history/{version}', 'get /api/clients/{clientId}/diff',
     'post /api/clients/{clientId}/history/{version}/restore', 'get /api/history/deleted', 'post /api/history/deleted/{deletedClientId}/restore',
     'get /api/change-requests', 'get /api/change-requests/rules', 'get /api/change-requests/{id}', 'post /api/change-requests/{id}/approve',
     'post /api/change-requests/{id}/reject', 'delete /api/change-requests/{id}', 'get /api/change-requests/{id}/secret',
-    'get /api/policy', 'post /api/policy/check', 'get /api/clients/{clientId}/compliance', 'get /api/clients/{clientId}/policy-exceptions',
-    'post /api/clients/{clientId}/policy-exceptions', 'delete /api/clients/{clientId}/policy-exceptions/{rule}',
     'get /healthz', 'get /readyz', 'get /metrics'
   ]
   const documented = Object.entries(paths).flatMap(([path, methods]) => Object.keys(methods).map(method => `${method} ${path}`))
