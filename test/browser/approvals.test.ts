@@ -214,6 +214,11 @@ async function approvalTests (): Promise<void> {
       await checkAccessibility(t, page, `${path} at 390 px`)
     }
     await shoot(alice, 'request-390')
+    await alice.goto(`${appUrl}/clients/${clientId}`)
+    await alice.getByRole('button', { name: 'Refresh secret…' }).click()
+    await alice.getByLabel('Reason for the approvers (optional)').waitFor()
+    t.ok(await fitsWidth(alice), 'the client page asking for approval: no horizontal scrolling at 390 px')
+    await shoot(alice, 'ask-390')
     await alice.goto(`${appUrl}/approvals`)
     await alice.locator('section[aria-labelledby="mine"] tbody tr').first().waitFor()
     await shoot(alice, 'list-390')
