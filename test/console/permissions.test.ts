@@ -5,7 +5,8 @@ import { buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import { serverOptions } from '../../src/http/server-options.ts'
 import { testUsersFile } from '../helpers/users.ts'
-import { permission, type Action } from '../../src/console/app/permissions.ts'
+import { decisionPermission, permission, type Action } from '../../src/console/app/permissions.ts'
+import type { ChangeRequest } from '../../src/console/app/approvals.ts'
 import type { Identity, Role } from '../../src/console/app/caller.ts'
 
 // What the console offers, as the server decides it (docs/teams.md): the role, then the client's team.
@@ -59,7 +60,9 @@ const OFFERED: Record<Action, [boolean, boolean, boolean]> = {
   'registration.update': [false, true, true],
   'audit.read': [false, false, true],
   'audit.verify': [false, false, true],
-  'sessions.manage': [false, false, true]
+  'sessions.manage': [false, false, true],
+  'change.decide': [false, true, true],
+  'change.withdraw': [true, true, true]
 }
 const leastRole = (action: Action): Role => ROLES[OFFERED[action].indexOf(true)]!
 /** The actions the client page offers on one client: the team check applies to them. */
@@ -80,7 +83,9 @@ const ROUTES: Record<Action, string[]> = {
   'registration.update': ['PUT /api/clients/:clientId/registration'],
   'audit.read': ['GET /api/audit'],
   'audit.verify': ['GET /api/audit/verify'],
-  'sessions.manage': ['GET /auth/sessions', 'DELETE /auth/sessions']
+  'sessions.manage': ['GET /auth/sessions', 'DELETE /auth/sessions'],
+  'change.decide': ['POST /api/change-requests/:id/approve', 'POST /api/change-requests/:id/reject'],
+  'change.withdraw': ['DELETE /api/change-requests/:id']
 }
 
 t.test('permission ...should cover every console action in the table', async t => {
@@ -171,4 +176,60 @@ t.test('permission ...should, in teams mode, offer create to an editor of some t
       }
     }
   }
+})
+
+// Approve, reject and withdraw a change request (docs/approvals.md): the server's separation of duties,
+// as a table. One pending request by alice (local) of team acme's client, one admin approval needed.
+const PENDING_DELETE: ChangeRequest = {
+  id: '6f1c0d5e-0000-4000-8000-000000000001',
+  status: 'pending',
+  action: 'client.delete',
+  clientId: '1',
+  team: 'acme',
+  requestedBy: { source: 'local', username: 'alice' },
+  reason: null,
+  createdAt: '2026-01-01T00:00:00Z',
+  expiresAt: '2026-01-04T00:00:00Z',
+  diff: [],
+  quorum: 1,
+  approvers: { role: 'admin' },
+  approvals: [],
+  secretWaiting: false
+}
+const request = (changes: Partial<ChangeRequest> = {}): ChangeRequest => ({ ...PENDING_DELETE, ...changes })
+const person = (username: string, roles: Role[], extra: Partial<Identity> = {}): Identity => ({ username, roles, source: 'local', via: 'session', ...extra })
+
+const DECISIONS: Array<{ who: Identity, about: ChangeRequest, approve: boolean, withdraw: boolean, why: string }> = [
+  { who: person('bob', ['admin']), about: request(), approve: true, withdraw: false, why: 'another admin approves' },
+  { who: person('alice', ['admin']), about: request(), approve: false, withdraw: true, why: 'the requester never approves their own, admins included; they withdraw' },
+  { who: person('alice', ['admin'], { source: 'oidc' }), about: request(), approve: true, withdraw: false, why: 'the same name from another source is another person' },
+  { who: person('bob', ['admin'], { via: 'api-token' }), about: request(), approve: false, withdraw: false, why: 'an API token never approves' },
+  { who: person('bob', ['viewer']), about: request(), approve: false, withdraw: false, why: 'a viewer never approves' },
+  { who: person('bob', ['viewer']), about: request({ action: 'client.lock', approvers: { role: 'editor' } }), approve: false, withdraw: false, why: 'a viewer never approves, whatever the rule' },
+  { who: person('bob', ['editor']), about: request(), approve: false, withdraw: false, why: 'an editor never approves a delete (the write needs admin)' },
+  { who: person('bob', ['editor']), about: request({ action: 'client.lock', approvers: { role: 'editor' } }), approve: true, withdraw: false, why: 'an editor approves a lock when the rule names editors' },
+  { who: person('bob', ['editor']), about: request({ action: 'client.lock' }), approve: false, withdraw: false, why: 'the rule\'s role (admin) holds even for an editor\'s write' },
+  { who: person('bob', ['admin'], { teams: ['globex'] }), about: request(), approve: false, withdraw: false, why: 'an admin of another team' },
+  { who: person('bob', ['admin'], { teams: ['acme'] }), about: request(), approve: true, withdraw: false, why: 'an admin of the client\'s team' },
+  { who: person('bob', ['admin'], { teams: ['*'] }), about: request(), approve: true, withdraw: false, why: 'an admin of every team' },
+  { who: person('bob', ['admin'], { teams: ['acme'] }), about: request({ approvers: { role: 'admin', team: 'security' } }), approve: false, withdraw: false, why: 'the rule names the approvers\' team' },
+  { who: person('bob', ['admin'], { teams: ['security'] }), about: request({ approvers: { role: 'admin', team: 'security' } }), approve: true, withdraw: false, why: 'a member of the rule\'s approver team' },
+  { who: person('bob', ['admin']), about: request({ quorum: 2, approvals: [{ source: 'local', username: 'bob', at: '2026-01-01T01:00:00Z' }] }), approve: false, withdraw: false, why: 'each person counts once' },
+  { who: person('carol', ['admin']), about: request({ quorum: 2, approvals: [{ source: 'local', username: 'bob', at: '2026-01-01T01:00:00Z' }] }), approve: true, withdraw: false, why: 'a second person counts' },
+  { who: person('bob', ['admin']), about: request({ status: 'approved-applied' }), approve: false, withdraw: false, why: 'a decided request takes no decision' },
+  { who: person('alice', ['viewer']), about: request({ status: 'rejected' }), approve: false, withdraw: false, why: 'a decided request is not withdrawn' },
+  { who: person('alice', ['viewer']), about: request(), approve: false, withdraw: true, why: 'the requester withdraws whatever their role' }
+]
+
+t.test('decisionPermission ...should offer approve, reject and withdraw as the server\'s separation of duties decides, with the reason', async t => {
+  for (const { who, about, approve, withdraw, why } of DECISIONS) {
+    for (const decision of ['approve', 'reject'] as const) {
+      const decided = decisionPermission(who, decision, about)
+      t.equal(decided.allowed, approve, `${decision}: ${why}`)
+      if (!decided.allowed) t.match(decided.reason, /\S/, `${decision}: ${why}: a reason is given`)
+    }
+    t.equal(decisionPermission(who, 'withdraw', about).allowed, withdraw, `withdraw: ${why}`)
+  }
+  t.match(decisionPermission(person('alice', ['admin']), 'approve', request()), { allowed: false, reason: /You asked for this change/ })
+  t.match(decisionPermission(person('bob', ['admin'], { via: 'api-token' }), 'approve', request()), { allowed: false, reason: /API token/ })
 })

@@ -1,7 +1,16 @@
 // Who is signed in, as GET /auth/session says: what the console may offer them (permissions.ts).
 export type Role = 'viewer' | 'editor' | 'admin'
 /** GET /auth/session: `teams` only with ACCESS_MODEL=teams (docs/teams.md). */
-export interface Identity { username: string, roles: Role[], teams?: string[], expiresAt?: string }
+export interface Identity {
+  username: string
+  roles: Role[]
+  teams?: string[]
+  expiresAt?: string
+  /** Where the identity comes from (local, oidc, gateway): a person is the pair of source and username. */
+  source?: string
+  /** How the caller proved it: an API token may ask for changes but never decide them (docs/approvals.md). */
+  via?: 'session' | 'api-token' | 'gateway'
+}
 
 const RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3 }
 /** As a team: every team (the platform admins). */

@@ -20,6 +20,8 @@ import { UpstreamBanner } from './upstream-banner.tsx'
 import { IdleWarning, lastAnswerAt } from './idle-warning.tsx'
 import { keepEditInProgress } from './kept-edit.tsx'
 import { Users, UserDetail } from './pages/users.tsx'
+import { ApprovalRequest, Approvals } from './pages/approvals.tsx'
+import { decidableCount, decidableRequests } from './approvals.ts'
 
 interface SessionAnswer extends Identity { csrfToken?: string, idleTimeoutSeconds?: number }
 
@@ -55,7 +57,7 @@ async function start (): Promise<void> {
 export function signIn (answer: SessionAnswer): void {
   setCsrfToken(answer.csrfToken)
   idleTimeout.set(answer.idleTimeoutSeconds)
-  identity.set({ username: answer.username, roles: answer.roles, teams: answer.teams, expiresAt: answer.expiresAt })
+  identity.set({ username: answer.username, roles: answer.roles, teams: answer.teams, expiresAt: answer.expiresAt, source: answer.source })
   navigate(returnTo, { replace: true })
 }
 
@@ -98,8 +100,19 @@ const ROUTES: Array<[RegExp, Page]> = [
   [/^\/audit$/, Audit],
   [/^\/access$/, Access],
   [/^\/users$/, Users],
-  [/^\/users\/([^/]+)$/, UserDetail]
+  [/^\/users\/([^/]+)$/, UserDetail],
+  [/^\/approvals$/, Approvals],
+  [/^\/approvals\/([0-9a-f-]{36})$/, ({ params }) => <ApprovalRequest id={params[0]!} />]
 ]
+
+/** The header's badge: pending requests the caller may decide, counted again on each page shown. */
+function useDecidableCount (who: Identity | null | undefined, path: string): number | undefined {
+  useEffect(() => {
+    if (who === null || who === undefined) return
+    decidableRequests(who).catch(() => { decidableCount.set(undefined) })
+  }, [who, path])
+  return decidableCount.use()
+}
 
 function Console () {
   const who = identity.use()
@@ -107,6 +120,7 @@ function Console () {
   const reason = signInReason.use()
   const ssoOffered = sso.use()
   const idleSeconds = idleTimeout.use()
+  const toDecide = useDecidableCount(who, path)
   useEffect(() => { document.getElementById('main')?.focus({ preventScroll: true }) }, [path])
   // The tab's title names the page (its heading), for history, tabs and screen readers.
   useEffect(() => { document.title = `${document.querySelector('main h1')?.textContent ?? 'Console'} · authlete-bff` })
@@ -116,6 +130,7 @@ function Console () {
   const Page = route?.[1]
   const nav: Array<[string, string]> = [['/clients', 'Clients'], ['/end-users', 'End users'], ['/registration', 'Registration']]
   if (hasRole(who, 'admin')) nav.push(['/audit', 'Audit'], ['/users', 'Users'])
+  nav.push(['/approvals', 'Approvals'])
   nav.push(['/access', 'Access'])
   return (
     <>
@@ -124,7 +139,13 @@ function Console () {
         <Link href='/' class='brand'>authlete-bff</Link>
         <nav aria-label='Sections'>
           <ul>
-            {nav.map(([href, label]) => <li key={href}><Link href={href} aria-current={path === href || (href === '/clients' && path.startsWith('/clients')) || (href === '/clients' && path === '/') ? 'page' : undefined}>{label}</Link></li>)}
+            {nav.map(([href, label]) => (
+              <li key={href}>
+                <Link href={href} aria-current={path === href || (href !== '/' && path.startsWith(`${href}/`)) || (href === '/clients' && path === '/') ? 'page' : undefined}>
+                  {label}{href === '/approvals' && toDecide !== undefined && toDecide > 0 && <> <span class='badge count' id='approvals-badge'>{toDecide}<span class='visually-hidden'> waiting for your decision</span></span></>}
+                </Link>
+              </li>
+            ))}
           </ul>
         </nav>
         <div class='who'>

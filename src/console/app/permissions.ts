@@ -1,8 +1,10 @@
+import type { ChangeRequest } from './approvals.ts'
 import { hasRole, inEveryTeam, inTeam, ownTeams, teamsMode, type Identity, type Role } from './caller.ts'
 
 export type Action = 'client.create' | 'client.edit' | 'client.lock' | 'client.secret' | 'client.delete' |
   'authorization.change' | 'registration.update' | 'audit.read' | 'audit.verify' | 'sessions.manage' | 'client.credentials' |
-  'client.create.type' | 'policy.exception'
+  'client.create.type' | 'policy.exception' |
+  'change.decide' | 'change.withdraw'
 
 const NEEDS: Record<Action, Role> = {
   'client.create': 'editor',
@@ -20,7 +22,10 @@ const NEEDS: Record<Action, Role> = {
   'registration.update': 'editor',
   'audit.read': 'admin',
   'audit.verify': 'admin',
-  'sessions.manage': 'admin'
+  'sessions.manage': 'admin',
+  // Approving or rejecting a change request (docs/approvals.md): at least an editor; decisionPermission says more.
+  'change.decide': 'editor',
+  'change.withdraw': 'viewer'
 }
 
 export type Permission = { allowed: true } | { allowed: false, reason: string }
@@ -51,3 +56,39 @@ function teamList (who: Identity): string {
   const teams = ownTeams(who)
   return teams.length === 0 ? 'no team' : teams.length === 1 ? `team ${teams[0]}` : `teams ${teams.join(', ')}`
 }
+
+/** The role each gated write needs of whoever asks for it, and so of whoever approves it. */
+const WRITE_ROLE: Record<string, Role> = { 'client.delete': 'admin', 'client.secret.refresh': 'admin', 'client.secret.update': 'admin' }
+
+/**
+ * Whether the caller may approve, reject or withdraw this change request, as the server's separation
+ * of duties decides it (docs/approvals.md): the requester never decides their own request (they
+ * withdraw it), an API token never decides, an approver holds the rule's role and the write's, in the
+ * client's team or the rule's approver team, and counts once.
+ */
+export function decisionPermission (who: Identity, decision: 'approve' | 'reject' | 'withdraw', request: ChangeRequest): Permission {
+  if (request.status !== 'pending') return { allowed: false, reason: `This request is ${request.status} already.` }
+  const mine = isRequester(who, request)
+  if (decision === 'withdraw') return mine ? { allowed: true } : { allowed: false, reason: 'Only the person who asked for a change withdraws it.' }
+  if (who.via === 'api-token') return { allowed: false, reason: 'An API token may ask for a change, never approve or reject one: a person decides.' }
+  if (mine) return { allowed: false, reason: 'You asked for this change: another person decides it (you can withdraw it).' }
+  const role = higher(request.approvers.role, WRITE_ROLE[request.action] ?? 'editor')
+  if (!hasRole(who, role)) return { allowed: false, reason: `Deciding this request needs the ${role} role; you have ${who.roles.join(', ') || 'no role'}.` }
+  const team = request.approvers.team ?? request.team
+  if (team !== null && !inTeam(who, team)) return { allowed: false, reason: `Approvers of this request are members of team ${team}; you manage ${teamList(who)}.` }
+  if (request.approvals.some(approval => samePerson(who, approval))) {
+    return { allowed: false, reason: 'You approved it already: each person counts once.' }
+  }
+  return { allowed: true }
+}
+
+function higher (one: Role, two: Role): Role {
+  return hasRole({ username: '', roles: [one] }, two) ? one : two
+}
+
+/** A person is the pair of identity source and username (the source unknown: the name alone). */
+function samePerson (who: Identity, person: { source: string, username: string }): boolean {
+  return person.username === who.username && (who.source === undefined || person.source === who.source)
+}
+
+export const isRequester = (who: Identity, request: ChangeRequest): boolean => samePerson(who, request.requestedBy)

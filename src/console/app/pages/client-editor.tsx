@@ -4,6 +4,8 @@ import { clientPath, developerLabel, type Client } from '../clients.ts'
 import { isCredentialProperty } from '../credentials.ts'
 import { Control } from '../fields.tsx'
 import { flash } from '../flash.ts'
+import { approvalPath, approvalRules, pendingRequest, ruleFor } from '../approvals.ts'
+import { ReasonField, reasonHeader, ruleText } from '../approval-parts.tsx'
 import { GROUP_SUMMARIES, grouped, labelOf } from '../groups.ts'
 import { permission } from '../permissions.ts'
 import { refusalFindings } from '../policy.ts'
@@ -62,6 +64,9 @@ function EditorForm ({ fields: schemaFields, client, etag, who, clientId, onRelo
   const [preset, setPreset] = useState<string>()
   const [pristine] = useState(() => JSON.stringify(drafts))
   const keptEdit = useKeptEdit(location.get(), drafts, created === undefined && JSON.stringify(drafts) !== pristine, setDrafts)
+  const [reason, setReason] = useState('')
+  const [rules] = useLoad('the approval rules', approvalRules, [])
+  const gated = clientId === undefined || rules.state !== 'done' ? undefined : ruleFor(rules.value, original.developer, 'client.update')
 
   useEffect(() => {
     if (Object.keys(errors).length > 0) document.querySelector<HTMLElement>('[aria-invalid="true"], .choices:has(.field-error) input')?.focus()
@@ -128,9 +133,11 @@ function EditorForm ({ fields: schemaFields, client, etag, who, clientId, onRelo
         const { data, headers } = await call<Client>('POST', '/api/clients', { body })
         setCreated({ client: data, filled: (headers.get('x-policy-filled') ?? '').split(',').map(name => name.trim()).filter(Boolean) })
       } else {
-        await call('PATCH', `/api/clients/${clientId}`, { body, contentType: 'application/merge-patch+json', headers: etag === undefined ? {} : { 'if-match': etag } })
-        flash.set(`Saved: ${Object.keys(body).map(labelOf).join(', ')}.`)
-        navigate(clientPath(clientId))
+        const answer = await call('PATCH', `/api/clients/${clientId}`, { body, contentType: 'application/merge-patch+json', headers: { ...reasonHeader(reason), ...(etag === undefined ? {} : { 'if-match': etag }) } })
+        const request = pendingRequest(answer)
+        // A gated edit (202) is not saved: it waits for approval, and its request says so.
+        flash.set(request === undefined ? `Saved: ${Object.keys(body).map(labelOf).join(', ')}.` : `Pending approval: nothing was saved yet; your change (${Object.keys(body).map(labelOf).join(', ')}) waits for another person's approval.`)
+        navigate(request === undefined ? clientPath(clientId) : approvalPath(request.id))
       }
     } catch (failure) {
       await showFailure(failure)
@@ -220,6 +227,12 @@ function EditorForm ({ fields: schemaFields, client, etag, who, clientId, onRelo
           </div>
         </details>
       ))}
+      {gated !== undefined && (
+        <div class='panel'>
+          <p class='approval-note'>Changing {gated.properties === undefined ? 'this client' : gated.properties.map(labelOf).join(', ')} asks for approval: {ruleText(gated, teamsMode(who) ? original.developer : undefined)}. Other changes are saved at once.</p>
+          <ReasonField value={reason} onInput={setReason} />
+        </div>
+      )}
       <div class='buttons sticky'>
         <button type='submit' class='primary' disabled={busy}>{busy ? 'Saving…' : clientId === undefined ? 'Create the client' : 'Save changes'}</button>
         <Link class='button' href={clientId === undefined ? '/clients' : clientPath(clientId)}>Cancel</Link>
