@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config.ts'
 import { serverOptions } from '../../src/http/server-options.ts'
 import { testUsersFile } from '../helpers/users.ts'
 import { decisionPermission, permission, type Action } from '../../src/console/app/permissions.ts'
-import type { ChangeRequest } from '../../src/console/app/approvals.ts'
+import type { ChangeRequest } from '../../src/console/app/change-request.ts'
 import type { Identity, Role } from '../../src/console/app/caller.ts'
 
 // What the console offers, as the server decides it (docs/teams.md): the role, then the client's team.

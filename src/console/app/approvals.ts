@@ -1,33 +1,12 @@
 // Change requests (issue 25, docs/approvals.md) as the public API answers them: the console decides
 // nothing of its own about approvals, it shows the server's requests and rules and sends decisions.
 import { call, get, query, type Answer } from './api.ts'
-import type { Change } from './history.ts'
+import type { ChangeRequest, ChangeStatus } from './change-request.ts'
 import type { Identity } from './caller.ts'
 import { decisionPermission } from './permissions.ts'
 import { signal } from './signal.ts'
 
-export interface Person { source: string, username: string }
-export interface Decision extends Person { at: string, reason?: string }
-export type ChangeStatus = 'pending' | 'applying' | 'approved-applied' | 'rejected' | 'withdrawn' | 'expired' | 'conflict' | 'failed' | 'break-glass'
-export interface ChangeRequest {
-  id: string
-  status: ChangeStatus
-  action: string
-  clientId: string
-  team: string | null
-  requestedBy: Person
-  reason: string | null
-  createdAt: string
-  expiresAt: string
-  diff: Change[]
-  quorum: number
-  approvers: { role: 'editor' | 'admin', team?: string }
-  approvals: Decision[]
-  rejection?: Decision
-  decidedAt?: string
-  result?: { status: number, problem?: { detail?: string, title?: string } }
-  secretWaiting: boolean
-}
+export type { ChangeRequest, ChangeStatus, Decision, Person } from './change-request.ts'
 export interface ChangeRequestPage { changeRequests: ChangeRequest[], total: number, offset: number, limit: number }
 export interface ApprovalRule { action: string, properties?: string[], quorum: number, approvers: { role: string, team?: string } }
 

@@ -1,4 +1,4 @@
-import type { ChangeRequest } from './approvals.ts'
+import type { ChangeRequest } from './change-request.ts'
 import { hasRole, inEveryTeam, inTeam, ownTeams, teamsMode, type Identity, type Role } from './caller.ts'
 
 export type Action = 'client.create' | 'client.edit' | 'client.lock' | 'client.secret' | 'client.delete' |
