@@ -134,7 +134,10 @@ function Actions ({ who, client, clientId, onChanged }: { who: Identity, client:
   // Locking is the safe direction (undone by unlocking); unlocking lets the client get tokens again at once.
   const lock = () => {
     if (gate('lock') !== undefined) return toggle('lock')
-    if (!locked) return void setLock(true).catch(() => {})
+    if (!locked) {
+      setLock(true).catch(() => {})
+      return
+    }
     ask({ title: `Unlock ${name}?`, consequence: `${name} can get tokens again the moment it is unlocked, with its current secret and keys.`, action: 'Unlock' }, () => setLock(false))
   }
   const refresh = () => {
@@ -231,7 +234,10 @@ function SetSecret ({ name, clientId, needs, ask, onPending, onDone }: GatedPane
   const submit = (event: Event) => {
     event.preventDefault()
     // A gated change is made only once approved: the approvers are the ones asked.
-    if (needs !== undefined) return void send()
+    if (needs !== undefined) {
+      send().catch(() => {})
+      return
+    }
     ask({ title: `Replace the secret of ${name}?`, consequence: `The secret you typed replaces the current one at once: applications of ${name} still sending the old one are refused until they use the new one.`, action: 'Replace the secret' }, send)
   }
   return (
