@@ -101,7 +101,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const query: AuditQuery = {
       ...request.query,
       ...auditScope(app, request),
-      clientId: alias ? app.clientIndex.idOfAlias(named) ?? named : named,
+      clientId: alias ? [...new Set([app.clientIndex.idOfAlias(named) ?? named, named])] : named,
       since: request.query.since === undefined ? undefined : new Date(request.query.since).toISOString(),
       until: request.query.until === undefined ? undefined : new Date(request.query.until).toISOString()
     }

@@ -131,7 +131,8 @@ export interface AuditQuery {
   actor?: string
   /** The actor's source (local, oidc, gateway); with `actor` and without it: local (older entries without one count as local). */
   source?: string
-  clientId?: string
+  /** The client's numeric ID; with an alias, the ID it resolves to and the alias itself (a call by alias in roles mode is recorded under the alias). */
+  clientId?: string | string[]
   action?: string
   team?: string
   /**

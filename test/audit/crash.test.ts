@@ -27,7 +27,7 @@ t.test('PUT /api/clients/:clientIdentifier/lock ...should leave a pending record
   }
   const first = await startServerProcess(t, env)
   const session = await signIn(first.url)
-  fetch(`${first.url}/api/clients/portal/lock`, {
+  fetch(`${first.url}/api/clients/1234/lock`, {
     method: 'PUT', headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, 'content-type': 'application/json' }, body: '{"locked":true}'
   }).catch(() => {})
   for (let i = 0; i < 100 && upstream.requests.length === 0; i++) await new Promise(resolve => setTimeout(resolve, 50))
@@ -40,7 +40,7 @@ t.test('PUT /api/clients/:clientIdentifier/lock ...should leave a pending record
   const admin = await signIn(second.url)
   const pending = await (await fetch(`${second.url}/api/audit?outcome=pending`, { headers: { cookie: admin.cookie } })).json() as { records: unknown[] }
   t.equal(pending.records.length, 1)
-  t.match(pending.records[0], { action: 'client.lock', actor: 'admin', clientId: 'portal', outcome: 'pending', status: null, completedAt: null })
+  t.match(pending.records[0], { action: 'client.lock', actor: 'admin', clientId: '1234', outcome: 'pending', status: null, completedAt: null })
   const verified = await (await fetch(`${second.url}/api/audit/verify`, { headers: { cookie: admin.cookie } })).json()
   t.match(verified, { ok: true })
 })

@@ -82,7 +82,10 @@ export function recordQuery (query: AuditQuery, dialect: Dialect): { sql: string
   if (query.actor !== undefined) add('i.actor = ?', query.actor)
   if (query.actor !== undefined || query.source !== undefined) add(`COALESCE(${source}, 'local') = ?`, query.source ?? 'local')
   // The intent names the client, or (for a create) the outcome does: either entry of the request.
-  if (query.clientId !== undefined) add('i.request_id IN (SELECT request_id FROM audit_entries WHERE client_id = ?)', query.clientId)
+  if (query.clientId !== undefined) {
+    const ids = [query.clientId].flat()
+    add(`i.request_id IN (SELECT request_id FROM audit_entries WHERE client_id IN (${ids.map(() => '?').join(', ')}))`, ...ids)
+  }
   if (query.action !== undefined) add('i.action = ?', query.action)
   if (query.team !== undefined) add('i.team = ?', query.team)
   const { visibleTo } = query
