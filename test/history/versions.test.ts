@@ -26,7 +26,7 @@ for (const { api, store } of RUNS) {
     const { versions, next } = listed.json()
     t.equal(next, null)
     t.same(versions.map((v: { version: number }) => v.version), [7, 6, 5, 4, 3, 2, 1])
-    t.same(versions.map((v: { action: string }) => v.action), ['client.secret.update', 'client.secret.refresh', 'client.lock', 'client.lock', 'client.update', 'client.patch', 'client.create'])
+    t.same(versions.map((v: { action: string }) => v.action), ['client.secret.update', 'client.secret.refresh', 'client.unlock', 'client.lock', 'client.update', 'client.patch', 'client.create'])
     t.same(versions.map((v: { actor: string }) => v.actor), ['admin', 'admin', 'editor', 'editor', 'admin', 'editor', 'editor'])
     t.match(versions[0], { source: 'local', via: 'session', external: false, restoredFrom: null, changed: ['clientSecret'] })
     t.same(versions[5].changed, ['clientName'])

@@ -22,6 +22,7 @@ t.test('GET /openapi.json ...should show the Idempotency-Key header and its 409 
     'post /api/clients', 'post /api/clients/{clientIdentifier}/secret/refresh', 'post /auth/tokens',
     'put /api/clients/{clientId}', 'put /api/clients/{clientId}/authorizations/{subject}', 'put /api/clients/{clientId}/registration',
     'put /api/clients/{clientIdentifier}/lock', 'put /api/clients/{clientIdentifier}/secret',
-    'post /api/clients/{clientId}/policy-exceptions', 'delete /api/clients/{clientId}/policy-exceptions/{rule}'
+    'post /api/clients/{clientId}/policy-exceptions', 'delete /api/clients/{clientId}/policy-exceptions/{rule}',
+    'post /api/clients/{clientId}/history/{version}/restore', 'post /api/history/deleted/{deletedClientId}/restore'
   ].sort(), 'every mutation under /api and every audited /auth route; not login or logout')
 })

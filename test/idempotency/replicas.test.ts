@@ -6,7 +6,7 @@ import { startRedis } from '../helpers/redis.ts'
 import { startPostgres } from '../helpers/postgres.ts'
 import { startSandboxUpstream } from '../../src/sandbox/emulator.ts'
 import { WITHHELD } from '../../src/idempotency/stored-answer.ts'
-import { newKey, startHoldingUpstream } from './support.ts'
+import { newKey, startHoldingUpstream, writesOf } from './support.ts'
 
 const NEW_CLIENT = { clientName: 'Made once', redirectUris: ['https://app.example.com/cb'] }
 
@@ -117,5 +117,5 @@ t.test('DELETE /api/clients/:clientId with an Idempotency-Key ...should answer 4
   const retry = await remove(b)
   t.equal(retry.statusCode, 204)
   t.equal(retry.headers['idempotent-replayed'], 'true')
-  t.equal(upstream.requests.length, 1, 'deleted once')
+  t.equal(writesOf(upstream.requests), 1, 'deleted once')
 })

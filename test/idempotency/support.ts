@@ -11,10 +11,18 @@ import { startFaultUpstream, type FaultUpstream } from '../helpers/fault-upstrea
 export const newKey = (): string => randomUUID()
 
 /** One request as `role` with an Idempotency-Key; `sent()` answers what reached the emulator for it. */
+/**
+ * The writes among the requests an upstream received: the reads around a write (the history's read of
+ * the client, an alias lookup) are not the mutation a replay must not repeat.
+ */
+export function writesOf (requests: ReadonlyArray<{ path?: string, url?: string }>): number {
+  return requests.filter(request => !(request.path ?? request.url ?? '').includes('/client/get/')).length
+}
+
 export async function keyed (h: Harness, role: Role, method: string, url: string, key: string, body?: unknown): Promise<LightMyRequestResponse & { forwarded: number }> {
   const mark = h.mark()
   const response = await h.call(role, method, url, body, { 'idempotency-key': key })
-  return Object.assign(response, { forwarded: mark.sent().length })
+  return Object.assign(response, { forwarded: writesOf(mark.sent()) })
 }
 
 /** The answer is a replay of `first`: same status, body, and the headers a replay keeps. */

@@ -219,8 +219,15 @@ for (const version of ['v3', 'v2'] as const) {
         const response = await h.call(exchange.role, exchange.method, exchange.url, exchange.body, { ...CALLER_HEADERS, ...exchange.headers })
         t.equal(response.statusCode, exchange.status, response.body)
         const sent = log.sent()
-        t.equal(sent.length, exchange.upstream.length, 'upstream calls')
-        exchange.upstream.forEach((expected, index) => assertSent(t, h, version, sent[index], expected))
+        // The history reads the client around some writes (before a delete, after a lock or secret
+        // change): the writes are compared exactly and in order, and the expected reads come first among the reads.
+        const isRead = (path: string) => /(^|\/)client\/get\//.test(path)
+        const writes = sent.filter(request => !isRead(request.path))
+        const expectedWrites = exchange.upstream.filter(call => !isRead(call.path))
+        t.equal(writes.length, expectedWrites.length, 'upstream writes')
+        expectedWrites.forEach((expected, index) => assertSent(t, h, version, writes[index], expected))
+        const reads = sent.filter(request => isRead(request.path))
+        exchange.upstream.filter(call => isRead(call.path)).forEach((expected, index) => assertSent(t, h, version, reads[index], expected))
       })
     }
 

@@ -122,7 +122,8 @@ t.test('PUT /api/clients/:clientIdentifier/lock ...should send an alias of 128 c
     const before = h.upstream.requests.length
     const answer = await send('PUT', `/api/clients/${alias}/lock`, { locked: true })
     t.equal(answer.status, 404, `${alias.slice(0, 12)}: the emulator knows no such alias`)
-    const sent = h.upstream.requests.slice(before)
+    // The history looks the alias up in the list first (its version needs the ID): the write is what is checked here.
+    const sent = h.upstream.requests.slice(before).filter(request => !request.path.includes('/client/get/'))
     t.equal(sent.length, 1)
     t.equal(sent[0]?.path, `${prefix(h)}client/lock_flag/update/${alias}`)
     t.equal(sent[0]?.query, '')
@@ -226,7 +227,8 @@ t.test('PUT /api/clients/:clientId/registration ...should send the clientId in t
   const { h, send } = h3
   const before = h.upstream.requests.length
   await send('PUT', `/api/clients/${DYNAMIC}/registration`, { registrationAccessToken: 'x&clientId=1', metadata: { client_id: '1?x' } })
-  const sent = h.upstream.requests.slice(before)
+  // The reads around it (the policy's before, the history's after) are checked by the read tests above.
+  const sent = h.upstream.requests.slice(before).filter(request => !request.path.includes('/client/get/'))
   t.equal(sent.length, 1)
   t.equal(sent[0]?.path, `${prefix(h)}client/registration/update`)
   t.equal(sent[0]?.query, '')

@@ -86,7 +86,8 @@ t.test('PUT /api/clients/:clientIdentifier/lock and DELETE /api/clients/:clientI
   fault.answer(request => { request.socket.destroy() })
   t.equal((await app.inject({ method: 'PUT', url: '/api/clients/1234/lock', payload: { locked: true }, headers: admin.headers })).statusCode, 502)
   t.equal((await app.inject({ method: 'DELETE', url: '/api/clients/1234', headers: admin.headers })).statusCode, 502)
-  t.same(fault.requests.map(request => request.method), ['POST', 'DELETE'])
+  // The reads around them (the history's read of a client before its delete) may be retried; the writes never are.
+  t.same(fault.requests.filter(request => !request.url.includes('/client/get/')).map(request => request.method), ['POST', 'DELETE'])
 })
 
 t.test('GET /api/clients/:clientId ...should open the circuit after repeated upstream faults, answer 503 at once, then probe and close it', async t => {
