@@ -46,7 +46,12 @@ export async function startHoldingUpstream (t: Test): Promise<FaultUpstream & { 
   const held: ServerResponse[] = []
   let arrived: () => void = () => {}
   const firstArrived = new Promise<void>(resolve => { arrived = resolve })
-  upstream.answer((_request, response) => {
+  upstream.answer((request, response) => {
+    // Reads (the history's read of a client around a write) are answered at once, as a missing client: only writes are held.
+    if ((request.url ?? '').includes('/client/get/')) {
+      response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ resultCode: 'A083101', resultMessage: 'no such client' }))
+      return
+    }
     held.push(response)
     arrived()
   })
