@@ -105,5 +105,5 @@ t.test('PUT /api/clients/:clientIdentifier/lock ...should record a call by alias
   t.match(await h.audit(`&clientId=${PORTAL}`), [{ action: 'client.lock', clientId: PORTAL, clientIdAlias: 'portal', team: 'acme' }], 'a team admin\'s call')
   t.match(await h.audit(`&clientId=${REPORTS}`), [{ action: 'client.secret.refresh', clientId: REPORTS, clientIdAlias: 'globex-reports', team: 'globex' }], 'a * admin\'s call')
   t.match(await h.auditAs('acme', `&clientId=${PORTAL}`), [{ requestId: byAlias.headers['x-request-id'], clientId: PORTAL, clientIdAlias: 'portal' }], 'found by the team admin too')
-  t.same(await h.audit('&clientId=portal'), [], 'the alias is an attribute, not the client ID')
+  t.match(await h.audit('&clientId=portal'), [{ clientId: PORTAL, clientIdAlias: 'portal' }], 'an alias in the filter is resolved to the client that has it (issue 26)')
 })

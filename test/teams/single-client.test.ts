@@ -83,7 +83,10 @@ for (const version of ['v3', 'v2'] as const) {
       const response = await h.call('acme', method, url, body)
       t.not(response.statusCode, 404, `${method} ${url}: ${response.body.slice(0, 200)}`)
       t.ok(response.statusCode < 500, `${method} ${url}: answered`)
-      const reads = log.sent().filter(request => /\/client\/get\//.test(request.path))
+      // Before the write: the history reads the client again after a lock, secret or RFC 7592 write (its version).
+      const sent = log.sent()
+      const write = sent.findIndex(request => !/\/client\/get\//.test(request.path))
+      const reads = (write === -1 ? sent : sent.slice(0, write)).filter(request => /\/client\/get\//.test(request.path))
       t.equal(reads.length, 1, `${method} ${url}: the team check's read is the route's read`)
       t.equal(mutations(log.sent()).length, method === 'GET' ? 0 : 1, `${method} ${url}: forwarded`)
     }
