@@ -649,7 +649,8 @@ async function consoleTests (): Promise<void> {
       AUTHLETE_SERVICE_ID: '9',
       AUTHLETE_SERVICE_ACCESS_TOKEN: 'token-console',
       AUTHLETE_RETRIES: '0',
-      AUTHLETE_CIRCUIT_THRESHOLD: '2',
+      // The client page reads the client and its compliance: two faults; the Retry below is the third.
+      AUTHLETE_CIRCUIT_THRESHOLD: '3',
       AUTHLETE_CIRCUIT_COOLDOWN_MS: String(cooldownMs)
     })
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
@@ -660,7 +661,7 @@ async function consoleTests (): Promise<void> {
     await alert.filter({ hasText: 'Could not load the client: Authlete failed: it answered with an error of its own. (BFF_UPSTREAM_FAILED' }).waitFor()
     await checkAccessibility(t, page, 'upstream failure')
     await page.screenshot({ path: join(ARTIFACTS, 'console-upstream-failed.png') })
-    // The second failure opens the circuit: the third call is held back by the proxy.
+    // The third failure opens the circuit: the next call is held back by the proxy.
     const retry = alert.getByRole('button', { name: 'Retry' })
     await retry.click()
     await alert.filter({ hasText: 'BFF_UPSTREAM_FAILED' }).waitFor()
