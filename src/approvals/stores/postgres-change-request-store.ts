@@ -2,6 +2,7 @@ import pg from 'pg'
 import type { ChangeRequest } from '../change-request.ts'
 import { UPDATE_ATTEMPTS, type ChangeRequestStore } from './change-request-store.ts'
 import { CREATE_INDEX_SQL, CREATE_TABLE_SQL, listFilter, type RequestRow } from './sql.ts'
+import { createTableOnce } from '../../ops/postgres-schema.ts'
 
 // Replicas starting together create the table once (an advisory lock of its own).
 const CREATE_LOCK = '7236011541877125'
@@ -11,7 +12,7 @@ export async function openPostgresChangeRequestStore (connectionString: string):
   const pool = new pg.Pool({ connectionString, max: 4, connectionTimeoutMillis: 2000, idleTimeoutMillis: 30_000, keepAlive: true, statement_timeout: 2000, query_timeout: 3000, application_name: 'authlete-bff-approvals' })
   pool.on('error', () => {})
   try {
-    await createTable(pool)
+    await createTableOnce(pool, CREATE_LOCK, `${CREATE_TABLE_SQL}; ${CREATE_INDEX_SQL}`)
   } catch (error) {
     await pool.end().catch(() => {})
     throw error
@@ -50,21 +51,5 @@ export async function openPostgresChangeRequestStore (connectionString: string):
     async close () {
       await pool.end()
     }
-  }
-}
-
-async function createTable (pool: pg.Pool): Promise<void> {
-  const client = await pool.connect()
-  try {
-    await client.query('BEGIN')
-    await client.query('SELECT pg_advisory_xact_lock($1)', [CREATE_LOCK])
-    await client.query(CREATE_TABLE_SQL)
-    await client.query(CREATE_INDEX_SQL)
-    await client.query('COMMIT')
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw error
-  } finally {
-    client.release()
   }
 }
