@@ -45,6 +45,9 @@ const ONE_METHOD = 'Equivalent: every route is registered with one method (Fasti
 const AUDITED = 'Equivalent: only a mutating /api route gets here, and each names an audit action in its config (test/audit/audit-log.test.ts fails on one without), so neither config nor audit is undefined.'
 const PLUGIN_META = 'Harmless: fastify-plugin\'s name, Fastify version range and dependency list only guard the registration, which buildApp does in order; no plugin depends on this one by name.'
 
+const CALLER = 'src/console/app/caller.ts'
+const PERMISSIONS = 'src/console/app/permissions.ts'
+const TEAMS_NOT_EMPTY = 'Equivalent: the guard keeps an empty or non-string developer out of the includes() below, but a session\'s teams are team names or *, never empty strings (every source of teams keeps only what isTeamName accepts, src/teams/membership.ts), so includes() of such a value is false either way.'
 export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   { file: CHAIN, original: "entry.kind === 'intent'", replacement: 'true', reason: 'Equivalent: only intent data has an actor, an action or a team (a team is never null), so for outcomes and checkpoints the column is null, or the team absent, either way.' },
   { file: CHAIN, original: "entry.kind === 'checkpoint'", replacement: 'false', reason: CHECKPOINT_NO_CLIENT },
@@ -155,5 +158,13 @@ export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   { file: JSON_TS, original: '!hasLongIntegers', replacement: 'false', reason: 'Equivalent in result: the reviver is then always used, which only costs time (the scan exists to skip it).' },
   { file: JSON_TS, original: "typeof value === 'number'", replacement: 'true', reason: 'Equivalent: a value that is not a number has a source that is not an integer literal (or none), so the regular expression refuses it.' },
   { file: JSON_TS, original: 'context?.source !== undefined', replacement: 'true', reason: 'Equivalent: without a source (objects, arrays) the test reads "undefined", which is not an integer literal.' },
-  { file: JSON_TS, original: 'context?.source', replacement: 'context.source', reason: 'Equivalent on Node 24: JSON.parse always passes the context to a reviver.' }
+  { file: JSON_TS, original: 'context?.source', replacement: 'context.source', reason: 'Equivalent on Node 24: JSON.parse always passes the context to a reviver.' },
+  ...[
+    { original: "typeof team === 'string' && team !== ''", replacement: 'true' },
+    { original: "typeof team === 'string' && team !== ''", replacement: "typeof team === 'string' || team !== ''" },
+    { original: "typeof team === 'string'", replacement: 'true' },
+    { original: "team !== ''", replacement: 'true' },
+    { original: "''", replacement: '"Stryker was here!"' }
+  ].map(mutant => ({ file: CALLER, ...mutant, line: 42, reason: TEAMS_NOT_EMPTY })),
+  { file: PERMISSIONS, original: "''", replacement: '"Stryker was here!"', line: 88, reason: 'Equivalent: hasRole reads only the roles of the identity it builds; its username is never read.' }
 ]

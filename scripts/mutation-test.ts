@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { MUTATION_GROUPS } from './mutation-groups.ts'
+import { MUTATION_GROUPS, OUTSIDE_GROUPS } from './mutation-groups.ts'
 import { EQUIVALENT_MUTANTS } from './mutation-equivalents.ts'
 
 // npm run test:mutation [-- group...]: StrykerJS over the critical modules, one group at a time
@@ -14,6 +14,8 @@ interface Mutant {
   location: { start: { line: number, column: number }, end: { line: number, column: number } }
 }
 interface Report { files: Record<string, { source: string, mutants: Mutant[] }> }
+/** How long a group's run took, and on which commit (with "+changes" when the checkout had uncommitted ones). */
+interface GroupRun { minutes: number, commit: string }
 
 const args = process.argv.slice(2)
 const reportOnly = args.includes('--report-only')
@@ -23,8 +25,10 @@ for (const group of groups) if (!(group in MUTATION_GROUPS)) throw new Error(`un
 if (!reportOnly) {
   for (const group of groups.length > 0 ? groups : Object.keys(MUTATION_GROUPS)) {
     process.stderr.write(`\n== mutation group ${group}\n`)
+    const started = Date.now()
     const run = spawnSync('npx', ['stryker', 'run'], { stdio: 'inherit', env: { ...process.env, MUTATION_GROUP: group } })
     if (run.status !== 0) process.exitCode = 1
+    else writeFileSync(join('reports', 'mutation', `${group}.run.json`), JSON.stringify({ minutes: (Date.now() - started) / 60_000, commit: commitRun() }))
   }
 }
 writeReport()
@@ -42,8 +46,16 @@ function writeReport (): void {
   }
   const earlier = earlierReport()
   const notRun: string[] = []
+  const groupRows: string[] = []
   for (const group of Object.keys(MUTATION_GROUPS)) {
     const path = join('reports', 'mutation', `${group}.json`)
+    const before = { ...total, killedSince, equivalent }
+    const groupRow = (name: string, run: GroupRun | undefined): string => {
+      const figures = { killed: total.killed - before.killed, survived: total.survived - before.survived, noCoverage: total.noCoverage - before.noCoverage, timeout: total.timeout - before.timeout }
+      const mutants = figures.killed + figures.timeout + figures.survived + figures.noCoverage
+      const caught = figures.killed + figures.timeout + killedSince - before.killedSince
+      return `| ${name} | ${score(figures)} | ${percent(caught, mutants - (equivalent - before.equivalent))} | ${mutants} | ${run === undefined ? '?' : run.minutes.toFixed(0)} | ${run?.commit ?? '?'} |`
+    }
     if (!existsSync(path)) {
       // Not run in this checkout (reports/ is not committed): the figures of the last report stay.
       const kept = earlier.rows.filter(row => row.group === group)
@@ -58,6 +70,7 @@ function writeReport (): void {
           survivors.push(`| \`${survivor.where}\` | ${survivor.status} | \`${survivor.original}\` → \`${survivor.replacement}\` | ${reason ?? '**not yet explained**'} |`)
         }
       }
+      if (kept.length > 0) groupRows.push(groupRow(`${group} (earlier run)`, earlier.groups.get(group)))
       continue
     }
     const report = JSON.parse(readFileSync(path, 'utf8')) as Report
@@ -74,6 +87,8 @@ function writeReport (): void {
         survivors.push(`| \`${file}:${mutant.location.start.line}\` | ${mutant.status} | \`${cell(original)}\` → \`${cell(mutant.replacement ?? '')}\` | ${reason ?? '**not yet explained**'} |`)
       }
     }
+    const runPath = join('reports', 'mutation', `${group}.run.json`)
+    groupRows.push(groupRow(group, existsSync(runPath) ? JSON.parse(readFileSync(runPath, 'utf8')) as GroupRun : undefined))
   }
   const all = total.killed + total.timeout + total.survived + total.noCoverage
   mkdirSync('docs', { recursive: true })
@@ -82,7 +97,7 @@ function writeReport (): void {
     '',
     'StrykerJS (`@stryker-mutator/core` with its tap runner) makes one small change (a mutant) at a time in the',
     'critical modules and runs the test files that reach it: a mutant the tests notice is killed. Run it with',
-    '`npm run test:mutation` (all groups: 35 min on two quiet cores on 2026-12-02: chain 3 min, scan 2, problem 6, tokens 3, limits 4, client 5, trail 9, access 5; an hour or more when the cores are busy) or',
+    '`npm run test:mutation` (every group, one after the other; the minutes each took are in the table of groups) or',
     '`npm run test:mutation -- chain scan` (some groups); groups, their modules and test files are in',
     '`scripts/mutation-groups.ts`. Each run writes its group\'s JSON report in reports/mutation/ (not committed);',
     'a group without one in the checkout keeps the figures of the previous version of this file, marked "earlier run"',
@@ -98,11 +113,31 @@ function writeReport (): void {
           `${percent(total.killed + total.timeout + killedSince, all)}; leaving out the ${equivalent} explained as equivalent or harmless as well:`,
           `${percent(total.killed + total.timeout + killedSince, all - equivalent)}.`]),
     '',
+    '## Groups',
+    '',
+    'Score counts a timeout as killed; "explained left out" counts the survivors killed since by later tests',
+    'as killed and leaves out those explained as equivalent or harmless. A group is run on the commit shown',
+    '("+changes": with uncommitted changes to src/ or test/ of the run, such as tests written for its survivors).',
+    '',
+    '| Group | Score | Explained left out | Mutants | Minutes | Commit |',
+    '|---|---|---|---|---|---|',
+    ...groupRows,
+    '',
+    '## Modules',
+    '',
     '| Module | Group | Score | Killed | Timeout | Survived | No coverage |',
     '|---|---|---|---|---|---|---|',
     ...rows,
     '',
     ...(notRun.length === 0 ? [] : [`Not run yet, so not counted: ${notRun.map(group => `${group} (${MUTATION_GROUPS[group]!.mutate.map(file => `\`${file}\``).join(', ')})`).join('; ')}.`, '']),
+    '## Modules in no group',
+    '',
+    'Every source file of src/ that no group mutates, with why (`OUTSIDE_GROUPS` in scripts/mutation-groups.ts):',
+    '',
+    '| Modules | Why they are in no group |',
+    '|---|---|',
+    ...outsideRows(),
+    '',
     '## Mutants left alive',
     '',
     'Each is equivalent (no behaviour can tell it from the original) or harmless, for the reason given;',
@@ -120,13 +155,16 @@ interface EarlierRow { file: string, group: string, figures: { killed: number, t
 interface EarlierSurvivor { where: string, file: string, status: string, original: string, replacement: string, reason?: string }
 
 // The module rows and survivor rows of the report as it stands, to keep those of the groups not run here.
-function earlierReport (): { rows: EarlierRow[], survivors: EarlierSurvivor[] } {
+function earlierReport (): { rows: EarlierRow[], survivors: EarlierSurvivor[], groups: Map<string, GroupRun> } {
   const path = join('docs', 'mutation-report.md')
   const rows: EarlierRow[] = []
   const survivors: EarlierSurvivor[] = []
-  if (!existsSync(path)) return { rows, survivors }
+  const groups = new Map<string, GroupRun>()
+  if (!existsSync(path)) return { rows, survivors, groups }
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     const cells = line.split(/(?<!\\)\|/).slice(1, -1).map(text => text.trim())
+    const group = cells[0]?.split(' ')[0] ?? ''
+    if (cells.length === 6 && group in MUTATION_GROUPS && /^\d+$/.test(cells[4]!)) groups.set(group, { minutes: Number(cells[4]), commit: cells[5]! })
     const module = /^`([^`:]+)`$/.exec(cells[0] ?? '')
     if (module !== null && cells.length === 7) {
       const [killed, timeout, survived, noCoverage] = cells.slice(3).map(Number) as [number, number, number, number]
@@ -139,7 +177,26 @@ function earlierReport (): { rows: EarlierRow[], survivors: EarlierSurvivor[] } 
       survivors.push({ where: where[1]!, file: where[2]!, status: cells[1]!, original: change[1]!, replacement: change[2]!, ...(reason === undefined ? {} : { reason }) })
     }
   }
-  return { rows, survivors }
+  return { rows, survivors, groups }
+}
+
+// Source files no group mutates, gathered under the first OUTSIDE_GROUPS prefix that names them.
+function outsideRows (): string[] {
+  const mutated = new Set(Object.values(MUTATION_GROUPS).flatMap(group => group.mutate))
+  const files = (readdirSync('src', { recursive: true, encoding: 'utf8' }))
+    .map(file => join('src', file)).filter(file => /\.tsx?$/.test(file) && !file.endsWith('.d.ts') && !mutated.has(file)).sort()
+  const byReason = new Map<string, string[]>()
+  for (const file of files) {
+    const reason = Object.entries(OUTSIDE_GROUPS).find(([prefix]) => file.startsWith(prefix))?.[1] ?? '**not yet explained**'
+    byReason.set(reason, [...(byReason.get(reason) ?? []), file])
+  }
+  return [...byReason].map(([reason, list]) => `| ${list.map(file => `\`${file}\``).join(', ')} | ${reason} |`)
+}
+
+function commitRun (): string {
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()
+  const changed = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src', 'test'], { encoding: 'utf8' }).trim()
+  return changed === '' ? commit : `${commit}+changes`
 }
 
 function score ({ killed, timeout, survived, noCoverage }: { killed: number, timeout: number, survived: number, noCoverage: number }): string {

@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs'
 import Fastify from 'fastify'
 import t from 'tap'
 import { buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import { serverOptions } from '../../src/http/server-options.ts'
 import { testUsersFile } from '../helpers/users.ts'
-import { decisionPermission, permission, type Action } from '../../src/console/app/permissions.ts'
+import { ACTIONS, decisionPermission, permission, type Action } from '../../src/console/app/permissions.ts'
 import type { ChangeRequest } from '../../src/console/app/change-request.ts'
-import type { Identity, Role } from '../../src/console/app/caller.ts'
+import { inEveryTeam, ownTeams, type Identity, type Role } from '../../src/console/app/caller.ts'
 
 // What the console offers, as the server decides it (docs/teams.md): the role, then the client's team.
 const editorOf = (...teams: string[]): Identity => ({ username: 'ed', roles: ['editor'], teams })
@@ -32,6 +31,22 @@ t.test('permission ...should, in teams mode, refuse an action on another team\'s
   t.same(permission(editorOf('*'), 'client.lock', teamless), { allowed: true }, 'a member of every team acts on any client')
 })
 
+t.test('permission ...should name every role held, and a client without a team, in its reasons', async t => {
+  t.same(permission({ username: 'v', roles: ['viewer', 'editor'] }, 'client.delete'), { allowed: false, reason: 'Needs the admin role; you have viewer, editor.' })
+  t.same(permission(editorOf('*', 'acme'), 'client.lock', { clientId: 4, developer: '' }), { allowed: true }, 'every team')
+  t.same(permission(editorOf('acme'), 'client.lock', { clientId: 4, developer: '' }), { allowed: false, reason: 'This client belongs to no team; you manage team acme.' })
+  t.same(permission({ username: 'ad', roles: ['admin'], teams: ['*', 'acme'] }, 'client.lock', reports), { allowed: true })
+  t.same(permission({ username: 'ed', roles: ['editor'], teams: ['acme', '*'] }, 'audit.verify'), { allowed: false, reason: 'Needs the admin role; you have editor.' })
+})
+
+t.test('caller ...should tell teams mode, every team and the own teams apart, roles mode having none', async t => {
+  const rolesMode: Identity = { username: 'r', roles: ['admin'] }
+  t.equal(inEveryTeam(rolesMode), false)
+  t.same(ownTeams(rolesMode), [])
+  t.same(ownTeams({ ...rolesMode, teams: ['*', 'acme'] }), ['acme'], 'every team (*) is no team of one\'s own')
+  t.equal(inEveryTeam({ ...rolesMode, teams: ['acme'] }), false)
+})
+
 t.test('permission ...should, in teams mode, offer create only to a member of some team, and verify only to an admin of every team', async t => {
   t.match(permission(editorOf(), 'client.create'), { allowed: false, reason: /no team/ })
   t.same(permission(editorOf('acme'), 'client.create'), { allowed: true })
@@ -40,11 +55,8 @@ t.test('permission ...should, in teams mode, offer create only to a member of so
 })
 
 // Every role and every console action, as a table: what the console offers each role, in roles mode
-// and in teams mode. `ACTIONS` is read from permissions.ts, so an action added there without a row
-// here fails the first test.
-const ACTIONS = [...readFileSync(new URL('../../src/console/app/permissions.ts', import.meta.url), 'utf8')
-  .match(/export type Action =([^\n]+\n)+?\n/)![0].matchAll(/'([a-z.]+)'/g)].map(([, action]) => action as Action)
-
+// and in teams mode. `ACTIONS` is the list permissions.ts exports, so an action added there without
+// a row here fails the first test.
 const ROLES: Role[] = ['viewer', 'editor', 'admin']
 /** Per action: offered to [viewer, editor, admin]. */
 const OFFERED: Record<Action, [boolean, boolean, boolean]> = {
@@ -218,7 +230,11 @@ const DECISIONS: Array<{ who: Identity, about: ChangeRequest, approve: boolean, 
   { who: person('carol', ['admin']), about: request({ quorum: 2, approvals: [{ source: 'local', username: 'bob', at: '2026-01-01T01:00:00Z' }] }), approve: true, withdraw: false, why: 'a second person counts' },
   { who: person('bob', ['admin']), about: request({ status: 'approved-applied' }), approve: false, withdraw: false, why: 'a decided request takes no decision' },
   { who: person('alice', ['viewer']), about: request({ status: 'rejected' }), approve: false, withdraw: false, why: 'a decided request is not withdrawn' },
-  { who: person('alice', ['viewer']), about: request(), approve: false, withdraw: true, why: 'the requester withdraws whatever their role' }
+  { who: person('alice', ['viewer']), about: request(), approve: false, withdraw: true, why: 'the requester withdraws whatever their role' },
+  { who: { username: 'alice', roles: ['admin'], via: 'session' }, about: request(), approve: false, withdraw: true, why: 'the source unknown: the name alone tells the requester' },
+  ...(['client.delete', 'client.secret.refresh', 'client.secret.update'] as const).map(action => (
+    { who: person('bob', ['editor']), about: request({ action, approvers: { role: 'editor' } }), approve: false, withdraw: false, why: `an editor never approves ${action}, even when the rule names editors: the write needs admin` })),
+  { who: person('bob', ['admin'], { teams: ['globex'] }), about: request({ team: null }), approve: true, withdraw: false, why: 'a teamless client\'s request: any admin of a team, as the server decides' }
 ]
 
 t.test('decisionPermission ...should offer approve, reject and withdraw as the server\'s separation of duties decides, with the reason', async t => {
@@ -231,5 +247,8 @@ t.test('decisionPermission ...should offer approve, reject and withdraw as the s
     t.equal(decisionPermission(who, 'withdraw', about).allowed, withdraw, `withdraw: ${why}`)
   }
   t.match(decisionPermission(person('alice', ['admin']), 'approve', request()), { allowed: false, reason: /You asked for this change/ })
+  t.same(decisionPermission(person('bob', ['admin']), 'withdraw', request()), { allowed: false, reason: 'Only the person who asked for a change withdraws it.' })
+  t.same(decisionPermission(person('bob', ['viewer', 'editor']), 'approve', request()), { allowed: false, reason: 'Deciding this request needs the admin role; you have viewer, editor.' })
+  t.same(decisionPermission(person('bob', []), 'approve', request()), { allowed: false, reason: 'Deciding this request needs the admin role; you have no role.' })
   t.match(decisionPermission(person('bob', ['admin'], { via: 'api-token' }), 'approve', request()), { allowed: false, reason: /API token/ })
 })

@@ -1,10 +1,12 @@
 import type { ChangeRequest } from './change-request.ts'
 import { hasRole, inEveryTeam, inTeam, ownTeams, teamsMode, type Identity, type Role } from './caller.ts'
 
-export type Action = 'client.create' | 'client.edit' | 'client.lock' | 'client.secret' | 'client.delete' |
-  'authorization.change' | 'registration.update' | 'audit.read' | 'audit.verify' | 'sessions.manage' | 'client.credentials' |
-  'client.create.type' | 'policy.exception' |
-  'change.decide' | 'change.withdraw'
+/** Every console action the permissions decide (a runtime list, so that a test can walk all of them). */
+export const ACTIONS = ['client.create', 'client.edit', 'client.lock', 'client.secret', 'client.delete',
+  'authorization.change', 'registration.update', 'audit.read', 'audit.verify', 'sessions.manage', 'client.credentials',
+  'client.create.type', 'policy.exception',
+  'change.decide', 'change.withdraw'] as const
+export type Action = typeof ACTIONS[number]
 
 const NEEDS: Record<Action, Role> = {
   'client.create': 'editor',
