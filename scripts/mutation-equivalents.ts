@@ -166,5 +166,106 @@ export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
     { original: "team !== ''", replacement: 'true' },
     { original: "''", replacement: '"Stryker was here!"' }
   ].map(mutant => ({ file: CALLER, ...mutant, line: 42, reason: TEAMS_NOT_EMPTY })),
-  { file: PERMISSIONS, original: "''", replacement: '"Stryker was here!"', line: 88, reason: 'Equivalent: hasRole reads only the roles of the identity it builds; its username is never read.' }
+  { file: PERMISSIONS, original: "''", replacement: '"Stryker was here!"', line: 88, reason: 'Equivalent: hasRole reads only the roles of the identity it builds; its username is never read.' },
+  // policy group: rules
+  /* eslint-disable no-template-curly-in-string -- the sources' template literals, as text */
+  ...[
+    { original: "'dpopRequired'", replacement: '""' },
+    { original: "'Set dpopRequired to true, or remove REFRESH_TOKEN from grantTypes'", replacement: '""' },
+    { original: "() => 'Set dpopRequired to true, or remove REFRESH_TOKEN from grantTypes'", replacement: '() => undefined' },
+    { original: "'Create the client as CONFIDENTIAL, authenticating with PRIVATE_KEY_JWT or mTLS'", replacement: '""' },
+    { original: "() => 'Create the client as CONFIDENTIAL, authenticating with PRIVATE_KEY_JWT or mTLS'", replacement: '() => undefined' },
+    { original: "'Set tokenAuthMethod to PRIVATE_KEY_JWT (with jwks or jwksUri) or TLS_CLIENT_AUTH / SELF_SIGNED_TLS_CLIENT_AUTH (with the certificate settings)'", replacement: '""' },
+    { original: "() => 'Set tokenAuthMethod to PRIVATE_KEY_JWT (with jwks or jwksUri) or TLS_CLIENT_AUTH / SELF_SIGNED_TLS_CLIENT_AUTH (with the certificate settings)'", replacement: '() => undefined' },
+    { original: "'Set dpopRequired to true, or tlsClientCertificateBoundAccessTokens to true for mTLS-bound tokens'", replacement: '""' },
+    { original: "() => 'Set dpopRequired to true, or tlsClientCertificateBoundAccessTokens to true for mTLS-bound tokens'", replacement: '() => undefined' },
+    { original: "'parRequired'", replacement: '""' },
+    { original: "'Set parRequired to true'", replacement: '""' },
+    { original: "() => 'Set parRequired to true'", replacement: '() => undefined' },
+    { original: "'is not CODE'", replacement: '""' },
+    { original: '{\n    message: `responseTypes includes ${item}: FAPI 2.0 accepts only the code response type. Accepted: CODE`,\n    fix: `Remove ${item} from responseTypes, keeping CODE`\n  }', replacement: '{}' },
+    { original: 'item => ({\n    message: `responseTypes includes ${item}: FAPI 2.0 accepts only the code response type. Accepted: CODE`,\n    fix: `Remove ${item} from responseTypes, keeping CODE`\n  })', replacement: '() => undefined' },
+    { original: '`responseTypes includes ${item}: FAPI 2.0 accepts only the code response type. Accepted: CODE`', replacement: '``' },
+    { original: '`Remove ${item} from responseTypes, keeping CODE`', replacement: '``' }
+  ].map(mutant => ({ file: 'src/policy/profile-rules.ts', ...mutant, reason: 'Killed since by test/policy/profile-rules.test.ts "violationsOf ...should word each oauth2.1 and fapi2 violation exactly: what is wrong, what is accepted and the fix" (the mutant applied by hand fails it).' })),
+  ...[
+    { original: "'fapi2'", replacement: '""' }
+  ].map(mutant => ({ file: 'src/policy/profile-rules.ts', ...mutant, reason: "Equivalent: fapi2 is the last of PROFILES, and fromProfile('') slices from indexOf -1, which is the last profile alone: ['fapi2'] either way." })),
+  ...[
+    { original: "'the implicit grant returns access tokens in the redirect, where they leak and can be replayed'", replacement: '""' },
+    { original: "'use AUTHORIZATION_CODE with PKCE instead'", replacement: '""' },
+    { original: "'use AUTHORIZATION_CODE with PKCE (or CLIENT_CREDENTIALS for a client acting on its own behalf)'", replacement: '""' },
+    { original: '`Remove ${item} from responseTypes; use CODE and get tokens from the token endpoint`', replacement: '``' },
+    { original: '`Set ${property} to true`', replacement: '``' },
+    { original: '() => `Set ${property} to true`', replacement: '() => undefined' },
+    { original: "'without PKCE a stolen or injected authorization code can be redeemed'", replacement: '""' },
+    { original: "'the plain method sends the verifier itself as the challenge'", replacement: '""' },
+    { original: "'Set tokenAuthMethod to NONE (with PKCE), or make the client CONFIDENTIAL if it runs on a server'", replacement: '""' },
+    { original: "() => 'Set tokenAuthMethod to NONE (with PKCE), or make the client CONFIDENTIAL if it runs on a server'", replacement: '() => undefined' },
+    { original: "'List each redirect URI in full, one entry per URI'", replacement: '""' },
+    { original: "'Use https, or for a native app the loopback IP literal or a reverse-domain scheme it owns'", replacement: '""' }
+  ].map(mutant => ({ file: 'src/policy/baseline-rules.ts', ...mutant, reason: 'Killed since by test/policy/baseline-rules.test.ts "violationsOf ...should word each baseline violation exactly: what is wrong, why, what is accepted and the fix" (the mutant applied by hand fails it).' })),
+  ...[
+    { original: "'returns an access token'", replacement: '""' },
+    { original: "'has a wildcard'", replacement: '""' }
+  ].map(mutant => ({ file: 'src/policy/baseline-rules.ts', ...mutant, reason: 'Equivalent: listViolations reads this reason only to tell an offending item from a good one (undefined), which "" still does, and this rule\'s message does not show the reason.' })),
+  ...[
+    { original: 'client[property] !== undefined && client[property] !== null', replacement: 'true' },
+    { original: 'client[property] !== undefined && client[property] !== null', replacement: 'false' },
+    { original: 'client[property] !== undefined && client[property] !== null', replacement: 'client[property] !== undefined || client[property] !== null' },
+    { original: 'client[property] !== undefined', replacement: 'true' },
+    { original: 'client[property] !== undefined', replacement: 'client[property] === undefined' },
+    { original: 'client[property] !== null', replacement: 'true' },
+    { original: 'client[property] !== null', replacement: 'client[property] === null' },
+    { original: '(client: Client, property: string): boolean => client[property] !== undefined && client[property] !== null', replacement: '() => undefined' }
+  ].map(mutant => ({ file: 'src/policy/client-facts.ts', ...mutant, reason: 'Gone since: isSet had no caller and was removed from src/policy/client-facts.ts, so these mutants no longer exist.' })),
+  ...[
+    { original: "value.filter((item): item is string => typeof item === 'string')", replacement: 'value' },
+    { original: "typeof item === 'string'", replacement: 'true' },
+    { original: '[]', replacement: '["Stryker was here"]' }
+  ].map(mutant => ({ file: 'src/policy/client-facts.ts', ...mutant, reason: 'Equivalent: listOf is read only by usesCode and usesRefreshTokens, which ask whether the list includes one grant name: an item that is not a string never equals it, and "Stryker was here" is no grant name.' })),
+  ...[
+    { original: 'extension === null', replacement: 'false' },
+    { original: "typeof value === 'number'", replacement: 'true' }
+  ].map(mutant => ({ file: 'src/policy/client-facts.ts', ...mutant, reason: 'Killed since by test/policy/limit-rules.test.ts "durationOf ...should read a duration only from a number in an extension object, else 0 (not set) as Authlete does" (the mutant applied by hand fails it).' })),
+  ...[
+    { original: 'false', replacement: 'true' },
+    { original: '!isWildcard(wider)', replacement: 'false' },
+    { original: 'base === baseOf(wider) || hostMatches(wider, base)', replacement: 'true' }
+  ].map(mutant => ({ file: 'src/policy/redirect-uris.ts', ...mutant, reason: 'Killed since by test/policy/redirect-uris.test.ts "patternCoveredBy ...should cover a wildcard only by a wildcard over the same or a wider domain, never by an exact host" (the mutant applied by hand fails it).' })),
+  ...[
+    { original: '/^127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$/', replacement: '/127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$/' }
+  ].map(mutant => ({ file: 'src/policy/redirect-uris.ts', ...mutant, reason: 'Equivalent: the WHATWG URL parser reads a host that ends in a number as an IPv4 address and writes it as four decimal parts (http://a.127.0.0.1/ and http://x127.0.0.1/ are not URLs), so a hostname that ends like 127.x.y.z has nothing before the 127.' })),
+  ...[
+    { original: '/^127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$/', replacement: '/^127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}/' },
+    { original: '/^127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$/', replacement: '/^127\\.\\d\\.\\d{1,3}\\.\\d{1,3}$/' },
+    { original: '/^127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$/', replacement: '/^127\\.\\d{1,3}\\.\\d\\.\\d{1,3}$/' },
+    { original: '/^127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$/', replacement: '/^127\\.\\d{1,3}\\.\\d{1,3}\\.\\d$/' }
+  ].map(mutant => ({ file: 'src/policy/redirect-uris.ts', ...mutant, reason: 'Killed since by test/policy/baseline-rules.test.ts "redirect-uri-https ...should accept https, http on loopback IP literals and reverse-domain schemes; refuse the rest, saying what is accepted" (the mutant applied by hand fails it).' })),
+  ...[
+    { original: '{\n    return undefined\n  }', replacement: '{}' }
+  ].map(mutant => ({ file: 'src/policy/redirect-uris.ts', ...mutant, reason: 'Equivalent: a function that ends without a return gives undefined.' })),
+  ...[
+    { original: 'url === undefined', replacement: 'false', line: 43 },
+    { original: "'.'", replacement: '""', line: 46 }
+  ].map(mutant => ({ file: 'src/policy/redirect-uris.ts', ...mutant, reason: 'Killed since by test/policy/redirect-uris.test.ts "redirectHost ...should give the host of an http(s) URI, the reversed domain of a private-use scheme, else none" (the mutant applied by hand fails it).' })),
+  ...[
+    { original: "url.hostname === ''", replacement: 'false' },
+    { original: "''", replacement: '"Stryker was here!"' }
+  ].map(mutant => ({ file: 'src/policy/redirect-uris.ts', ...mutant, reason: 'Unreachable: the WHATWG URL parser refuses an http(s) URL without a host (https:// and http://:80/ are not URLs; http:///x reads as host x), so a parsed http(s) URL always has a hostname.' })),
+  ...[
+    { original: 'values === undefined', replacement: 'false' }
+  ].map(mutant => ({ file: 'src/policy/limit-rules.ts', ...mutant, reason: 'Gone since: the branch was unreachable (evaluate runs a limit rule only when its active says the limit is set, so listed always gets a list) and was removed from src/policy/limit-rules.ts.' })),
+  ...[
+    { original: "'has no host to check'", replacement: '""' },
+    { original: "'Use a redirect URI on one of the accepted hosts, or ask the platform team to add the host to the policy'", replacement: '""' },
+    { original: '`Remove ${item} from grantTypes`', replacement: '``' },
+    { original: '`Set tokenAuthMethod to one of ${listed(limits.tokenAuthMethods)}`', replacement: '``' },
+    { original: 'limits => `Set tokenAuthMethod to one of ${listed(limits.tokenAuthMethods)}`', replacement: '() => undefined' },
+    { original: '`Set extension.${name} to at most ${max}`', replacement: '``' }
+  ].map(mutant => ({ file: 'src/policy/limit-rules.ts', ...mutant, reason: 'Killed since by test/policy/limit-rules.test.ts "violationsOf ...should word each limit violation exactly: what is wrong, what the policy accepts and the fix" (the mutant applied by hand fails it).' })),
+  ...[
+    { original: "'is not allowed'", replacement: '""' }
+  ].map(mutant => ({ file: 'src/policy/limit-rules.ts', ...mutant, reason: 'Equivalent: listViolations reads this reason only to tell an offending item from a good one (undefined), which "" still does, and this rule\'s message does not show the reason.' }))
+  /* eslint-enable no-template-curly-in-string */
 ]

@@ -43,7 +43,7 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   policy: {
     mutate: ['src/policy/evaluate.ts', 'src/policy/rule.ts', 'src/policy/rules.ts', 'src/policy/baseline-rules.ts', 'src/policy/profile-rules.ts', 'src/policy/limit-rules.ts', 'src/policy/client-facts.ts', 'src/policy/redirect-uris.ts', 'src/policy/policy-types.ts', 'src/policy/policy-file.ts'],
-    tests: ['test/policy/baseline-rules.test.ts', 'test/policy/profile-rules.test.ts', 'test/policy/limit-rules.test.ts', 'test/policy/evaluate.test.ts', 'test/policy/policy-file.test.ts', 'test/policy/policy-docs.test.ts']
+    tests: ['test/policy/baseline-rules.test.ts', 'test/policy/profile-rules.test.ts', 'test/policy/limit-rules.test.ts', 'test/policy/redirect-uris.test.ts', 'test/policy/evaluate.test.ts', 'test/policy/policy-file.test.ts', 'test/policy/policy-docs.test.ts']
   },
   approvals: {
     mutate: ['src/approvals/approval-rules.ts', 'src/approvals/change-request.ts', 'src/approvals/secret-box.ts'],

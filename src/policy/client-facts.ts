@@ -12,8 +12,6 @@ export function listOf (client: Client, property: string): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []
 }
 
-export const isSet = (client: Client, property: string): boolean => client[property] !== undefined && client[property] !== null
-
 /** A property's value as a violation shows it: null when it is not set (JSON has no undefined). */
 export const shown = (client: Client, property: string): unknown => client[property] ?? null
 

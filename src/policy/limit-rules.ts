@@ -6,7 +6,8 @@ import { listViolations, scalarRule, scalarViolation, type Rule } from './rule.t
 // The limits a policy file sets for every team or for one team (`rules:`). Each runs only when its
 // limit is set, whatever the profile (also with `off`).
 
-const listed = (values: readonly string[] | undefined): string => values === undefined || values.length === 0 ? 'none' : values.join(', ')
+// A limit rule runs only when its limit is set (evaluate.ts reads `active`), so its list is there.
+const listed = (values: readonly string[]): string => values.length === 0 ? 'none' : values.join(', ')
 
 function hostProblem (patterns: readonly string[], uri: string): string | undefined {
   const host = redirectHost(uri)
@@ -22,7 +23,7 @@ const redirectUriHosts: Rule = {
   summary: 'Every redirect URI goes to a host the policy lists (`*.example.com`: its subdomains; a native scheme com.example.app counts as app.example.com)',
   active: limits => limits.redirectUriHosts !== undefined,
   check: (client, limits) => listViolations('limit-redirect-uri-hosts', client, 'redirectUris', uri => hostProblem(limits.redirectUriHosts!, uri), (item, reason) => ({
-    message: `redirectUris includes ${item}, which ${reason}. Accepted hosts: ${listed(limits.redirectUriHosts)}`,
+    message: `redirectUris includes ${item}, which ${reason}. Accepted hosts: ${listed(limits.redirectUriHosts!)}`,
     fix: 'Use a redirect URI on one of the accepted hosts, or ask the platform team to add the host to the policy'
   }))
 }
@@ -35,7 +36,7 @@ const grantTypes: Rule = {
   summary: 'Only the grant types the policy lists',
   active: limits => limits.grantTypes !== undefined,
   check: (client, limits) => listViolations('limit-grant-types', client, 'grantTypes', item => limits.grantTypes!.includes(item) ? undefined : 'is not allowed', item => ({
-    message: `grantTypes includes ${item}, which this policy does not allow. Accepted: ${listed(limits.grantTypes)}`,
+    message: `grantTypes includes ${item}, which this policy does not allow. Accepted: ${listed(limits.grantTypes!)}`,
     fix: `Remove ${item} from grantTypes`
   }))
 }
@@ -50,8 +51,8 @@ const tokenAuthMethods = scalarRule({
   property: 'tokenAuthMethod',
   wrong: (client, limits) => !limits.tokenAuthMethods!.includes(tokenAuthMethodOf(client)),
   value: tokenAuthMethodOf,
-  message: (client, limits) => `tokenAuthMethod is ${tokenAuthMethodOf(client)}, which this policy does not allow. Accepted: ${listed(limits.tokenAuthMethods)}`,
-  fix: limits => `Set tokenAuthMethod to one of ${listed(limits.tokenAuthMethods)}`
+  message: (client, limits) => `tokenAuthMethod is ${tokenAuthMethodOf(client)}, which this policy does not allow. Accepted: ${listed(limits.tokenAuthMethods!)}`,
+  fix: limits => `Set tokenAuthMethod to one of ${listed(limits.tokenAuthMethods!)}`
 })
 
 // Authlete uses a client's duration only when it is a positive number below the service's (0, the

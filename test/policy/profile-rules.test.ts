@@ -55,6 +55,49 @@ t.test('response-type-code-only ...should refuse every response type but CODE un
   t.same(violationsOfRule('response-type-code-only', oauth21, { responseTypes: ['CODE_ID_TOKEN'] }), [])
 })
 
+const SENDER_CONSTRAINT_ACCEPTED = 'Accepted: dpopRequired: true (DPoP) or tlsClientCertificateBoundAccessTokens: true (mTLS)'
+
+t.test('violationsOf ...should word each oauth2.1 and fapi2 violation exactly: what is wrong, what is accepted and the fix', async t => {
+  const client = { clientType: 'PUBLIC', tokenAuthMethod: 'NONE', grantTypes: ['AUTHORIZATION_CODE', 'REFRESH_TOKEN'], responseTypes: ['CODE', 'CODE_ID_TOKEN'], pkceRequired: true, pkceS256Required: true, dpopRequired: false, parRequired: false }
+  t.same(violationsOf(fapi2, client), [{
+    rule: 'public-refresh-token-sender-constrained',
+    property: 'dpopRequired',
+    value: false,
+    message: `A PUBLIC client with the REFRESH_TOKEN grant has no sender-constrained tokens (dpopRequired is false), so a stolen refresh token can be replayed. ${SENDER_CONSTRAINT_ACCEPTED}`,
+    fix: 'Set dpopRequired to true, or remove REFRESH_TOKEN from grantTypes'
+  }, {
+    rule: 'confidential-client',
+    property: 'clientType',
+    value: 'PUBLIC',
+    message: 'clientType is PUBLIC: FAPI 2.0 supports only confidential clients. Accepted: CONFIDENTIAL',
+    fix: 'Create the client as CONFIDENTIAL, authenticating with PRIVATE_KEY_JWT or mTLS'
+  }, {
+    rule: 'client-auth-private-key-or-mtls',
+    property: 'tokenAuthMethod',
+    value: 'NONE',
+    message: 'tokenAuthMethod is NONE: FAPI 2.0 requires asymmetric or certificate-based client authentication. Accepted: PRIVATE_KEY_JWT, TLS_CLIENT_AUTH, SELF_SIGNED_TLS_CLIENT_AUTH',
+    fix: 'Set tokenAuthMethod to PRIVATE_KEY_JWT (with jwks or jwksUri) or TLS_CLIENT_AUTH / SELF_SIGNED_TLS_CLIENT_AUTH (with the certificate settings)'
+  }, {
+    rule: 'sender-constrained-tokens',
+    property: 'dpopRequired',
+    value: false,
+    message: `Neither dpopRequired nor tlsClientCertificateBoundAccessTokens is true: FAPI 2.0 issues only sender-constrained access tokens. ${SENDER_CONSTRAINT_ACCEPTED}`,
+    fix: 'Set dpopRequired to true, or tlsClientCertificateBoundAccessTokens to true for mTLS-bound tokens'
+  }, {
+    rule: 'par-required',
+    property: 'parRequired',
+    value: false,
+    message: 'parRequired is false on a client using AUTHORIZATION_CODE: FAPI 2.0 accepts authorization requests only through PAR (RFC 9126). Accepted: parRequired: true',
+    fix: 'Set parRequired to true'
+  }, {
+    rule: 'response-type-code-only',
+    property: 'responseTypes',
+    value: 'CODE_ID_TOKEN',
+    message: 'responseTypes includes CODE_ID_TOKEN: FAPI 2.0 accepts only the code response type. Accepted: CODE',
+    fix: 'Remove CODE_ID_TOKEN from responseTypes, keeping CODE'
+  }])
+})
+
 t.test('profiles ...should be cumulative: fapi2 ⊇ oauth2.1 ⊇ baseline, off none; PKCE S256 holds in every profile', async t => {
   const ids = (profile: ReturnType<typeof effective>) => profile.rules.map(rule => rule.id)
   t.same(ids(effective('off')), [])
