@@ -50,3 +50,82 @@ t.test('HISTORY_SWEEP_MINUTES ...should find a change made outside the proxy on 
   const latest = await app.auditTrail.history.latest(clientId)
   t.match(latest, { version: 2, external: true, client: { clientName: 'Renamed outside' } })
 })
+
+t.test('GET /api/clients/:clientId/history ...should record a change found by several reads at once as one external version and one audit record', async t => {
+  const { app } = await buildTestApp(t)
+  const editor = await login(app, 'editor')
+  const admin = await login(app, 'admin')
+  const clientId = String((await app.inject({ method: 'POST', url: '/api/clients', payload: { clientName: 'Read at once' }, headers: editor.headers })).json().clientId)
+  const { clientSecret: _secret, ...current } = await emulator(app, 'v3', `client/get/${clientId}`)
+  await emulator(app, 'v3', `client/update/${clientId}`, { ...current, clientName: 'Renamed outside' })
+  const reads = await Promise.all(Array.from({ length: 4 }, () => app.inject({ url: `/api/clients/${clientId}/history`, headers: editor.headers })))
+  for (const read of reads) t.match(read.json().versions, [{ version: 2, external: true }, { version: 1 }], 'each read answers with the external version')
+  const records = (await app.inject({ url: `/api/audit?action=client.external-change&clientId=${clientId}`, headers: admin.headers })).json().records
+  t.equal(records.length, 1, 'one audit record')
+})
+
+t.test('GET /api/clients/:clientId ...should record nothing for a client that did not change or has no history, and answer even when the history store fails', async t => {
+  const { app, logs } = await buildTestApp(t)
+  const editor = await login(app, 'editor')
+  const admin = await login(app, 'admin')
+  const versioned = String((await app.inject({ method: 'POST', url: '/api/clients', payload: { clientName: 'Unchanged' }, headers: editor.headers })).json().clientId)
+  const outside = String((await emulator(app, 'v3', 'client/create', { clientName: 'Never through the proxy' })).clientId)
+  for (const clientId of [versioned, outside, versioned, outside]) {
+    t.equal((await app.inject({ url: `/api/clients/${clientId}/history`, headers: editor.headers })).statusCode, 200)
+  }
+  t.same((await app.inject({ url: '/api/audit?action=client.external-change', headers: admin.headers })).json().records, [], 'no external change recorded')
+  t.same((await app.inject({ url: `/api/clients/${outside}/history`, headers: editor.headers })).json().versions, [], 'a client never written through the proxy has no history')
+  t.same(logs.filter(line => line.includes('"level":50')), [], 'and nothing went wrong')
+
+  await app.auditTrail.close()
+  const read = await app.inject({ url: `/api/clients/${outside}`, headers: editor.headers })
+  t.equal(read.statusCode, 200, 'a read answers whatever the history store does')
+  t.ok(logs.some(line => line.includes('"level":50') && line.includes('history: the last version could not be read to look for an external change')), 'the failure is logged')
+})
+
+t.test('HISTORY_SWEEP_MINUTES ...should page through every client of the service, reading each page of the list once', async t => {
+  const { app } = await buildTestApp(t, { HISTORY_SWEEP_MINUTES: '60' })
+  const editor = await login(app, 'editor')
+  // 200 clients in all, the one with a history last: on the second page of 100.
+  const { totalCount } = await emulator(app, 'v3', 'client/get/list?start=0&end=1')
+  for (let count = Number(totalCount); count < 199; count++) await emulator(app, 'v3', 'client/create', { clientName: `Filler ${count}` })
+  const clientId = String((await app.inject({ method: 'POST', url: '/api/clients', payload: { clientName: 'On page two' }, headers: editor.headers })).json().clientId)
+  const { clientSecret: _secret, ...current } = await emulator(app, 'v3', `client/get/${clientId}`)
+  await emulator(app, 'v3', `client/update/${clientId}`, { ...current, clientName: 'Renamed outside' })
+  const before = app.sandboxUpstream.requests.length
+  await app.sweepClientHistory()
+  const lists = app.sandboxUpstream.requests.slice(before).filter(request => request.path.includes('client/get/list'))
+  t.equal(lists.length, 2, 'two pages of 100')
+  t.match(await app.auditTrail.history.latest(clientId), { version: 2, external: true, client: { clientName: 'Renamed outside' } })
+})
+
+t.test('GET /api/clients/:clientId ...should look the last version up once per modifiedAt a replica has not seen, and log an external change it could not record', async t => {
+  const { app, logs } = await buildTestApp(t)
+  const editor = await login(app, 'editor')
+  const { history } = app.auditTrail
+  const latest = history.latest.bind(history)
+  let lookups = 0
+  history.latest = async clientId => { lookups++; return await latest(clientId) }
+  const create = async (clientName: string) => String((await app.inject({ method: 'POST', url: '/api/clients', payload: { clientName }, headers: editor.headers })).json().clientId)
+  const [one, two] = [await create('Looked up one'), await create('Looked up two')]
+  const read = async (clientId: string) => {
+    const before = lookups
+    t.equal((await app.inject({ url: `/api/clients/${clientId}`, headers: editor.headers })).statusCode, 200)
+    return lookups - before
+  }
+  t.same([await read(one), await read(two), await read(one), await read(two)], [1, 1, 0, 0], 'a modifiedAt seen once needs no lookup, for each client')
+
+  const { clientSecret: _secret, ...current } = await emulator(app, 'v3', `client/get/${one}`)
+  await emulator(app, 'v3', `client/update/${one}`, { ...current, clientName: 'Renamed outside' })
+  t.equal((await app.inject({ url: `/api/clients/${one}/history`, headers: editor.headers })).json().versions[0].external, true)
+  t.equal(await read(one), 0, 'nor does the modifiedAt of the external version it recorded')
+
+  const { clientSecret: _again, ...now } = await emulator(app, 'v3', `client/get/${two}`)
+  await emulator(app, 'v3', `client/update/${two}`, { ...now, clientName: 'Renamed again' })
+  // The store refuses the record (a full disk, say): the read answers all the same, and the failure is logged.
+  const append = app.auditTrail.append
+  app.auditTrail.append = async () => { throw new Error('the audit store refused the write') }
+  t.teardown(() => { app.auditTrail.append = append })
+  t.equal((await app.inject({ url: `/api/clients/${two}/history`, headers: editor.headers })).statusCode, 200)
+  t.ok(logs.some(line => line.includes('"level":50') && line.includes('history: an external change could not be recorded')), 'the failure is logged')
+})
