@@ -1,4 +1,9 @@
-import t from 'tap'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t, { type Test } from 'tap'
+import type { NewEntry } from '../../src/audit/audit-types.ts'
+import type { AuditStore } from '../../src/audit/stores/audit-store.ts'
 import { buildTestApp, login, type ApiVersion } from '../helpers/app.ts'
 import { emulator } from './emulator.ts'
 
@@ -80,7 +85,7 @@ t.test('GET /api/clients/:clientId ...should record nothing for a client that di
   await app.auditTrail.close()
   const read = await app.inject({ url: `/api/clients/${outside}`, headers: editor.headers })
   t.equal(read.statusCode, 200, 'a read answers whatever the history store does')
-  t.ok(logs.some(line => line.includes('"level":50') && line.includes('history: the last version could not be read to look for an external change')), 'the failure is logged')
+  t.ok(logs.some(line => line.includes('"level":50') && line.includes('history: the last version could not be read to look for an external change') && line.includes('"err":')), 'the failure is logged, with the error')
 })
 
 t.test('HISTORY_SWEEP_MINUTES ...should page through every client of the service, reading each page of the list once', async t => {
@@ -127,5 +132,64 @@ t.test('GET /api/clients/:clientId ...should look the last version up once per m
   app.auditTrail.append = async () => { throw new Error('the audit store refused the write') }
   t.teardown(() => { app.auditTrail.append = append })
   t.equal((await app.inject({ url: `/api/clients/${two}/history`, headers: editor.headers })).statusCode, 200)
-  t.ok(logs.some(line => line.includes('"level":50') && line.includes('history: an external change could not be recorded')), 'the failure is logged')
+  t.ok(logs.some(line => line.includes('"level":50') && line.includes('history: an external change could not be recorded') && line.includes(`"clientId":"${two}"`) && line.includes('the audit store refused the write')), 'the failure is logged, with the client and the error')
+})
+
+/** Holds the audit appends `held` picks until `release` is called; `reached` resolves once `count` of them are waiting. */
+function holdAppends (t: Test, stores: AuditStore[], held: (entry: NewEntry) => boolean, count = 1) {
+  let waiting = 0
+  let reached!: () => void
+  let release!: () => void
+  const arrived = new Promise<void>(resolve => { reached = resolve })
+  const released = new Promise<void>(resolve => { release = resolve })
+  for (const store of stores) {
+    const append = store.append.bind(store)
+    store.append = async entry => {
+      if (held(entry)) {
+        if (++waiting === count) reached()
+        await released
+      }
+      return await append(entry)
+    }
+    t.teardown(() => { store.append = append })
+  }
+  return { reached: arrived, release }
+}
+
+t.test('GET /api/clients/:clientId ...should not take a write still in progress through this replica for an external change', async t => {
+  const { app } = await buildTestApp(t)
+  const editor = await login(app, 'editor')
+  const clientId = String((await app.inject({ method: 'POST', url: '/api/clients', payload: { clientName: 'Being written' }, headers: editor.headers })).json().clientId)
+  t.equal((await app.inject({ url: `/api/clients/${clientId}`, headers: editor.headers })).statusCode, 200)
+  // The PATCH's outcome, which writes its version, waits until a read has seen the PATCH's change.
+  const hold = holdAppends(t, [app.auditTrail], entry => entry.kind === 'outcome' && entry.version?.action === 'client.patch')
+  const patch = app.inject({ method: 'PATCH', url: `/api/clients/${clientId}`, payload: { clientName: 'Patched' }, headers: editor.headers })
+  await hold.reached
+  t.equal((await app.inject({ url: `/api/clients/${clientId}`, headers: editor.headers })).json().clientName, 'Patched')
+  hold.release()
+  t.equal((await patch).statusCode, 200)
+  const { versions } = (await app.inject({ url: `/api/clients/${clientId}/history`, headers: editor.headers })).json()
+  t.match(versions, [{ version: 2, action: 'client.patch', external: false }, { version: 1 }])
+  t.equal(versions.length, 2, 'no external version')
+})
+
+t.test('GET /api/clients/:clientId/history (two replicas) ...should record a change both replicas find at once as one external version', async t => {
+  const dir = await mkdtemp(join(tmpdir(), 'bff-external-replicas-'))
+  const first = await buildTestApp(t, { AUDIT_STORE: `sqlite:${join(dir, 'audit.db')}` })
+  const { url, credentials } = first.app.sandboxUpstream
+  const second = await buildTestApp(t, { AUDIT_STORE: `sqlite:${join(dir, 'audit.db')}`, AUTHLETE_BASE_URL: url, AUTHLETE_SERVICE_ID: credentials.serviceId, AUTHLETE_SERVICE_ACCESS_TOKEN: credentials.accessToken })
+  const replicas = [first.app, second.app]
+  const sessions = await Promise.all(replicas.map(app => login(app, 'editor')))
+  const clientId = String((await first.app.inject({ method: 'POST', url: '/api/clients', payload: { clientName: 'Shared' }, headers: sessions[0]!.headers })).json().clientId)
+  const { clientSecret: _secret, ...current } = await emulator(first.app, 'v3', `client/get/${clientId}`)
+  await emulator(first.app, 'v3', `client/update/${clientId}`, { ...current, clientName: 'Renamed outside' })
+  // Each replica has looked the last version up and found the change before either records it.
+  const hold = holdAppends(t, replicas.map(app => app.auditTrail), entry => entry.kind === 'intent' && (entry.data as { action?: string }).action === 'client.external-change', 2)
+  const reads = replicas.map((app, index) => app.inject({ url: `/api/clients/${clientId}/history`, headers: sessions[index]!.headers }))
+  await hold.reached
+  hold.release()
+  for (const read of await Promise.all(reads)) t.equal(read.statusCode, 200)
+  const { versions } = (await first.app.inject({ url: `/api/clients/${clientId}/history`, headers: sessions[0]!.headers })).json()
+  t.match(versions, [{ version: 2, external: true }, { version: 1 }])
+  t.equal(versions.length, 2, 'one external version')
 })
