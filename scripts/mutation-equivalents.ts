@@ -266,6 +266,51 @@ export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   ].map(mutant => ({ file: 'src/policy/limit-rules.ts', ...mutant, reason: 'Killed since by test/policy/limit-rules.test.ts "violationsOf ...should word each limit violation exactly: what is wrong, what the policy accepts and the fix" (the mutant applied by hand fails it).' })),
   ...[
     { original: "'is not allowed'", replacement: '""' }
-  ].map(mutant => ({ file: 'src/policy/limit-rules.ts', ...mutant, reason: 'Equivalent: listViolations reads this reason only to tell an offending item from a good one (undefined), which "" still does, and this rule\'s message does not show the reason.' }))
+  ].map(mutant => ({ file: 'src/policy/limit-rules.ts', ...mutant, reason: 'Equivalent: listViolations reads this reason only to tell an offending item from a good one (undefined), which "" still does, and this rule\'s message does not show the reason.' })),
   /* eslint-enable no-template-curly-in-string */
+  // history and versions groups
+  ...[
+    "Authlete\\'s internal sequence number: it never changes and tells a reader nothing",
+    'the same for every client of the service',
+    'the secret itself: a secret change is a version that says so, never the value',
+    'the hash of a bearer credential (RFC 7592): whoever holds the token changes the client'
+  ].flatMap(text => [{ original: `{ dropped: '${text}' }`, replacement: '{}' }, { original: `'${text}'`, replacement: '""' }])
+    .map(mutant => ({ file: 'src/history/stored-state.ts', ...mutant, reason: 'Harmless: a dropped property\'s reason is for whoever reads the list; storedState only asks whether the decision is an object, and {} still is one (test/history/stored-state.test.ts checks that every dropped property is left out).' })),
+  { file: 'src/history/stored-state.ts', original: "'extension'", replacement: '""', reason: 'Equivalent: storedState gives every decision that is neither \'kept\', \'jwks\' nor an object the extension\'s treatment (its allow-list), and nothing else reads a decision\'s text.' },
+  { file: 'src/history/stored-state.ts', original: '!isPlainObject(value)', replacement: 'false', reason: 'Equivalent: a JSON value that is not an object (string, number, boolean, list) has none of the extension\'s property names, so picking from it gives {} too (null was left out before).' },
+  { file: 'src/history/stored-state.ts', original: 'value[name] !== undefined', replacement: 'true', reason: 'Equivalent: the extension then holds its missing properties as undefined, which canonicalJson (the version\'s hash) and JSON.stringify (the stored row and every answer) leave out, and which the diff reads as null, the same as absent.' },
+  { file: 'src/history/stored-state.ts', original: '{\n    return undefined\n  }', replacement: '{}', reason: 'Equivalent: a catch block that returns nothing returns undefined too.' },
+  ...[
+    { original: "'unknown'", replacement: '""' },
+    { original: "typeof key.kty === 'string'", replacement: 'true' },
+    { original: "typeof value === 'string'", replacement: 'true' }
+  ].map(mutant => ({ file: 'src/history/stored-state.ts', ...mutant, reason: 'Killed since by test/history/stored-state.test.ts "storedJwks ...should reduce a key of an unknown type, whatever it is named, and keep of kid, use and alg only strings" (the mutant applied by hand fails it).' })),
+  ...["'key_ops'", "'x5u'", "'x5c'", "'x5t'", "'x5t#S256'"].map(original => ({
+    file: 'src/history/stored-state.ts', original, replacement: '""', reason: 'Killed since by test/history/stored-state.test.ts "storedJwks ...should keep whole a public key with every descriptive member of RFC 7517 §4" (the mutant applied by hand fails it).'
+  })),
+  ...[
+    { original: "typeof jwks === 'string'", replacement: 'true' },
+    { original: 'set.keys.every(isPlainObject)', replacement: 'set.keys.some(isPlainObject)' },
+    { original: 'value !== null', replacement: 'true' }
+  ].map(mutant => ({ file: 'src/history/stored-state.ts', ...mutant, reason: 'Killed since by test/history/stored-state.test.ts "storedJwks ...should store a set of public keys whole, rebuildable for upstream, and nothing of a string that is not a JWK Set" (the mutant applied by hand fails it).' })),
+  ...['responseTypes', 'responseModes', 'requestUris', 'authorizationDetailsTypes', 'clientRegistrationTypes', 'fapiModes', 'clientNames', 'descriptions', 'logoUris', 'tosUris', 'policyUris', 'clientUris'].map(name => ({
+    file: 'src/history/diff.ts', original: `'${name}'`, replacement: '""', reason: 'Killed since by test/history/diff.test.ts "diffStates ...should compare every list whose order means nothing as a set" (the mutant applied by hand fails it).'
+  })),
+  { file: 'src/history/diff.ts', original: 'after?.keys', replacement: 'after.keys', reason: 'Killed since by test/history/diff.test.ts "diffStates ...should compare JWK Sets key by key: kid order is no change, a new or dropped key is added or removed, new material under a kid is both" (the mutant applied by hand fails it).' },
+  ...[
+    { original: 'after === null', replacement: 'false' },
+    { original: 'value !== null', replacement: 'true' }
+  ].map(mutant => ({ file: 'src/history/diff.ts', ...mutant, reason: 'Killed since by test/history/diff.test.ts "diffStates ...should compare the extension property by property, and tell no requestable scopes from an empty set" (the mutant applied by hand fails it).' })),
+  { file: 'src/history/diff.ts', original: "property === 'jwks'", replacement: 'true', reason: 'Equivalent: jwks is the only property of a stored state whose value is an object with a keys list (the client schema\'s only other object, the extension, is compared property by property, and a list\'s keys is a method), so no other property passes isKeySetOrNull on both sides.' },
+  { file: 'src/history/diff.ts', original: '[]', replacement: '["Stryker was here"]', reason: 'Harmless: the default for an absent list is only where the other list\'s elements are looked up; one made-up element there changes the diff of a list holding that very text as an element and nothing else (a test for it would have to know the mutant\'s text).' },
+  { file: 'src/history/diff.ts', original: "typeof value === 'object'", replacement: 'true', reason: 'Equivalent: a string, number or boolean has no keys list (its keys is undefined), so Array.isArray refuses it either way.' },
+  ...["entry.kind === 'outcome'", 'data.version !== undefined', 'data.versionClientId !== undefined', 'data.versionHash !== undefined'].map(original => ({
+    file: 'src/history/verify-versions.ts', original, replacement: 'true', reason: 'Equivalent: linkVersion (src/history/stores/version-rows.ts) writes version, versionClientId and versionHash into an outcome\'s data together or not at all, and no intent or checkpoint has them (the chain\'s hash keeps the data as written), so the other checks decide alone.'
+  })),
+  { file: 'src/history/external-changes.ts', original: 'modifiedAt === null', replacement: 'false', reason: 'Equivalent: isNewer(null, ...) is false, so a null modifiedAt is not remembered either way.' },
+  { file: 'src/history/external-changes.ts', original: "typeof client.modifiedAt === 'number'", replacement: 'true', reason: 'Unreachable: Authlete (both API generations, and the emulator) answers every client with its modifiedAt, a number; only a client without one would be compared as undefined instead of null.' },
+  { file: 'src/history/external-changes.ts', original: 'recorded !== undefined', replacement: 'true', reason: 'Equivalent: request.externalVersion is then set to undefined instead of left undefined, and awaiting undefined waits for nothing either way.' },
+  ...['false', 'known.size > KNOWN_LIMIT'].map(replacement => ({
+    file: 'src/history/external-changes.ts', original: 'known.size >= KNOWN_LIMIT', replacement, reason: 'Harmless: the bound only keeps the cache of seen modifiedAt values under 10,000 clients; without it, or one client later, only memory differs (test/history/external.test.ts "...should look the last version up once per modifiedAt..." kills a cache cleared every time).'
+  }))
 ]

@@ -39,7 +39,7 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   versions: {
     mutate: ['src/history/verify-versions.ts', 'src/history/restorable.ts', 'src/history/external-changes.ts'],
-    tests: ['test/history/tamper.test.ts', 'test/history/restore.test.ts', 'test/history/external.test.ts']
+    tests: ['test/history/restorable.test.ts', 'test/history/verify-versions.test.ts', 'test/history/external.test.ts', 'test/history/restore.test.ts', 'test/history/deleted.test.ts', 'test/history/versions.test.ts', 'test/history/tamper.test.ts']
   },
   policy: {
     mutate: ['src/policy/evaluate.ts', 'src/policy/rule.ts', 'src/policy/rules.ts', 'src/policy/baseline-rules.ts', 'src/policy/profile-rules.ts', 'src/policy/limit-rules.ts', 'src/policy/client-facts.ts', 'src/policy/redirect-uris.ts', 'src/policy/policy-types.ts', 'src/policy/policy-file.ts'],

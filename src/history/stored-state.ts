@@ -170,7 +170,7 @@ export function storedJwks (jwks: unknown): StoredJwks {
 }
 
 function isPublicKey (key: Record<string, unknown>): boolean {
-  const publicMembers = typeof key.kty === 'string' ? PUBLIC_MEMBERS[key.kty] : undefined
+  const publicMembers = publicMembersOf(key)
   if (publicMembers === undefined) return false
   return Object.keys(key).every(member => DESCRIPTIVE_MEMBERS.includes(member) || publicMembers.includes(member))
 }
@@ -184,9 +184,14 @@ function reducedKey (key: Record<string, unknown>): ReducedKey {
   return reduced
 }
 
+// Own members only: a `kty` such as "toString" or "__proto__" names something every object inherits.
+function publicMembersOf (key: Record<string, unknown>): readonly string[] | undefined {
+  return typeof key.kty === 'string' && Object.hasOwn(PUBLIC_MEMBERS, key.kty) ? PUBLIC_MEMBERS[key.kty] : undefined
+}
+
 /** RFC 7638 thumbprint (SHA-256, base64url) of a key's public part; null for a key type without one (`oct`, unknown). */
 export function jwkThumbprint (key: Record<string, unknown>): string | null {
-  const publicMembers = typeof key.kty === 'string' ? PUBLIC_MEMBERS[key.kty] : undefined
+  const publicMembers = publicMembersOf(key)
   if (publicMembers === undefined || !publicMembers.every(member => typeof key[member] === 'string')) return null
   const required = Object.fromEntries([...publicMembers, 'kty'].map(member => [member, key[member]]))
   return createHash('sha256').update(canonicalJson(required)).digest('base64url')

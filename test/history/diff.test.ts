@@ -34,6 +34,17 @@ t.test('diffStates ...should compare unordered lists as sets, with the elements 
   }, 'lists of objects compare element by element')
 })
 
+t.test('diffStates ...should compare every list whose order means nothing as a set', async t => {
+  const unordered = [
+    'redirectUris', 'grantTypes', 'responseTypes', 'responseModes', 'contacts', 'requestUris', 'authorizationDetailsTypes',
+    'clientRegistrationTypes', 'fapiModes', 'clientNames', 'descriptions', 'logoUris', 'tosUris', 'policyUris', 'clientUris', 'attributes'
+  ]
+  for (const property of unordered) {
+    t.same(diffStates({ [property]: ['one', 'two'] }, { [property]: ['two', 'one'] }), [], `${property} reordered`)
+    t.same(diffStates({ [property]: ['one', 'two'] }, { [property]: ['three', 'one'] }), [{ property, before: ['one', 'two'], after: ['three', 'one'], added: ['three'], removed: ['two'] }], `${property} changed`)
+  }
+})
+
 t.test('diffStates ...should compare ordered lists as a whole', async t => {
   t.same(diffStates({ defaultAcrs: ['gold', 'silver'] }, { defaultAcrs: ['silver', 'gold'] }), [{ property: 'defaultAcrs', before: ['gold', 'silver'], after: ['silver', 'gold'] }], 'acr values are in order of preference')
 })
@@ -45,6 +56,9 @@ t.test('diffStates ...should compare the extension property by property, and tel
   ])
   t.same(diffStates({}, { extension: { requestableScopes: [] } }), [{ property: 'extension.requestableScopes', before: null, after: [], added: [], removed: [] }], 'the service\'s scopes become none')
   t.same(diffStates({ extension: { tokenExchangePermitted: true } }, {}), [{ property: 'extension.tokenExchangePermitted', before: true, after: null }])
+  t.same(diffStates({ extension: { requestableScopes: [] } }, {}), [{ property: 'extension.requestableScopes', before: [], after: null, added: [], removed: [] }], 'no scopes become the service\'s')
+  t.same(diffStates({ extension: null }, {}), [], 'a null extension is an absent one')
+  t.same(diffStates({ extension: null }, { extension: { idTokenDuration: 60 } }), [{ property: 'extension.idTokenDuration', before: null, after: 60 }])
 })
 
 t.test('diffStates ...should compare JWK Sets key by key: kid order is no change, a new or dropped key is added or removed, new material under a kid is both', async t => {
@@ -59,6 +73,7 @@ t.test('diffStates ...should compare JWK Sets key by key: kid order is no change
   t.same(diffStates({ jwks: { keys: [one] } }, { jwks: { keys: [rotated] } })[0]?.added, [rotated])
   t.same(diffStates({ jwks: { keys: [one] } }, { jwks: { keys: [rotated] } })[0]?.removed, [one])
   t.same(diffStates({}, { jwks: { keys: [one] } }), [{ property: 'jwks', before: null, after: { keys: [one] }, added: [one], removed: [] }])
+  t.same(diffStates({ jwks: { keys: [one] } }, {}), [{ property: 'jwks', before: { keys: [one] }, after: null, added: [], removed: [one] }], 'a set removed')
   t.same(diffStates({ jwks: { unreadable: true } }, { jwks: { keys: [one] } }), [{ property: 'jwks', before: { unreadable: true }, after: { keys: [one] } }], 'an unreadable set compares as a whole')
 })
 

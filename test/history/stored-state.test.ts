@@ -97,10 +97,36 @@ t.test('storedJwks ...should store a set of public keys whole, rebuildable for u
   const stored = storedJwks(JSON.stringify(set))
   t.same(stored, set)
   t.same(JSON.parse(upstreamJwks(stored) ?? 'null'), set)
-  for (const text of ['-----BEGIN PRIVATE KEY-----', '{"keys":"x"}', '{"keys":[1]}', '[]', 42]) {
-    t.same(storedJwks(text), { unreadable: true }, String(text))
-  }
+  const notSets: unknown[] = ['-----BEGIN PRIVATE KEY-----', '{"keys":"x"}', '{"keys":[1]}', '[]', 'null', '{"keys":[null]}', JSON.stringify({ keys: [RFC7638_KEY, 1] }), 42, [JSON.stringify(set)]]
+  for (const value of notSets) t.same(storedJwks(value), { unreadable: true }, JSON.stringify(value))
   t.equal(upstreamJwks({ unreadable: true }), null)
+})
+
+t.test('storedJwks ...should keep whole a public key with every descriptive member of RFC 7517 §4', async t => {
+  const descriptive = { use: 'sig', key_ops: ['verify'], x5u: 'https://keys.example/one.pem', x5c: ['MIIBcertificate'], x5t: 'sha1-thumbprint', 'x5t#S256': 'sha256-thumbprint' }
+  for (const [member, value] of Object.entries(descriptive)) {
+    const key = { ...RFC7638_KEY, [member]: value }
+    t.strictSame(storedJwks(JSON.stringify({ keys: [key] })), { keys: [key] }, `a key with ${member}`)
+  }
+  const described = { ...RFC7638_KEY, ...descriptive }
+  t.strictSame(storedJwks(JSON.stringify({ keys: [described] })), { keys: [described] }, 'a key with all of them')
+})
+
+t.test('storedJwks ...should reduce a key of an unknown type, whatever it is named, and keep of kid, use and alg only strings', async t => {
+  const keys = [
+    ...['toString', 'constructor', '__proto__', 'hasOwnProperty'].map(kty => ({ kty, kid: kty, n: 'n', e: 'AQAB', d: 'PRIVATE-D' })),
+    { kty: ['RSA'], kid: 'listed type', n: 'n', e: 'AQAB' },
+    { kid: 'no type', use: 'sig', n: 'n', e: 'AQAB' },
+    { kty: 'RSA', kid: 7, use: { d: 'PRIVATE-USE' }, alg: null, n: 'n', e: 'AQAB', d: 'PRIVATE-D' }
+  ]
+  t.strictSame(storedJwks(JSON.stringify({ keys })), {
+    keys: [
+      ...['toString', 'constructor', '__proto__', 'hasOwnProperty'].map(kty => ({ kty, thumbprint: null, kid: kty })),
+      { kty: 'unknown', thumbprint: null, kid: 'listed type' },
+      { kty: 'unknown', thumbprint: null, kid: 'no type', use: 'sig' },
+      { kty: 'RSA', thumbprint: jwkThumbprint({ kty: 'RSA', n: 'n', e: 'AQAB' }) }
+    ]
+  })
 })
 
 t.test('jwkThumbprint ...should have none for a key lacking its required members or of an unknown type', async t => {
@@ -108,6 +134,8 @@ t.test('jwkThumbprint ...should have none for a key lacking its required members
   t.equal(jwkThumbprint({ kty: 'EC', crv: 'P-256', x: 'x', y: 7 }), null)
   t.equal(jwkThumbprint({ kty: 'xyz' }), null)
   t.equal(jwkThumbprint({ kid: 'no type' }), null)
+  t.equal(jwkThumbprint({ kty: ['RSA'], n: 'n', e: 'AQAB' }), null, 'a type that is not a string')
+  t.equal(jwkThumbprint({ kty: 'toString', n: 'n', e: 'AQAB' }), null, 'a type named after a member every object inherits')
   t.equal(jwkThumbprint({ ...RFC7638_KEY, kid: 'other', use: 'enc' }), RFC7638_THUMBPRINT, 'only the required members count')
 })
 

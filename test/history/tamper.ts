@@ -60,7 +60,7 @@ async function clientWithVersions (t: Test, database: Database) {
   }
   const verify = async () => (await app.inject({ url: '/api/audit/verify', headers: admin.headers })).json()
   t.match(await verify(), { ok: true, versions: 3 }, 'intact before tampering')
-  return { clientId, verify }
+  return { app, clientId, verify }
 }
 
 async function versionRow (sql: Sql, clientId: string, version: number) {
@@ -103,5 +103,28 @@ export async function checkTampering (t: Test, open: (t: Test) => Promise<Databa
     const cli = await runCli(['audit', 'verify', '--store', database.spec])
     t.equal(cli.code, 1)
     t.match(cli.stderr, problem)
+  })
+
+  t.test('GET /api/audit/verify ...should fail on a version inserted with a time before the oldest audit entry of a chain never pruned', async t => {
+    const database = await open(t)
+    const { clientId, verify } = await clientWithVersions(t, database)
+    const { hash: _old, ...latest } = await versionRow(database.sql, clientId, 3)
+    const inserted = { ...latest, version: 4, at: '2020-01-01T00:00:00.000Z' }
+    await database.sql(INSERT_VERSION, versionParams({ ...inserted, hash: versionHash(inserted) }))
+    t.match(await verify(), { ok: false, firstProblem: { seq: 0, problem: `version 4 of client ${clientId} inserted: no audit record names it` } })
+  })
+
+  t.test('GET /api/audit/verify ...should check a version whose audit record AUDIT_RETENTION_DAYS pruned against its own hash only, and a later one against its record', async t => {
+    const database = await open(t)
+    const { app, clientId, verify } = await clientWithVersions(t, database)
+    await app.auditTrail.prune(new Date(Date.now() + 60_000).toISOString())
+    t.match(await verify(), { ok: true, versions: 3 }, 'versions older than the oldest kept entry lost their records to pruning')
+    const { hash: _old, ...latest } = await versionRow(database.sql, clientId, 3)
+    const inserted = { ...latest, version: 4, at: new Date(Date.now() + 120_000).toISOString() }
+    await database.sql(INSERT_VERSION, versionParams({ ...inserted, hash: versionHash(inserted) }))
+    t.match(await verify(), { ok: false, firstProblem: { problem: `version 4 of client ${clientId} inserted: no audit record names it` } }, 'one later than the oldest kept entry needs its record')
+    await database.sql('DELETE FROM client_versions WHERE client_id = ? AND version = 4', [clientId])
+    await database.sql('UPDATE client_versions SET data = replace(data, \'Tamper two\', \'Forged\') WHERE client_id = ? AND version = 2', [clientId])
+    t.match(await verify(), { ok: false, firstProblem: { problem: `version 2 of client ${clientId} altered: its content does not match its hash` } }, 'an old version is still checked against its own hash')
   })
 }
