@@ -234,6 +234,8 @@ const DECISIONS: Array<{ who: Identity, about: ChangeRequest, approve: boolean, 
   { who: { username: 'alice', roles: ['admin'], via: 'session' }, about: request(), approve: false, withdraw: true, why: 'the source unknown: the name alone tells the requester' },
   ...(['client.delete', 'client.secret.refresh', 'client.secret.update'] as const).map(action => (
     { who: person('bob', ['editor']), about: request({ action, approvers: { role: 'editor' } }), approve: false, withdraw: false, why: `an editor never approves ${action}, even when the rule names editors: the write needs admin` })),
+  ...(['client.secret.refresh', 'client.secret.update'] as const).map(action => (
+    { who: person('bob', ['admin']), about: request({ action, approvers: { role: 'editor' } }), approve: true, withdraw: false, why: `an admin approves ${action} when the rule names editors` })),
   { who: person('bob', ['admin'], { teams: ['globex'] }), about: request({ team: null }), approve: true, withdraw: false, why: 'a teamless client\'s request: any admin of a team, as the server decides' }
 ]
 
