@@ -79,6 +79,14 @@ t.test('secureDefaults ...should fill only what a create body leaves out, so tha
   t.same(secureDefaults(fapi2, given), { pkceS256Required: true, parRequired: true }, 'given values stay, even wrong ones; mTLS-bound tokens need no DPoP')
   t.same(secureDefaults(effective('fapi2'), {}), { dpopRequired: true }, 'no grant types, client type or redirect URIs are ever filled')
   t.same(secureDefaults(effective('off'), web), {})
+
+  // POST /api/policy/check takes any object as a create body: an extension that is not an object is replaced.
+  const limited = effective('baseline', { maxAccessTokenSeconds: 900 })
+  for (const extension of [null, 'x']) {
+    const nonObject = withSecureDefaults(limited, { ...spa, extension })
+    t.same(nonObject.client.extension, { accessTokenDuration: 900 }, `extension ${String(extension)}`)
+    t.ok(nonObject.filled.includes('extension.accessTokenDuration'))
+  }
 })
 
 t.test('judge ...should block new violations, warn of those the client already had, and except those an exception covers', async t => {
