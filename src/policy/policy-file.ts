@@ -109,7 +109,7 @@ function schemaAt (schemaPath: string): Record<string, unknown> | undefined {
 interface Issue { keyword: string, schemaPath: string, instancePath: string, params: Record<string, unknown> }
 
 function unknownKey (issue: Issue): string {
-  const key = keyOf(issue.instancePath.split('/').at(-1) ?? '')
+  const key = keyOf(issue.instancePath.slice(issue.instancePath.lastIndexOf('/') + 1))
   const parent = schemaAt(issue.schemaPath.replace(/\/additionalProperties$/, ''))
   if (parent?.patternProperties !== undefined) return `'${key}' is not a team name: ${TEAM_NAME_RULE}`
   const keys = Object.keys((parent?.properties ?? {}) as object)
