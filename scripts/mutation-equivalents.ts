@@ -48,6 +48,24 @@ const PLUGIN_META = 'Harmless: fastify-plugin\'s name, Fastify version range and
 const CALLER = 'src/console/app/caller.ts'
 const PERMISSIONS = 'src/console/app/permissions.ts'
 const TEAMS_NOT_EMPTY = 'Equivalent: the guard keeps an empty or non-string developer out of the includes() below, but a session\'s teams are team names or *, never empty strings (every source of teams keeps only what isTeamName accepts, src/teams/membership.ts), so includes() of such a value is false either way.'
+const POLICY_FILE = 'src/policy/policy-file.ts'
+const EVALUATE = 'src/policy/evaluate.ts'
+const RULE = 'src/policy/rule.ts'
+const killedBy = (file: string, test: string): string => `Killed since by ${file} "${test}" (the mutant applied by hand fails it).`
+const FILE_READ = killedBy('test/policy/policy-file.test.ts', 'parsePolicy ...should read YAML (.yaml, .yml) and JSON (.json) into the same policy')
+const FILE_REFUSED = killedBy('test/policy/policy-file.test.ts', 'parsePolicy ...should refuse a file with the JSON pointer of its first error and what is accepted there')
+const FILE_WEAKER = killedBy('test/policy/policy-file.test.ts', 'parsePolicy ...should refuse a team setting weaker than the global one, naming it')
+const FILE_LOADED = killedBy('test/policy/policy-file.test.ts', 'loadPolicy ...should read POLICY_FILE, or else give the profile alone (baseline by default)')
+const RULE_ID_LIST = killedBy('test/policy/policy-file.test.ts', 'RuleIdSchema ...should accept the rule IDs and nothing else')
+const SCHEMA_PATHS_RESOLVE = 'Equivalent: every schemaPath Value.Errors gives names a node of PolicyFileSchema (the teams pattern key has no /), and the object holding additionalProperties or a required property exists, so no step or lookup meets undefined.'
+const ONLY_ENUMS_UNDESCRIBED = 'Unreachable: every schema of the policy file has a description except the enums of grantTypes and tokenAuthMethods items, whose issue is keyword enum; the fallback is for a schema added without one.'
+const NO_LIMIT_NO_COMPARISON = 'Equivalent: the guard is for the types; with either side undefined, value > limit is false, so no team setting is refused either way.'
+const TEAM_LIMITS = killedBy('test/policy/evaluate.test.ts', 'policyFor ...should take a team\'s limit where the global rules set none, and keep the team\'s host patterns some global one covers')
+const NULL_TEAM = killedBy('test/policy/evaluate.test.ts', 'policyFor ...should give a caller without a team the global policy, even beside a team named null')
+const RATCHET_LISTS = killedBy('test/policy/evaluate.test.ts', 'judge ...should block new violations, warn of those the client already had, and except those an exception covers')
+const NON_OBJECT_EXTENSION = killedBy('test/policy/evaluate.test.ts', 'secureDefaults ...should fill only what a create body leaves out, so that a typical body passes')
+const NON_STRING_ELEMENT = killedBy('test/policy/evaluate.test.ts', 'violationsOf ...should give a list element that is not a string a violation saying so')
+const UNDEFINED_LIMITS = 'Equivalent: a limit left undefined is the same as one left out for every reader (the limit rules test !== undefined, fills read it with ??), and the answers serialise limits through LimitsSchema, which leaves undefined out.'
 export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   { file: CHAIN, original: "entry.kind === 'intent'", replacement: 'true', reason: 'Equivalent: only intent data has an actor, an action or a team (a team is never null), so for outcomes and checkpoints the column is null, or the team absent, either way.' },
   { file: CHAIN, original: "entry.kind === 'checkpoint'", replacement: 'false', reason: CHECKPOINT_NO_CLIENT },
@@ -313,5 +331,66 @@ export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   { file: 'src/history/external-changes.ts', original: 'recorded !== undefined', replacement: 'true', reason: 'Equivalent: request.externalVersion is then set to undefined instead of left undefined, and awaiting undefined waits for nothing either way.' },
   ...['false', 'known.size > KNOWN_LIMIT'].map(replacement => ({
     file: 'src/history/external-changes.ts', original: 'known.size >= KNOWN_LIMIT', replacement, reason: 'Harmless: the bound only keeps the cache of seen modifiedAt values under 10,000 clients; without it, or one client later, only memory differs (test/history/external.test.ts "...should look the last version up once per modifiedAt..." kills a cache cleared every time).'
-  }))
+  })),
+  // policy group: policy-file, evaluate, rule
+  /* eslint-disable no-template-curly-in-string -- the originals are source text with template literals */
+  { file: POLICY_FILE, original: '[]', replacement: '["Stryker was here"]', reason: FILE_WEAKER },
+  { file: POLICY_FILE, original: '{ approvals: file.approvals }', replacement: '{}', reason: FILE_READ },
+  { file: POLICY_FILE, original: 'file.approvals === undefined', replacement: 'true', reason: FILE_READ },
+  { file: POLICY_FILE, original: 'file.approvals === undefined', replacement: 'file.approvals !== undefined', reason: FILE_READ },
+  { file: POLICY_FILE, original: 'file.approvals === undefined', replacement: 'false', reason: 'Equivalent: approvals: undefined is read as no approvals (approvalRules takes file.approvals ?? []), and nothing serialises the policy object itself.' },
+  { file: POLICY_FILE, original: '{ description: `must be ${PROFILE_RULE}` }', replacement: '{}', reason: FILE_REFUSED },
+  { file: POLICY_FILE, original: "{ description: `must be a rule ID: ${RULE_IDS.join(', ')}` }", replacement: '{}', reason: RULE_ID_LIST },
+  { file: POLICY_FILE, original: "`must be a rule ID: ${RULE_IDS.join(', ')}`", replacement: '``', reason: RULE_ID_LIST },
+  { file: POLICY_FILE, original: "', '", replacement: '""', reason: 'Killed since by test/policy/policy-file.test.ts "RuleIdSchema ...should accept the rule IDs and nothing else" (the rule IDs\' join) and "parsePolicy ...should refuse a team setting weaker than the global one, naming it" (the global list in the message): each mutant applied by hand fails its test.' },
+  ...['\'host patterns\'', '\'grant types\'', '\'client authentication methods\'', '\'must be a mapping of limits\'', '\'must be a mapping with profile, rules and approvals\''].map(original => ({ file: POLICY_FILE, original, replacement: '""', reason: FILE_REFUSED })),
+  { file: POLICY_FILE, original: '`must be a mapping of team names (${TEAM_NAME_RULE}) to a profile and rules`', replacement: '``', reason: FILE_REFUSED },
+  { file: POLICY_FILE, original: '/:$/', replacement: '/:/', reason: FILE_REFUSED },
+  { file: POLICY_FILE, original: "''", replacement: '"Stryker was here!"', line: 110, reason: 'Unreachable: split gives at least one segment, so at(-1) is never undefined; the fallback is gone (the key is now sliced after the last /).' },
+  { file: POLICY_FILE, original: "''", replacement: '"Stryker was here!"', reason: FILE_REFUSED },
+  { file: POLICY_FILE, original: '/^must be /', replacement: '/must be /', reason: 'Equivalent: the description of every required property (profile, an approval rule\'s action) starts with must be, so the first occurrence is the leading one.' },
+  { file: POLICY_FILE, original: '/^\\uFEFF/', replacement: '/\\uFEFF/', reason: FILE_REFUSED },
+  { file: POLICY_FILE, original: 'allowed.some(wider => patternCoveredBy(value, wider))', replacement: 'allowed.every(wider => patternCoveredBy(value, wider))', reason: FILE_WEAKER },
+  { file: POLICY_FILE, original: '(await stat(options.file)).size > MAX_FILE_BYTES', replacement: '(await stat(options.file)).size >= MAX_FILE_BYTES', reason: FILE_LOADED },
+  { file: POLICY_FILE, original: "(issue.params.requiredProperties as string[] | undefined)?.[0] ?? 'profile'", replacement: "(issue.params.requiredProperties as string[] | undefined)?.[0] && 'profile'", reason: 'Killed since by test/policy/policy-file.test.ts "parsePolicy ...should refuse a file with the JSON pointer of its first error and what is accepted there" (a missing approval action: the mutant gives /approvals/0/profile); the line is now missingProperty, without a fallback.' },
+  { file: POLICY_FILE, original: '(issue.params.requiredProperties as string[] | undefined)?.[0]', replacement: '(issue.params.requiredProperties as string[] | undefined)[0]', reason: 'Equivalent: Value.Errors gives every required issue its requiredProperties; the line is now missingProperty, without the optional chain.' },
+  { file: POLICY_FILE, original: "'profile'", replacement: '""', reason: 'Unreachable: Value.Errors gives every required issue its requiredProperties; the fallback is gone (missingProperty).' },
+  { file: POLICY_FILE, original: "'yaml'", replacement: '""', reason: 'Equivalent: the format is only ever compared with \'json\', so any other value parses YAML and names YAML in the error.' },
+  { file: POLICY_FILE, original: '/^Source contains multiple documents.*? at /', replacement: '/Source contains multiple documents.*? at /', reason: 'Equivalent: the phrase can only begin the yaml parser\'s own message: JSON.parse quotes at most 20 characters of the text, and the YAML messages that quote it quote names without spaces (aliases, tags).' },
+  { file: POLICY_FILE, original: '{ uniqueKeys: true, maxAliasCount: 100 }', replacement: '{}', reason: 'Equivalent on yaml 2.9: both are its defaults (Document.js, toJS); they are written out so that a change of default cannot loosen the parse (duplicate keys are refused: the refusal test checks it).' },
+  { file: POLICY_FILE, original: '/^#\\/?/', replacement: '/#\\/?/', reason: 'Equivalent: every schemaPath begins with #, so the first # is the anchored one.' },
+  { file: POLICY_FILE, original: '/\\/additionalProperties$/', replacement: '/\\/additionalProperties/', reason: 'Equivalent: no property or pattern of the schema is named additionalProperties, so the segment occurs once, last.' },
+  { file: POLICY_FILE, original: '(node as Record<string, unknown> | undefined)?.[keyOf(part)]', replacement: '(node as Record<string, unknown> | undefined)[keyOf(part)]', reason: SCHEMA_PATHS_RESOLVE },
+  { file: POLICY_FILE, original: 'parent?.patternProperties', replacement: 'parent.patternProperties', reason: SCHEMA_PATHS_RESOLVE },
+  { file: POLICY_FILE, original: 'schemaAt(issue.schemaPath)?.description', replacement: 'schemaAt(issue.schemaPath).description', reason: SCHEMA_PATHS_RESOLVE },
+  { file: POLICY_FILE, original: "issue.keyword === 'enum'", replacement: 'true', reason: ONLY_ENUMS_UNDESCRIBED },
+  { file: POLICY_FILE, original: '`is invalid (${issue.keyword})`', replacement: '``', reason: ONLY_ENUMS_UNDESCRIBED },
+  { file: POLICY_FILE, original: "name === 'redirectUriHosts'", replacement: 'true', reason: 'Equivalent: for a value without *. patternCoveredBy is equality ignoring case, and the grant types and token auth methods are distinct upper-case enum values, so it agrees with includes().' },
+  ...['limit !== undefined && value !== undefined', 'limit !== undefined', 'value !== undefined'].map(original => ({ file: POLICY_FILE, original, replacement: 'true', reason: NO_LIMIT_NO_COMPARISON })),
+  { file: POLICY_FILE, original: 'limit !== undefined && value !== undefined', replacement: 'limit !== undefined || value !== undefined', reason: NO_LIMIT_NO_COMPARISON },
+  { file: EVALUATE, original: 'global === undefined', replacement: 'false', reason: TEAM_LIMITS },
+  { file: EVALUATE, original: 'global.some(wider => patternCoveredBy(pattern, wider))', replacement: 'global.every(wider => patternCoveredBy(pattern, wider))', reason: TEAM_LIMITS },
+  ...[
+    { original: 'team !== null && Object.hasOwn(policy.teams, team)', replacement: 'true' },
+    { original: 'team !== null && Object.hasOwn(policy.teams, team)', replacement: 'team !== null || Object.hasOwn(policy.teams, team)' },
+    { original: 'team !== null', replacement: 'true' }
+  ].map(mutant => ({ file: EVALUATE, ...mutant, reason: NULL_TEAM })),
+  { file: EVALUATE, original: "'grantTypes'", replacement: '""', reason: RATCHET_LISTS },
+  { file: EVALUATE, original: "'responseTypes'", replacement: '""', reason: RATCHET_LISTS },
+  { file: EVALUATE, original: 'nested !== null', replacement: 'true', line: 66, reason: NON_OBJECT_EXTENSION },
+  ...[
+    { original: "typeof nested === 'object' && nested !== null", replacement: 'true' },
+    { original: "typeof nested === 'object' && nested !== null", replacement: "typeof nested === 'object' || nested !== null" },
+    { original: "typeof nested === 'object'", replacement: 'true' }
+  ].map(mutant => ({ file: EVALUATE, ...mutant, reason: NON_OBJECT_EXTENSION })),
+  { file: EVALUATE, original: 'nested !== null', replacement: 'true', line: 73, reason: 'Equivalent: spreading null gives no members, the same as spreading {}.' },
+  { file: EVALUATE, original: 'profileRank(a) >= profileRank(b)', replacement: 'profileRank(a) > profileRank(b)', reason: 'Equivalent: equal ranks are the same profile, so either one is returned.' },
+  { file: EVALUATE, original: 'Object.entries(limits).filter(([, value]) => value !== undefined)', replacement: 'Object.entries(limits)', reason: UNDEFINED_LIMITS },
+  { file: EVALUATE, original: 'value !== undefined', replacement: 'true', reason: UNDEFINED_LIMITS },
+  { file: EVALUATE, original: 'rule.active?.(limits)', replacement: 'rule.active(limits)', reason: 'Unreachable: every rule whose profiles is \'team\' (src/policy/limit-rules.ts, five rules) has an active; the chain is for a rule written without.' },
+  { file: EVALUATE, original: '[]', replacement: '["Stryker was here"]', line: 54, reason: 'Unreachable: an EffectivePolicy is made only by policyFor, whose rules are ALL_RULES\' infos, so ruleById always finds the rule.' },
+  { file: EVALUATE, original: '[]', replacement: '["Stryker was here"]', line: 115, reason: 'Equivalent: on create the set then holds the identity of a string, [null,null,null], which no violation has (each has a rule and a property).' },
+  { file: RULE, original: "'is not a string'", replacement: '""', reason: NON_STRING_ELEMENT },
+  { file: RULE, original: "typeof item === 'string'", replacement: 'true', reason: NON_STRING_ELEMENT }
+  /* eslint-enable no-template-curly-in-string */
 ]

@@ -29,12 +29,14 @@ const HostPattern = Type.String({
 })
 const unique = <T extends TSchema>(items: T, what: string) =>
   Type.Array(items, { uniqueItems: true, maxItems: 100, description: `must be a list of ${what}, each once` })
+// The client schema describes what a token auth method is; here only the enum, so that an error says which values are accepted.
+const TokenAuthMethod = Type.Enum([...writableClientProperties.tokenAuthMethod.enum])
 const Seconds = Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'must be a whole number of seconds, 1 or more' })
 
 const RulesSchema = Type.Object({
   redirectUriHosts: Type.Optional(unique(HostPattern, 'host patterns')),
   grantTypes: Type.Optional(unique(writableClientProperties.grantTypes.items, 'grant types')),
-  tokenAuthMethods: Type.Optional(unique(writableClientProperties.tokenAuthMethod, 'client authentication methods')),
+  tokenAuthMethods: Type.Optional(unique(TokenAuthMethod, 'client authentication methods')),
   maxAccessTokenSeconds: Type.Optional(Seconds),
   maxRefreshTokenSeconds: Type.Optional(Seconds)
 }, { additionalProperties: false, description: 'must be a mapping of limits' })
@@ -107,16 +109,22 @@ function schemaAt (schemaPath: string): Record<string, unknown> | undefined {
 interface Issue { keyword: string, schemaPath: string, instancePath: string, params: Record<string, unknown> }
 
 function unknownKey (issue: Issue): string {
-  const key = keyOf(issue.instancePath.split('/').at(-1) ?? '')
+  const key = keyOf(issue.instancePath.slice(issue.instancePath.lastIndexOf('/') + 1))
   const parent = schemaAt(issue.schemaPath.replace(/\/additionalProperties$/, ''))
   if (parent?.patternProperties !== undefined) return `'${key}' is not a team name: ${TEAM_NAME_RULE}`
   const keys = Object.keys((parent?.properties ?? {}) as object)
   return `unknown key '${key}': accepted here: ${keys.join(', ')}`
 }
 
+/** The property a `required` issue names (profile, or an approval rule's action). */
+const missingProperty = (issue: Issue): string => (issue.params.requiredProperties as string[])[0]!
+
 function issueMessage (issue: Issue): string {
   if (issue.keyword === 'boolean') return unknownKey(issue)
-  if (issue.keyword === 'required') return `is required: ${PROFILE_RULE}`
+  if (issue.keyword === 'required') {
+    const rule = schemaAt(`${issue.schemaPath}/properties/${missingProperty(issue)}`)!.description as string
+    return `is required: ${rule.replace(/^must be /, '')}`
+  }
   const described = schemaAt(issue.schemaPath)?.description
   if (typeof described === 'string') return described
   if (issue.keyword === 'enum') return `must be one of ${(issue.params.allowedValues as unknown[]).join(', ')}`
@@ -124,7 +132,7 @@ function issueMessage (issue: Issue): string {
 }
 
 function issuePath (issue: Issue): string {
-  if (issue.keyword === 'required') return `${issue.instancePath}/${String((issue.params.requiredProperties as string[] | undefined)?.[0] ?? 'profile')}`
+  if (issue.keyword === 'required') return `${issue.instancePath}/${missingProperty(issue)}`
   return issue.instancePath
 }
 

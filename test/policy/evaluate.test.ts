@@ -30,6 +30,26 @@ t.test('policyFor ...should give a team the stricter profile and its limits narr
   t.same(policyFor({ profile: 'off', rules: {}, teams: {} }, null), { team: null, profile: 'off', rules: [], limits: {} })
 })
 
+t.test('policyFor ...should take a team\'s limit where the global rules set none, and keep the team\'s host patterns some global one covers', async t => {
+  const open: Policy = { profile: 'baseline', rules: {}, teams: { acme: { rules: { redirectUriHosts: ['*.acme.test'], maxAccessTokenSeconds: 600 } } } }
+  t.same(policyFor(open, 'acme').limits, { redirectUriHosts: ['*.acme.test'], maxAccessTokenSeconds: 600 })
+  const twoDomains: Policy = { profile: 'baseline', rules: { redirectUriHosts: ['*.example.com', '*.example.org'] }, teams: { acme: { rules: { redirectUriHosts: ['a.example.org', 'b.example.com', 'evil.test'] } } } }
+  t.same(policyFor(twoDomains, 'acme').limits, { redirectUriHosts: ['a.example.org', 'b.example.com'] })
+})
+
+t.test('policyFor ...should give a caller without a team the global policy, even beside a team named null', async t => {
+  const policy: Policy = { profile: 'baseline', rules: {}, teams: { null: { profile: 'fapi2', rules: { maxAccessTokenSeconds: 60 } } } }
+  t.same(policyFor(policy, null), { ...policyFor({ ...policy, teams: {} }, null), team: null })
+  t.equal(policyFor(policy, null).profile, 'baseline')
+  t.equal(policyFor(policy, 'null').profile, 'fapi2', 'the team named null has its own')
+})
+
+t.test('violationsOf ...should give a list element that is not a string a violation saying so', async t => {
+  const violations = violationsOf(effective('baseline'), { redirectUris: [null, 'https://a.example.com/cb'] })
+  t.match(violations.filter(violation => violation.rule === 'redirect-uri-https'), [{ property: 'redirectUris', value: null, message: /^redirectUris includes null, which is not a string\. / }])
+  t.equal(violations.filter(violation => violation.value !== null).length, 0, 'the string beside it passes')
+})
+
 t.test('policyFor ...should apply a team\'s rules to that team only', async t => {
   const policy: Policy = { profile: 'baseline', rules: {}, teams: { acme: { rules: { grantTypes: ['AUTHORIZATION_CODE'] } } } }
   const client = { grantTypes: ['CLIENT_CREDENTIALS'] }
@@ -59,6 +79,14 @@ t.test('secureDefaults ...should fill only what a create body leaves out, so tha
   t.same(secureDefaults(fapi2, given), { pkceS256Required: true, parRequired: true }, 'given values stay, even wrong ones; mTLS-bound tokens need no DPoP')
   t.same(secureDefaults(effective('fapi2'), {}), { dpopRequired: true }, 'no grant types, client type or redirect URIs are ever filled')
   t.same(secureDefaults(effective('off'), web), {})
+
+  // POST /api/policy/check takes any object as a create body: an extension that is not an object is replaced.
+  const limited = effective('baseline', { maxAccessTokenSeconds: 900 })
+  for (const extension of [null, 'x']) {
+    const nonObject = withSecureDefaults(limited, { ...spa, extension })
+    t.same(nonObject.client.extension, { accessTokenDuration: 900 }, `extension ${String(extension)}`)
+    t.ok(nonObject.filled.includes('extension.accessTokenDuration'))
+  }
 })
 
 t.test('judge ...should block new violations, warn of those the client already had, and except those an exception covers', async t => {
@@ -85,6 +113,14 @@ t.test('judge ...should block new violations, warn of those the client already h
   t.same(excepted.violations, [])
   t.same(excepted.excepted.map(violation => [violation.rule, violation.value]), [['redirect-uri-https', 'http://a.example.com/cb'], ['limit-redirect-uri-hosts', 'https://evil.test/cb']])
   t.same(excepted.warnings.map(violation => violation.rule), ['no-implicit-grant'])
+
+  const limited = effective('baseline', { grantTypes: ['AUTHORIZATION_CODE'] })
+  const otherGrant = judge(limited, { grantTypes: ['CLIENT_CREDENTIALS'] }, { grantTypes: ['CLIENT_CREDENTIALS', 'DEVICE_CODE'] }, [])
+  t.same(otherGrant.violations.map(violation => violation.value), ['DEVICE_CODE'], 'another grant type outside the limit is new')
+  t.same(otherGrant.warnings.map(violation => violation.value), ['CLIENT_CREDENTIALS'])
+  const otherResponse = judge(effective('baseline'), { responseTypes: ['TOKEN'] }, { responseTypes: ['TOKEN', 'ID_TOKEN_TOKEN'] }, [])
+  t.same(otherResponse.violations.map(violation => violation.value), ['ID_TOKEN_TOKEN'], 'another token response type is new')
+  t.same(otherResponse.warnings.map(violation => violation.value), ['TOKEN'])
 
   const created = judge(policy, null, before, [])
   t.same(created.violations.map(violation => violation.rule), ['no-implicit-grant', 'redirect-uri-https'], 'on create (before null) everything is new')
