@@ -66,6 +66,23 @@ const RATCHET_LISTS = killedBy('test/policy/evaluate.test.ts', 'judge ...should 
 const NON_OBJECT_EXTENSION = killedBy('test/policy/evaluate.test.ts', 'secureDefaults ...should fill only what a create body leaves out, so that a typical body passes')
 const NON_STRING_ELEMENT = killedBy('test/policy/evaluate.test.ts', 'violationsOf ...should give a list element that is not a string a violation saying so')
 const UNDEFINED_LIMITS = 'Equivalent: a limit left undefined is the same as one left out for every reader (the limit rules test !== undefined, fills read it with ??), and the answers serialise limits through LimitsSchema, which leaves undefined out.'
+// approvals and pipeline groups
+const APPROVAL_RULES = 'src/approvals/approval-rules.ts'
+const CHANGE_REQUEST = 'src/approvals/change-request.ts'
+const SECRET_BOX = 'src/approvals/secret-box.ts'
+const killedByRulesTest = (test: string): string => `Killed since by test/approvals/rules.test.ts "${test}" (the mutant applied by hand fails it).`
+const APPROVALS_IN_POLICY_FILE = killedByRulesTest('parsePolicy approvals ...should take approval rules globally and per team, and name the path of a bad one')
+const VARIABLE = killedByRulesTest('approvalRules ...should keep every action of APPROVALS that the file has no rule for')
+const APPROVALS_NULL_TEAM = killedByRulesTest('rulesFor ...should give roles mode the global rules even when the file has a team named null')
+const PATCH = killedByRulesTest('ruleFor ...should match the write\'s actions (PUT and PATCH alike) and, with properties, only a change touching one')
+const ROLES = killedByRulesTest('approvalRefusal ...should refuse tokens, the requester, too low a role, another team, and a second approval by one person')
+const VIEW = killedByRulesTest('publicView ...should show a rejection, the decision time and the result when there are some, and no such keys before')
+const SEALED_BEFORE = killedByRulesTest('createSecretBox ...should open a box sealed by an earlier release with the same SESSION_SECRET')
+const ACTION_MESSAGE = 'Equivalent: without its description, the policy file\'s message for an unknown action falls back to "must be one of" and the enum\'s allowed values joined by ", " (issueMessage, src/policy/policy-file.ts): the same text word for word.'
+const UNUSED_NO_APPROVALS = 'Gone since: NO_APPROVALS was exported and used nowhere (dead code); it is deleted, so there is nothing left to mutate.'
+const PROPERTIES_UNDEFINED = 'Equivalent: a rule without properties then holds properties: undefined instead of no such key; ruleFor, its one reader, asks `properties === undefined`, and a rule leaves the process only as JSON (the change-request stores, the rules answer), which leaves undefined out.'
+const NO_TEAM_STAR = 'Equivalent: * is never a team of the policy file (parsePolicy takes only team names, TEAM_NAME, as keys of teams), so rulesFor(rules, \'*\') finds no team rules and gives the global rules, the same list as rules.global.'
+const UTF8_DEFAULT = 'Equivalent: Node\'s cipher.update takes an empty input encoding as its default, utf8 (checked on Node 24 with non-ASCII text: the same bytes).'
 export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   { file: CHAIN, original: "entry.kind === 'intent'", replacement: 'true', reason: 'Equivalent: only intent data has an actor, an action or a team (a team is never null), so for outcomes and checkpoints the column is null, or the team absent, either way.' },
   { file: CHAIN, original: "entry.kind === 'checkpoint'", replacement: 'false', reason: CHECKPOINT_NO_CLIENT },
@@ -391,6 +408,54 @@ export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   { file: EVALUATE, original: '[]', replacement: '["Stryker was here"]', line: 54, reason: 'Unreachable: an EffectivePolicy is made only by policyFor, whose rules are ALL_RULES\' infos, so ruleById always finds the rule.' },
   { file: EVALUATE, original: '[]', replacement: '["Stryker was here"]', line: 115, reason: 'Equivalent: on create the set then holds the identity of a string, [null,null,null], which no violation has (each has a rule and a property).' },
   { file: RULE, original: "'is not a string'", replacement: '""', reason: NON_STRING_ELEMENT },
-  { file: RULE, original: "typeof item === 'string'", replacement: 'true', reason: NON_STRING_ELEMENT }
+  { file: RULE, original: "typeof item === 'string'", replacement: 'true', reason: NON_STRING_ELEMENT },
   /* eslint-enable no-template-curly-in-string */
+  // approvals and pipeline groups
+  ...[
+    { original: '{ rejection: request.rejection }', replacement: '{}' },
+    { original: '{ decidedAt: request.decidedAt }', replacement: '{}' },
+    { original: 'request.rejection === undefined', replacement: 'true' },
+    { original: 'request.rejection === undefined', replacement: 'false' },
+    { original: 'request.rejection === undefined', replacement: 'request.rejection !== undefined' },
+    { original: 'request.decidedAt === undefined', replacement: 'true' },
+    { original: 'request.decidedAt === undefined', replacement: 'false' },
+    { original: 'request.decidedAt === undefined', replacement: 'request.decidedAt !== undefined' },
+    { original: 'request.result === undefined', replacement: 'false' }
+  ].map(mutant => ({ file: CHANGE_REQUEST, ...mutant, reason: VIEW })),
+  { file: CHANGE_REQUEST, original: 'roles.some(held => RANK[held] >= RANK[role])', replacement: 'roles.every(held => RANK[held] >= RANK[role])', reason: ROLES },
+  // eslint-disable-next-line no-template-curly-in-string -- a template literal of the sources, as text
+  { file: APPROVAL_RULES, original: "{ description: `must be one of ${APPROVAL_ACTIONS.join(', ')}` }", replacement: '{}', reason: ACTION_MESSAGE },
+  ...[
+    { original: "', '", replacement: '""' },
+    { original: "{ description: 'must be a writable client property (docs/clients.md)' }", replacement: '{}' },
+    { original: "'must be a writable client property (docs/clients.md)'", replacement: '""' },
+    { original: "{ minItems: 1, uniqueItems: true, maxItems: 100, description: 'must be a list of writable client properties, each once (client.update and client.patch only)' }", replacement: '{}' },
+    { original: 'true', replacement: 'false', line: 17 },
+    { original: "'must be a list of writable client properties, each once (client.update and client.patch only)'", replacement: '""' },
+    { original: "'must be a whole number of approvals, 1 to 10'", replacement: '""' },
+    { original: "['editor', 'admin']", replacement: '[]' },
+    { original: '{\n    role: Type.Optional(Type.Enum([\'editor\', \'admin\'], { description: \'must be editor or admin\' })),\n    team: Type.Optional(Type.String({ pattern: TEAM_NAME.source, description: \'must be a team name\' }))\n  }', replacement: '{}' },
+    { original: "'editor'", replacement: '""' },
+    { original: "'admin'", replacement: '""' },
+    { original: "{ description: 'must be editor or admin' }", replacement: '{}' },
+    { original: "'must be editor or admin'", replacement: '""' },
+    { original: "{ pattern: TEAM_NAME.source, description: 'must be a team name' }", replacement: '{}' },
+    { original: "'must be a team name'", replacement: '""' },
+    { original: "{ additionalProperties: false, description: 'must be a mapping with role and/or team' }", replacement: '{}' },
+    { original: 'false', replacement: 'true', line: 22 },
+    { original: "'must be a mapping with role and/or team'", replacement: '""' },
+    { original: "{ maxItems: APPROVAL_ACTIONS.length, description: 'must be a list of approval rules, one per action' }", replacement: '{}' },
+    { original: "'must be a list of approval rules, one per action'", replacement: '""' }
+  ].map(mutant => ({ file: APPROVAL_RULES, ...mutant, reason: APPROVALS_IN_POLICY_FILE })),
+  { file: APPROVAL_RULES, original: '{ global: [], teams: {} }', replacement: '{}', line: 44, reason: UNUSED_NO_APPROVALS },
+  { file: APPROVAL_RULES, original: '[]', replacement: '["Stryker was here"]', line: 44, reason: UNUSED_NO_APPROVALS },
+  { file: APPROVAL_RULES, original: 'rule.properties === undefined', replacement: 'false', reason: PROPERTIES_UNDEFINED },
+  { file: APPROVAL_RULES, original: 'fromFile.some(rule => rule.action === action)', replacement: 'fromFile.every(rule => rule.action === action)', reason: VARIABLE },
+  { file: APPROVAL_RULES, original: 'team === null', replacement: 'false', reason: APPROVALS_NULL_TEAM },
+  { file: APPROVAL_RULES, original: "'client.patch'", replacement: '""', reason: PATCH },
+  { file: APPROVAL_RULES, original: "team === '*'", replacement: 'false', reason: NO_TEAM_STAR },
+  { file: APPROVAL_RULES, original: "'*'", replacement: '""', reason: NO_TEAM_STAR },
+  { file: SECRET_BOX, original: "'authlete-bff'", replacement: '""', reason: SEALED_BEFORE },
+  { file: SECRET_BOX, original: "'change-request contents'", replacement: '""', reason: SEALED_BEFORE },
+  { file: SECRET_BOX, original: "'utf8'", replacement: '""', reason: UTF8_DEFAULT }
 ]

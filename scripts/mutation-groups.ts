@@ -47,7 +47,7 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   approvals: {
     mutate: ['src/approvals/approval-rules.ts', 'src/approvals/change-request.ts', 'src/approvals/secret-box.ts'],
-    tests: ['test/approvals/rules.test.ts']
+    tests: ['test/approvals/rules.test.ts', 'test/approvals/policy-on-apply.test.ts', 'test/approvals/gated-actions.test.ts', 'test/approvals/teams.test.ts', 'test/approvals/webhook.test.ts', 'test/approvals/separation.test.ts', 'test/approvals/lifecycle.test.ts']
   },
   teams: {
     mutate: ['src/teams/membership.ts', 'src/teams/team-map.ts', 'src/teams/ownership.ts', 'src/teams/token-teams.ts', 'src/teams/filter-violations.ts', 'src/teams/user-admin.ts', 'src/teams/sandbox-users.ts'],

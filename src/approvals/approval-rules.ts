@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { TEAM_NAME } from '../teams/membership.ts'
+import { TEAM_NAME, TEAM_NAME_RULE } from '../teams/membership.ts'
 import { writableClientProperties } from '../clients/client-schema.ts'
 
 // Which client writes wait for a second person (issue 25, docs/approvals.md). Pure data and lookups:
@@ -18,7 +18,7 @@ export const ApprovalRuleSchema = Type.Object({
   quorum: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: 'must be a whole number of approvals, 1 to 10' })),
   approvers: Type.Optional(Type.Object({
     role: Type.Optional(Type.Enum(['editor', 'admin'], { description: 'must be editor or admin' })),
-    team: Type.Optional(Type.String({ pattern: TEAM_NAME.source, description: 'must be a team name' }))
+    team: Type.Optional(Type.String({ pattern: TEAM_NAME.source, description: `must be a team name: ${TEAM_NAME_RULE}` }))
   }, { additionalProperties: false, description: 'must be a mapping with role and/or team' }))
 }, { additionalProperties: false, description: 'must be a mapping with action, and optionally properties, quorum and approvers' })
 
@@ -40,8 +40,6 @@ export interface ApprovalRules {
   global: ApprovalRule[]
   teams: Record<string, ApprovalRule[]>
 }
-
-export const NO_APPROVALS: ApprovalRules = { global: [], teams: {} }
 
 export function withDefaults (rule: ApprovalRuleInput): ApprovalRule {
   const approvers = { role: rule.approvers?.role ?? 'admin', ...(rule.approvers?.team === undefined ? {} : { team: rule.approvers.team }) }

@@ -25,6 +25,20 @@ t.test('approvalRules ...should give defaults, let the file replace the variable
   t.same(approvalRules([]), { global: [], teams: {} })
 })
 
+t.test('approvalRules ...should keep every action of APPROVALS that the file has no rule for', async t => {
+  const actionsOf = (rules: ApprovalRule[]) => rules.map(rule => [rule.action, rule.quorum])
+  t.same(actionsOf(approvalRules(['client.delete', 'client.lock']).global), [['client.delete', 1], ['client.lock', 1]], 'APPROVALS alone, no policy file')
+  t.same(actionsOf(approvalRules(['client.delete', 'client.lock'], { teams: {} }).global), [['client.delete', 1], ['client.lock', 1]], 'a policy file without approvals')
+  t.same(actionsOf(approvalRules(['client.delete', 'client.lock', 'client.move'], { approvals: [{ action: 'client.lock', quorum: 2 }, { action: 'client.update' }] }).global),
+    [['client.delete', 1], ['client.move', 1], ['client.lock', 2], ['client.update', 1]], 'the file replaces only the actions it names')
+})
+
+t.test('rulesFor ...should give roles mode the global rules even when the file has a team named null', async t => {
+  const rules = approvalRules(['client.delete'], { teams: { null: { approvals: [{ action: 'client.delete', quorum: 3 }] } } })
+  t.same(rulesFor(rules, null), [{ action: 'client.delete', quorum: 1, approvers: { role: 'admin' } }])
+  t.equal(rulesFor(rules, 'null')[0]?.quorum, 3, 'the team null itself has its rule')
+})
+
 t.test('ruleFor ...should match the write\'s actions (PUT and PATCH alike) and, with properties, only a change touching one', async t => {
   const update: ApprovalRule = { action: 'client.update', properties: ['redirectUris', 'extension'], quorum: 1, approvers: { role: 'admin' } }
   const move: ApprovalRule = { action: 'client.move', quorum: 1, approvers: { role: 'admin' } }
@@ -32,6 +46,8 @@ t.test('ruleFor ...should match the write\'s actions (PUT and PATCH alike) and, 
   t.equal(ruleFor([admin1], ['client.lock'], ['locked']), undefined)
   t.equal(ruleFor([update], ['client.patch'], ['redirectUris']), update, 'a client.update rule gates PATCH')
   t.equal(ruleFor([{ ...update, action: 'client.patch' }], ['client.update'], ['redirectUris'])?.action, 'client.patch', 'and a client.patch rule PUT')
+  t.equal(ruleFor([{ ...update, action: 'client.patch' }], ['client.patch'], ['redirectUris'])?.action, 'client.patch', 'and PATCH itself')
+  t.equal(ruleFor([update], ['client.update'], ['redirectUris']), update, 'and a client.update rule PUT itself')
   t.equal(ruleFor([update], ['client.update'], ['clientName']), undefined, 'an unlisted property passes')
   t.equal(ruleFor([update], ['client.update'], ['extension.accessTokenDuration']), update, 'a nested change counts for its parent')
   t.equal(ruleFor([update], ['client.update'], ['redirectUrisX']), undefined, 'a name that only starts the same does not')
@@ -83,6 +99,8 @@ t.test('approvalRefusal ...should refuse tokens, the requester, too low a role, 
   t.equal(approvalRefusal(request({ rule: { action: 'client.delete', quorum: 1, approvers: { role: 'admin', team: 'sec' } } }), person('sam', ['admin'], { teams: ['sec'] }), 'admin'), undefined)
   t.equal(approvalRefusal(request({ team: null }), person('bob', ['admin'], { teams: ['x'] }), 'admin'), undefined, 'no team: roles alone')
   t.equal(approvalRefusal(request({ approvals: [{ source: 'local', username: 'bob', at: 'x' }] }), person('bob'), 'admin'), 'twice')
+  t.equal(approvalRefusal(request(), person('hal', ['viewer', 'admin']), 'admin'), undefined, 'the highest of several roles counts')
+  t.equal(approvalRefusal(request(), person('ivy', ['viewer', 'editor']), 'admin'), 'not-approver')
 })
 
 t.test('withApproval ...should turn the request applying at its quorum, not before', async t => {
@@ -105,6 +123,16 @@ t.test('publicView ...should never show the stored write, a secret or the reques
   t.equal(publicView(request()).secretWaiting, false)
 })
 
+t.test('publicView ...should show a rejection, the decision time and the result when there are some, and no such keys before', async t => {
+  const rejection = { source: 'local', username: 'bob', at: '2026-01-02T00:00:00.000Z', reason: 'not now' }
+  const rejected = publicView(request({ status: 'rejected', rejection, decidedAt: rejection.at }))
+  t.same(rejected.rejection, rejection)
+  t.equal(rejected.decidedAt, rejection.at)
+  t.same(publicView(request({ status: 'conflict', decidedAt: 't', result: { status: 412 } })).result, { status: 412 })
+  const pending = publicView(request())
+  for (const key of ['rejection', 'decidedAt', 'result']) t.notOk(key in pending, `no ${key} while pending`)
+})
+
 t.test('reasonProblem ...should accept 1 to 500 printable characters', async t => {
   t.equal(reasonProblem('CHG-1234 app retired'), undefined)
   t.equal(reasonProblem('x'.repeat(500)), undefined)
@@ -124,6 +152,13 @@ t.test('createSecretBox ...should open what it sealed, with the same secret only
   t.throws(() => box.open([iv, tag, `${body!.slice(0, -2)}AA`].join('.')), 'tampering is detected')
 })
 
+t.test('createSecretBox ...should open a box sealed by an earlier release with the same SESSION_SECRET', async t => {
+  // Sealed once and kept: a change to the key's derivation would leave every pending change request
+  // unappliable after an upgrade, or between replicas of two releases during a rolling one.
+  const box = createSecretBox('a session secret of at least 32 characters, from a release before')
+  t.equal(box.open('VVMKbE9y4cXYwicn.4ZRKkgCiAbeTJui_VaDJfg.O4W8nqLaHWujeRfCIlGvFx0BUO1JZWKMP_ugUg'), '{"clientSecret":"s3cr3t-ü"}')
+})
+
 t.test('signature ...should be HMAC-SHA256 over timestamp.body', async t => {
   t.equal(signature('key', '1700000000', '{}'), 'sha256=9d713ed406bb7076d4123f0dc2c39d2df5c654ed4b0cd56b52c8b4c940bd63ae')
   t.not(signature('key', '1700000001', '{}'), signature('key', '1700000000', '{}'))
@@ -141,11 +176,22 @@ t.test('parsePolicy approvals ...should take approval rules globally and per tea
     }
     throw new Error('accepted')
   }
-  t.match(refused([{ action: 'client.remove' }]), { path: '/approvals/0/action', detail: /must be one of client.delete/ })
-  t.match(refused([{ action: 'client.delete', quorum: 0 }]), { path: '/approvals/0/quorum' })
-  t.match(refused([{ action: 'client.update', properties: ['nope'] }]), { path: '/approvals/0/properties/0' })
-  t.match(refused([{ action: 'client.delete', approvers: { role: 'viewer' } }]), { path: '/approvals/0/approvers/role' })
+  t.match(refused([{ action: 'client.remove' }]), { path: '/approvals/0/action', detail: 'must be one of client.delete, client.secret.refresh, client.secret.update, client.lock, client.move, client.update, client.patch' })
+  t.match(refused([{ action: 'client.delete', quorum: 0 }]), { path: '/approvals/0/quorum', detail: 'must be a whole number of approvals, 1 to 10' })
+  t.match(refused([{ action: 'client.update', properties: ['nope'] }]), { path: '/approvals/0/properties/0', detail: 'must be a writable client property (docs/clients.md)' })
+  const propertiesRule = 'must be a list of writable client properties, each once (client.update and client.patch only)'
+  t.match(refused([{ action: 'client.update', properties: [] }]), { path: '/approvals/0/properties', detail: propertiesRule })
+  t.match(refused([{ action: 'client.update', properties: ['redirectUris', 'redirectUris'] }]), { path: '/approvals/0/properties', detail: propertiesRule })
+  t.match(refused([{ action: 'client.delete', approvers: { role: 'viewer' } }]), { path: '/approvals/0/approvers/role', detail: 'must be editor or admin' })
+  t.match(refused([{ action: 'client.delete', approvers: { team: 'sec team' } }]), { path: '/approvals/0/approvers/team', detail: 'must be a team name: a letter or digit, then up to 99 letters, digits, ., _ or -' })
+  t.match(refused([{ action: 'client.delete', approvers: { who: 'x' } }]), { path: '/approvals/0/approvers/who', detail: 'unknown key \'who\': accepted here: role, team' })
+  t.match(refused([{ action: 'client.delete', approvers: 'admin' }]), { path: '/approvals/0/approvers', detail: 'must be a mapping with role and/or team' })
   t.match(refused([{ action: 'client.delete', who: 'x' }]), { path: '/approvals/0/who', detail: /unknown key 'who'/ })
+  const listRule = 'must be a list of approval rules, one per action'
+  t.match(refused('client.delete'), { path: '/approvals', detail: listRule })
+  t.match(refused(Array.from({ length: 8 }, () => ({ action: 'client.delete' }))), { path: '/approvals', detail: listRule })
+  const accepted = [{ action: 'client.delete', approvers: { role: 'editor', team: 'sec' } }, { action: 'client.lock', approvers: { role: 'admin' } }]
+  t.same(parsePolicy(JSON.stringify({ profile: 'baseline', approvals: accepted }), 'p.json').approvals, accepted, 'either role, and an approver team')
 })
 
 t.test('loadConfig approvals ...should refuse an unknown APPROVALS action and a webhook without its secret, naming them', async t => {
