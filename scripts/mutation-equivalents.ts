@@ -201,6 +201,7 @@ export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
     { original: "team !== ''", replacement: 'true' },
     { original: "''", replacement: '"Stryker was here!"' }
   ].map(mutant => ({ file: CALLER, ...mutant, line: 42, reason: TEAMS_NOT_EMPTY })),
+  { file: 'src/http/write-pipeline.ts', original: "'5.x'", replacement: '""', reason: 'Harmless: fastify-plugin then checks no Fastify version at registration; the project pins Fastify 5, so no run can tell.' },
   { file: PERMISSIONS, original: "'admin'", replacement: '""', line: 63, reason: 'Killed since by test/console/permissions.test.ts "decisionPermission ...should offer approve, reject and withdraw as the server\'s separation of duties decides, with the reason" (an admin approves a secret refresh or update that the rule gives editors; the mutant applied by hand fails it).' },
   { file: PERMISSIONS, original: "''", replacement: '"Stryker was here!"', line: 88, reason: 'Equivalent: hasRole reads only the roles of the identity it builds; its username is never read.' },
   // policy group: rules
@@ -343,6 +344,20 @@ export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   ...["entry.kind === 'outcome'", 'data.version !== undefined', 'data.versionClientId !== undefined', 'data.versionHash !== undefined'].map(original => ({
     file: 'src/history/verify-versions.ts', original, replacement: 'true', reason: 'Equivalent: linkVersion (src/history/stores/version-rows.ts) writes version, versionClientId and versionHash into an outcome\'s data together or not at all, and no intent or checkpoint has them (the chain\'s hash keeps the data as written), so the other checks decide alone.'
   })),
+  ...[
+    { original: "entry.kind === 'outcome' && data.version !== undefined && data.versionClientId !== undefined", replacement: 'true' },
+    { original: "entry.kind === 'outcome' && data.version !== undefined && data.versionClientId !== undefined && data.versionHash !== undefined", replacement: "entry.kind === 'outcome' && data.version !== undefined && data.versionClientId !== undefined || data.versionHash !== undefined" },
+    { original: "entry.kind === 'outcome' && data.version !== undefined && data.versionClientId !== undefined", replacement: "entry.kind === 'outcome' && data.version !== undefined || data.versionClientId !== undefined" },
+    { original: "entry.kind === 'outcome' && data.version !== undefined", replacement: 'true' },
+    { original: "entry.kind === 'outcome' && data.version !== undefined", replacement: "entry.kind === 'outcome' || data.version !== undefined" }
+  ].map(mutant => ({ file: 'src/history/verify-versions.ts', ...mutant, reason: 'Equivalent: linkVersion (src/history/stores/version-rows.ts) writes version, versionClientId and versionHash into an outcome\'s data together or not at all, and no intent or checkpoint has them (the chain\'s hash keeps the data as written), so the other checks decide alone.' })),
+  ...[
+    { original: "name === 'jwks'", replacement: 'true' },
+    { original: "name === 'jwks'", replacement: "name !== 'jwks'" }
+  ].map(mutant => ({ file: 'src/history/restorable.ts', ...mutant, reason: 'Killed since by test/history/restorable.test.ts "replacementFrom ...should send a JWK Set of public keys back as it was, and clear one the version did not have" (the other properties go back beside the keys; the mutant applied by hand fails it).' })),
+  { file: 'src/history/external-changes.ts', original: 'isNewer(modifiedAt, known.get(clientId) ?? null)', replacement: 'true', reason: 'Harmless: the cache may then hold an older modifiedAt (only when two recordings of one client finish out of order), which costs one more look at the store on the next read; whether a version is recorded is decided against the store\'s latest version, never the cache.' },
+  { file: 'src/history/external-changes.ts', original: '[]', replacement: '["Stryker was here"]', line: 104, reason: 'Equivalent: the calls list collects what a request did for its audit record; the sweep writes no record from it, and drops it unread.' },
+  { file: 'src/history/external-changes.ts', original: '[]', replacement: '["Stryker was here"]', line: 105, reason: 'Harmless: only an answer without a clients list (none in Authlete\'s documents for a page of a list) would be walked as a string, each check failing into the error log and recording nothing.' },
   { file: 'src/history/external-changes.ts', original: 'modifiedAt === null', replacement: 'false', reason: 'Equivalent: isNewer(null, ...) is false, so a null modifiedAt is not remembered either way.' },
   { file: 'src/history/external-changes.ts', original: "typeof client.modifiedAt === 'number'", replacement: 'true', reason: 'Unreachable: Authlete (both API generations, and the emulator) answers every client with its modifiedAt, a number; only a client without one would be compared as undefined instead of null.' },
   { file: 'src/history/external-changes.ts', original: 'recorded !== undefined', replacement: 'true', reason: 'Equivalent: request.externalVersion is then set to undefined instead of left undefined, and awaiting undefined waits for nothing either way.' },

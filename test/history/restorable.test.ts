@@ -36,6 +36,8 @@ t.test('replacementFrom ...should put back the version\'s writable properties, c
 t.test('replacementFrom ...should send a JWK Set of public keys back as it was, and clear one the version did not have', async t => {
   const version = versionOf({ clientName: 'Then', jwks: jwksOf(publicKey) })
   t.same(JSON.parse(String(replacementFrom(version, { clientName: 'Now', jwks: jwksOf(privateKey) }).jwks)), { keys: [publicKey] })
+  const body = replacementFrom(version, { clientName: 'Now', description: 'added since' })
+  t.strictSame([Object.keys(body).sort(), body.clientName], [['clientName', 'jwks'], 'Then'], 'the other properties go back beside the keys, and only they')
   t.notOk('jwks' in replacementFrom(versionOf({ clientName: 'Then' }), { clientName: 'Now', jwks: jwksOf(publicKey) }), 'no jwks in the PUT: it is cleared')
 })
 
