@@ -663,7 +663,11 @@ async function consoleTests (): Promise<void> {
     await page.screenshot({ path: join(ARTIFACTS, 'console-upstream-failed.png') })
     // The third failure opens the circuit: the next call is held back by the proxy.
     const retry = alert.getByRole('button', { name: 'Retry' })
+    // The alert already says BFF_UPSTREAM_FAILED: wait for the Retry's own call to reach Authlete, then
+    // for its answer on the page, before counting (counting at once raced that call).
+    const before = fault.requests.length
     await retry.click()
+    await waitUntil(async () => fault.requests.length > before)
     await alert.filter({ hasText: 'BFF_UPSTREAM_FAILED' }).waitFor()
     const calls = fault.requests.length
     await retry.click()
