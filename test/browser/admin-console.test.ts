@@ -889,6 +889,8 @@ async function consoleTests (): Promise<void> {
       for (const name of offered) {
         // Edit is a link to the editor; the others are buttons.
         const control = actions.getByRole(name === 'Edit' ? 'link' : 'button', { name, exact: true })
+        // The actions may show before each control has its final form: count once it is there (or 15 s passed).
+        await control.first().waitFor({ timeout: 15_000 }).catch(() => {})
         t.equal(await control.count(), 1, `${name} offered`)
         t.ok(await control.isEnabled(), `${name} enabled`)
         t.equal(await control.getAttribute('aria-describedby'), null, `${name}: no refusal reason`)
