@@ -10,6 +10,7 @@ export interface EquivalentMutant {
 }
 
 const CHAIN = 'src/audit/chain.ts'
+const EXTERNAL_GONE = 'Removed since, as dead code these survivors revealed: check() is async, so the recording it returned was awaited along with it (a promise returned from an async function is adopted), observe already waited for the external version and request.externalVersion was never set. The code now says so (observe awaits check; externalVersion and pending() are gone), and test/history/external.test.ts "PATCH ...should record the external change its own read found before forwarding" holds the record and checks the write waits for it (it fails when the record is left to the background).'
 const PRUNE_VOUCH = 'Defence in depth: a checkpoint that matches the first kept entry on one of seq and hash but not the other needs that entry or the checkpoint edited, which breaks a hash or a link that verify reports first (the tamper scenarios and the pruning tests cover those).'
 const TEAM_UNDEFINED = 'Equivalent: an entry without a team (outcomes, checkpoints, intents in roles mode; a team is never null) then gets team: undefined, which the stores write as NULL and read back as no team, and which canonicalJson leaves out: the same as no team property.'
 const NEWEST_VOUCHES = 'Equivalent: the checkpoint that vouches for the oldest kept entry is always the newest one (each pruning moves the oldest entry and writes its checkpoint last), and a chain never pruned has none, so no checkpoint is read once unvouched is cleared; and a non-checkpoint entry has no prunedThroughSeq, so it never vouches.'
@@ -360,7 +361,10 @@ export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   { file: 'src/history/external-changes.ts', original: '[]', replacement: '["Stryker was here"]', line: 105, reason: 'Harmless: only an answer without a clients list (none in Authlete\'s documents for a page of a list) would be walked as a string, each check failing into the error log and recording nothing.' },
   { file: 'src/history/external-changes.ts', original: 'modifiedAt === null', replacement: 'false', reason: 'Equivalent: isNewer(null, ...) is false, so a null modifiedAt is not remembered either way.' },
   { file: 'src/history/external-changes.ts', original: "typeof client.modifiedAt === 'number'", replacement: 'true', reason: 'Unreachable: Authlete (both API generations, and the emulator) answers every client with its modifiedAt, a number; only a client without one would be compared as undefined instead of null.' },
-  { file: 'src/history/external-changes.ts', original: 'recorded !== undefined', replacement: 'true', reason: 'Equivalent: request.externalVersion is then set to undefined instead of left undefined, and awaiting undefined waits for nothing either way.' },
+  { file: 'src/history/external-changes.ts', original: 'recorded !== undefined', replacement: 'true', reason: EXTERNAL_GONE },
+  { file: 'src/history/external-changes.ts', original: 'recorded !== undefined', replacement: 'false', reason: EXTERNAL_GONE },
+  { file: 'src/history/external-changes.ts', original: 'recorded !== undefined', replacement: 'recorded === undefined', reason: EXTERNAL_GONE },
+  { file: 'src/history/external-changes.ts', original: '{\n      await request.externalVersion\n    }', replacement: '{}', reason: EXTERNAL_GONE },
   ...['false', 'known.size > KNOWN_LIMIT'].map(replacement => ({
     file: 'src/history/external-changes.ts', original: 'known.size >= KNOWN_LIMIT', replacement, reason: 'Harmless: the bound only keeps the cache of seen modifiedAt values under 10,000 clients; without it, or one client later, only memory differs (test/history/external.test.ts "...should look the last version up once per modifiedAt..." kills a cache cleared every time).'
   })),

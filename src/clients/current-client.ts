@@ -6,7 +6,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /**
      * Told of every client this read finds (src/history: a change made outside the proxy). The answer
-     * waits for it, so it must be quick (one store lookup at most) and must never throw.
+     * waits for it, so it must be quick (one store lookup at most, and the record of a change it found,
+     * which a write's own version must follow) and must never throw.
      */
     observeClientRead?: (request: FastifyRequest, client: AuthleteClient) => Promise<void>
   }

@@ -5,23 +5,17 @@ import { storedState } from './stored-state.ts'
 import { proxyRecord } from './proxy-records.ts'
 import { isNewer } from './stores/version-rows.ts'
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** An external version this request's read found, being recorded (a write awaits it before its own). */
-    externalVersion?: Promise<void>
-  }
-}
-
 // The latest modifiedAt known to be versioned, per client: a read that finds the same one (or an
 // older one) needs no store lookup at all. Bounded: past this many clients it starts again empty.
 const KNOWN_LIMIT = 10_000
 const SWEEP_PAGE = 100
 
 export interface ExternalChanges {
-  /** readClient's observer: one store lookup at most (none when the modifiedAt is known), then records in the background. */
+  /**
+   * readClient's observer: one store lookup at most (none when the modifiedAt is known); a change it
+   * finds is recorded before the read answers, so a write's own version always follows it.
+   */
   observe: (request: FastifyRequest, client: AuthleteClient) => Promise<void>
-  /** Resolves once the external version this request's read found (if any) is recorded. */
-  pending: (request: FastifyRequest) => Promise<void>
   /** Checks every client of the service (HISTORY_SWEEP_MINUTES). */
   sweep: () => Promise<void>
 }
@@ -71,38 +65,30 @@ export function createExternalChanges (app: FastifyInstance, beingWritten: (clie
   }
 
   // Never throws: a read's answer does not depend on the history.
-  const check = async (client: AuthleteClient, reader?: FastifyRequest): Promise<Promise<void> | undefined> => {
+  const check = async (client: AuthleteClient, reader?: FastifyRequest): Promise<void> => {
     try {
       const clientId = jsonScalarText(client.clientId)
       const modifiedAt = typeof client.modifiedAt === 'number' ? client.modifiedAt : null
       const cached = known.get(clientId)
-      if ((cached !== undefined && !isNewer(modifiedAt, cached)) || beingWritten(clientId, reader)) return undefined
+      if ((cached !== undefined && !isNewer(modifiedAt, cached)) || beingWritten(clientId, reader)) return
       const latest = await history.latest(clientId)
       // A client the proxy never versioned has no history to be outside of (its first write starts one).
-      if (latest === undefined) return undefined
-      if (!isNewer(modifiedAt, latest.modifiedAt)) {
-        remember(clientId, latest.modifiedAt)
-        return undefined
-      }
-      return record(clientId, client, modifiedAt)
+      if (latest === undefined) return
+      if (isNewer(modifiedAt, latest.modifiedAt)) await record(clientId, client, modifiedAt)
+      else remember(clientId, latest.modifiedAt)
     } catch (error) {
       app.log.error({ err: error }, 'history: the last version could not be read to look for an external change')
-      return undefined
     }
   }
 
   return {
     async observe (request, client) {
-      const recorded = await check(client, request)
-      if (recorded !== undefined) request.externalVersion = recorded
-    },
-    async pending (request) {
-      await request.externalVersion
+      await check(client, request)
     },
     async sweep () {
       for (let start = 0; ; start += SWEEP_PAGE) {
         const { data } = await app.authlete.listClients([], { start, end: start + SWEEP_PAGE })
-        for (const client of data.clients ?? []) await (await check(client))
+        for (const client of data.clients ?? []) await check(client)
         if (start + SWEEP_PAGE >= data.totalCount) return
       }
     }

@@ -98,8 +98,6 @@ async function historyPlugin (app: FastifyInstance, { retentionDays, sweepMinute
     if (!request.auditedIntent || reply.statusCode >= 300) return payload
     const write = WRITES[request.routeOptions.config.audit!]!
     try {
-      // A change found made outside the proxy by the read before this write is recorded first.
-      await external.pending(request)
       const client = await stateOf(app, request, write.source, payload)
       if (client !== undefined) request.auditVersion = versionOf(request, client, write.alsoChanged)
     } catch (error) {

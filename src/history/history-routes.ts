@@ -101,9 +101,7 @@ const historyRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async (app
   // answers 404 first). Its read also records a change made outside the proxy before anything is listed.
   const readLive = async (request: FastifyRequest, clientId: string): Promise<UpstreamAnswer<AuthleteClient> | undefined> => {
     try {
-      const answer = await readClient(authlete, request, clientId)
-      await request.externalVersion
-      return answer
+      return await readClient(authlete, request, clientId)
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode !== 404 || (await history.latest(clientId))?.action !== 'client.delete') throw error
       return undefined

@@ -173,6 +173,27 @@ t.test('GET /api/clients/:clientId ...should not take a write still in progress 
   t.equal(versions.length, 2, 'no external version')
 })
 
+t.test('PATCH /api/clients/:clientId ...should record the external change its own read found before forwarding, and number its version after it', async t => {
+  const { app } = await buildTestApp(t)
+  const editor = await login(app, 'editor')
+  const create = async (clientName: string) => String((await app.inject({ method: 'POST', url: '/api/clients', payload: { clientName }, headers: editor.headers })).json().clientId)
+  const [clientId, other] = [await create('Read before written'), await create('Read meanwhile')]
+  const { clientSecret: _secret, ...current } = await emulator(app, 'v3', `client/get/${clientId}`)
+  await emulator(app, 'v3', `client/update/${clientId}`, { ...current, description: 'Changed outside' })
+  const hold = holdAppends(t, [app.auditTrail], entry => entry.kind === 'outcome' && entry.version?.action === 'client.external-change')
+  const before = app.sandboxUpstream.requests.length
+  const patch = app.inject({ method: 'PATCH', url: `/api/clients/${clientId}`, payload: { clientName: 'Patched' }, headers: editor.headers })
+  await hold.reached
+  // Another client read in full meanwhile (a write that did not wait would have been forwarded by then).
+  for (let read = 0; read < 3; read++) t.equal((await app.inject({ url: `/api/clients/${other}`, headers: editor.headers })).statusCode, 200)
+  t.notOk(app.sandboxUpstream.requests.slice(before).some(request => request.path.includes('client/update')), 'nothing forwarded while the external change is being recorded')
+  hold.release()
+  t.equal((await patch).statusCode, 200)
+  const { versions } = (await app.inject({ url: `/api/clients/${clientId}/history`, headers: editor.headers })).json()
+  t.match(versions, [{ version: 3, action: 'client.patch', changed: ['clientName'] }, { version: 2, external: true, changed: ['description'] }, { version: 1 }])
+  t.equal(versions.length, 3)
+})
+
 t.test('GET /api/clients/:clientId/history (two replicas) ...should record a change both replicas find at once as one external version', async t => {
   const dir = await mkdtemp(join(tmpdir(), 'bff-external-replicas-'))
   const first = await buildTestApp(t, { AUDIT_STORE: `sqlite:${join(dir, 'audit.db')}` })
