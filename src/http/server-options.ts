@@ -49,6 +49,9 @@ export function prettyLogTransport (config: Config, stdout: { isTTY?: boolean } 
   return { target: 'pino-pretty' }
 }
 
+/** How long the app may take to register its plugins before start-up fails. */
+export const START_UP_TIMEOUT_MS = 120_000
+
 /** The Fastify options of the real server; tests build their instances with the same ones. */
 export function serverOptions (config: Config, logTransport?: { target: string }): FastifyServerOptions {
   const trustedHops = config.TRUST_PROXY === undefined ? [] : config.TRUST_PROXY.split(',').map(entry => entry.trim())
@@ -76,7 +79,11 @@ export function serverOptions (config: Config, logTransport?: { target: string }
     // Draining is answered by the app itself (problem+json, Retry-After); see src/ops/overload.ts.
     return503OnClosing: false,
     logController: new RequestLog(),
-    frameworkErrors: answerFrameworkError
+    frameworkErrors: answerFrameworkError,
+    // The whole app is one plugin: opening the stores, checking the users file and connecting to
+    // Redis can take longer than Fastify's 10 s on a throttled container or a busy machine (seen:
+    // a test app at load 15 on two cores). A dependency that hangs still ends start-up, naming it.
+    pluginTimeout: START_UP_TIMEOUT_MS
   }
 }
 

@@ -61,10 +61,11 @@ export async function buildTestApp (t: Test, env: Record<string, string> = {}, o
   const fastifyOptions = serverOptions(config)
   fastifyOptions.logger = { ...(fastifyOptions.logger as object), ...options.logger, stream: { write: (line: string) => { logs.push(line) } } }
   const app = Fastify(fastifyOptions)
+  // Closed even when start-up fails: its servers and connections would keep the test file running.
+  t.teardown(() => app.close())
   await app.register(buildApp(config, { announce: message => { announced.push(message) } }))
   options.extend?.(app)
   await app.ready()
-  t.teardown(() => app.close())
   // In sandbox mode, every answer of the emulator is checked against Authlete's documents.
   if (sandbox) checkAnswers(t, app.sandboxUpstream)
   return { app, config, logs, announced }
