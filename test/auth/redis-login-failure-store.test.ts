@@ -1,31 +1,24 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import type { Test } from 'tap'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { createRedisLoginFailureStore } from '../../src/auth/login-failures/redis-login-failure-store.ts'
 import type { LoginKey } from '../../src/auth/login-failures/login-failure-store.ts'
-import { startRedis, type TestRedis } from '../helpers/redis.ts'
+import { startRedis } from '../helpers/redis.ts'
+import { connectRedis } from '../helpers/redis-client.ts'
 import { loginFailureStoreContract } from './login-failure-store-contract.ts'
 
 // The Redis store against a real Redis, on Redis's own clock: one server for the file, emptied for each test.
 
-/** A client as the app makes one (src/ops/redis.ts): commands fail at once while Redis is unreachable. */
-async function connect (t: Test, server: TestRedis): Promise<Redis> {
-  const redis = new Redis(server.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000, lazyConnect: true })
-  await redis.connect()
-  t.teardown(() => { redis.disconnect() })
+const shared = await startRedis(t)
+async function client (t: Test): Promise<Redis> {
+  const redis = await connectRedis(t, shared)
+  await redis.flushall()
   return redis
 }
 
-const shared = await startRedis(t)
-async function client (t: Test): Promise<{ redis: Redis, server: TestRedis }> {
-  const redis = await connect(t, shared)
-  await redis.flushall()
-  return { redis, server: shared }
-}
-
 loginFailureStoreContract(t, async t => {
-  const { redis } = await client(t)
+  const redis = await client(t)
   return { store: createRedisLoginFailureStore(redis), elapse: async ms => { await sleep(ms) } }
 })
 
@@ -33,7 +26,7 @@ const WINDOWS = { pairMs: 60_000, userMs: 900_000 }
 const key = (username: string, address: string, device = false): LoginKey => ({ username, address, device })
 
 t.test('add ...should keep its counters under bff-login: keys that name no username nor address, the address list as long as the longest window', async t => {
-  const { redis } = await client(t)
+  const redis = await client(t)
   const store = createRedisLoginFailureStore(redis)
   await store.add(key('alice', '192.0.2.1'), WINDOWS)
   await store.add(key('alice', 'device:one', true), WINDOWS)
@@ -48,7 +41,7 @@ t.test('add ...should keep its counters under bff-login: keys that name no usern
 })
 
 t.test('refund ...should never create a counter, and clearUser leave no key behind', async t => {
-  const { redis } = await client(t)
+  const redis = await client(t)
   const store = createRedisLoginFailureStore(redis)
   await store.refund(key('alice', '192.0.2.1'), false)
   await store.refund(key('alice', 'device:one', true), false)
@@ -65,7 +58,7 @@ t.test('refund ...should never create a counter, and clearUser leave no key behi
 
 t.test('add, refund and clearUser ...should throw BFF_RATE_LIMIT_UNAVAILABLE (503, Retry-After 2) while Redis is down', async t => {
   const server = await startRedis(t)
-  const store = createRedisLoginFailureStore(await connect(t, server))
+  const store = createRedisLoginFailureStore(await connectRedis(t, server))
   await server.stop()
   const unavailable = { code: 'BFF_RATE_LIMIT_UNAVAILABLE', statusCode: 503, retryAfterSeconds: 2, message: 'The rate limiter cannot be reached, so this login request is refused' }
   await t.rejects(store.add(key('alice', '192.0.2.1'), WINDOWS), unavailable)
