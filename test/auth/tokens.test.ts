@@ -7,6 +7,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildTestApp, login, tokenSecret, type Login, type TestApp } from '../helpers/app.ts'
 import { allRecords } from '../audit/trail.ts'
 import { fakeClock } from '../helpers/clock.ts'
+import { frozenClock } from '../helpers/frozen-clock.ts'
 
 // Personal API tokens with the default store (SQLite file); the memory store runs the core flow too,
 // the Redis store is in tokens-redis.test.ts.
@@ -271,14 +272,6 @@ t.test('POST /auth/logout ...should answer 400 to a token caller instead of pret
 })
 
 // The clock stands still at a chosen instant: the boundaries below are exact to the millisecond.
-function frozenClock (t: Test): { set: (ms: number) => void } {
-  const realNow = Date.now
-  let now = realNow()
-  Date.now = () => now
-  t.teardown(() => { Date.now = realNow })
-  return { set: ms => { now = ms } }
-}
-
 async function until (t: Test, condition: () => Promise<boolean>, what: string): Promise<void> {
   const deadline = performance.now() + 10_000
   while (!await condition()) {

@@ -49,6 +49,12 @@ declare module 'fastify' {
 // out below the username's larger budget, and the owner's right password is never spent.
 async function loginFailuresPlugin (app: FastifyInstance, options: LoginFailuresOptions): Promise<void> {
   const store: LoginFailureStore = options.redis === undefined ? createMemoryLoginFailureStore() : createRedisLoginFailureStore(options.redis)
+  app.decorate('loginThrottle', createLoginThrottle(store, options))
+  await app.register(loginFailuresRoutes, { store })
+}
+
+/** The login budgets over `store`: what LoginThrottle says, for the plugin's loginThrottle. */
+export function createLoginThrottle (store: LoginFailureStore, options: Pick<LoginFailuresOptions, 'pair' | 'user' | 'secret'>): LoginThrottle {
   const windows = { pairMs: options.pair.timeWindowMs, userMs: options.user.timeWindowMs }
   const devices = createDeviceCookies(options.secret)
 
@@ -58,7 +64,7 @@ async function loginFailuresPlugin (app: FastifyInstance, options: LoginFailures
     throw Object.assign(new errors.RateLimited('login', seconds), { retryAfterSeconds: seconds })
   }
 
-  app.decorate('loginThrottle', {
+  return {
     async check (request, username, verify) {
       const folded = username.toLowerCase()
       const device = devices.read(request, folded)
@@ -84,8 +90,7 @@ async function loginFailuresPlugin (app: FastifyInstance, options: LoginFailures
     trustBrowser (request, reply, username) {
       devices.issue(request, reply, username.toLowerCase())
     }
-  } satisfies LoginThrottle)
-  await app.register(loginFailuresRoutes, { store })
+  }
 }
 
 const loginFailuresRoutes: FastifyPluginAsyncTypebox<{ store: LoginFailureStore }> = async (app, { store }) => {

@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import { errors } from '../../http/errors.ts'
 import { problems } from '../../http/problem-schema.ts'
 import { hasRole, RoleSchema, type Role } from '../roles.ts'
@@ -48,7 +48,8 @@ const ListQuery = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 64, pattern: CURSOR.source, description: 'nextCursor of the previous page' }))
 }, { additionalProperties: false })
 
-function view (record: ApiTokenRecord) {
+/** A token as answers show it: never its hash, times as ISO dates, the owner's and creator's sources spelled out. */
+export function view (record: ApiTokenRecord) {
   const owner = tokenOwner(record)
   const creator = tokenCreator(record)
   return {
@@ -71,7 +72,7 @@ function principalOf (identity: Identity): Principal {
 }
 
 /** The user whose tokens a request is about: the caller, or (admins only) the one named. */
-function ownerFor (identity: Identity, named: Principal | undefined): Principal {
+export function ownerFor (identity: Identity, named: Principal | undefined): Principal {
   if (named === undefined || samePrincipal(named, identity)) return principalOf(identity)
   if (!hasRole(identity.roles, 'admin')) throw new errors.Forbidden('admin')
   return named
@@ -82,7 +83,8 @@ function newestFirst (a: ApiTokenRecord, b: ApiTokenRecord): number {
   return b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
 }
 
-function page (records: ApiTokenRecord[], limit: number, cursor: string | undefined) {
+/** One page of a list, newest first, after the token `cursor` names (400 for a cursor of another shape). */
+export function page (records: ApiTokenRecord[], limit: number, cursor: string | undefined) {
   const sorted = records.sort(newestFirst)
   let start = 0
   if (cursor !== undefined) {
@@ -108,28 +110,63 @@ export interface TokenRoutesOptions {
 
 interface CreateBody { name: string, roles: Role[], expiresInDays: number, username?: string }
 
+/** Each token as it works: listed with the expiry an external owner's token has, gone once past it. */
+export function effectiveTokens (records: ApiTokenRecord[], maxExternalMs: number, now: number): ApiTokenRecord[] {
+  return records.map(record => ({ ...record, expiresAt: tokenExpiry(record, maxExternalMs) })).filter(record => record.expiresAt > now)
+}
+
 // The token minted for a creation request before its intent is audited, so the record names its id.
 const minted = new WeakMap<FastifyRequest, ReturnType<typeof mintToken>>()
 
-/** The owner a creation asks for: the caller, or the existing local user an admin names. */
-function checkedOwner (app: FastifyInstance, creator: Identity, body: CreateBody): { owner: Principal, ownerRoles: Role[] | undefined } {
-  const named = body.username === undefined ? undefined : { source: 'local' as const, username: body.username }
+/**
+ * The owner a creation asks for: the caller, or the existing local user an admin names (with that user's
+ * roles, from `rolesOf`, the users file's; undefined for the caller's own token).
+ */
+export function checkedOwner (rolesOf: (username: string) => Role[] | undefined, creator: Identity, username: string | undefined): { owner: Principal, ownerRoles: Role[] | undefined } {
+  const named = username === undefined ? undefined : { source: 'local' as const, username }
   const owner = ownerFor(creator, named)
   if (samePrincipal(owner, creator)) return { owner, ownerRoles: undefined }
-  const ownerRoles = app.users.rolesOf(owner.username)
+  const ownerRoles = rolesOf(owner.username)
   if (ownerRoles === undefined) throw new errors.UnknownLocalUser(owner.username)
   return { owner, ownerRoles }
+}
+
+/** A token's roles are within its creator's, and within its owner's when that is someone else (403 naming the first above). */
+export function checkRoleCeilings (roles: Role[], creatorRoles: Role[], owner: Principal, ownerRoles: Role[] | undefined): void {
+  const above = roles.find(role => !hasRole(creatorRoles, role))
+  if (above !== undefined) throw new errors.RoleCeiling(above)
+  const aboveOwner = ownerRoles === undefined ? undefined : roles.find(role => !hasRole(ownerRoles, role))
+  if (aboveOwner !== undefined) throw new errors.OwnerRoleCeiling(aboveOwner, owner.username)
+}
+
+/** The record of a new token made `now`: expiresInDays from now, an external owner's capped (tokenExpiry). */
+export function newTokenRecord (token: { id: string, hash: string }, owner: Principal, creator: Principal, body: CreateBody, teams: string[] | undefined, now: number, maxExternalMs: number): ApiTokenRecord {
+  const record: ApiTokenRecord = {
+    id: token.id,
+    source: owner.source,
+    username: owner.username,
+    name: body.name,
+    roles: body.roles,
+    ...(teams === undefined ? {} : { teams }),
+    createdBy: creator.username,
+    createdBySource: creator.source,
+    createdAt: now,
+    expiresAt: now + body.expiresInDays * DAY_MS,
+    lastUsedAt: null,
+    hash: token.hash
+  }
+  record.expiresAt = tokenExpiry(record, maxExternalMs)
+  return record
+}
+
+/** Owners may revoke their own tokens, admins anyone's. */
+export function mayRevoke (identity: Identity, record: ApiTokenRecord): boolean {
+  return samePrincipal(tokenOwner(record), identity) || hasRole(identity.roles, 'admin')
 }
 
 // Tokens are managed in person (session or gateway identity), never with a token: a leaked token
 // cannot mint itself a successor that outlives its revocation, nor revoke its owner's other tokens.
 const tokenRoutes: FastifyPluginAsyncTypebox<TokenRoutesOptions> = async (app, { store, maxDays, maxPerUser, maxExternalMs }) => {
-  // Each token as it works: listed with the expiry an external owner's token has, gone once past it.
-  const effective = (records: ApiTokenRecord[]): ApiTokenRecord[] => {
-    const now = Date.now()
-    return records.map(record => ({ ...record, expiresAt: tokenExpiry(record, maxExternalMs) })).filter(record => record.expiresAt > now)
-  }
-
   app.post('/auth/tokens', {
     config: { access: 'session', audit: 'auth.token.create' },
     onRequest: refuseApiTokens,
@@ -155,33 +192,15 @@ const tokenRoutes: FastifyPluginAsyncTypebox<TokenRoutesOptions> = async (app, {
     }
   }, async (request, reply) => {
     const creator = request.identity!
-    const { owner, ownerRoles } = checkedOwner(app, creator, request.body)
+    const { owner, ownerRoles } = checkedOwner(username => app.users.rolesOf(username), creator, request.body.username)
     await refuseUsersOutsideTeams(app, request, reply, [owner])
-    const above = request.body.roles.find(role => !hasRole(creator.roles, role))
-    if (above !== undefined) throw new errors.RoleCeiling(above)
-    const aboveOwner = ownerRoles === undefined ? undefined : request.body.roles.find(role => !hasRole(ownerRoles, role))
-    if (aboveOwner !== undefined) throw new errors.OwnerRoleCeiling(aboveOwner, owner.username)
+    checkRoleCeilings(request.body.roles, creator.roles, owner, ownerRoles)
     const token = minted.get(request)!
     // A token for someone else acts for the teams both its creator and its owner are in.
     const asked = app.accessModel === 'teams' ? tokenTeams(creator, request.body.teams) : undefined
     const teams = asked === undefined || ownerRoles === undefined ? asked : capTeams(asked, app.users.teamsOf(owner.username) ?? [])
     app.refuseTooManyTeams(teams)
-    const now = Date.now()
-    const record: ApiTokenRecord = {
-      id: token.id,
-      source: owner.source,
-      username: owner.username,
-      name: request.body.name,
-      roles: request.body.roles,
-      ...(teams === undefined ? {} : { teams }),
-      createdBy: creator.username,
-      createdBySource: creator.source,
-      createdAt: now,
-      expiresAt: now + request.body.expiresInDays * DAY_MS,
-      lastUsedAt: null,
-      hash: token.hash
-    }
-    record.expiresAt = tokenExpiry(record, maxExternalMs)
+    const record = newTokenRecord(token, owner, creator, request.body, teams, Date.now(), maxExternalMs)
     if (!await store.create(record, maxPerUser)) throw new errors.ApiTokenLimit(maxPerUser)
     request.log.info({ tokenId: record.id, owner, roles: record.roles, expiresAt: record.expiresAt }, 'api token created')
     return reply.code(201).send({ ...view(record), token: token.value })
@@ -201,7 +220,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox<TokenRoutesOptions> = async (app, {
     const named = username === undefined ? undefined : { source: source ?? 'local', username }
     const owner = ownerFor(request.identity!, named)
     await refuseUsersOutsideTeams(app, request, reply, [owner], 'auth.tokens.list')
-    return page(effective(await store.listByUser(owner)), limit, cursor)
+    return page(effectiveTokens(await store.listByUser(owner), maxExternalMs, Date.now()), limit, cursor)
   })
 
   app.delete('/auth/tokens/:id', {
@@ -223,7 +242,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox<TokenRoutesOptions> = async (app, {
     const { id } = request.params
     const record = await store.get(id)
     // Someone else's token is as absent as an unknown one: ids of others' tokens are not confirmed.
-    if (record === undefined || (!samePrincipal(tokenOwner(record), identity) && !hasRole(identity.roles, 'admin'))) throw new errors.ApiTokenNotFound(id)
+    if (record === undefined || !mayRevoke(identity, record)) throw new errors.ApiTokenNotFound(id)
     await refuseUsersOutsideTeams(app, request, reply, [tokenOwner(record)])
     await store.delete(id)
     request.log.info({ tokenId: id, owner: tokenOwner(record) }, 'api token revoked')
