@@ -83,7 +83,7 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   stores: {
     mutate: ['src/audit/stores/group-commit.ts', 'src/audit/stores/sql.ts', 'src/audit/stores/sqlite-audit-store.ts', 'src/audit/stores/postgres-audit-store.ts', 'src/audit/stores/open-audit-store.ts'],
-    tests: ['test/audit/group-commit.test.ts', 'test/audit/tamper.test.ts', 'test/audit/postgres-store.test.ts', 'test/audit/sqlite-lock.test.ts', 'test/audit/crash.test.ts', 'test/audit/postgres-deadline.test.ts', 'test/audit/retention-verify.test.ts', 'test/audit/records.test.ts']
+    tests: ['test/audit/sql.test.ts', 'test/audit/group-commit.test.ts', 'test/audit/sqlite-audit-store.test.ts', 'test/audit/tamper.test.ts', 'test/audit/postgres-store.test.ts', 'test/audit/sqlite-lock.test.ts', 'test/audit/crash.test.ts', 'test/audit/postgres-deadline.test.ts', 'test/audit/retention-verify.test.ts', 'test/audit/records.test.ts']
   },
   console: {
     mutate: ['src/console/app/permissions.ts', 'src/console/app/caller.ts'],
