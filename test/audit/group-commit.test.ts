@@ -91,6 +91,8 @@ t.test('groupCommit ...should refuse the callers of a COMMIT that went unanswere
   store.release()
   const refused = await pending
   t.type(refused, AuditWriteRefused, 'refused before its deadline: the mutation is not forwarded')
+  t.equal((refused as AuditWriteRefused).message, 'the commit was sent but its answer never came')
+  t.type((refused as AuditWriteRefused).cause, CommitOutcomeUnknown, 'the cause is kept for the log')
   t.equal(await (refused as AuditWriteRefused).mayBeCommitted, true)
 })
 

@@ -52,3 +52,14 @@ t.test('AuditStore(sqlite) append ...should be refused within the write timeout 
   t.same(await verifyChain(store.entries()), { ok: true, checked: 2 })
   t.same((await all(store.entries())).map(entry => entry.requestId), ['r1', 'r3'])
 })
+
+t.test('openSqliteAuditStore ...should create the file where the spec says, with the indexes the queries use', async t => {
+  const file = await freshFile(t)
+  const store = await openAuditStore(`sqlite:${file}`)
+  t.teardown(() => store.close())
+  const db = new DatabaseSync(file, { readOnly: true })
+  t.teardown(() => db.close())
+  const indexes = (db.prepare('SELECT name FROM sqlite_master WHERE type = \'index\' AND tbl_name = \'audit_entries\' AND sql IS NOT NULL ORDER BY name').all() as Array<{ name: string }>).map(row => row.name)
+  t.same(indexes, ['audit_entries_actor', 'audit_entries_client', 'audit_entries_request', 'audit_entries_team', 'audit_entries_time'])
+  t.same(db.prepare('PRAGMA journal_mode').get(), { journal_mode: 'wal' })
+})

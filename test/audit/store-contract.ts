@@ -186,6 +186,20 @@ export function auditStoreContract (t: Test, name: string, fresh: FreshStore, wr
     t.match(unmasked, { team: 'blue', outcome: 'denied', resultCode: 'A3' }, 'without visibleTo, nothing is masked')
   })
 
+  t.test(`AuditStore(${name}) query with visibleTo ...should show the actor's own records about no client as they are, and another team's success as a success`, async t => {
+    const { store } = await open(t)
+    await store.append(intent('t1', '2026-01-01T10:00:00.000Z', { actor: 'alice', source: 'local', clientId: null, action: 'token.create' }))
+    await store.append(outcome('t1', '2026-01-01T10:00:00.100Z', { outcome: 'denied', status: 403, resultCode: 'R1' }))
+    await store.append(intent('t2', '2026-01-02T10:00:00.000Z', { actor: 'alice', source: 'local', clientId: 'B', team: 'blue', action: 'client.update' }))
+    await store.append(outcome('t2', '2026-01-02T10:00:00.100Z', { resultCode: 'R2', version: 4, versionClientId: 'B', versionHash: 'h' }))
+    const records = (await store.query({ limit: 50, visibleTo: { teams: ['red'], actor: { username: 'alice', source: 'local' } } })).records
+    t.same(records.map(record => [record.requestId, record.outcome, record.resultCode]), [['t2', 'success', null], ['t1', 'denied', 'R1']])
+    t.notOk('team' in records[0]!, 'another team\'s name is not shown')
+    t.match(records[0], { version: 4, versionClientId: 'B' }, 'the version the change made')
+    t.notOk('version' in records[1]!, 'no version where the change made none')
+    t.notOk('versionClientId' in records[1]!)
+  })
+
   t.test(`AuditStore(${name}) query ...should filter by since (inclusive) and until (exclusive)`, async t => {
     const { store } = await open(t)
     await seed(store)
@@ -252,6 +266,17 @@ export function auditStoreContract (t: Test, name: string, fresh: FreshStore, wr
     t.equal(next.seq, 13, 'the chain goes on after the checkpoint')
     t.same(await verifyChain(store.entries()), { ok: true, checked: 11 })
     t.same((await store.query({ limit: 50 })).records.map(record => record.requestId), ['r7', 'r6', 'r5', 'r4', 'r3', 'r2'])
+  })
+
+  t.test(`AuditStore(${name}) prune ...should keep an entry made at the cutoff, and remove the oldest alone when only it is older`, async t => {
+    const { store } = await open(t)
+    await seed(store)
+    const entries = await all(store.entries())
+    t.equal(await store.prune('2026-01-01T10:00:00.000Z'), 0, 'the first entry is at the cutoff: kept')
+    t.equal(await store.prune('2026-01-01T10:00:00.050Z'), 1, 'only the first is older')
+    t.same((await all(store.entries())).map(entry => entry.seq), [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+    t.match((await all(store.entries())).at(-1), { kind: 'checkpoint', data: { prunedThroughSeq: 1, prunedThroughHash: entries[0]!.hash, prunedEntries: 1 } })
+    t.same(await verifyChain(store.entries()), { ok: true, checked: 11 })
   })
 
   t.test(`AuditStore(${name}) prune ...should keep only a checkpoint when everything is older`, async t => {

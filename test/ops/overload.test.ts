@@ -1,4 +1,5 @@
 import Fastify, { type FastifyError } from 'fastify'
+import { Client } from 'undici'
 import t, { type Test } from 'tap'
 import overload, { refusedUnderPressure, shutdownVerdict, type OverloadOptions } from '../../src/ops/overload.ts'
 
@@ -38,8 +39,8 @@ t.test('refusedUnderPressure ...should not count the event-loop delay before the
   t.equal(refusedUnderPressure('/api/clients', 'heapUsedBytes', 999, 1000), true)
 })
 
-async function appWith (t: Test, options: Partial<OverloadOptions> = {}) {
-  const app = Fastify()
+async function appWith (t: Test, options: Partial<OverloadOptions> = {}, keepAliveTimeout?: number) {
+  const app = Fastify({ keepAliveTimeout })
   await app.register(overload, { maxEventLoopDelayMs: 0, maxHeapUsedBytes: 0, warmupSeconds: 0, ...options })
   // The app's error handler writes a problem; this one shows what the plugin refused with.
   app.setErrorHandler<FastifyError>(async (error, _request, reply) => reply.code(error.statusCode ?? 500).send({ code: error.code, retryAfterSeconds: (error as { retryAfterSeconds?: number }).retryAfterSeconds }))
@@ -97,4 +98,36 @@ t.test('overload plugin ...should refuse with 503 BFF_OVERLOADED (retry after 10
   t.same(refused?.json(), { code: 'BFF_OVERLOADED', retryAfterSeconds: 10 })
   t.equal((await app.inject({ url: '/healthz' })).statusCode, 200)
   t.equal((await app.inject({ url: '/metrics' })).statusCode, 200)
+})
+
+t.test('overload plugin ...should close the idle keep-alive connections once an answer is sent while draining', async t => {
+  const keepAliveTimeout = 10_000
+  const app = await appWith(t, {}, keepAliveTimeout)
+  const url = await app.listen({ host: '127.0.0.1', port: 0 })
+  const idle = new Client(url, { keepAliveTimeout })
+  const other = new Client(url)
+  t.teardown(async () => { await idle.destroy(); await other.destroy() })
+  t.equal((await idle.request({ method: 'GET', path: '/api/clients' }).then(async answer => { await answer.body.dump(); return answer.statusCode })), 200)
+  const closed = new Promise<string>(resolve => idle.once('disconnect', () => resolve('closed by the drain')))
+  app.draining = true
+  const liveness = await other.request({ method: 'GET', path: '/healthz' })
+  await liveness.body.dump()
+  t.equal(liveness.headers.connection, 'close')
+  // Without the drain, the idle connection would stay open for the server's keep-alive timeout.
+  const kept = new Promise<string>(resolve => setTimeout(() => resolve('still open'), keepAliveTimeout / 2).unref())
+  t.equal(await Promise.race([closed, kept]), 'closed by the drain')
+})
+
+t.test('overload plugin ...should refuse with 503 BFF_OVERLOADED once the event loop was slow, when there is no warm-up', async t => {
+  const app = await appWith(t, { maxEventLoopDelayMs: 1, warmupSeconds: 0 })
+  // Stall the event loop between under-pressure's once-a-second samples until one sees it, several at most.
+  let refused
+  for (const deadline = Date.now() + 5000; Date.now() < deadline && refused === undefined;) {
+    for (const until = Date.now() + 30; Date.now() < until;) { /* busy */ }
+    const answer = await app.inject({ url: '/api/clients' })
+    if (answer.statusCode === 503) refused = answer
+    else await new Promise(resolve => setTimeout(resolve, 20))
+  }
+  t.same(refused?.json(), { code: 'BFF_OVERLOADED', retryAfterSeconds: 10 })
+  t.equal((await app.inject({ url: '/healthz' })).statusCode, 200)
 })
