@@ -36,6 +36,7 @@ t.test('toPage ...should answer at most limit records and a cursor only when a f
 t.test('toEntry ...should give the team column only when the row has one', async t => {
   const row = { seq: '7', kind: 'intent', request_id: 'r', time: 't', actor: 'a', action: 'b', client_id: 'c', outcome: null, data: '{"x":1}', prev_hash: 'p', hash: 'h', team: null }
   t.same(toEntry(row), { seq: 7, kind: 'intent', requestId: 'r', time: 't', data: { x: 1 }, prevHash: 'p', hash: 'h', columns: { actor: 'a', action: 'b', clientId: 'c', outcome: null } })
-  t.same(toEntry({ ...row, team: undefined as unknown as null }).columns, { actor: 'a', action: 'b', clientId: 'c', outcome: null }, 'a row read before the column existed')
+  t.notOk('team' in toEntry(row).columns)
+  t.notOk('team' in toEntry({ ...row, team: undefined as unknown as null }).columns, 'a row read before the column existed')
   t.same(toEntry({ ...row, team: 'red' }).columns, { actor: 'a', action: 'b', clientId: 'c', outcome: null, team: 'red' })
 })

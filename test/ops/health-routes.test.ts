@@ -127,12 +127,17 @@ t.test('GET /readyz ...should answer 502 when the upstream refuses the credentia
 })
 
 t.test('GET /readyz with READY_REQUIRES_UPSTREAM=true ...should fail with the upstream\'s own problem while it is unavailable', async t => {
+  const clock = fakeClock(t)
   const { app, gauge, answer } = await healthApp(t, true)
+  t.equal((await app.inject({ url: '/readyz' })).statusCode, 200)
+  t.same(await gauge(), [1])
+  clock.advance(5001)
   answer(async () => { throw new errors.UpstreamUnavailable() })
   const unavailable = await app.inject({ url: '/readyz' })
   t.equal(unavailable.statusCode, 503)
   t.equal(unavailable.json().code, 'BFF_UPSTREAM_UNAVAILABLE')
   answer(async () => { throw new errors.UpstreamTimeout() })
+  t.same(await gauge(), [0], 'bff_upstream_ready falls back to 0')
   const timeout = await app.inject({ url: '/readyz' })
   t.equal(timeout.statusCode, 504)
   t.equal(timeout.json().code, 'BFF_UPSTREAM_TIMEOUT')
