@@ -79,11 +79,11 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   lifecycle: {
     mutate: ['src/ops/shutdown.ts', 'src/ops/overload.ts', 'src/ops/health-routes.ts'],
-    tests: ['test/ops/health.test.ts', 'test/ops/gateway.test.ts', 'test/ops/shutdown.test.ts', 'test/ops/drain.test.ts']
+    tests: ['test/ops/overload.test.ts', 'test/ops/health-routes.test.ts', 'test/ops/shutdown-unit.test.ts', 'test/ops/health.test.ts', 'test/ops/gateway.test.ts', 'test/ops/log-pipe.test.ts', 'test/ops/drain.test.ts', 'test/ops/shutdown.test.ts']
   },
   stores: {
     mutate: ['src/audit/stores/group-commit.ts', 'src/audit/stores/sql.ts', 'src/audit/stores/sqlite-audit-store.ts', 'src/audit/stores/postgres-audit-store.ts', 'src/audit/stores/open-audit-store.ts'],
-    tests: ['test/audit/group-commit.test.ts', 'test/audit/tamper.test.ts', 'test/audit/postgres-store.test.ts', 'test/audit/sqlite-lock.test.ts', 'test/audit/crash.test.ts', 'test/audit/postgres-deadline.test.ts', 'test/audit/retention-verify.test.ts', 'test/audit/records.test.ts']
+    tests: ['test/audit/sql.test.ts', 'test/audit/group-commit.test.ts', 'test/audit/sqlite-audit-store.test.ts', 'test/audit/tamper.test.ts', 'test/audit/postgres-store.test.ts', 'test/audit/sqlite-lock.test.ts', 'test/audit/crash.test.ts', 'test/audit/postgres-deadline.test.ts', 'test/audit/retention-verify.test.ts', 'test/audit/records.test.ts']
   },
   console: {
     mutate: ['src/console/app/permissions.ts', 'src/console/app/caller.ts'],

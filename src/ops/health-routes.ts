@@ -1,6 +1,7 @@
 import { Type } from 'typebox'
 import { Gauge } from 'prom-client'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 import { problems } from '../http/problem-schema.ts'
 import { UpstreamInfoSchema } from './server-info.ts'
 
@@ -24,8 +25,31 @@ const UpstreamState = Type.Object({
   code: Type.Optional(Type.String({ description: 'Why the last probe failed: the problem code a call would get (BFF_UPSTREAM_TIMEOUT, ...)' }))
 })
 
+/**
+ * `probe`, started at most once per `cacheMs` while it succeeds (the calls in between wait for the
+ * same one); after a failure, started again at the next call.
+ */
+export function cachedProbe<A> (probe: (arg: A) => Promise<void>, cacheMs: number): (arg: A) => Promise<void> {
+  let last: { at: number, ready: Promise<void> } | undefined
+  return arg => {
+    if (last === undefined || Date.now() - last.at > cacheMs) {
+      const ready = probe(arg)
+      last = { at: Date.now(), ready }
+      ready.catch(() => { last = undefined })
+    }
+    return last.ready
+  }
+}
+
+/** An unavailable upstream fails readiness only when asked to; credentials it refuses always do (this replica's configuration). */
+export function failsReadiness (code: string | undefined, requireUpstream: boolean): boolean {
+  return requireUpstream || code === 'BFF_UPSTREAM_CREDENTIALS'
+}
+
 const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app, options) => {
-  let lastProbe: { at: number, ready: Promise<void> } | undefined
+  const upstreamAnswers = cachedProbe<FastifyRequest>(async request => {
+    await app.authlete.listClients(request.upstreamCalls, { start: 0, end: 1 })
+  }, READINESS_CACHE_MS)
   const upstreamReady = new Gauge({
     name: 'bff_upstream_ready',
     help: 'The upstream answered the last readiness probe (GET /readyz) with the configured credentials: 1 yes, 0 no',
@@ -46,17 +70,12 @@ const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app, optio
       response: { 200: Type.Object({ status: Type.Literal('ready'), upstream: UpstreamState, version: Type.String({ description: 'The proxy\'s version' }) }), ...problems(502, 503, 504) }
     }
   }, async (request) => {
-    if (lastProbe === undefined || Date.now() - lastProbe.at > READINESS_CACHE_MS) {
-      const ready = app.authlete.listClients(request.upstreamCalls, { start: 0, end: 1 }).then(() => undefined)
-      lastProbe = { at: Date.now(), ready }
-      ready.catch(() => { lastProbe = undefined })
-    }
     try {
-      await lastProbe.ready
+      await upstreamAnswers(request)
     } catch (error) {
       upstreamReady.set(0)
       const { code } = error as { code?: string }
-      if (options.requireUpstream || code === 'BFF_UPSTREAM_CREDENTIALS') throw error
+      if (failsReadiness(code, options.requireUpstream)) throw error
       request.log.warn({ code }, 'readiness: the upstream is unavailable (reported, not failed: READY_REQUIRES_UPSTREAM is off)')
       return { status: 'ready' as const, upstream: { ...app.serverInfo.upstream, status: 'unavailable' as const, code }, version: app.serverInfo.version }
     }

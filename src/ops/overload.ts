@@ -18,6 +18,31 @@ const ALWAYS_ANSWERED = new Set(['/healthz', '/metrics'])
 const READINESS = '/readyz'
 const RETRY_AFTER_SECONDS = 10
 
+/** The path of a request target, without its query: `/readyz?probe=1` is still the readiness route. */
+function pathOf (url: string): string {
+  const query = url.indexOf('?')
+  return query < 0 ? url : url.slice(0, query)
+}
+
+/**
+ * What shutting down does to a request: `serve` it; `refuse` it with 503 BFF_DRAINING (from SIGTERM
+ * on, /readyz only, so that the gateway stops sending); once draining, every request but liveness and
+ * metrics, its connection closed as well (`refuse and close`).
+ */
+export function shutdownVerdict (url: string, unready: boolean, draining: boolean): 'serve' | 'refuse' | 'refuse and close' {
+  if (!unready && !draining) return 'serve'
+  const path = pathOf(url)
+  if (ALWAYS_ANSWERED.has(path)) return 'serve'
+  if (draining) return 'refuse and close'
+  return path === READINESS ? 'refuse' : 'serve'
+}
+
+/** Whether a request measured under pressure of `type` is refused at `now`, the event-loop delay counting only from `warmUntil`. */
+export function refusedUnderPressure (url: string, type: string, now: number, warmUntil: number): boolean {
+  if (ALWAYS_ANSWERED.has(pathOf(url))) return false
+  return type !== TYPE_EVENT_LOOP_DELAY || now >= warmUntil
+}
+
 export interface OverloadOptions {
   maxEventLoopDelayMs: number
   maxHeapUsedBytes: number
@@ -40,16 +65,14 @@ async function overloadPlugin (app: FastifyInstance, options: OverloadOptions): 
     maxEventLoopDelay: options.maxEventLoopDelayMs,
     maxHeapUsedBytes: options.maxHeapUsedBytes,
     pressureHandler: async (request, _reply, type) => {
-      if (ALWAYS_ANSWERED.has(request.url)) return
-      if (type === TYPE_EVENT_LOOP_DELAY && Date.now() < warmUntil) return
-      throw Object.assign(new errors.Overloaded(), { retryAfterSeconds: RETRY_AFTER_SECONDS })
+      if (refusedUnderPressure(request.url, type, Date.now(), warmUntil)) throw Object.assign(new errors.Overloaded(), { retryAfterSeconds: RETRY_AFTER_SECONDS })
     }
   })
   // These hooks run on every request: plain callbacks, no promise each time.
   app.addHook('onRequest', (request, reply, done) => {
-    if (!app.unready && !app.draining) return done()
-    if (ALWAYS_ANSWERED.has(request.url) || (!app.draining && request.url !== READINESS)) return done()
-    if (app.draining) reply.header('connection', 'close')
+    const verdict = shutdownVerdict(request.url, app.unready, app.draining)
+    if (verdict === 'serve') return done()
+    if (verdict === 'refuse and close') reply.header('connection', 'close')
     done(Object.assign(new errors.Draining(), { retryAfterSeconds: 1 }))
   })
   // From SIGTERM on, every answer closes its connection. During SHUTDOWN_DELAY: a client or gateway

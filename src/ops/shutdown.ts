@@ -41,7 +41,6 @@ export interface ShutdownOptions {
   delaySeconds: number
   /** SHUTDOWN_TIMEOUT: seconds from the signal to the exit, whatever is still in flight. */
   timeoutSeconds: number
-  logs: LogDestination
 }
 
 // Long enough to write the last lines to a reader that keeps up; short enough not to matter.
@@ -55,12 +54,20 @@ const LOG_FLUSH_TIMEOUT_MS = 250
  * ones get 503 BFF_DRAINING with `Connection: close` (src/ops/overload.ts), in-flight requests finish
  * with their audit records, and pools and stores close. Past `timeoutSeconds` the process exits 1.
  */
-export function stopOnSignals (app: FastifyInstance, { delaySeconds, timeoutSeconds, logs }: ShutdownOptions): void {
-  const exit = async (code: number): Promise<never> => {
+export function stopOnSignals (app: FastifyInstance, { logs, ...options }: ShutdownOptions & { logs: LogDestination }): void {
+  const onSignal = shutdownOnSignals(app, options, async code => {
     await logs.flush(LOG_FLUSH_TIMEOUT_MS)
     logs.silence()
     process.exit(code)
-  }
+  })
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, onSignal)
+}
+
+/**
+ * The shutdown's steps, for each signal received: the first starts them, a second ends the delay.
+ * `exit` ends the process (it never returns); the deadline leaves it the time to flush the logs.
+ */
+export function shutdownOnSignals (app: FastifyInstance, { delaySeconds, timeoutSeconds }: ShutdownOptions, exit: (code: number) => Promise<never>): (signal: NodeJS.Signals) => void {
   // A second signal ends the delay: a person pressing Ctrl-C twice, or an orchestrator in a hurry.
   const hurry = new AbortController()
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
@@ -83,7 +90,7 @@ export function stopOnSignals (app: FastifyInstance, { delaySeconds, timeoutSeco
     await exit(0)
   }
   let signalled = false
-  const onSignal = (signal: NodeJS.Signals): void => {
+  return signal => {
     if (signalled) {
       if (!hurry.signal.aborted) app.log.info({ signal }, 'second signal: draining now')
       hurry.abort()
@@ -92,5 +99,4 @@ export function stopOnSignals (app: FastifyInstance, { delaySeconds, timeoutSeco
     signalled = true
     stop(signal).catch(() => {})
   }
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, onSignal)
 }

@@ -91,5 +91,41 @@ t.test('groupCommit ...should refuse the callers of a COMMIT that went unanswere
   store.release()
   const refused = await pending
   t.type(refused, AuditWriteRefused, 'refused before its deadline: the mutation is not forwarded')
+  t.equal((refused as AuditWriteRefused).message, 'the commit was sent but its answer never came')
+  t.type((refused as AuditWriteRefused).cause, CommitOutcomeUnknown, 'the cause is kept for the log')
   t.equal(await (refused as AuditWriteRefused).mayBeCommitted, true)
+})
+
+t.test('groupCommit ...should commit at most 256 entries a transaction, the oldest first, telling the store when the oldest was queued', async t => {
+  const batches: Array<{ ids: string[], since: number }> = []
+  const append = groupCommit(async (entries, since) => {
+    batches.push({ ids: entries.map(e => e.requestId!), since })
+    return commit(entries)
+  }, TIMEOUT_MS)
+  const before = performance.now()
+  const committed = await Promise.all(Array.from({ length: 513 }, (_, i) => append(entry(`r${i}`))))
+  t.same(committed.map(e => e.hash), Array.from({ length: 513 }, (_, i) => `r${i}`))
+  t.same(batches.map(batch => batch.ids.length), [256, 256, 1])
+  t.same(batches.flatMap(batch => batch.ids), Array.from({ length: 513 }, (_, i) => `r${i}`), 'in arrival order')
+  const since = batches.map(batch => batch.since)
+  t.ok(since[0]! >= before && since[0]! <= since[1]! && since[1]! <= since[2]!, 'each batch gives when its oldest entry was queued (performance.now())')
+})
+
+t.test('groupCommit ...should refuse with the store\'s own error, and name the write timeout when the deadline passes', async t => {
+  const failure = new Error('disk full')
+  const failing = groupCommit(async () => { throw failure }, TIMEOUT_MS)
+  await t.rejects(failing(entry('a')), failure, 'the very error, for the caller to classify')
+  const store = stalledFirstBatch('commit')
+  const append = groupCommit(store.appendMany, 50)
+  await t.rejects(append(entry('stalled')), { name: 'AuditWriteRefused', message: 'the audit entry was not durable within 50 ms' })
+  store.release()
+})
+
+t.test('groupCommit ...should say a stalled entry may be committed when its COMMIT goes unanswered after the deadline', async t => {
+  const store = stalledFirstBatch('lost-commit')
+  const append = groupCommit(store.appendMany, 50)
+  const refused = await append(entry('stalled')).then(() => undefined, (error: unknown) => error)
+  if (!(refused instanceof AuditWriteRefused)) throw new Error('not refused with AuditWriteRefused')
+  store.release()
+  t.equal(await refused.mayBeCommitted, true)
 })
