@@ -92,9 +92,11 @@ t.test('PUT /api/clients/:clientId/registration ...should answer 502 with the RF
   t.same(fault.requests.map(request => request.method), ['GET', 'POST'], 'sent once (an editor\'s update reads the client first, for its credential metadata)')
 })
 
-t.test('PUT /api/clients/:clientId/registration ...should answer a 502 problem when the action is unknown or the content unreadable', async t => {
+t.test('PUT /api/clients/:clientId/registration ...should answer a 502 problem when the action is unknown (an Object.prototype name too) or the content unreadable', async t => {
   for (const answer of [
     { action: 'CREATED', responseContent: '{}' },
+    { action: 'toString', responseContent: '{}' },
+    { action: 'constructor', responseContent: '{}' },
     { action: 'UPDATED', responseContent: 'not json' },
     { action: 'UPDATED', responseContent: '[1]' },
     { action: 'UPDATED' }
