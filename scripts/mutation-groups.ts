@@ -59,7 +59,7 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   clients: {
     mutate: ['src/clients/credential-properties.ts', 'src/clients/round-trip.ts', 'src/clients/etag.ts', 'src/clients/merge-patch.ts', 'src/clients/current-client.ts', 'src/clients/client-change.ts', 'src/clients/registration-routes.ts'],
-    tests: ['test/clients/credential-properties.test.ts', 'test/clients/put-round-trip.test.ts', 'test/clients/patch-etag.test.ts', 'test/clients/read-write.test.ts', 'test/clients/registration.test.ts', 'test/security/registration-takeover.test.ts', 'test/clients/secret-lock.test.ts']
+    tests: ['test/clients/merge-patch.test.ts', 'test/clients/etag.test.ts', 'test/clients/round-trip.test.ts', 'test/clients/credential-properties-unit.test.ts', 'test/clients/current-client.test.ts', 'test/clients/registration-routes.test.ts', 'test/clients/client-change.test.ts', 'test/openapi/openapi.test.ts', 'test/security/registration-takeover.test.ts', 'test/clients/credential-properties.test.ts', 'test/clients/put-round-trip.test.ts', 'test/clients/patch-etag.test.ts', 'test/clients/read-write.test.ts', 'test/clients/secret-lock.test.ts', 'test/clients/registration.test.ts']
   },
   logins: {
     mutate: ['src/auth/login-failures/login-failures.ts', 'src/auth/login-failures/device-cookies.ts', 'src/auth/login-failures/login-failure-store.ts', 'src/auth/login-failures/memory-login-failure-store.ts', 'src/auth/login-failures/redis-login-failure-store.ts'],

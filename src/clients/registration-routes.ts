@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errors } from '../http/errors.ts'
-import { hasRole } from '../auth/roles.ts'
+import { hasRole, type Role } from '../auth/roles.ts'
 import { problems } from '../http/problem-schema.ts'
 import { ClientIdParams } from './route-schemas.ts'
 import { createClientEtag } from './etag.ts'
@@ -11,12 +11,13 @@ import type { RegistrationResult } from '../upstream/authlete-api.ts'
 import { clientChangeSteps, registrationMetadata } from './client-change.ts'
 
 // Authlete answers HTTP 200 and names the outcome in `action`; the caller gets the RFC 7592 answer.
-const STATUS_BY_ACTION: Record<string, number> = {
-  UPDATED: 200,
-  BAD_REQUEST: 400,
-  UNAUTHORIZED: 401,
-  INTERNAL_SERVER_ERROR: 502
-}
+// A Map, so that an action named like an Object.prototype member ('toString') is unknown, not a status.
+const STATUS_BY_ACTION = new Map<unknown, number>([
+  ['UPDATED', 200],
+  ['BAD_REQUEST', 400],
+  ['UNAUTHORIZED', 401],
+  ['INTERNAL_SERVER_ERROR', 502]
+])
 
 // The names an RFC 7592 answer may carry (RFC 7591 sections 2 and 3.2, RFC 7592 section 3, OpenID
 // Connect Dynamic Client Registration 1.0, and the OAuth error): declared for the documentation and as
@@ -30,7 +31,7 @@ const METADATA_NAMES = `client_id client_secret client_id_issued_at client_secre
   request_object_encryption_enc token_endpoint_auth_signing_alg default_max_age require_auth_time default_acr_values
   initiate_login_uri request_uris tls_client_certificate_bound_access_tokens require_pushed_authorization_requests
   require_signed_request_object backchannel_user_code_parameter error error_description`.split(/\s+/)
-const RegistrationContent = Type.Object(
+export const RegistrationContent = Type.Object(
   Object.fromEntries(METADATA_NAMES.map(name => [name, Type.Optional(Type.Unknown())])),
   { additionalProperties: true, description: 'The RFC 7592 answer (client metadata, or an OAuth error)' }
 )
@@ -60,17 +61,25 @@ const registrationRoutes: FastifyPluginAsyncTypebox<{ etagKey: string }> = async
   }, async (request, reply) => {
     const { registrationAccessToken } = request.body
     const { clientId } = request.params
-    const roles = request.identity?.roles ?? []
     const metadata = registrationMetadata(request, request.clientChange!.before!)
     const { data } = await app.authlete.updateRegistration(request.upstreamCalls, clientId, registrationAccessToken, metadata)
-    const status = STATUS_BY_ACTION[data.action]
-    const content = parseContent(data.responseContent) ?? contentFromClient(data, clientId)
-    if (status === undefined || content === undefined) {
-      throw new errors.UpstreamUnreadable({ cause: new Error(`registration update answered action ${String(data.action)}`) })
-    }
-    if (!hasRole(roles, 'admin')) delete content.client_secret
+    const { status, content } = registrationAnswer(data, clientId, request.identity?.roles ?? [])
     return reply.code(status as 200).send(content)
   })
+}
+
+/**
+ * The caller's answer to Authlete's: the status its action names and its RFC 7592 content (or the
+ * client's metadata), client_secret for admins only. Any other action, or no content, is a 502.
+ */
+export function registrationAnswer (data: RegistrationResult, clientId: string, roles: readonly Role[]): { status: number, content: Record<string, unknown> } {
+  const status = STATUS_BY_ACTION.get(data.action)
+  const content = parseContent(data.responseContent) ?? contentFromClient(data, clientId)
+  if (status === undefined || content === undefined) {
+    throw new errors.UpstreamUnreadable({ cause: new Error(`registration update answered action ${String(data.action)}`) })
+  }
+  if (!hasRole(roles, 'admin')) delete content.client_secret
+  return { status, content }
 }
 
 // The documents' own example of client_registration_update_api answers UPDATED with a `client` and a

@@ -2,6 +2,7 @@ import t, { type Test } from 'tap'
 import { buildTestApp, login } from '../helpers/app.ts'
 import { json, startFaultUpstream } from '../helpers/fault-upstream.ts'
 import { authleteDocument } from '../helpers/authlete-documents.ts'
+import { allRecords } from '../audit/trail.ts'
 import { assertApiHeaders, assertProblem, harness, DYNAMIC, PORTAL } from './support.ts'
 
 const url = `/api/clients/${DYNAMIC}/registration`
@@ -92,9 +93,11 @@ t.test('PUT /api/clients/:clientId/registration ...should answer 502 with the RF
   t.same(fault.requests.map(request => request.method), ['GET', 'POST'], 'sent once (an editor\'s update reads the client first, for its credential metadata)')
 })
 
-t.test('PUT /api/clients/:clientId/registration ...should answer a 502 problem when the action is unknown or the content unreadable', async t => {
+t.test('PUT /api/clients/:clientId/registration ...should answer a 502 problem when the action is unknown (an Object.prototype name too) or the content unreadable', async t => {
   for (const answer of [
     { action: 'CREATED', responseContent: '{}' },
+    { action: 'toString', responseContent: '{}' },
+    { action: 'constructor', responseContent: '{}' },
     { action: 'UPDATED', responseContent: 'not json' },
     { action: 'UPDATED', responseContent: '[1]' },
     { action: 'UPDATED' }
@@ -140,4 +143,17 @@ t.test('PUT /api/clients/:clientId/registration ...should still answer 502 when 
     const { response } = await scripted(t, { action: 'UPDATED', responseContent: 'not json', client })
     t.equal(assertProblem(t, response, 502).code, 'BFF_UPSTREAM_UNREADABLE')
   }
+})
+
+t.test('PUT /api/clients/:clientId/registration ...should be judged by the security policy (422, nothing forwarded), audited as registration.update', async t => {
+  const h = await harness(t)
+  const sent = h.mark()
+  const metadata = { client_name: 'Initech', grant_types: ['authorization_code', 'password'] }
+  const response = await h.call('editor', 'PUT', url, { registrationAccessToken: h.upstream.seed.registrationAccessToken, metadata })
+  const problem = assertProblem(t, response, 422)
+  t.equal(problem.code, 'BFF_POLICY_VIOLATION')
+  t.match(problem.violations, [{ rule: 'no-password-grant', property: 'grantTypes', value: 'PASSWORD' }])
+  t.same(sent.sent().filter(request => request.method !== 'GET'), [], 'no update forwarded')
+  const [record] = await allRecords(h.app)
+  t.match(record, { action: 'registration.update', outcome: 'denied', status: 422 })
 })
