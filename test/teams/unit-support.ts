@@ -13,6 +13,12 @@ export interface UpstreamOptions {
   ignoreFilter?: boolean
   /** Answer every list whole, whatever range was asked. */
   ignoreRange?: boolean
+  /** The totalCount of every list, whatever it holds (a list changing under the pager, a broken cache). */
+  claimTotal?: number
+  /** Leave `clients` out of an empty list, as Authlete may. */
+  omitEmptyClients?: boolean
+  /** List items without `developer` (API 3.0's authorized clients), though the filter applies. */
+  itemsWithoutDeveloper?: boolean
   /** A read of these IDs fails with this status (not a 404: an upstream fault). */
   failReads?: Record<string, number>
 }
@@ -24,8 +30,11 @@ export function memoryUpstream (clients: AuthleteClient[], options: UpstreamOpti
   const list = (page: Page): UpstreamAnswer<ClientList> => {
     sent.push(`list ${page.developer ?? '*'} ${page.start}-${page.end}`)
     const listed = clients.filter(client => options.ignoreFilter === true || page.developer === undefined || client.developer === page.developer)
-    const shown = options.ignoreRange === true ? listed : listed.slice(page.start, page.end)
-    return answer({ start: page.start, end: page.end, totalCount: listed.length, clients: structuredClone(shown) })
+    const shown = structuredClone(options.ignoreRange === true ? listed : listed.slice(page.start, page.end))
+    if (options.itemsWithoutDeveloper === true) for (const item of shown) delete item.developer
+    const totalCount = options.claimTotal ?? listed.length
+    if (shown.length === 0 && options.omitEmptyClients === true) return answer({ start: page.start, end: page.end, totalCount } as ClientList)
+    return answer({ start: page.start, end: page.end, totalCount, clients: shown })
   }
   const api = {
     getClient: async (_calls: unknown, clientId: string): Promise<UpstreamAnswer<AuthleteClient>> => {
