@@ -23,6 +23,12 @@ t.test('AliasCache ...should keep at most its capacity, dropping the least recen
   cache.delete('a')
   t.strictSame([cache.size, cache.get('a'), cache.get('c')?.id], [1, undefined, '3'])
   t.equal(new AliasCache().capacity, 10_000, 'the app\'s cache: 10,000 aliases')
+  const updated = new AliasCache(2)
+  updated.set('a', { id: '1', team: 'acme' })
+  updated.set('b', { id: '2', team: 'acme' })
+  updated.set('a', { id: '5', team: 'acme' })
+  updated.set('c', { id: '3', team: 'acme' })
+  t.strictSame([updated.get('a')?.id, updated.get('b'), updated.get('c')?.id], ['5', undefined, '3'], 'setting an alias again makes it the most recently used')
   const one = new AliasCache(1)
   one.set('x', { id: '1', team: null })
   t.strictSame(one.get('x'), { id: '1', team: null }, 'a capacity of one keeps one')
@@ -68,12 +74,12 @@ t.test('resolveAlias ...should match only an enabled alias', async t => {
 
 t.test('resolveAlias ...should page through a team\'s list 100 clients at a time, up to its total', async t => {
   const many = (count: number, alias?: number) => Array.from({ length: count }, (_, index) => index === alias ? aliased(index + 1, 'acme', 'deep') : client(index + 1, 'acme'))
-  t.same((await harness(many(250, 230)).resolve('deep', ['acme'])).sent, ['list acme 0-100', 'list acme 100-200', 'list acme 200-300'])
+  t.strictSame((await harness(many(250, 230)).resolve('deep', ['acme'])).sent, ['list acme 0-100', 'list acme 100-200', 'list acme 200-300'])
   t.equal((await harness(many(250, 230)).resolve('deep', ['acme'])).id, '231')
-  t.same((await harness(many(100)).resolve('deep', ['acme'])).sent, ['list acme 0-100'], 'exactly one page')
-  t.same((await harness(many(101)).resolve('deep', ['acme'])).sent, ['list acme 0-100', 'list acme 100-200'], 'one more')
-  t.same((await harness(many(150), { claimTotal: 1_000 }).resolve('deep', ['acme'])).sent, ['list acme 0-100', 'list acme 100-200', 'list acme 200-300'], 'an empty page ends the list, whatever its total says')
-  t.same((await harness([], { omitEmptyClients: true }).resolve('deep', ['acme', 'globex'])).sent, ['list acme 0-100', 'list globex 0-100'], 'a list without clients')
+  t.strictSame((await harness(many(100)).resolve('deep', ['acme'])).sent, ['list acme 0-100'], 'exactly one page')
+  t.strictSame((await harness(many(101)).resolve('deep', ['acme'])).sent, ['list acme 0-100', 'list acme 100-200'], 'one more')
+  t.strictSame((await harness(many(150), { claimTotal: 1_000 }).resolve('deep', ['acme'])).sent, ['list acme 0-100', 'list acme 100-200', 'list acme 200-300'], 'an empty page ends the list, whatever its total says')
+  t.strictSame((await harness([], { omitEmptyClients: true }).resolve('deep', ['acme', 'globex'])).sent, ['list acme 0-100', 'list globex 0-100'], 'a list without clients')
 })
 
 t.test('resolveAlias ...should resolve a cached alias with one read of the client, and never read another team\'s', async t => {

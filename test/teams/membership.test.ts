@@ -10,7 +10,7 @@ import type { Identity } from '../../src/auth/identity.ts'
 const longest = `a${'b'.repeat(99)}`
 
 t.test('isTeamName ...should take a letter or digit, then up to 99 letters, digits, ., _ or -, and nothing else', async t => {
-  for (const name of ['a', 'Z', '7', 'acme', 'A9._-z', 'payments-devs', 'team.eu_1', longest]) t.ok(isTeamName(name), name)
+  for (const name of ['a', 'z', 'A', 'Z', '0', '9', 'acme', 'A9._-z', 'z0aZA9', '0z', '9A', 'payments-devs', 'team.eu_1', longest]) t.ok(isTeamName(name), name)
   const refused = ['', '*', '.a', '_a', '-a', ' a', 'a ', 'a b', 'a*', 'a/b', 'a\n', '\na', 'é', 'aé', 'a<b>', `${longest}c`, 'a,b', 'a=b']
   for (const name of refused) t.notOk(isTeamName(name), JSON.stringify(name))
   t.equal(longest.length, 100)
@@ -53,19 +53,19 @@ t.test('inEveryTeam ...should hold only for teams that include *', async t => {
 })
 
 t.test('capTeams ...should keep only the held teams that the grant still covers', async t => {
-  t.same(capTeams(['acme', 'globex'], ['acme', 'initech']), ['acme'], 'globex taken away')
-  t.same(capTeams(['acme', 'globex'], ['globex', 'acme']), ['acme', 'globex'], 'the held order')
-  t.same(capTeams(['acme'], []), [], 'no team left')
-  t.same(capTeams([], ['acme']), [], 'nothing held, nothing kept')
-  t.same(capTeams(['acme', 'globex'], ['*']), ['acme', 'globex'], 'a * grant covers every held team')
-  t.same(capTeams(['*'], ['acme', 'globex']), ['acme', 'globex'], '* held: the grant, no more')
-  t.same(capTeams(['*'], ['*']), ['*'])
-  t.same(capTeams(['*'], []), [])
-  t.same(capTeams(['acme', '*'], ['globex']), ['globex'], '* among others: the grant')
+  t.strictSame(capTeams(['acme', 'globex'], ['acme', 'initech']), ['acme'], 'globex taken away')
+  t.strictSame(capTeams(['acme', 'globex'], ['globex', 'acme']), ['acme', 'globex'], 'the held order')
+  t.strictSame(capTeams(['acme'], []), [], 'no team left')
+  t.strictSame(capTeams([], ['acme']), [], 'nothing held, nothing kept')
+  t.strictSame(capTeams(['acme', 'globex'], ['*']), ['acme', 'globex'], 'a * grant covers every held team')
+  t.strictSame(capTeams(['*'], ['acme', 'globex']), ['acme', 'globex'], '* held: the grant, no more')
+  t.strictSame(capTeams(['*'], ['*']), ['*'])
+  t.strictSame(capTeams(['*'], []), [])
+  t.strictSame(capTeams(['acme', '*'], ['globex']), ['globex'], '* among others: the grant')
   const granted = ['acme']
   const capped = capTeams(['*'], granted)
   capped.push('globex')
-  t.same(granted, ['acme'], 'a copy of the grant')
+  t.strictSame(granted, ['acme'], 'a copy of the grant')
 })
 
 t.test('teamOf ...should be a client\'s developer, or null when it has none', async t => {
@@ -81,12 +81,12 @@ const RULE = 'claimValue=team (team: a letter or digit, then up to 99 letters, d
 
 t.test('parseTeamMap ...should read claimValue=team pairs, * as a team, and nothing when unset', async t => {
   t.equal(parseTeamMap(undefined), undefined)
-  t.same(parseTeamMap('payments-devs=payments, platform-admins=*,*=shared'), [
+  t.strictSame(parseTeamMap('payments-devs=payments, platform-admins=*,*=shared'), [
     { value: 'payments-devs', team: 'payments' },
     { value: 'platform-admins', team: '*' },
     { value: '*', team: 'shared' }
   ])
-  t.same(parseTeamMap(''), [], 'set but empty: a map that grants nothing')
+  t.strictSame(parseTeamMap(''), [], 'set but empty: a map that grants nothing')
 })
 
 t.test('parseTeamMap ...should refuse a pair whose team is no team name, naming the pair and the rule', async t => {
@@ -98,34 +98,34 @@ t.test('parseTeamMap ...should refuse a pair whose team is no team name, naming 
 
 t.test('teamsFromClaims ...without TEAM_MAP should take every claim value that is a team name, once, sorted, never *', async t => {
   const claims = { groups: ['zeta', 'acme', 'Domain Users', 'acme', '*', '.x', 'beta'] }
-  t.same(teamsFromClaims(claims, 'groups', undefined), ['acme', 'beta', 'zeta'])
-  t.same(teamsFromClaims({ groups: 'globex acme' }, 'groups', undefined), ['acme', 'globex'], 'a space-separated claim')
-  t.same(teamsFromClaims({ realm: { groups: ['acme'] } }, 'realm.groups', undefined), ['acme'], 'a dotted path')
-  t.same(teamsFromClaims({}, 'groups', undefined), [], 'no claim')
+  t.strictSame(teamsFromClaims(claims, 'groups', undefined), ['acme', 'beta', 'zeta'])
+  t.strictSame(teamsFromClaims({ groups: 'globex acme' }, 'groups', undefined), ['acme', 'globex'], 'a space-separated claim')
+  t.strictSame(teamsFromClaims({ realm: { groups: ['acme'] } }, 'realm.groups', undefined), ['acme'], 'a dotted path')
+  t.strictSame(teamsFromClaims({}, 'groups', undefined), [], 'no claim')
 })
 
 t.test('teamsFromClaims ...with TEAM_MAP should grant the mapped teams of the values present, and * values to everyone', async t => {
   const map = parseTeamMap('b-devs=zeta,a-devs=acme,ops=*,nobody=ghost')
-  t.same(teamsFromClaims({ groups: ['b-devs', 'a-devs', 'ops', 'acme'] }, 'groups', map), ['*', 'acme', 'zeta'])
-  t.same(teamsFromClaims({ groups: ['a-devs', 'a-devs'] }, 'groups', map), ['acme'])
-  t.same(teamsFromClaims({ groups: ['acme', 'globex'] }, 'groups', map), [], 'an unmapped team name grants nothing with a map')
-  t.same(teamsFromClaims({ groups: ['x'] }, 'groups', parseTeamMap('*=shared,x=acme')), ['acme', 'shared'], 'a * value matches every user')
-  t.same(teamsFromClaims({}, 'groups', parseTeamMap('*=shared')), ['shared'], 'even one without the claim')
-  t.same(teamsFromClaims({ groups: ['acme'] }, 'groups', []), [], 'an empty map grants nothing')
+  t.strictSame(teamsFromClaims({ groups: ['b-devs', 'a-devs', 'ops', 'acme'] }, 'groups', map), ['*', 'acme', 'zeta'])
+  t.strictSame(teamsFromClaims({ groups: ['a-devs', 'a-devs'] }, 'groups', map), ['acme'])
+  t.strictSame(teamsFromClaims({ groups: ['acme', 'globex'] }, 'groups', map), [], 'an unmapped team name grants nothing with a map')
+  t.strictSame(teamsFromClaims({ groups: ['x'] }, 'groups', parseTeamMap('*=shared,x=acme')), ['acme', 'shared'], 'a * value matches every user')
+  t.strictSame(teamsFromClaims({}, 'groups', parseTeamMap('*=shared')), ['shared'], 'even one without the claim')
+  t.strictSame(teamsFromClaims({ groups: ['acme'] }, 'groups', []), [], 'an empty map grants nothing')
 })
 
 const creator = (teams: string[] | undefined): Identity => ({ source: 'local', username: 'alice', roles: ['admin'], via: 'session', credential: null, ...(teams === undefined ? {} : { teams }) })
 
 t.test('tokenTeams ...should give a new token the teams asked for among its creator\'s, sorted, or all of the creator\'s', async t => {
-  t.same(tokenTeams(creator(['globex', 'acme']), undefined), ['globex', 'acme'], 'none asked: the creator\'s')
-  t.same(tokenTeams(creator(undefined), undefined), [], 'a creator without teams (roles mode)')
-  t.same(tokenTeams(creator(['globex', 'acme', 'initech']), ['initech', 'acme']), ['acme', 'initech'])
-  t.same(tokenTeams(creator(['acme']), []), [], 'no team asked for')
-  t.same(tokenTeams(creator(['*']), ['globex', '*', 'acme']), ['*', 'acme', 'globex'], 'a * creator grants any team, and *')
+  t.strictSame(tokenTeams(creator(['globex', 'acme']), undefined), ['globex', 'acme'], 'none asked: the creator\'s')
+  t.strictSame(tokenTeams(creator(undefined), undefined), [], 'a creator without teams (roles mode)')
+  t.strictSame(tokenTeams(creator(['globex', 'acme', 'initech']), ['initech', 'acme']), ['acme', 'initech'])
+  t.strictSame(tokenTeams(creator(['acme']), []), [], 'no team asked for')
+  t.strictSame(tokenTeams(creator(['*']), ['globex', '*', 'acme']), ['*', 'acme', 'globex'], 'a * creator grants any team, and *')
   const own = ['acme']
   const teams = tokenTeams(creator(own), undefined)
   teams.push('globex')
-  t.same(own, ['acme'], 'a copy of the creator\'s teams')
+  t.strictSame(own, ['acme'], 'a copy of the creator\'s teams')
 })
 
 t.test('tokenTeams ...should refuse a team outside its creator\'s with 403 BFF_TEAM_CEILING naming the first', async t => {

@@ -65,14 +65,14 @@ const refusal = (username: string) => `403 BFF_NOT_YOUR_TEAM: User ${username} b
 t.test('refuseUsersOutsideTeams ...should judge a local user by the teams of the users file alone', async t => {
   const h = harness({ file: { bob: ['acme'], carol: ['acme', 'globex'], dan: [] }, sessions: { 'local:bob': [{ teams: ['globex'] }] } })
   t.equal((await h.act(['acme'], [local('bob')])).result, 'allowed', 'the file, not the session held before')
-  t.same(h.asked.splice(0), ['file bob'], 'sessions and tokens not read')
+  t.strictSame(h.asked.splice(0), ['file bob'], 'sessions and tokens not read')
   t.equal((await h.act(['acme'], [local('dan')])).result, 'allowed', 'a user of no team')
   const { result, request, reply } = await h.act(['acme'], [local('carol')])
   t.equal(result, refusal('carol'))
   t.equal(request.auditDenied, true, 'the outcome is denied')
   t.equal(request.auditTarget, null, 'no read: the route records its own target')
   t.equal(reply.statusCode, 200, 'the answer is the error handler\'s')
-  t.same(h.entries, [], 'a route with an audit action records the refusal itself')
+  t.strictSame(h.entries, [], 'a route with an audit action records the refusal itself')
   t.equal((await h.act(['acme', 'globex'], [local('carol')])).result, 'allowed')
   t.equal((await h.act(['*'], [local('carol')])).result, 'allowed')
 })
@@ -84,11 +84,11 @@ t.test('refuseUsersOutsideTeams ...should judge an external user, or one gone fr
     tokens: { 'oidc:bob': [{ teams: ['globex', 'acme'] }], 'local:gone': [{ teams: ['initech'] }] }
   })
   t.equal((await h.act(['acme'], [oidc('bob')])).result, refusal('bob'), 'a token of globex: not the local bob\'s file')
-  t.same(h.asked.splice(0).sort(), ['sessions oidc:bob', 'tokens oidc:bob'], 'the users file is for local users')
+  t.strictSame(h.asked.splice(0).sort(), ['sessions oidc:bob', 'tokens oidc:bob'], 'the users file is for local users')
   t.equal((await h.act(['acme', 'globex'], [oidc('bob')])).result, 'allowed', 'every team of every session and token')
   h.asked.splice(0)
   t.equal((await h.act(['acme'], [local('gone')])).result, refusal('gone'), 'a token of initech')
-  t.same(h.asked.splice(0).sort(), ['file gone', 'sessions local:gone', 'tokens local:gone'])
+  t.strictSame(h.asked.splice(0).sort(), ['file gone', 'sessions local:gone', 'tokens local:gone'])
   t.equal((await h.act(['acme', 'initech'], [local('gone')])).result, 'allowed')
   t.equal((await h.act(['acme'], [oidc('nobody')])).result, 'allowed', 'holding nothing: no team')
 })
@@ -102,7 +102,7 @@ t.test('refuseUsersOutsideTeams ...should let a user act on themself, the same s
 t.test('refuseUsersOutsideTeams ...should refuse at the first user outside the admin\'s teams', async t => {
   const h = harness({ file: { bob: ['acme'], carol: ['globex'], dave: ['initech'] } })
   t.equal((await h.act(['acme'], [local('bob'), local('carol'), local('dave')])).result, refusal('carol'))
-  t.same(h.asked, ['file bob', 'file carol'], 'dave not looked up')
+  t.strictSame(h.asked, ['file bob', 'file carol'], 'dave not looked up')
   t.equal((await h.act(['acme', 'globex', 'initech'], [local('bob'), local('carol'), local('dave')])).result, 'allowed')
   t.equal((await h.act(['acme'], [])).result, 'allowed', 'no user')
 })
@@ -110,8 +110,8 @@ t.test('refuseUsersOutsideTeams ...should refuse at the first user outside the a
 t.test('refuseUsersOutsideTeams ...should refuse only in teams mode, and take an admin without teams as of no team', async t => {
   const roles = harness({ model: 'roles', file: { carol: ['globex'] } })
   t.equal((await roles.act(undefined, [local('carol')], 'tokens.list')).result, 'allowed')
-  t.same(roles.asked, [], 'nothing looked up')
-  t.same(roles.entries, [])
+  t.strictSame(roles.asked, [], 'nothing looked up')
+  t.strictSame(roles.entries, [])
   const teams = harness({ file: { bob: [], carol: ['globex'] } })
   t.equal((await teams.act(undefined, [local('bob')])).result, 'allowed', 'a user of no team')
   t.equal((await teams.act(undefined, [local('carol')])).result, refusal('carol'))
@@ -122,14 +122,14 @@ t.test('refuseUsersOutsideTeams ...should record a refused read as denied with i
   const { result, request, reply } = await h.act(['acme'], [local('carol')], 'tokens.list')
   t.equal(result, refusal('carol'))
   t.equal(reply.statusCode, 403)
-  t.same(request.auditTarget, local('carol'))
+  t.strictSame(request.auditTarget, local('carol'))
   t.equal(request.auditDenied, true)
   t.match(h.entries, [
     { kind: 'intent', requestId: 'req-1', data: { action: 'tokens.list', actor: 'admin', target: { source: 'local', username: 'carol' }, route: 'GET /auth/tokens' } },
     { kind: 'outcome', requestId: 'req-1', data: { status: 403, outcome: 'denied' } }
   ])
   t.equal(h.entries.length, 2)
-  t.same(h.logged, [])
+  t.strictSame(h.logged, [])
 })
 
 t.test('refuseUsersOutsideTeams ...should still refuse a read the audit trail could not record, and log why', async t => {
