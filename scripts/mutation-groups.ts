@@ -51,11 +51,11 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   teams: {
     mutate: ['src/teams/membership.ts', 'src/teams/team-map.ts', 'src/teams/ownership.ts', 'src/teams/token-teams.ts', 'src/teams/filter-violations.ts', 'src/teams/user-admin.ts', 'src/teams/sandbox-users.ts'],
-    tests: ['test/teams/filter-violations.test.ts', 'test/teams/membership-now.test.ts', 'test/teams/write.test.ts', 'test/teams/single-client.test.ts', 'test/teams/identities.test.ts', 'test/teams/team-names.test.ts', 'test/teams/user-admin.test.ts', 'test/teams/list-filter.test.ts', 'test/teams/audit-scope.test.ts']
+    tests: ['test/teams/membership.test.ts', 'test/teams/filter-violations.test.ts', 'test/teams/ownership.test.ts', 'test/teams/user-admin-unit.test.ts', 'test/teams/sandbox-users.test.ts', 'test/teams/membership-now.test.ts', 'test/teams/write.test.ts', 'test/teams/single-client.test.ts', 'test/teams/identities.test.ts', 'test/teams/team-names.test.ts', 'test/teams/user-admin.test.ts', 'test/teams/list-filter.test.ts', 'test/teams/audit-scope.test.ts']
   },
   lists: {
     mutate: ['src/teams/alias-cache.ts', 'src/teams/union-pager.ts'],
-    tests: ['test/teams/alias-cache.test.ts', 'test/teams/list-filter.test.ts', 'test/teams/list.test.ts', 'test/clients/list.test.ts']
+    tests: ['test/teams/alias-cache-unit.test.ts', 'test/teams/union-pager.test.ts', 'test/teams/alias-cache.test.ts', 'test/teams/list-filter.test.ts', 'test/teams/list.test.ts', 'test/clients/list.test.ts']
   },
   clients: {
     mutate: ['src/clients/credential-properties.ts', 'src/clients/round-trip.ts', 'src/clients/etag.ts', 'src/clients/merge-patch.ts', 'src/clients/current-client.ts', 'src/clients/client-change.ts', 'src/clients/registration-routes.ts'],

@@ -1,5 +1,4 @@
 import t from 'tap'
-import { AliasCache } from '../../src/teams/alias-cache.ts'
 import { assertProblem } from '../clients/support.ts'
 import { MOBILE, PORTAL, teamHarness } from './support.ts'
 
@@ -47,17 +46,4 @@ t.test('PUT /api/clients/:clientIdentifier/lock ...should fall back to the scan 
   const gone = await h.call('acme', 'PUT', '/api/clients/portal/lock', { locked: true })
   t.equal(assertProblem(t, gone, 404).code, 'BFF_CLIENT_NOT_FOUND', 'an alias that names nothing any more')
   t.same(summary(log.sent()), [`read ${MOBILE}`, 'list acme'], 'the stale entry read, then the scan, nothing locked')
-})
-
-t.test('AliasCache ...should keep at most its capacity, dropping the least recently used alias', async t => {
-  const cache = new AliasCache(2)
-  cache.set('a', { id: '1', team: 'acme' })
-  cache.set('b', { id: '2', team: 'acme' })
-  t.same(cache.get('a'), { id: '1', team: 'acme' })
-  cache.set('c', { id: '3', team: 'globex' })
-  t.equal(cache.size, 2)
-  t.same([cache.get('a')?.id, cache.get('b'), cache.get('c')?.id], ['1', undefined, '3'], 'b was the least recently used')
-  cache.set('a', { id: '4', team: 'acme' })
-  t.equal(cache.size, 2, 'replacing an entry does not grow the cache')
-  t.equal(new AliasCache().capacity, 10_000, 'the app\'s cache: 10,000 aliases')
 })
