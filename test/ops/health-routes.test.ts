@@ -8,13 +8,14 @@ import { ProblemSchema } from '../../src/http/problem-schema.ts'
 import healthRoutes, { cachedProbe, failsReadiness } from '../../src/ops/health-routes.ts'
 import serverInfo from '../../src/ops/server-info.ts'
 import { fakeClock } from '../helpers/clock.ts'
+import { frozenClock } from '../helpers/frozen-clock.ts'
 
 // The health routes' decisions called directly, then the routes on a small real Fastify app whose
 // upstream client is a function answering as the test says. The real upstream hop (the emulator, a
 // faulty upstream) is in health.test.ts.
 
 t.test('cachedProbe ...should start one probe for the calls of one window, and a new one once the window is over', async t => {
-  const clock = fakeClock(t, { frozen: true })
+  const clock = frozenClock(t)
   const started: string[] = []
   const probe = cachedProbe(async (caller: string) => { started.push(caller) }, 5000)
   await Promise.all([probe('a'), probe('b')])
@@ -31,7 +32,7 @@ t.test('cachedProbe ...should start one probe for the calls of one window, and a
 })
 
 t.test('cachedProbe ...should give every caller the failure of its probe, then start a new one at the next call', async t => {
-  fakeClock(t, { frozen: true })
+  frozenClock(t)
   let calls = 0
   const failure = new Error('unreachable')
   const probe = cachedProbe(async () => { if (++calls === 1) throw failure }, 5000)
