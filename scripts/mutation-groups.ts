@@ -71,7 +71,7 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   bodies: {
     mutate: ['src/http/json-body.ts', 'src/http/request-limits.ts', 'src/http/size-rules.ts', 'src/http/uri-formats.ts'],
-    tests: ['test/security/request-bodies.test.ts', 'test/security/json-encoding.test.ts', 'test/security/request-targets.test.ts', 'test/security/validation-stall.test.ts', 'test/clients/validation.test.ts', 'test/clients/http.test.ts']
+    tests: ['test/http/uri-formats.test.ts', 'test/http/size-rules.test.ts', 'test/http/json-body.test.ts', 'test/http/request-limits.test.ts', 'test/security/request-bodies.test.ts', 'test/security/json-encoding.test.ts', 'test/security/request-targets.test.ts', 'test/security/validation-stall.test.ts', 'test/clients/validation.test.ts', 'test/clients/http.test.ts']
   },
   exchange: {
     mutate: ['src/upstream/resilience.ts', 'src/upstream/exchange.ts', 'src/upstream/redact.ts', 'src/upstream/rfc7591.ts'],
