@@ -75,7 +75,7 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   exchange: {
     mutate: ['src/upstream/resilience.ts', 'src/upstream/exchange.ts', 'src/upstream/redact.ts', 'src/upstream/rfc7591.ts'],
-    tests: ['test/upstream/resilience.test.ts', 'test/upstream/circuit.test.ts', 'test/upstream/errors-transport.test.ts', 'test/upstream/deadline.test.ts', 'test/upstream/deadline-queued.test.ts', 'test/security/log-redaction.test.ts', 'test/security/upstream-messages.test.ts', 'test/clients/registration.test.ts']
+    tests: ['test/upstream/redact.test.ts', 'test/upstream/rfc7591.test.ts', 'test/upstream/resilience-unit.test.ts', 'test/upstream/exchange.test.ts', 'test/upstream/resilience.test.ts', 'test/upstream/circuit.test.ts', 'test/upstream/errors-transport.test.ts', 'test/upstream/deadline.test.ts', 'test/upstream/deadline-queued.test.ts', 'test/security/log-redaction.test.ts', 'test/security/upstream-messages.test.ts', 'test/clients/registration.test.ts']
   },
   lifecycle: {
     mutate: ['src/ops/shutdown.ts', 'src/ops/overload.ts', 'src/ops/health-routes.ts'],
