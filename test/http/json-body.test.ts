@@ -33,6 +33,7 @@ t.test('checkJsonShape ...should refuse a property given twice in one object, na
   t.same(refusal('{"a":{"b":1},"a":2}'), duplicate('"a"', 'the top level'), 'the outer object\'s names are kept across a nested one')
   t.same(refusal('{"\\u0061":1,"a":2}'), duplicate('"a"', 'the top level'), 'an escaped name is compared decoded')
   t.same(refusal('{"a\\"b":1,"a\\"b":2}'), duplicate('"a\\"b"', 'the top level'), 'named as JSON, escapes kept')
+  t.same(refusal('{"a\tb":1,"a\tb":2}'), duplicate('"a\\tb"', 'the top level'), 'a raw tab (no escape): the name as written, quoted as JSON')
   for (const space of [' ', '\t', '\n', '\r', ' \r\n\t']) {
     t.same(refusal(`{"a"${space}:1,"a"${space}:2}`), duplicate('"a"', 'the top level'), `a name followed by ${JSON.stringify(space)} before its colon`)
   }

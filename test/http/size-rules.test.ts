@@ -13,35 +13,35 @@ t.test('sizeRulesOf ...should accept anything where the schema is no object, a l
 })
 
 t.test('sizeRulesOf ...should keep only the numeric limits, dropping types, formats, enums and required', async t => {
-  t.same(sizeRulesOf({ type: 'string', maxLength: 5, minLength: 1, format: 'uri', pattern: '^a' }), { maxLength: 5 })
-  t.same(sizeRulesOf({ type: 'array', maxItems: 3, minItems: 1, uniqueItems: true }), { maxItems: 3 })
-  t.same(sizeRulesOf({ type: 'object', maxProperties: 4, required: ['a'] }), { maxProperties: 4 })
-  t.same(sizeRulesOf({ maxLength: '5', maxItems: null, enum: ['a'] }), {}, 'limits that are not numbers are no limits')
-  t.same(sizeRulesOf({ type: 'string' }), {}, 'type dropped outside a union branch')
+  t.strictSame(sizeRulesOf({ type: 'string', maxLength: 5, minLength: 1, format: 'uri', pattern: '^a' }), { maxLength: 5 })
+  t.strictSame(sizeRulesOf({ type: 'array', maxItems: 3, minItems: 1, uniqueItems: true }), { maxItems: 3 })
+  t.strictSame(sizeRulesOf({ type: 'object', maxProperties: 4, required: ['a'] }), { maxProperties: 4 })
+  t.strictSame(sizeRulesOf({ maxLength: '5', maxItems: null, enum: ['a'] }), {}, 'limits that are not numbers are no limits')
+  t.strictSame(sizeRulesOf({ type: 'string' }), {}, 'type dropped outside a union branch')
   t.same([...SIZE_KEYWORDS].sort(), ['maxItems', 'maxLength', 'maxProperties'])
 })
 
 t.test(`sizeRulesOf ...should cap an object closed to its listed properties at their count plus MAX_FIELD_PROBLEMS (${MAX_FIELD_PROBLEMS})`, async t => {
   const properties = { a: { type: 'string', maxLength: 2 }, b: { type: 'integer' } }
-  t.same(sizeRulesOf({ type: 'object', additionalProperties: false, properties }), {
+  t.strictSame(sizeRulesOf({ type: 'object', additionalProperties: false, properties }), {
     maxProperties: 2 + MAX_FIELD_PROBLEMS,
     properties: { a: { maxLength: 2 }, b: {} }
   })
   t.equal((sizeRulesOf({ additionalProperties: false, properties, maxProperties: 1 }) as { maxProperties: number }).maxProperties, 1, 'a smaller maxProperties of its own wins')
   t.equal((sizeRulesOf({ additionalProperties: false, properties, maxProperties: 100 }) as { maxProperties: number }).maxProperties, 2 + MAX_FIELD_PROBLEMS, 'a larger one does not')
   t.equal((sizeRulesOf({ additionalProperties: false, properties, maxProperties: 2 + MAX_FIELD_PROBLEMS }) as { maxProperties: number }).maxProperties, 2 + MAX_FIELD_PROBLEMS)
-  t.same(sizeRulesOf({ additionalProperties: false, properties: {} }), { maxProperties: MAX_FIELD_PROBLEMS, properties: {} }, 'no listed property')
-  t.same(sizeRulesOf({ additionalProperties: true, properties }), { properties: { a: { maxLength: 2 }, b: {} } }, 'open object: no cap')
-  t.same(sizeRulesOf({ properties }), { properties: { a: { maxLength: 2 }, b: {} } }, 'additionalProperties absent: no cap')
-  t.same(sizeRulesOf({ additionalProperties: false, patternProperties: { '^x': { maxLength: 1 } }, properties }),
+  t.strictSame(sizeRulesOf({ additionalProperties: false, properties: {} }), { maxProperties: MAX_FIELD_PROBLEMS, properties: {} }, 'no listed property')
+  t.strictSame(sizeRulesOf({ additionalProperties: true, properties }), { properties: { a: { maxLength: 2 }, b: {} } }, 'open object: no cap')
+  t.strictSame(sizeRulesOf({ properties }), { properties: { a: { maxLength: 2 }, b: {} } }, 'additionalProperties absent: no cap')
+  t.strictSame(sizeRulesOf({ additionalProperties: false, patternProperties: { '^x': { maxLength: 1 } }, properties }),
     { properties: { a: { maxLength: 2 }, b: {} }, patternProperties: { '^x': { maxLength: 1 } } }, 'pattern properties: no cap')
-  t.same(sizeRulesOf({ additionalProperties: false }), {}, 'no properties listed: no cap')
-  t.same(sizeRulesOf({ additionalProperties: false, properties: null }), {}, 'properties null: no cap')
+  t.strictSame(sizeRulesOf({ additionalProperties: false }), {}, 'no properties listed: no cap')
+  t.strictSame(sizeRulesOf({ additionalProperties: false, properties: null }), {}, 'properties null: no cap')
 })
 
 t.test('sizeRulesOf ...should follow every subschema keyword', async t => {
   const inner = { type: 'string', maxLength: 1, format: 'x' }
-  t.same(sizeRulesOf({
+  t.strictSame(sizeRulesOf({
     items: inner,
     additionalItems: inner,
     additionalProperties: inner,
@@ -60,27 +60,27 @@ t.test('sizeRulesOf ...should follow every subschema keyword', async t => {
     allOf: [{ maxLength: 1 }, { maxLength: 1 }],
     prefixItems: [{ maxLength: 1 }]
   })
-  t.same(sizeRulesOf({ items: [inner, { maxItems: 2 }] }), { items: [{ maxLength: 1 }, { maxItems: 2 }] }, 'items as a list (draft 7 tuples)')
-  t.same(sizeRulesOf({ items: true, additionalProperties: false, properties: null, allOf: 'x', prefixItems: { maxLength: 1 }, dependentSchemas: null }), {}, 'keywords of the wrong kind (additionalProperties false is no subschema)')
+  t.strictSame(sizeRulesOf({ items: [inner, { maxItems: 2 }] }), { items: [{ maxLength: 1 }, { maxItems: 2 }] }, 'items as a list (draft 7 tuples)')
+  t.strictSame(sizeRulesOf({ items: true, additionalItems: null, additionalProperties: false, properties: null, allOf: 'x', prefixItems: { maxLength: 1 }, dependentSchemas: null }), {}, 'keywords of the wrong kind (additionalProperties false is no subschema)')
 })
 
 t.test('sizeRulesOf ...should turn anyOf and oneOf into anyOf branches keeping their types, with other types let through', async t => {
   const nullableList = { anyOf: [{ type: 'array', maxItems: 2, items: { type: 'string', maxLength: 3 } }, { type: 'null' }] }
-  t.same(sizeRulesOf(nullableList), {
+  t.strictSame(sizeRulesOf(nullableList), {
     allOf: [{ anyOf: [{ type: 'array', maxItems: 2, items: { maxLength: 3 } }, { type: 'null' }, { not: { type: ['array', 'null'] } }] }]
   })
-  t.same(sizeRulesOf({ oneOf: [{ type: ['string', 'integer'], maxLength: 3 }, { maxItems: 1 }] }), {
+  t.strictSame(sizeRulesOf({ oneOf: [{ type: ['string', 'integer'], maxLength: 3 }, { maxItems: 1 }] }), {
     allOf: [{ anyOf: [{ type: ['string', 'integer'], maxLength: 3 }, { maxItems: 1 }, { not: { type: ['string', 'integer'] } }] }]
   }, 'a list of types; a branch without a type')
-  t.same(sizeRulesOf({ anyOf: [{ maxLength: 1 }, 'x'] }), { allOf: [{ anyOf: [{ maxLength: 1 }, true] }] }, 'no branch names a type: no other-types branch')
-  t.same(sizeRulesOf({ allOf: [{ maxLength: 9 }], anyOf: [{ type: 'string', maxLength: 1 }], oneOf: [{ type: 'array', maxItems: 1 }] }), {
+  t.strictSame(sizeRulesOf({ anyOf: [{ maxLength: 1 }, 'x', null] }), { allOf: [{ anyOf: [{ maxLength: 1 }, true, true] }] }, 'no branch names a type: no other-types branch')
+  t.strictSame(sizeRulesOf({ allOf: [{ maxLength: 9 }], anyOf: [{ type: 'string', maxLength: 1 }], oneOf: [{ type: 'array', maxItems: 1 }] }), {
     allOf: [
       { maxLength: 9 },
       { anyOf: [{ type: 'string', maxLength: 1 }, { not: { type: ['string'] } }] },
       { anyOf: [{ type: 'array', maxItems: 1 }, { not: { type: ['array'] } }] }
     ]
   }, 'allOf kept, then each union')
-  t.same(sizeRulesOf({ anyOf: { type: 'string' } }), {}, 'a union that is no list is ignored')
+  t.strictSame(sizeRulesOf({ anyOf: { type: 'string' } }), {}, 'a union that is no list is ignored')
 })
 
 t.test('sizeRulesOf ...should give a schema that refuses only size breaches, and accepts what the full schema accepts', async t => {
