@@ -133,7 +133,7 @@ t.test('exchange ...should answer 504 at the deadline when the body trickles in 
   await waitFor('the upstream to see its connection closed', () => closed)
 })
 
-t.test('exchange ...should let a cut before any answer be retried, not a cut mid-answer; both perhaps received', async t => {
+t.test('exchange ...should let a cut before any answer (an interim 1xx is none) be retried, not a cut mid-answer; both perhaps received', async t => {
   const pool = poolFor(t)
   answers.set('/cut-before', (request) => { request.socket.destroy() })
   answers.set('/cut-during', (request, response) => {
@@ -144,6 +144,12 @@ t.test('exchange ...should let a cut before any answer be retried, not a cut mid
   const before = await failure(get(pool, '/cut-before'))
   t.same({ statusCode: before.statusCode, code: before.code, retryable: before.retryable, maybeReceived: before.maybeReceived },
     { statusCode: 502, code: 'BFF_UPSTREAM_FAILED', retryable: true, maybeReceived: true })
+  answers.set('/cut-after-hints', (request, response) => {
+    response.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' })
+    setTimeout(() => { request.socket.destroy() }, 20)
+  })
+  const afterHints = await failure(get(pool, '/cut-after-hints'))
+  t.same({ code: afterHints.code, retryable: afterHints.retryable }, { code: 'BFF_UPSTREAM_FAILED', retryable: true }, 'an interim 1xx is no answer yet')
   const during = await failure(get(pool, '/cut-during'))
   t.same({ statusCode: during.statusCode, code: during.code, retryable: during.retryable, maybeReceived: during.maybeReceived },
     { statusCode: 502, code: 'BFF_UPSTREAM_FAILED', retryable: false, maybeReceived: true })
