@@ -71,11 +71,11 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   bodies: {
     mutate: ['src/http/json-body.ts', 'src/http/request-limits.ts', 'src/http/size-rules.ts', 'src/http/uri-formats.ts'],
-    tests: ['test/security/request-bodies.test.ts', 'test/security/json-encoding.test.ts', 'test/security/request-targets.test.ts', 'test/security/validation-stall.test.ts', 'test/clients/validation.test.ts', 'test/clients/http.test.ts']
+    tests: ['test/http/uri-formats.test.ts', 'test/http/size-rules.test.ts', 'test/http/json-body.test.ts', 'test/http/request-limits.test.ts', 'test/security/request-bodies.test.ts', 'test/security/json-encoding.test.ts', 'test/security/request-targets.test.ts', 'test/security/validation-stall.test.ts', 'test/clients/validation.test.ts', 'test/clients/http.test.ts']
   },
   exchange: {
     mutate: ['src/upstream/resilience.ts', 'src/upstream/exchange.ts', 'src/upstream/redact.ts', 'src/upstream/rfc7591.ts'],
-    tests: ['test/upstream/resilience.test.ts', 'test/upstream/circuit.test.ts', 'test/upstream/errors-transport.test.ts', 'test/upstream/deadline.test.ts', 'test/upstream/deadline-queued.test.ts', 'test/security/log-redaction.test.ts', 'test/security/upstream-messages.test.ts', 'test/clients/registration.test.ts']
+    tests: ['test/upstream/redact.test.ts', 'test/upstream/rfc7591.test.ts', 'test/upstream/resilience-unit.test.ts', 'test/upstream/exchange.test.ts', 'test/upstream/resilience.test.ts', 'test/upstream/circuit.test.ts', 'test/upstream/errors-transport.test.ts', 'test/upstream/deadline.test.ts', 'test/upstream/deadline-queued.test.ts', 'test/security/log-redaction.test.ts', 'test/security/upstream-messages.test.ts', 'test/clients/registration.test.ts']
   },
   lifecycle: {
     mutate: ['src/ops/shutdown.ts', 'src/ops/overload.ts', 'src/ops/health-routes.ts'],

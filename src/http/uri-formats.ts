@@ -26,8 +26,8 @@ function parse (value: string): URL | undefined {
 /** Whether the URL's host is this machine's loopback: localhost, [::1] or 127.x.x.x. */
 export const isLoopback = (url: URL): boolean => LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname)
 
+// WHATWG URL parsing refuses an http or https URL without a host, so none reaches here.
 function isWebUri (url: URL, allowHttp: boolean): boolean {
-  if (url.host === '') return false
   return url.protocol === 'https:' || (url.protocol === 'http:' && (allowHttp || isLoopback(url)))
 }
 
@@ -38,7 +38,8 @@ export function uriFormatChecks (allowHttp: boolean): Record<UriFormat, (value: 
       const url = parse(value)
       if (url === undefined) return false
       if (url.protocol === 'https:' || url.protocol === 'http:') return isWebUri(url, allowHttp)
-      return url.protocol.slice(0, -1).includes('.')
+      // A reverse-domain scheme: a dot in the protocol (the scheme and its colon).
+      return url.protocol.includes('.')
     },
     'web-uri': value => {
       const url = parse(value)

@@ -78,13 +78,14 @@ class Collector implements Dispatcher.DispatchHandler {
   }
 
   onComplete (): void {
-    if (!this.#settle()) return
+    this.#settle()
     const bytes = this.#chunks !== undefined ? Buffer.concat(this.#chunks) : this.#first ?? EMPTY
     this.#resolve({ status: this.#status, bytes, retryAfter: this.#retryAfter })
   }
 
   onError (error: Error): void {
-    if (this.#settle()) this.#reject(transportError(error, { beforeAnswer: this.#status === 0, sent: this.#sent }))
+    this.#settle()
+    this.#reject(transportError(error, { beforeAnswer: this.#status === 0, sent: this.#sent }))
   }
 
   #expire (): void {
@@ -93,17 +94,19 @@ class Collector implements Dispatcher.DispatchHandler {
     this.#abort?.(error)
   }
 
-  /** True the first time: the answer, the failure and the deadline race, and only one may settle. */
-  #settle (): boolean {
-    if (this.#settled) return false
+  /**
+   * The answer, the failure and the deadline race: the first settles the promise (a promise settles
+   * once, so the later ones change nothing), and a request the pool connects after that is aborted.
+   */
+  #settle (): void {
     this.#settled = true
     clearTimeout(this.#timer)
-    return true
   }
 }
 
 function headerValue (rawHeaders: Buffer[], name: string): string | undefined {
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+  // Names and values alternate: the list is always of even length.
+  for (let i = 0; i < rawHeaders.length; i += 2) {
     const header = rawHeaders[i]!
     if (header.length === name.length && header.toString('latin1').toLowerCase() === name) return rawHeaders[i + 1]!.toString('latin1')
   }

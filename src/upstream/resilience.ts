@@ -30,7 +30,8 @@ export function retryDelay (policy: RetryPolicy, attempt: number, retryAfterMs?:
 
 export function retryAfterMs (header: string | string[] | undefined, now = Date.now()): number | undefined {
   const value = Array.isArray(header) ? header[0] : header
-  if (value === undefined || value.trim() === '') return undefined
+  // An empty or blank value is neither digits nor a date: undefined below.
+  if (value === undefined) return undefined
   if (/^\d+$/.test(value.trim())) return Number(value) * 1000
   const date = Date.parse(value)
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
@@ -52,7 +53,6 @@ export function createCircuitBreaker ({ threshold, cooldownMs }: CircuitBreakerO
   let openedAt = 0
 
   const enter = (next: CircuitState): void => {
-    if (next === 'open') openedAt = Date.now()
     if (state === next) return
     state = next
     channels.circuit.publish({ state })
@@ -82,7 +82,10 @@ export function createCircuitBreaker ({ threshold, cooldownMs }: CircuitBreakerO
         return
       }
       failures++
-      if (probe ? state === 'half-open' : state === 'closed' && failures >= threshold) enter('open')
+      if (probe ? state === 'half-open' : state === 'closed' && failures >= threshold) {
+        openedAt = Date.now()
+        enter('open')
+      }
     },
     get state (): CircuitState { return state }
   }

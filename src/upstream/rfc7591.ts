@@ -28,11 +28,10 @@ export class InvalidMetadata extends Error {
 
 type Field = [metadata: string, property: string]
 
+// The tables below, written as "metadata property metadata property ..." (no space before or after).
 function pairs (text: string): Field[] {
-  const words = text.trim().split(/\s+/)
-  const fields: Field[] = []
-  for (let i = 0; i + 1 < words.length; i += 2) fields.push([words[i] ?? '', words[i + 1] ?? ''])
-  return fields
+  const words = text.split(/\s+/)
+  return Array.from({ length: words.length / 2 }, (_, i) => [words[2 * i]!, words[2 * i + 1]!])
 }
 
 const STRINGS = pairs(`client_name clientName client_uri clientUri logo_uri logoUri tos_uri tosUri
@@ -126,7 +125,7 @@ export function fromRegistrationMetadata (metadata: Record<string, unknown>): Cl
   }
   changes.defaultMaxAge = maxAge
   const jwks = metadata.jwks ?? undefined
-  if (jwks !== undefined && (jwks === null || typeof jwks !== 'object' || Array.isArray(jwks))) {
+  if (jwks !== undefined && (typeof jwks !== 'object' || Array.isArray(jwks))) {
     throw new InvalidMetadata("'jwks' must be a JSON object.")
   }
   changes.jwks = jwks === undefined ? undefined : JSON.stringify(jwks)
