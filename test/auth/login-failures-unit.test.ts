@@ -95,6 +95,12 @@ t.test('check ...should name the address\'s budget when both are spent', async t
   t.same(refused, ['login'])
 })
 
+t.test('check ...should name the username\'s budget when only it is spent, the address\'s being used up but not spent', async t => {
+  const { throttle, refused } = setup(t, { user: { max: 2, timeWindowMs: 900_000 } })
+  t.same(await fail(throttle, request('192.0.2.1'), 'alice', 3), { checked: 2, retryAfter: [900] }, 'the third failure would be the address\'s last allowed, but the username\'s budget is spent')
+  t.same(refused, ['login-user'])
+})
+
 t.test('check ...should round Retry-After up to whole seconds', async t => {
   const { throttle, clock } = setup(t, { pair: { max: 1, timeWindowMs: 1500 } })
   t.same(await fail(throttle, request('192.0.2.1'), 'alice', 2), { checked: 1, retryAfter: [2] }, '1.5 s left: 2')
@@ -117,7 +123,8 @@ t.test('check ...should give the attempt back and pass the error on when verify 
   await fail(throttle, request('192.0.2.1'), 'alice', 2)
   const broken = new Error('users file unreadable')
   await t.rejects(throttle.check(request('192.0.2.1'), 'alice', async () => { throw broken }), broken)
-  t.equal(await store.clearUser('alice'), 2)
+  t.same(await fail(throttle, request('192.0.2.1'), 'alice', 2), { checked: 1, retryAfter: [60] }, 'the address keeps its failures: a throw is not a success')
+  t.equal(await store.clearUser('alice'), 3)
 })
 
 t.test('check ...should count usernames in any case as one, and an IPv6 /64 as one address', async t => {
