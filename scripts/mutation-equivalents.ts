@@ -1,3 +1,5 @@
+import { INTEGRATION_EQUIVALENTS } from './mutation-equivalents-integration.ts'
+
 // Mutants StrykerJS leaves alive in the critical modules, each with why no test should kill it
 // (matched by file, original text and replacement; see scripts/mutation-test.ts).
 export interface EquivalentMutant {
@@ -85,6 +87,7 @@ const PROPERTIES_UNDEFINED = 'Equivalent: a rule without properties then holds p
 const NO_TEAM_STAR = 'Equivalent: * is never a team of the policy file (parsePolicy takes only team names, TEAM_NAME, as keys of teams), so rulesFor(rules, \'*\') finds no team rules and gives the global rules, the same list as rules.global.'
 const UTF8_DEFAULT = 'Equivalent: Node\'s cipher.update takes an empty input encoding as its default, utf8 (checked on Node 24 with non-ASCII text: the same bytes).'
 export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
+  ...INTEGRATION_EQUIVALENTS,
   { file: CHAIN, original: "entry.kind === 'intent'", replacement: 'true', reason: 'Equivalent: only intent data has an actor, an action or a team (a team is never null), so for outcomes and checkpoints the column is null, or the team absent, either way.' },
   { file: CHAIN, original: "entry.kind === 'checkpoint'", replacement: 'false', reason: CHECKPOINT_NO_CLIENT },
   { file: CHAIN, original: "'checkpoint'", replacement: '""', line: 44, reason: CHECKPOINT_NO_CLIENT },

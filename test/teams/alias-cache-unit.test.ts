@@ -79,6 +79,7 @@ t.test('resolveAlias ...should page through a team\'s list 100 clients at a time
   t.strictSame((await harness(many(100)).resolve('deep', ['acme'])).sent, ['list acme 0-100'], 'exactly one page')
   t.strictSame((await harness(many(101)).resolve('deep', ['acme'])).sent, ['list acme 0-100', 'list acme 100-200'], 'one more')
   t.strictSame((await harness(many(150), { claimTotal: 1_000 }).resolve('deep', ['acme'])).sent, ['list acme 0-100', 'list acme 100-200', 'list acme 200-300'], 'an empty page ends the list, whatever its total says')
+  t.strictSame((await harness(many(150), { claimTotal: 1_000, omitEmptyClients: true }).resolve('deep', ['acme'])).sent, ['list acme 0-100', 'list acme 100-200', 'list acme 200-300'], 'so does a page without clients')
   t.strictSame((await harness([], { omitEmptyClients: true }).resolve('deep', ['acme', 'globex'])).sent, ['list acme 0-100', 'list globex 0-100'], 'a list without clients')
 })
 

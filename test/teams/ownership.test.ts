@@ -149,6 +149,8 @@ t.test('teamHooksFor check ...should read digits as an ID and anything else as a
   }
   const elsewhere = await h.run(['globex'], 'GET', READ, { params: { clientId: 'portal' } })
   t.strictSame([elsewhere.result, elsewhere.sent, elsewhere.request.auditDenied], [notFound('portal'), ['list globex 0-100'], false], 'another team\'s alias is not found among the caller\'s')
+  const teamless = await h.run(null, 'GET', READ, { params: { clientId: 'portal' } })
+  t.strictSame([teamless.result, teamless.sent], [notFound('portal'), []], 'a caller of no team (a token from before teams mode): no list asked for')
 })
 
 t.test('teamHooksFor check ...should let PUT and PATCH move a client only between the caller\'s teams', async t => {

@@ -104,7 +104,7 @@ t.test('listAcrossTeams ...should page through the caller\'s teams in team order
   const noTeam = await h.list({ teams: [] })
   t.strictSame([noTeam.ids, noTeam.total, noTeam.sent], [[], 0, [CHECK]], 'no team: nothing')
   const noIdentity = await h.list({ teams: null })
-  t.strictSame([noIdentity.ids, noIdentity.total], [[], 0])
+  t.strictSame([noIdentity.ids, noIdentity.total, noIdentity.sent], [[], 0, [CHECK]], 'a caller of no team (a token from before teams mode): nothing')
 })
 
 t.test('listAcrossTeams ...should rebuild the page from a checked scan when the upstream ignores the filter, and report it', async t => {
@@ -163,6 +163,12 @@ t.test('listAcrossTeams ...should take items without developer on trust where th
   const plain = await h.list({ teams: ['acme'], developer: 'acme' })
   t.strictSame([plain.ids, plain.total, plain.sent], [[], 0, [CHECK, 'list acme 0-10', 'list * 0-100']], 'elsewhere such an item is of no team')
   t.strictSame(h.reports, [{ operation: 'listClients', team: 'acme', dropped: 3, log: true }])
+  const withGlobex = (fetch: FetchPage): FetchPage => async page => {
+    const answer = await fetch(page)
+    return page.developer === 'acme' ? { ...answer, data: { ...answer.data, clients: [...answer.data.clients ?? [], client(4, 'globex')] } } : answer
+  }
+  const foreign = await harness(TEAMS, {}, withGlobex).list({ teams: ['acme'], developer: 'acme', readTeam: true })
+  t.strictSame([foreign.ids, foreign.sent], [[1, 2, 3], [CHECK, 'list acme 0-10', 'list * 0-100']], 'an item naming another team is dropped all the same, and the page rebuilt')
 })
 
 t.test('listAcrossTeams ...should read the team of each item without developer in the checked scan', async t => {
@@ -188,6 +194,9 @@ t.test('listAcrossTeams ...should read at most SCAN_MAX_CLIENT_READS clients for
   const labelled = harness([...Array.from({ length: 100 }, (_, index) => ({ clientId: index + 1 })), ...unlabelled(500).map(listed => ({ ...listed, clientId: Number(listed.clientId) + 100 }))], { ignoreFilter: true })
   const counted = await labelled.list({ teams: ['acme'], readTeam: true, limit: 1 })
   t.strictSame([counted.total, counted.totalExact, labelled.teamReads.length], [250, undefined, 100], 'only items without developer count')
+  const teamless = harness(Array.from({ length: 600 }, (_, index) => client(index + 1, undefined)), { ignoreFilter: true })
+  const none = await teamless.list({ teams: ['acme'], limit: 1 })
+  t.strictSame([none.total, none.totalExact, teamless.teamReads.length], [0, undefined, 0], 'where items never leave developer out, one without it is of no team and costs no read')
   t.strictSame(cut.sent.slice(3), ['list * 0-100', 'list * 100-200', 'list * 200-300', 'list * 300-400', 'list * 400-500', 'list * 500-600'])
 })
 
@@ -203,6 +212,7 @@ t.test('listAcrossTeams ...should scan SCAN_PAGE clients at a time, up to the li
   t.strictSame(await scan(acme(200)), { total: 200, totalExact: undefined, ids: ids(196, 200), scans: ['list * 0-100', 'list * 100-200'] }, 'two full pages')
   t.strictSame(await scan(acme(201)), { total: 201, totalExact: undefined, ids: ids(196, 201), scans: ['list * 0-100', 'list * 100-200', 'list * 200-300'] })
   t.strictSame(await scan(acme(150), { claimTotal: 1_000 }), { total: 150, totalExact: undefined, ids: ids(196, 150), scans: ['list * 0-100', 'list * 100-200', 'list * 200-300'] }, 'an empty page ends the list')
+  t.strictSame(await scan(acme(150), { claimTotal: 1_000, omitEmptyClients: true }), { total: 150, totalExact: undefined, ids: ids(196, 150), scans: ['list * 0-100', 'list * 100-200', 'list * 200-300'] }, 'so does a page without clients')
   const longest = await scan(acme(5_000))
   t.strictSame([longest.total, longest.totalExact, longest.scans.length], [5_000, undefined, 50], 'fifty pages')
   const longer = await scan(acme(5_001))

@@ -1,0 +1,28 @@
+import type { EquivalentMutant } from './mutation-equivalents.ts'
+
+// The survivors of the groups over integration-tested modules (teams to stores in
+// scripts/mutation-groups.ts), each with why no test should kill it, or which test kills it since.
+
+const MEMBERSHIP = 'src/teams/membership.ts'
+const OWNERSHIP = 'src/teams/ownership.ts'
+const UNION_PAGER = 'src/teams/union-pager.ts'
+const TEAMLESS_CALLER = 'Killed since: a caller of no team (an identity from before ACCESS_MODEL=teams) is now checked to ask the upstream for no team\'s list (test/teams/ownership.test.ts "should read digits as an ID and anything else as an alias", test/teams/union-pager.test.ts "should page through the caller\'s teams"); the mutant asks for its made-up team\'s.'
+const PAGE_WITHOUT_CLIENTS = 'Killed since: a list page that leaves `clients` out (Authlete does when it is empty) now ends the paging though its total claims more (test/teams/alias-cache-unit.test.ts "should page through a team\'s list", test/teams/union-pager.test.ts "should scan SCAN_PAGE clients at a time"); the mutant reads on to the claimed total.'
+const NO_TEAMS_BEFORE_TEAMS_MODE = 'Equivalent for every real team: the fallback is taken only by an identity from before ACCESS_MODEL=teams (an API token or a Redis session created in roles mode carries no teams), and makes it a member of no team; the mutant makes it a member of a team named "Stryker was here", which no client or user has. Only a test naming the mutant\'s own text could tell them apart.'
+
+export const INTEGRATION_EQUIVALENTS: EquivalentMutant[] = [
+  { file: MEMBERSHIP, original: "typeof team === 'string'", replacement: 'true', reason: 'Equivalent: team is a string, null or undefined, and teams holds only strings, so includes() of null or undefined is false, as the guard answers.' },
+  { file: MEMBERSHIP, original: 'TEAM_NAME.source.slice(1, -1)', replacement: 'TEAM_NAME.source', reason: 'Equivalent: the slice drops TEAM_NAME\'s own ^ and $; kept inside the alternative, they match at the same two places as the outer anchors, so the pattern accepts the same strings.' },
+  { file: OWNERSHIP, original: '[]', replacement: '["Stryker was here"]', line: 64, reason: TEAMLESS_CALLER },
+  { file: OWNERSHIP, original: 'wanted === team', replacement: 'false', reason: 'Equivalent: the caller passed inTeam(teams, team) just before, so moving to the same team passes the next test anyway: inTeam(teams, wanted) for a team, inEveryTeam(teams) for none (a client without a team is only reachable with *).' },
+  { file: OWNERSHIP, original: "typeof wanted === 'string'", replacement: 'true', reason: 'Equivalent: for a developer set to null, inTeam(teams, null) is teams.includes(\'*\'), which is what inEveryTeam(teams) answers.' },
+  { file: 'src/teams/sandbox-users.ts', original: "', '", replacement: '""', line: 19, reason: 'Equivalent: each sandbox team user has exactly one role, so how roles are joined never shows (the teams join, which does show for bob, is killed).' },
+  { file: 'src/teams/user-admin.ts', original: '[]', replacement: '["Stryker was here"]', line: 36, reason: NO_TEAMS_BEFORE_TEAMS_MODE },
+  { file: UNION_PAGER, original: '[]', replacement: '["Stryker was here"]', line: 51, reason: TEAMLESS_CALLER },
+  { file: UNION_PAGER, original: '[]', replacement: '["Stryker was here"]', line: 135, reason: PAGE_WITHOUT_CLIENTS },
+  { file: 'src/teams/alias-cache.ts', original: '[]', replacement: '["Stryker was here"]', line: 87, reason: PAGE_WITHOUT_CLIENTS },
+  { file: UNION_PAGER, original: 'answer.total === 0', replacement: 'true', reason: 'Equivalent: the filter check\'s answer is trusted only when nothing was dropped, and for the check team everything counted is dropped (dropped is its totalCount), so a trusted answer has a total of 0.' },
+  { file: UNION_PAGER, original: "'developer'", replacement: '""', line: 78, reason: 'Killed since: test/teams/union-pager.test.ts "should take items without developer on trust where the list may leave it out" now has a team page that also holds another team\'s client (developer set): it is dropped and the page rebuilt; the mutant took every item on trust.' },
+  { file: UNION_PAGER, original: 'readTeam === undefined', replacement: 'false', reason: 'Killed since: test/teams/union-pager.test.ts "should read at most SCAN_MAX_CLIENT_READS clients" now scans 600 clients of no team where items never leave developer out: none costs a read and the total is exact; the mutant counted them against the read budget and cut the scan.' },
+  { file: UNION_PAGER, original: "''", replacement: '"Stryker was here!"', line: 129, reason: 'Equivalent: byTeam holds only the caller\'s team names, and neither \'\' nor "Stryker was here!" can be one (TEAM_NAME), so an item of no team is dropped either way.' }
+]
