@@ -10,6 +10,11 @@ const TEAMLESS_CALLER = 'Killed since: a caller of no team (an identity from bef
 const PAGE_WITHOUT_CLIENTS = 'Killed since: a list page that leaves `clients` out (Authlete does when it is empty) now ends the paging though its total claims more (test/teams/alias-cache-unit.test.ts "should page through a team\'s list", test/teams/union-pager.test.ts "should scan SCAN_PAGE clients at a time"); the mutant reads on to the claimed total.'
 const NO_TEAMS_BEFORE_TEAMS_MODE = 'Equivalent for every real team: the fallback is taken only by an identity from before ACCESS_MODEL=teams (an API token or a Redis session created in roles mode carries no teams), and makes it a member of no team; the mutant makes it a member of a team named "Stryker was here", which no client or user has. Only a test naming the mutant\'s own text could tell them apart.'
 
+const REGISTRATION_ROUTES = 'src/clients/registration-routes.ts'
+const CLIENT_CHANGE = 'src/clients/client-change.ts'
+const SIGNED_IN = 'Unreachable: these routes need a role (editor at least), so the access hook has refused a caller without an identity before this runs: identity is always set.'
+const ANY_FASTIFY = 'Equivalent: the version range only makes fastify-plugin refuse another major version of Fastify; with none given it checks nothing, and the app runs on Fastify 5 either way.'
+
 export const INTEGRATION_EQUIVALENTS: EquivalentMutant[] = [
   { file: MEMBERSHIP, original: "typeof team === 'string'", replacement: 'true', reason: 'Equivalent: team is a string, null or undefined, and teams holds only strings, so includes() of null or undefined is false, as the guard answers.' },
   { file: MEMBERSHIP, original: 'TEAM_NAME.source.slice(1, -1)', replacement: 'TEAM_NAME.source', reason: 'Equivalent: the slice drops TEAM_NAME\'s own ^ and $; kept inside the alternative, they match at the same two places as the outer anchors, so the pattern accepts the same strings.' },
@@ -24,5 +29,14 @@ export const INTEGRATION_EQUIVALENTS: EquivalentMutant[] = [
   { file: UNION_PAGER, original: 'answer.total === 0', replacement: 'true', reason: 'Equivalent: the filter check\'s answer is trusted only when nothing was dropped, and for the check team everything counted is dropped (dropped is its totalCount), so a trusted answer has a total of 0.' },
   { file: UNION_PAGER, original: "'developer'", replacement: '""', line: 78, reason: 'Killed since: test/teams/union-pager.test.ts "should take items without developer on trust where the list may leave it out" now has a team page that also holds another team\'s client (developer set): it is dropped and the page rebuilt; the mutant took every item on trust.' },
   { file: UNION_PAGER, original: 'readTeam === undefined', replacement: 'false', reason: 'Killed since: test/teams/union-pager.test.ts "should read at most SCAN_MAX_CLIENT_READS clients" now scans 600 clients of no team where items never leave developer out: none costs a read and the total is exact; the mutant counted them against the read budget and cut the scan.' },
-  { file: UNION_PAGER, original: "''", replacement: '"Stryker was here!"', line: 129, reason: 'Equivalent: byTeam holds only the caller\'s team names, and neither \'\' nor "Stryker was here!" can be one (TEAM_NAME), so an item of no team is dropped either way.' }
+  { file: UNION_PAGER, original: "''", replacement: '"Stryker was here!"', line: 129, reason: 'Equivalent: byTeam holds only the caller\'s team names, and neither \'\' nor "Stryker was here!" can be one (TEAM_NAME), so an item of no team is dropped either way.' },
+  { file: REGISTRATION_ROUTES, original: '[]', replacement: '["Stryker was here"]', line: 66, reason: SIGNED_IN },
+  { file: REGISTRATION_ROUTES, original: 'request.identity?.roles', replacement: 'request.identity.roles', line: 66, reason: SIGNED_IN },
+  { file: REGISTRATION_ROUTES, original: 'parsed !== null', replacement: 'true', reason: 'Equivalent: content that is the JSON text null then comes back as null instead of undefined, and its one caller takes either with ??, making the content from the client.' },
+  { file: REGISTRATION_ROUTES, original: '{\n    return undefined\n  }', replacement: '{}', reason: 'Equivalent: a function that ends without a return answers undefined, as the return did.' },
+  { file: CLIENT_CHANGE, original: '[]', replacement: '["Stryker was here"]', line: 50, reason: SIGNED_IN },
+  { file: CLIENT_CHANGE, original: '[]', replacement: '["Stryker was here"]', line: 109, reason: SIGNED_IN },
+  { file: CLIENT_CHANGE, original: 'echoedProperties(request.body).length > 0', replacement: 'true', reason: 'Equivalent: with no echoed property, dropEchoedProperties finds none that differs and deletes none: the guard only saves that call.' },
+  { file: CLIENT_CHANGE, original: 'echoedProperties(request.body).length > 0', replacement: 'echoedProperties(request.body).length >= 0', reason: 'Equivalent: with no echoed property, dropEchoedProperties finds none that differs and deletes none: the guard only saves that call.' },
+  { file: CLIENT_CHANGE, original: "'5.x'", replacement: '""', reason: ANY_FASTIFY }
 ]
