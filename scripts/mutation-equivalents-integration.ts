@@ -15,6 +15,14 @@ const CLIENT_CHANGE = 'src/clients/client-change.ts'
 const SIGNED_IN = 'Unreachable: these routes need a role (editor at least), so the access hook has refused a caller without an identity before this runs: identity is always set.'
 const ANY_FASTIFY = 'Equivalent: the version range only makes fastify-plugin refuse another major version of Fastify; with none given it checks nothing, and the app runs on Fastify 5 either way.'
 
+const LOGIN_FAILURES = 'src/auth/login-failures/login-failures.ts'
+const REDIS_LOGIN_STORE = 'src/auth/login-failures/redis-login-failure-store.ts'
+const DEVICE_COOKIES = 'src/auth/login-failures/device-cookies.ts'
+const CLEAR_ROUTE = 'Killed since: test/auth/login-failures.test.ts "DELETE /auth/login-failures ...should let an admin clear a username\'s failures" now sends an unknown query parameter (400 naming it) and checks the operator\'s log line.'
+const CLEAR_TARGETS = 'Killed since: test/teams/user-admin.test.ts, which refuses a team admin who clears the failures of a user outside their teams, is now in the logins group (it was only in no group\'s list for this module).'
+const LOGINS_PLUGIN = 'Equivalent: plugin metadata. fastify-plugin then names the plugin after its function and checks no dependency; nothing depends on its name, and app.ts registers access and the audit trail before it, so the app is the same.'
+const SCRIPT_FLAG = 'Equivalent: the REFUND script asks ARGV[1] == \'1\' (clear the address) and ARGV[2] == \'0\' (count on the username too); an empty string is neither, so it acts as the \'0\' of the first and the \'1\' of the second, which is what the mutated value was.'
+
 export const INTEGRATION_EQUIVALENTS: EquivalentMutant[] = [
   { file: MEMBERSHIP, original: "typeof team === 'string'", replacement: 'true', reason: 'Equivalent: team is a string, null or undefined, and teams holds only strings, so includes() of null or undefined is false, as the guard answers.' },
   { file: MEMBERSHIP, original: 'TEAM_NAME.source.slice(1, -1)', replacement: 'TEAM_NAME.source', reason: 'Equivalent: the slice drops TEAM_NAME\'s own ^ and $; kept inside the alternative, they match at the same two places as the outer anchors, so the pattern accepts the same strings.' },
@@ -38,5 +46,22 @@ export const INTEGRATION_EQUIVALENTS: EquivalentMutant[] = [
   { file: CLIENT_CHANGE, original: '[]', replacement: '["Stryker was here"]', line: 109, reason: SIGNED_IN },
   { file: CLIENT_CHANGE, original: 'echoedProperties(request.body).length > 0', replacement: 'true', reason: 'Equivalent: with no echoed property, dropEchoedProperties finds none that differs and deletes none: the guard only saves that call.' },
   { file: CLIENT_CHANGE, original: 'echoedProperties(request.body).length > 0', replacement: 'echoedProperties(request.body).length >= 0', reason: 'Equivalent: with no echoed property, dropEchoedProperties finds none that differs and deletes none: the guard only saves that call.' },
-  { file: CLIENT_CHANGE, original: "'5.x'", replacement: '""', reason: ANY_FASTIFY }
+  { file: CLIENT_CHANGE, original: "'5.x'", replacement: '""', reason: ANY_FASTIFY },
+  { file: LOGIN_FAILURES, original: 'counts.pair > options.pair.max', replacement: 'counts.pair >= options.pair.max', line: 77, reason: 'Killed since: test/auth/login-failures-unit.test.ts "should name the username\'s budget when only it is spent, the address\'s being used up but not spent" (the mutant names the address\'s budget and its window).' },
+  { file: LOGIN_FAILURES, original: 'false', replacement: 'true', line: 84, reason: 'Killed since: test/auth/login-failures-unit.test.ts "should give the attempt back and pass the error on when verify throws" now checks that the address keeps its failures (the mutant cleared them, as a success does).' },
+  { file: LOGIN_FAILURES, original: '{ additionalProperties: false }', replacement: '{}', reason: CLEAR_ROUTE },
+  { file: LOGIN_FAILURES, original: 'false', replacement: 'true', line: 104, reason: CLEAR_ROUTE },
+  { file: LOGIN_FAILURES, original: '{ target: request.query.username, failuresCleared }', replacement: '{}', reason: CLEAR_ROUTE },
+  { file: LOGIN_FAILURES, original: "'login failures cleared'", replacement: '""', reason: CLEAR_ROUTE },
+  { file: LOGIN_FAILURES, original: "username => ({ source: 'local' as const, username })", replacement: '() => undefined', reason: CLEAR_TARGETS },
+  { file: LOGIN_FAILURES, original: "{ source: 'local' as const, username }", replacement: '{}', reason: CLEAR_TARGETS },
+  { file: LOGIN_FAILURES, original: "{ name: 'login-failures', fastify: '5.x', dependencies: ['access', 'audit-trail'] }", replacement: '{}', reason: LOGINS_PLUGIN },
+  { file: LOGIN_FAILURES, original: "'login-failures'", replacement: '""', line: 117, reason: LOGINS_PLUGIN },
+  { file: LOGIN_FAILURES, original: "'5.x'", replacement: '""', reason: ANY_FASTIFY },
+  { file: LOGIN_FAILURES, original: "['access', 'audit-trail']", replacement: '[]', reason: LOGINS_PLUGIN },
+  { file: REDIS_LOGIN_STORE, original: "'base64url'", replacement: '""', reason: 'Equivalent in practice: the Redis keys are then the digest\'s bytes read as text instead of base64url, still one fixed key per username and address, and nothing but this store reads them; what the text decoding loses of 256 bits leaves keys of different values apart.' },
+  { file: REDIS_LOGIN_STORE, original: "'1'", replacement: '""', line: 62, reason: SCRIPT_FLAG },
+  { file: REDIS_LOGIN_STORE, original: "'0'", replacement: '""', line: 62, reason: SCRIPT_FLAG },
+  { file: DEVICE_COOKIES, original: "''", replacement: '"Stryker was here!"', line: 33, reason: 'Equivalent: without the cookie, either text has no dot, so there is no MAC part and the cookie is not read, as with an empty one.' },
+  { file: DEVICE_COOKIES, original: 'nonce === undefined', replacement: 'false', reason: 'Equivalent: split() always answers at least one string, so the nonce is never undefined; the test is there for the type checker.' }
 ]

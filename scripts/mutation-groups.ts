@@ -65,7 +65,7 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   logins: {
     mutate: ['src/auth/login-failures/login-failures.ts', 'src/auth/login-failures/device-cookies.ts', 'src/auth/login-failures/login-failure-store.ts', 'src/auth/login-failures/memory-login-failure-store.ts', 'src/auth/login-failures/redis-login-failure-store.ts'],
-    tests: ['test/auth/device-cookies.test.ts', 'test/auth/memory-login-failure-store.test.ts', 'test/auth/login-failures-unit.test.ts', 'test/auth/memory-login-failure-store-limits.test.ts', 'test/auth/redis-login-failure-store.test.ts', 'test/openapi/openapi.test.ts', 'test/auth/login-failures-budget.test.ts', 'test/auth/login-device-cookies.test.ts', 'test/auth/login-failures.test.ts', 'test/auth/login-failures-readme.test.ts']
+    tests: ['test/auth/device-cookies.test.ts', 'test/auth/memory-login-failure-store.test.ts', 'test/auth/login-failures-unit.test.ts', 'test/auth/memory-login-failure-store-limits.test.ts', 'test/auth/redis-login-failure-store.test.ts', 'test/openapi/openapi.test.ts', 'test/auth/login-failures-budget.test.ts', 'test/auth/login-device-cookies.test.ts', 'test/auth/login-failures.test.ts', 'test/auth/login-failures-readme.test.ts', 'test/teams/user-admin.test.ts']
   },
   'api-tokens': {
     mutate: ['src/auth/tokens/api-tokens.ts', 'src/auth/tokens/token-store.ts', 'src/auth/tokens/memory-token-store.ts', 'src/auth/tokens/sqlite-token-store.ts', 'src/auth/tokens/redis-token-store.ts', 'src/auth/tokens/token-routes.ts'],

@@ -67,7 +67,7 @@ for (const store of ['memory', 'redis'] as const) {
   })
 
   t.test(`DELETE /auth/login-failures ...should let an admin clear a username's failures from every address, audited (${store})`, async t => {
-    const { app, http } = await setup(t, { RATE_LIMIT_LOGIN: '2/15m', RATE_LIMIT_LOGIN_USER: '3/15m' })
+    const { app, http, logs } = await setup(t, { RATE_LIMIT_LOGIN: '2/15m', RATE_LIMIT_LOGIN_USER: '3/15m' })
     await failures(http, '10.7.0.1', 'viewer', 2)
     await failures(http, '10.7.0.2', 'viewer', 1)
     t.equal((await loginFrom(http, '10.7.0.1', 'viewer', PASSWORDS.viewer)).status, 429)
@@ -78,9 +78,13 @@ for (const store of ['memory', 'redis'] as const) {
     t.equal((await http.request('/auth/login-failures?username=viewer', { method: 'DELETE', headers: editor.headers })).status, 403, 'admins only')
     t.equal((await http.request('/auth/login-failures?username=viewer', { method: 'DELETE', headers: { cookie: admin.cookie } })).status, 403, 'with the CSRF token')
     t.equal((await http.request('/auth/login-failures', { method: 'DELETE', headers: admin.headers })).status, 400, 'a username is required')
+    const unknown = await http.request('/auth/login-failures?username=viewer&address=10.7.0.1', { method: 'DELETE', headers: admin.headers })
+    t.match([unknown.status, unknown.json().detail], [400, /address/], 'nothing else is taken: not an address, which would seem to clear only its failures')
     const cleared = await http.request('/auth/login-failures?username=VIEWER', { method: 'DELETE', headers: admin.headers })
     t.equal(cleared.status, 200, cleared.text)
     t.same(cleared.json(), { failuresCleared: 3 })
+    const logged = logs.map(line => JSON.parse(line) as Record<string, unknown>).filter(line => line.msg === 'login failures cleared')
+    t.same(logged.map(({ target, failuresCleared }) => ({ target, failuresCleared })), [{ target: 'VIEWER', failuresCleared: 3 }], 'logged for the operator')
     t.equal((await loginFrom(http, '10.7.0.1', 'viewer', PASSWORDS.viewer)).status, 200, 'the address that failed may sign in again at once')
     const record = (await allRecords(app)).find(entry => entry.action === 'auth.login-failures.clear' && entry.outcome === 'success')
     t.match(record, { actor: 'admin', source: 'local', target: { source: 'local', username: 'VIEWER' }, status: 200 })
