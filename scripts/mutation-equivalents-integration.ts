@@ -23,6 +23,16 @@ const CLEAR_TARGETS = 'Killed since: test/teams/user-admin.test.ts, which refuse
 const LOGINS_PLUGIN = 'Equivalent: plugin metadata. fastify-plugin then names the plugin after its function and checks no dependency; nothing depends on its name, and app.ts registers access and the audit trail before it, so the app is the same.'
 const SCRIPT_FLAG = 'Equivalent: the REFUND script asks ARGV[1] == \'1\' (clear the address) and ARGV[2] == \'0\' (count on the username too); an empty string is neither, so it acts as the \'0\' of the first and the \'1\' of the second, which is what the mutated value was.'
 
+const TOKEN_ROUTES = 'src/auth/tokens/token-routes.ts'
+const API_TOKENS = 'src/auth/tokens/api-tokens.ts'
+const REDIS_TOKEN_STORE = 'src/auth/tokens/redis-token-store.ts'
+const SQLITE_TOKEN_STORE = 'src/auth/tokens/sqlite-token-store.ts'
+const TOKENS_IN_TEAMS = 'Killed since: test/teams/user-admin.test.ts, which refuses a team admin who creates, lists or revokes the tokens of a user outside their teams (403, audited as denied), is now in the api-tokens group.'
+const TOKEN_FOR_ANOTHER = 'Killed since: test/teams/identities.test.ts "POST /auth/tokens ...should give a token made for another user only the teams both its creator and its owner are in" (new, and the file is now in the api-tokens group): the mutant gave a * admin\'s token for a user of three teams every team.'
+const TOKEN_LIST_AND_REVOKE = 'Killed since: test/auth/tokens.test.ts "DELETE /auth/tokens/:id ...should let owners revoke their own tokens" now lists another source\'s user of the same name, sends an unknown query parameter, checks that a roles-mode token has no teams, checks the revocation\'s log line, and that the store is closed with the app.'
+const SESSION_ACCESS = 'Equivalent: \'session\' (or \'\') is not a role, and hasRole of a name that is not a role is true for any caller holding a role; every identity holds one. What the routes refuse (an API token) is refused by their onRequest hook, refuseApiTokens.'
+const NO_WATCH = 'Unreachable: exec() answers null only when a WATCHed key changed, and this store WATCHes nothing; and every command of the transaction answers a pair.'
+
 export const INTEGRATION_EQUIVALENTS: EquivalentMutant[] = [
   { file: MEMBERSHIP, original: "typeof team === 'string'", replacement: 'true', reason: 'Equivalent: team is a string, null or undefined, and teams holds only strings, so includes() of null or undefined is false, as the guard answers.' },
   { file: MEMBERSHIP, original: 'TEAM_NAME.source.slice(1, -1)', replacement: 'TEAM_NAME.source', reason: 'Equivalent: the slice drops TEAM_NAME\'s own ^ and $; kept inside the alternative, they match at the same two places as the outer anchors, so the pattern accepts the same strings.' },
@@ -63,5 +73,42 @@ export const INTEGRATION_EQUIVALENTS: EquivalentMutant[] = [
   { file: REDIS_LOGIN_STORE, original: "'1'", replacement: '""', line: 62, reason: SCRIPT_FLAG },
   { file: REDIS_LOGIN_STORE, original: "'0'", replacement: '""', line: 62, reason: SCRIPT_FLAG },
   { file: DEVICE_COOKIES, original: "''", replacement: '"Stryker was here!"', line: 33, reason: 'Equivalent: without the cookie, either text has no dot, so there is no MAC part and the cookie is not read, as with an empty one.' },
-  { file: DEVICE_COOKIES, original: 'nonce === undefined', replacement: 'false', reason: 'Equivalent: split() always answers at least one string, so the nonce is never undefined; the test is there for the type checker.' }
+  { file: DEVICE_COOKIES, original: 'nonce === undefined', replacement: 'false', reason: 'Equivalent: split() always answers at least one string, so the nonce is never undefined; the test is there for the type checker.' },
+  { file: TOKEN_ROUTES, original: '{ additionalProperties: false }', replacement: '{}', line: 49, reason: TOKEN_LIST_AND_REVOKE },
+  { file: TOKEN_ROUTES, original: 'false', replacement: 'true', line: 49, reason: TOKEN_LIST_AND_REVOKE },
+  { file: TOKEN_ROUTES, original: 'a.id < b.id', replacement: 'a.id <= b.id', reason: 'Equivalent: ids are unique, so a tie compares a token with itself only, where 0 and 1 are both not below 0.' },
+  { file: TOKEN_ROUTES, original: 'a.id < b.id', replacement: 'false', reason: 'Equivalent: the comparator\'s answer is only ever tested for being below 0 (page()\'s findIndex, and V8\'s sort: the same order for 300 tied tokens in a shuffled order, tried by hand), so answering 0 instead of 1 changes no order; test/auth/token-routes.test.ts checks a four-way tie.' },
+  { file: TOKEN_ROUTES, original: '[]', replacement: '["Stryker was here"]', line: 91, reason: 'Equivalent: a cursor the pattern does not match leaves createdAt undefined either way, and is refused as BFF_BAD_CURSOR.' },
+  { file: TOKEN_ROUTES, original: 'last !== undefined', replacement: 'true', reason: 'Equivalent: when more tokens follow the page (start + limit below the count), the page is not empty, so its last token is defined.' },
+  { file: TOKEN_ROUTES, original: "'session'", replacement: '""', line: 171, reason: SESSION_ACCESS },
+  { file: TOKEN_ROUTES, original: "'session'", replacement: '""', line: 210, reason: SESSION_ACCESS },
+  { file: TOKEN_ROUTES, original: "'session'", replacement: '""', line: 227, reason: SESSION_ACCESS },
+  { file: TOKEN_ROUTES, original: '[owner]', replacement: '[]', line: 196, reason: TOKENS_IN_TEAMS },
+  { file: TOKEN_ROUTES, original: '[owner]', replacement: '[]', line: 222, reason: TOKENS_IN_TEAMS },
+  { file: TOKEN_ROUTES, original: "'auth.tokens.list'", replacement: '""', line: 222, reason: TOKENS_IN_TEAMS },
+  { file: TOKEN_ROUTES, original: '[tokenOwner(record)]', replacement: '[]', reason: TOKENS_IN_TEAMS },
+  { file: TOKEN_ROUTES, original: "app.accessModel === 'teams'", replacement: 'true', line: 200, reason: TOKEN_LIST_AND_REVOKE },
+  { file: TOKEN_ROUTES, original: 'asked === undefined || ownerRoles === undefined', replacement: 'true', reason: TOKEN_FOR_ANOTHER },
+  { file: TOKEN_ROUTES, original: 'app.users.teamsOf(owner.username) ?? []', replacement: 'app.users.teamsOf(owner.username) && []', reason: TOKEN_FOR_ANOTHER },
+  { file: TOKEN_ROUTES, original: '[]', replacement: '["Stryker was here"]', line: 201, reason: 'Equivalent: the owner is a local user of the users file, which gives every user teams in teams mode; were it to give none, the mutant\'s made-up team is not among the teams asked, so the token gets none either way.' },
+  { file: TOKEN_ROUTES, original: "source ?? 'local'", replacement: "source && 'local'", reason: TOKEN_LIST_AND_REVOKE },
+  { file: TOKEN_ROUTES, original: "'local'", replacement: '""', line: 220, reason: 'Unreachable: the query schema gives source its default, local, before the handler runs (useDefaults), so the fallback is never taken.' },
+  { file: TOKEN_ROUTES, original: '{ tokenId: id, owner: tokenOwner(record) }', replacement: '{}', reason: TOKEN_LIST_AND_REVOKE },
+  { file: TOKEN_ROUTES, original: "'api token revoked'", replacement: '""', reason: TOKEN_LIST_AND_REVOKE },
+  { file: API_TOKENS, original: '{ await store.close() }', replacement: '{}', reason: TOKEN_LIST_AND_REVOKE },
+  { file: API_TOKENS, original: "{ name: 'api-tokens', fastify: '5.x', dependencies: ['access', 'audit-trail', 'users'] }", replacement: '{}', reason: LOGINS_PLUGIN },
+  { file: API_TOKENS, original: "'api-tokens'", replacement: '""', line: 32, reason: LOGINS_PLUGIN },
+  { file: API_TOKENS, original: "'5.x'", replacement: '""', reason: ANY_FASTIFY },
+  { file: API_TOKENS, original: "['access', 'audit-trail', 'users']", replacement: '[]', reason: LOGINS_PLUGIN },
+  { file: REDIS_TOKEN_STORE, original: 'value === undefined', replacement: 'false', reason: 'Equivalent: GET and MGET answer a string or null, never undefined; the test is for the type checker.' },
+  { file: REDIS_TOKEN_STORE, original: "[[new Error('transaction aborted')]]", replacement: '[]', reason: NO_WATCH },
+  { file: REDIS_TOKEN_STORE, original: "[new Error('transaction aborted')]", replacement: '[]', reason: NO_WATCH },
+  { file: REDIS_TOKEN_STORE, original: "'transaction aborted'", replacement: '""', reason: NO_WATCH },
+  { file: REDIS_TOKEN_STORE, original: 'error !== null', replacement: 'false', reason: 'Equivalent: in this transaction only SADD can fail, on an index key of another type (WRONGTYPE); the SMEMBERS of the same key right after fails the same way, so the creation is refused with the same 503.' },
+  { file: REDIS_TOKEN_STORE, original: 'results?.[0]?.[1] === 1', replacement: 'true', reason: 'Equivalent for every caller: it differs only when the token vanishes between the GET and the DEL (its expiry, or a revocation on another replica, in that instant), and the one caller, the revoke route, does not read the answer.' },
+  { file: REDIS_TOKEN_STORE, original: 'results?.[0]?.[1]', replacement: 'results?.[0][1]', reason: NO_WATCH },
+  { file: REDIS_TOKEN_STORE, original: 'results?.[0]', replacement: 'results[0]', reason: NO_WATCH },
+  { file: SQLITE_TOKEN_STORE, original: 'version < 1', replacement: 'true', reason: 'Equivalent: schema version 1 creates its table and index IF NOT EXISTS, so running it on a newer file changes nothing.' },
+  { file: SQLITE_TOKEN_STORE, original: 'version < 1', replacement: 'version <= 1', reason: 'Equivalent: schema version 1 creates its table and index IF NOT EXISTS, so running it on a version 1 file changes nothing.' },
+  { file: SQLITE_TOKEN_STORE, original: '{ cause }', replacement: '{}', reason: 'Killed since: test/auth/sqlite-token-store.test.ts "every method ...should throw BFF_TOKEN_STORE_UNAVAILABLE" now checks that the error carries its cause (the one the log shows).' }
 ]

@@ -69,7 +69,7 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   'api-tokens': {
     mutate: ['src/auth/tokens/api-tokens.ts', 'src/auth/tokens/token-store.ts', 'src/auth/tokens/memory-token-store.ts', 'src/auth/tokens/sqlite-token-store.ts', 'src/auth/tokens/redis-token-store.ts', 'src/auth/tokens/token-routes.ts'],
-    tests: ['test/auth/token-routes.test.ts', 'test/auth/token-store.test.ts', 'test/auth/memory-token-store.test.ts', 'test/auth/sqlite-token-store.test.ts', 'test/auth/redis-token-store.test.ts', 'test/openapi/openapi.test.ts', 'test/auth/external-token-lifetime.test.ts', 'test/auth/tokens.test.ts', 'test/auth/token-owners.test.ts', 'test/auth/tokens-redis.test.ts']
+    tests: ['test/auth/token-routes.test.ts', 'test/auth/token-store.test.ts', 'test/auth/memory-token-store.test.ts', 'test/auth/sqlite-token-store.test.ts', 'test/auth/redis-token-store.test.ts', 'test/openapi/openapi.test.ts', 'test/auth/external-token-lifetime.test.ts', 'test/auth/tokens.test.ts', 'test/auth/token-owners.test.ts', 'test/auth/tokens-redis.test.ts', 'test/teams/identities.test.ts', 'test/teams/user-admin.test.ts']
   },
   bodies: {
     mutate: ['src/http/json-body.ts', 'src/http/request-limits.ts', 'src/http/size-rules.ts', 'src/http/uri-formats.ts'],

@@ -115,7 +115,7 @@ t.test('openSqliteTokenStore ...should open its own file again, tokens kept, and
 t.test('every method ...should throw BFF_TOKEN_STORE_UNAVAILABLE (503) once the file cannot be used', async t => {
   const store = openSqliteTokenStore(await file(t))
   await store.close()
-  const unavailable = { code: 'BFF_TOKEN_STORE_UNAVAILABLE', statusCode: 503 }
+  const unavailable = { code: 'BFF_TOKEN_STORE_UNAVAILABLE', statusCode: 503, cause: Error }
   await t.rejects(store.create(tokenRecord(), 1), unavailable)
   await t.rejects(store.get('1'.repeat(24)), unavailable)
   await t.rejects(store.listByUser(ALICE), unavailable)

@@ -106,6 +106,8 @@ t.test('page ...should answer tokens newest first, ties by id, limit at a time, 
   t.same(ids(page([...records], 1, `${NOW + 1}_${'f'.repeat(24)}`)), [id(4)], 'a cursor naming a token gone since: from where it was')
   t.same(ids(page([...records], 1, `${NOW + 5}_${id(9)}`)), [id(2)], 'a cursor before every token: from the first')
   t.same(page([], 50, undefined), { tokens: [], nextCursor: null })
+  const tie = [1, 2, 3, 4].map(n => record({ id: id(n), createdAt: NOW }))
+  t.same(ids(page(tie, 4, undefined)), [id(4), id(3), id(2), id(1)], 'a tie in any order: the greater id first')
 })
 
 t.test('page ...should refuse a cursor of another shape (400 BFF_BAD_CURSOR)', async t => {

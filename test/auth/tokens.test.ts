@@ -222,7 +222,7 @@ t.test('GET /auth/tokens ...should show lastUsedAt, written at most once a minut
 })
 
 t.test('DELETE /auth/tokens/:id ...should let owners revoke their own tokens and admins anyone\'s; others get 404', async t => {
-  const { app } = await sqliteApp(t)
+  const { app, logs } = await sqliteApp(t)
   const viewer = await login(app, 'viewer')
   const editor = await login(app, 'editor')
   const admin = await login(app, 'admin')
@@ -234,8 +234,15 @@ t.test('DELETE /auth/tokens/:id ...should let owners revoke their own tokens and
   t.equal((await app.inject({ method: 'DELETE', url: '/auth/tokens/not-an-id', headers: admin.headers })).statusCode, 400)
   const listed = (await app.inject({ url: '/auth/tokens?username=viewer', headers: admin.headers })).json()
   t.match(listed, { tokens: [{ id: mine.id, username: 'viewer', createdBy: 'viewer' }] }, 'the admin sees it')
+  t.equal(listed.tokens[0].teams, undefined, 'roles mode: a token has no teams')
+  t.same((await app.inject({ url: '/auth/tokens?username=viewer&source=oidc', headers: admin.headers })).json(), { tokens: [], nextCursor: null }, 'an OIDC user of that name is someone else')
+  t.equal((await app.inject({ url: '/auth/tokens?user=viewer', headers: admin.headers })).statusCode, 400, 'an unknown parameter is refused, not ignored')
   t.equal((await app.inject({ method: 'DELETE', url: `/auth/tokens/${mine.id}`, headers: admin.headers })).statusCode, 204)
   t.equal((await app.inject({ url: '/api/clients', headers: bearer(mine.token) })).statusCode, 401)
+  const revoked = logs.map(line => JSON.parse(line) as Record<string, unknown>).filter(line => line.msg === 'api token revoked')
+  t.same(revoked.map(({ tokenId, owner }) => ({ tokenId, owner })), [{ tokenId: mine.id, owner: { source: 'local', username: 'viewer' } }], 'logged for the operator')
+  await app.close()
+  await t.rejects(app.apiTokens.get(mine.id), { code: 'BFF_TOKEN_STORE_UNAVAILABLE' }, 'the store is closed with the app')
 })
 
 t.test('POST /auth/tokens ...should keep only a SHA-256 hash at rest and never write the value to the logs', async t => {

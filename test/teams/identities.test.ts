@@ -54,6 +54,15 @@ t.test('POST /auth/tokens ...should carry a subset of its creator\'s teams, all 
   t.same((await h.call('both', 'GET', '/auth/session')).json().teams, ['acme', 'globex'])
 })
 
+t.test('POST /auth/tokens ...should give a token made for another user only the teams both its creator and its owner are in', async t => {
+  const h = await teamHarness(t)
+  const mint = async (teams?: string[]) => await h.call('root', 'POST', '/auth/tokens', { name: 'svc', roles: ['viewer'], expiresInDays: 1, username: 'trio', ...(teams === undefined ? {} : { teams }) })
+  const every = await mint()
+  t.equal(every.statusCode, 201, every.body)
+  t.same(every.json().teams, ['acme', 'globex', 'initech'], 'its creator\'s * is its owner\'s teams, never every team')
+  t.same((await mint(['acme', 'umbrella'])).json().teams, ['acme'], 'a team its owner is not in is dropped')
+})
+
 t.test('GET /auth/session ...should not show teams in roles mode', async t => {
   const { app } = await buildTestApp(t)
   const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'viewer', password: 'viewer-password-8c1f' } })
