@@ -33,6 +33,10 @@ const TOKEN_LIST_AND_REVOKE = 'Killed since: test/auth/tokens.test.ts "DELETE /a
 const SESSION_ACCESS = 'Equivalent: \'session\' (or \'\') is not a role, and hasRole of a name that is not a role is true for any caller holding a role; every identity holds one. What the routes refuse (an API token) is refused by their onRequest hook, refuseApiTokens.'
 const NO_WATCH = 'Unreachable: exec() answers null only when a WATCHed key changed, and this store WATCHes nothing; and every command of the transaction answers a pair.'
 
+const JSON_BODY = 'src/http/json-body.ts'
+const URI_FORMATS = 'src/http/uri-formats.ts'
+const PAST_TEXT_END = 'Equivalent: one step past the end, charCodeAt answers NaN, which is no quote, bracket, colon or whitespace, so the scan ends as it would have (an unterminated text is then refused by JSON.parse).'
+
 export const INTEGRATION_EQUIVALENTS: EquivalentMutant[] = [
   { file: MEMBERSHIP, original: "typeof team === 'string'", replacement: 'true', reason: 'Equivalent: team is a string, null or undefined, and teams holds only strings, so includes() of null or undefined is false, as the guard answers.' },
   { file: MEMBERSHIP, original: 'TEAM_NAME.source.slice(1, -1)', replacement: 'TEAM_NAME.source', reason: 'Equivalent: the slice drops TEAM_NAME\'s own ^ and $; kept inside the alternative, they match at the same two places as the outer anchors, so the pattern accepts the same strings.' },
@@ -110,5 +114,14 @@ export const INTEGRATION_EQUIVALENTS: EquivalentMutant[] = [
   { file: REDIS_TOKEN_STORE, original: 'results?.[0]', replacement: 'results[0]', reason: NO_WATCH },
   { file: SQLITE_TOKEN_STORE, original: 'version < 1', replacement: 'true', reason: 'Equivalent: schema version 1 creates its table and index IF NOT EXISTS, so running it on a newer file changes nothing.' },
   { file: SQLITE_TOKEN_STORE, original: 'version < 1', replacement: 'version <= 1', reason: 'Equivalent: schema version 1 creates its table and index IF NOT EXISTS, so running it on a version 1 file changes nothing.' },
-  { file: SQLITE_TOKEN_STORE, original: '{ cause }', replacement: '{}', reason: 'Killed since: test/auth/sqlite-token-store.test.ts "every method ...should throw BFF_TOKEN_STORE_UNAVAILABLE" now checks that the error carries its cause (the one the log shows).' }
+  { file: SQLITE_TOKEN_STORE, original: '{ cause }', replacement: '{}', reason: 'Killed since: test/auth/sqlite-token-store.test.ts "every method ...should throw BFF_TOKEN_STORE_UNAVAILABLE" now checks that the error carries its cause (the one the log shows).' },
+  { file: JSON_BODY, original: "'error'", replacement: '""', line: 26, reason: 'Equivalent: secure-json-parse takes an empty action as its default, error (`options.protoAction || \'error\'`), so __proto__ and constructor.prototype are refused either way.' },
+  { file: JSON_BODY, original: 'error === null', replacement: 'true', reason: 'Equivalent: after a parse error the value is undefined, in which hasLoneSurrogate finds nothing, so the error is passed on as before.' },
+  { file: JSON_BODY, original: 'i < end', replacement: 'i <= end', reason: PAST_TEXT_END },
+  { file: JSON_BODY, original: 'i < text.length', replacement: 'i <= text.length', reason: PAST_TEXT_END },
+  { file: 'src/http/size-rules.ts', original: "typeof branch === 'object'", replacement: 'true', reason: 'Equivalent: a branch that is not an object is a boolean schema, whose .type reads undefined, so it adds no type either way.' },
+  { file: URI_FORMATS, original: '{\n    return undefined\n  }', replacement: '{}', reason: 'Equivalent: a function that ends without a return answers undefined, as the return did.' },
+  { file: URI_FORMATS, original: '/^127\\.\\d+\\.\\d+\\.\\d+$/', replacement: '/127\\.\\d+\\.\\d+\\.\\d+$/', reason: 'Equivalent: a hostname that ends in four dotted numbers is parsed by WHATWG URL as an IPv4 address or refused, so whatever would come before 127 (1127.0.0.1, x.127.0.0.1) never reaches the test as such.' },
+  { file: URI_FORMATS, original: '/^127\\.\\d+\\.\\d+\\.\\d+$/', replacement: '/^127\\.\\d+\\.\\d+\\.\\d$/', reason: 'Killed since: test/http/uri-formats.test.ts "isLoopback ...should know localhost, [::1] and 127.x.x.x" now has 127.0.0.10 and 127.1.22.233 (a last part of more than one digit).' },
+  { file: URI_FORMATS, original: "format === 'redirect-uri' || format === 'web-uri'", replacement: 'true', reason: 'Equivalent: every other format Ajv reports (uri, date-time, email...) is no key of URI_FORMATS, so the lookup answers undefined as the guard did.' }
 ]

@@ -7,7 +7,7 @@ const strict = uriFormatChecks(false)
 const lenient = uriFormatChecks(true)
 
 t.test('isLoopback ...should know localhost, [::1] and 127.x.x.x, nothing else', async t => {
-  for (const url of ['http://localhost/', 'http://LOCALHOST:8080/', 'http://[::1]:3000/', 'http://127.0.0.1/', 'http://127.255.10.2:9/']) {
+  for (const url of ['http://localhost/', 'http://LOCALHOST:8080/', 'http://[::1]:3000/', 'http://127.0.0.1/', 'http://127.255.10.2:9/', 'http://127.0.0.10/', 'http://127.1.22.233/']) {
     t.equal(isLoopback(new URL(url)), true, url)
   }
   for (const url of ['http://example.com/', 'http://localhost.example.com/', 'http://127.0.0.1.nip.io/', 'http://10.0.0.1/', 'http://128.0.0.1/', 'http://[::2]/', 'http://0.0.0.0/', 'http://mylocalhost/']) {
