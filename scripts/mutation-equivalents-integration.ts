@@ -37,6 +37,10 @@ const JSON_BODY = 'src/http/json-body.ts'
 const URI_FORMATS = 'src/http/uri-formats.ts'
 const PAST_TEXT_END = 'Equivalent: one step past the end, charCodeAt answers NaN, which is no quote, bracket, colon or whitespace, so the scan ends as it would have (an unterminated text is then refused by JSON.parse).'
 
+const RFC7591 = 'src/upstream/rfc7591.ts'
+const EXCHANGE = 'src/upstream/exchange.ts'
+const EVERY_ENUM_VALUE = 'Killed since: test/upstream/rfc7591.test.ts "should take enum values in any case and refuse others" now takes every value of the three Client enums in Authlete\'s documents, written out in the test.'
+
 export const INTEGRATION_EQUIVALENTS: EquivalentMutant[] = [
   { file: MEMBERSHIP, original: "typeof team === 'string'", replacement: 'true', reason: 'Equivalent: team is a string, null or undefined, and teams holds only strings, so includes() of null or undefined is false, as the guard answers.' },
   { file: MEMBERSHIP, original: 'TEAM_NAME.source.slice(1, -1)', replacement: 'TEAM_NAME.source', reason: 'Equivalent: the slice drops TEAM_NAME\'s own ^ and $; kept inside the alternative, they match at the same two places as the outer anchors, so the pattern accepts the same strings.' },
@@ -123,5 +127,15 @@ export const INTEGRATION_EQUIVALENTS: EquivalentMutant[] = [
   { file: URI_FORMATS, original: '{\n    return undefined\n  }', replacement: '{}', reason: 'Equivalent: a function that ends without a return answers undefined, as the return did.' },
   { file: URI_FORMATS, original: '/^127\\.\\d+\\.\\d+\\.\\d+$/', replacement: '/127\\.\\d+\\.\\d+\\.\\d+$/', reason: 'Equivalent: a hostname that ends in four dotted numbers is parsed by WHATWG URL as an IPv4 address or refused, so whatever would come before 127 (1127.0.0.1, x.127.0.0.1) never reaches the test as such.' },
   { file: URI_FORMATS, original: '/^127\\.\\d+\\.\\d+\\.\\d+$/', replacement: '/^127\\.\\d+\\.\\d+\\.\\d$/', reason: 'Killed since: test/http/uri-formats.test.ts "isLoopback ...should know localhost, [::1] and 127.x.x.x" now has 127.0.0.10 and 127.1.22.233 (a last part of more than one digit).' },
-  { file: URI_FORMATS, original: "format === 'redirect-uri' || format === 'web-uri'", replacement: 'true', reason: 'Equivalent: every other format Ajv reports (uri, date-time, email...) is no key of URI_FORMATS, so the lookup answers undefined as the guard did.' }
+  { file: URI_FORMATS, original: "format === 'redirect-uri' || format === 'web-uri'", replacement: 'true', reason: 'Equivalent: every other format Ajv reports (uri, date-time, email...) is no key of URI_FORMATS, so the lookup answers undefined as the guard did.' },
+  { file: EXCHANGE, original: 'true', replacement: 'false', line: 68, reason: 'Equivalent: undici does not read onHeaders\' answer for an interim (1xx) answer: its HTTP/1 parser returns before looking at pause (undici 7, lib/dispatcher/client-h1.js), so the socket is never paused by it.' },
+  { file: EXCHANGE, original: 'header.length === name.length', replacement: 'true', reason: 'Equivalent: a shortcut; a name of another length is never equal once lower-cased, so the comparison after it answers the same.' },
+  { file: RFC7591, original: "'CLIENT_SECRET_JWT'", replacement: '""', reason: EVERY_ENUM_VALUE },
+  { file: RFC7591, original: "'TLS_CLIENT_AUTH'", replacement: '""', reason: EVERY_ENUM_VALUE },
+  { file: RFC7591, original: "'SELF_SIGNED_TLS_CLIENT_AUTH'", replacement: '""', reason: EVERY_ENUM_VALUE },
+  { file: RFC7591, original: "'PUBLIC'", replacement: '""', reason: EVERY_ENUM_VALUE },
+  { file: RFC7591, original: 'parts.some((part) => !RESPONSE_TYPE_ORDER.includes(part))', replacement: 'parts.every(part => !RESPONSE_TYPE_ORDER.includes(part))', reason: 'Killed since: test/upstream/rfc7591.test.ts "should map response types in any order" now refuses \'CODE token\' (one part in the wrong case, which the mutant let through as CODE_TOKEN).' },
+  { file: RFC7591, original: "typeof mapped !== 'string'", replacement: 'false', reason: 'Equivalent: a value that is not a string is in no list of enum values either, so includes() refuses it the same.' },
+  { file: RFC7591, original: 'jwks === undefined', replacement: 'false', reason: 'Equivalent: JSON.stringify(undefined) is undefined, what the guard gave.' },
+  { file: RFC7591, original: "typeof data.jwks === 'string'", replacement: 'true', reason: 'Equivalent for Authlete\'s answers: jwks is a string or absent in its documents (the emulator\'s answers are checked against them in the tests); absent, JSON.parse(undefined) throws and the catch leaves it out as before.' }
 ]

@@ -128,6 +128,15 @@ t.test('fromRegistrationMetadata ...should take enum values in any case and refu
   t.equal(fromRegistrationMetadata({ token_endpoint_auth_method: 'Client_Secret_Post' }).tokenAuthMethod, 'CLIENT_SECRET_POST')
   t.equal(fromRegistrationMetadata({ application_type: 'WEB' }).applicationType, 'WEB')
   t.equal(fromRegistrationMetadata({ token_endpoint_auth_method: 'none' }).tokenAuthMethod, 'NONE')
+  // Every value of the Client enums in Authlete's documents (../shared/upstream), as RFC 7591 spells them.
+  const every = {
+    tokenAuthMethod: ['token_endpoint_auth_method', ['NONE', 'CLIENT_SECRET_BASIC', 'CLIENT_SECRET_POST', 'CLIENT_SECRET_JWT', 'PRIVATE_KEY_JWT', 'TLS_CLIENT_AUTH', 'SELF_SIGNED_TLS_CLIENT_AUTH']],
+    applicationType: ['application_type', ['WEB', 'NATIVE']],
+    subjectType: ['subject_type', ['PUBLIC', 'PAIRWISE']]
+  } as const
+  for (const [property, [name, values]] of Object.entries(every)) {
+    t.same(values.map(value => fromRegistrationMetadata({ [name]: value.toLowerCase() })[property]), values, `every ${name} of the documents`)
+  }
   for (const [name, value] of [['token_endpoint_auth_method', 'client_secret'], ['application_type', 'desktop'], ['subject_type', 5], ['subject_type', ['public']], ['application_type', '']] as const) {
     t.same(refusal({ [name]: value }), ['invalid_client_metadata', `The value of '${name}' is not supported.`], `${name}: ${JSON.stringify(value)}`)
   }
@@ -144,7 +153,7 @@ t.test('fromRegistrationMetadata ...should map grant types by name or URI and re
 t.test('fromRegistrationMetadata ...should map response types in any order, once each, and refuse unknown or malformed ones', async t => {
   t.same(fromRegistrationMetadata({ response_types: ['token id_token code', 'id_token', 'token', 'token code', 'code code', 'id_token code'] }).responseTypes,
     ['CODE_ID_TOKEN_TOKEN', 'ID_TOKEN', 'TOKEN', 'CODE_TOKEN', 'CODE', 'CODE_ID_TOKEN'])
-  for (const value of ['code_token', 'CODE', 'code  token', 'none code', 'code bogus', 'id-token', '']) {
+  for (const value of ['code_token', 'CODE', 'CODE token', 'code  token', 'none code', 'code bogus', 'id-token', '']) {
     t.same(refusal({ response_types: [value] }), ['invalid_client_metadata', `The response type '${value}' is not supported.`], JSON.stringify(value))
   }
 })
