@@ -41,6 +41,12 @@ const RFC7591 = 'src/upstream/rfc7591.ts'
 const EXCHANGE = 'src/upstream/exchange.ts'
 const EVERY_ENUM_VALUE = 'Killed since: test/upstream/rfc7591.test.ts "should take enum values in any case and refuse others" now takes every value of the three Client enums in Authlete\'s documents, written out in the test.'
 
+const SHUTDOWN = 'src/ops/shutdown.ts'
+const OVERLOAD = 'src/ops/overload.ts'
+const IN_THE_SERVER_PROCESS = 'Not measured: the process\'s own log destination and signal handlers run only in a server process (src/server.ts), which test/ops/shutdown.test.ts and test/ops/log-pipe.test.ts start as a child process and signal, outside Stryker\'s coverage. Those tests check what they are for: the exit codes and timings after SIGTERM, and that a log reader gone (EPIPE) does not keep the process alive.'
+const REDUNDANT_CLOSE = 'Removed since, as dead code these survivors revealed: the onSend hook closes the connection of every answer from SIGTERM on, refusals included, so the onRequest hook\'s own Connection: close for a draining refusal was set twice. The verdicts are now serve and refuse; test/ops/overload.test.ts checks that draining refusals still close their connections.'
+const NAMED_PLUGIN = 'Equivalent: plugin metadata. fastify-plugin then names the plugin after its function and checks no version; nothing depends on its name.'
+
 export const INTEGRATION_EQUIVALENTS: EquivalentMutant[] = [
   { file: MEMBERSHIP, original: "typeof team === 'string'", replacement: 'true', reason: 'Equivalent: team is a string, null or undefined, and teams holds only strings, so includes() of null or undefined is false, as the guard answers.' },
   { file: MEMBERSHIP, original: 'TEAM_NAME.source.slice(1, -1)', replacement: 'TEAM_NAME.source', reason: 'Equivalent: the slice drops TEAM_NAME\'s own ^ and $; kept inside the alternative, they match at the same two places as the outer anchors, so the pattern accepts the same strings.' },
@@ -137,5 +143,28 @@ export const INTEGRATION_EQUIVALENTS: EquivalentMutant[] = [
   { file: RFC7591, original: 'parts.some((part) => !RESPONSE_TYPE_ORDER.includes(part))', replacement: 'parts.every(part => !RESPONSE_TYPE_ORDER.includes(part))', reason: 'Killed since: test/upstream/rfc7591.test.ts "should map response types in any order" now refuses \'CODE token\' (one part in the wrong case, which the mutant let through as CODE_TOKEN).' },
   { file: RFC7591, original: "typeof mapped !== 'string'", replacement: 'false', reason: 'Equivalent: a value that is not a string is in no list of enum values either, so includes() refuses it the same.' },
   { file: RFC7591, original: 'jwks === undefined', replacement: 'false', reason: 'Equivalent: JSON.stringify(undefined) is undefined, what the guard gave.' },
-  { file: RFC7591, original: "typeof data.jwks === 'string'", replacement: 'true', reason: 'Equivalent for Authlete\'s answers: jwks is a string or absent in its documents (the emulator\'s answers are checked against them in the tests); absent, JSON.parse(undefined) throws and the catch leaves it out as before.' }
+  { file: RFC7591, original: "typeof data.jwks === 'string'", replacement: 'true', reason: 'Equivalent for Authlete\'s answers: jwks is a string or absent in its documents (the emulator\'s answers are checked against them in the tests); absent, JSON.parse(undefined) throws and the catch leaves it out as before.' },
+  { file: SHUTDOWN, original: '{\n  const stream = pino.destination({ dest: 1, sync: false })\n  return {\n    stream,\n    flush: timeoutMs => new Promise(resolve => {\n      const timer = setTimeout(resolve, timeoutMs)\n      stream.flush(() => {\n        clearTimeout(timer)\n        resolve()\n      })\n    }),\n    silence: () => {\n      stream.write = () => true\n      stream.flushSync = () => {}\n      stream.end = () => {}\n    }\n  }\n}', replacement: '{}', line: 20, reason: IN_THE_SERVER_PROCESS },
+  { file: SHUTDOWN, original: '{ dest: 1, sync: false }', replacement: '{}', line: 21, reason: IN_THE_SERVER_PROCESS },
+  { file: SHUTDOWN, original: 'false', replacement: 'true', line: 21, reason: IN_THE_SERVER_PROCESS },
+  { file: SHUTDOWN, original: '{\n    stream,\n    flush: timeoutMs => new Promise(resolve => {\n      const timer = setTimeout(resolve, timeoutMs)\n      stream.flush(() => {\n        clearTimeout(timer)\n        resolve()\n      })\n    }),\n    silence: () => {\n      stream.write = () => true\n      stream.flushSync = () => {}\n      stream.end = () => {}\n    }\n  }', replacement: '{}', line: 22, reason: IN_THE_SERVER_PROCESS },
+  { file: SHUTDOWN, original: 'timeoutMs => new Promise(resolve => {\n      const timer = setTimeout(resolve, timeoutMs)\n      stream.flush(() => {\n        clearTimeout(timer)\n        resolve()\n      })\n    })', replacement: '() => undefined', line: 24, reason: IN_THE_SERVER_PROCESS },
+  { file: SHUTDOWN, original: '{\n      const timer = setTimeout(resolve, timeoutMs)\n      stream.flush(() => {\n        clearTimeout(timer)\n        resolve()\n      })\n    }', replacement: '{}', line: 24, reason: IN_THE_SERVER_PROCESS },
+  { file: SHUTDOWN, original: '{\n        clearTimeout(timer)\n        resolve()\n      }', replacement: '{}', line: 26, reason: IN_THE_SERVER_PROCESS },
+  { file: SHUTDOWN, original: '{\n      stream.write = () => true\n      stream.flushSync = () => {}\n      stream.end = () => {}\n    }', replacement: '{}', line: 31, reason: IN_THE_SERVER_PROCESS },
+  { file: SHUTDOWN, original: '() => true', replacement: '() => undefined', line: 32, reason: IN_THE_SERVER_PROCESS },
+  { file: SHUTDOWN, original: 'true', replacement: 'false', line: 32, reason: IN_THE_SERVER_PROCESS },
+  { file: SHUTDOWN, original: '{\n  const onSignal = shutdownOnSignals(app, options, async code => {\n    await logs.flush(LOG_FLUSH_TIMEOUT_MS)\n    logs.silence()\n    process.exit(code)\n  })\n  for (const signal of [\'SIGTERM\', \'SIGINT\'] as const) process.on(signal, onSignal)\n}', replacement: '{}', line: 57, reason: IN_THE_SERVER_PROCESS },
+  { file: SHUTDOWN, original: '{\n    await logs.flush(LOG_FLUSH_TIMEOUT_MS)\n    logs.silence()\n    process.exit(code)\n  }', replacement: '{}', line: 58, reason: IN_THE_SERVER_PROCESS },
+  { file: OVERLOAD, original: 'query < 0', replacement: 'query <= 0', reason: 'Equivalent: a request target starts with / (Fastify answers 400 to any other), so a query never starts at index 0.' },
+  { file: OVERLOAD, original: "verdict === 'refuse and close'", replacement: 'true', reason: REDUNDANT_CLOSE },
+  { file: OVERLOAD, original: "verdict === 'refuse and close'", replacement: 'false', reason: REDUNDANT_CLOSE },
+  { file: OVERLOAD, original: "verdict === 'refuse and close'", replacement: "verdict !== 'refuse and close'", reason: REDUNDANT_CLOSE },
+  { file: OVERLOAD, original: "'refuse and close'", replacement: '""', line: 75, reason: REDUNDANT_CLOSE },
+  { file: OVERLOAD, original: "'connection'", replacement: '""', line: 75, reason: REDUNDANT_CLOSE },
+  { file: OVERLOAD, original: "'close'", replacement: '""', line: 75, reason: REDUNDANT_CLOSE },
+  { file: OVERLOAD, original: 'app.draining', replacement: 'true', line: 94, reason: 'Killed since: test/ops/overload.test.ts "should leave other keep-alive connections open after an answer while serving" (the mutant closed every idle connection after each answer).' },
+  { file: OVERLOAD, original: "{ name: 'overload', fastify: '5.x' }", replacement: '{}', reason: NAMED_PLUGIN },
+  { file: OVERLOAD, original: "'overload'", replacement: '""', line: 99, reason: NAMED_PLUGIN },
+  { file: OVERLOAD, original: "'5.x'", replacement: '""', reason: ANY_FASTIFY }
 ]

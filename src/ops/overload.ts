@@ -25,16 +25,15 @@ function pathOf (url: string): string {
 }
 
 /**
- * What shutting down does to a request: `serve` it; `refuse` it with 503 BFF_DRAINING (from SIGTERM
- * on, /readyz only, so that the gateway stops sending); once draining, every request but liveness and
- * metrics, its connection closed as well (`refuse and close`).
+ * What shutting down does to a request: `serve` it, or `refuse` it with 503 BFF_DRAINING: from SIGTERM
+ * on, /readyz only, so that the gateway stops sending; once draining, every request but liveness and
+ * metrics. (From SIGTERM on, every answer closes its connection: the onSend hook below.)
  */
-export function shutdownVerdict (url: string, unready: boolean, draining: boolean): 'serve' | 'refuse' | 'refuse and close' {
+export function shutdownVerdict (url: string, unready: boolean, draining: boolean): 'serve' | 'refuse' {
   if (!unready && !draining) return 'serve'
   const path = pathOf(url)
   if (ALWAYS_ANSWERED.has(path)) return 'serve'
-  if (draining) return 'refuse and close'
-  return path === READINESS ? 'refuse' : 'serve'
+  return draining || path === READINESS ? 'refuse' : 'serve'
 }
 
 /** Whether a request measured under pressure of `type` is refused at `now`, the event-loop delay counting only from `warmUntil`. */
@@ -69,10 +68,8 @@ async function overloadPlugin (app: FastifyInstance, options: OverloadOptions): 
     }
   })
   // These hooks run on every request: plain callbacks, no promise each time.
-  app.addHook('onRequest', (request, reply, done) => {
-    const verdict = shutdownVerdict(request.url, app.unready, app.draining)
-    if (verdict === 'serve') return done()
-    if (verdict === 'refuse and close') reply.header('connection', 'close')
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (shutdownVerdict(request.url, app.unready, app.draining) === 'serve') return done()
     done(Object.assign(new errors.Draining(), { retryAfterSeconds: 1 }))
   })
   // From SIGTERM on, every answer closes its connection. During SHUTDOWN_DELAY: a client or gateway

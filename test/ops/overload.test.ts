@@ -17,9 +17,9 @@ t.test('shutdownVerdict ...should refuse only /readyz from the signal on, whatev
   for (const url of ['/healthz', '/metrics', '/api/clients', '/readyz/x', '/api/readyz', '/']) t.equal(shutdownVerdict(url, true, false), 'serve', url)
 })
 
-t.test('shutdownVerdict ...should refuse and close everything but liveness and metrics once draining', async t => {
+t.test('shutdownVerdict ...should refuse everything but liveness and metrics once draining', async t => {
   for (const unready of [true, false]) {
-    for (const url of ['/readyz', '/api/clients', '/api/clients?q=1', '/healthz/x', '/']) t.equal(shutdownVerdict(url, unready, true), 'refuse and close', url)
+    for (const url of ['/readyz', '/api/clients', '/api/clients?q=1', '/healthz/x', '/']) t.equal(shutdownVerdict(url, unready, true), 'refuse', url)
     for (const url of ['/healthz', '/metrics', '/healthz?verbose', '/metrics?name=x']) t.equal(shutdownVerdict(url, unready, true), 'serve', url)
   }
 })
@@ -98,6 +98,21 @@ t.test('overload plugin ...should refuse with 503 BFF_OVERLOADED (retry after 10
   t.same(refused?.json(), { code: 'BFF_OVERLOADED', retryAfterSeconds: 10 })
   t.equal((await app.inject({ url: '/healthz' })).statusCode, 200)
   t.equal((await app.inject({ url: '/metrics' })).statusCode, 200)
+})
+
+t.test('overload plugin ...should leave other keep-alive connections open after an answer while serving', async t => {
+  const app = await appWith(t, {}, 10_000)
+  const url = await app.listen({ host: '127.0.0.1', port: 0 })
+  const idle = new Client(url, { keepAliveTimeout: 10_000 })
+  const other = new Client(url)
+  t.teardown(async () => { await idle.destroy(); await other.destroy() })
+  let connects = 0
+  idle.on('connect', () => { connects++ })
+  const get = async (client: Client) => await client.request({ method: 'GET', path: '/api/clients' }).then(async answer => { await answer.body.dump(); return answer.statusCode })
+  t.equal(await get(idle), 200)
+  t.equal(await get(other), 200)
+  t.equal(await get(idle), 200)
+  t.equal(connects, 1, 'the idle connection was kept for its next request')
 })
 
 t.test('overload plugin ...should close the idle keep-alive connections once an answer is sent while draining', async t => {
