@@ -47,6 +47,11 @@ const IN_THE_SERVER_PROCESS = 'Not measured: the process\'s own log destination 
 const REDUNDANT_CLOSE = 'Removed since, as dead code these survivors revealed: the onSend hook closes the connection of every answer from SIGTERM on, refusals included, so the onRequest hook\'s own Connection: close for a draining refusal was set twice. The verdicts are now serve and refuse; test/ops/overload.test.ts checks that draining refusals still close their connections.'
 const NAMED_PLUGIN = 'Equivalent: plugin metadata. fastify-plugin then names the plugin after its function and checks no version; nothing depends on its name.'
 
+const POSTGRES_STORE = 'src/audit/stores/postgres-audit-store.ts'
+const SQLITE_AUDIT_STORE = 'src/audit/stores/sqlite-audit-store.ts'
+const EMPTY_TABLE = 'Equivalent: there is no head, no oldest entry and nothing to keep through exactly when the table is empty, so the three tests are true together and any one of them decides (the others are there for the type checker).'
+const CLOSED_ONCE = 'Killed since: test/audit/postgres-store.test.ts "close ...should end its connections, named for the operator, once however often asked" (pg_stat_activity holds the store\'s connections under its name, and none once closed).'
+
 export const INTEGRATION_EQUIVALENTS: EquivalentMutant[] = [
   { file: MEMBERSHIP, original: "typeof team === 'string'", replacement: 'true', reason: 'Equivalent: team is a string, null or undefined, and teams holds only strings, so includes() of null or undefined is false, as the guard answers.' },
   { file: MEMBERSHIP, original: 'TEAM_NAME.source.slice(1, -1)', replacement: 'TEAM_NAME.source', reason: 'Equivalent: the slice drops TEAM_NAME\'s own ^ and $; kept inside the alternative, they match at the same two places as the outer anchors, so the pattern accepts the same strings.' },
@@ -166,5 +171,29 @@ export const INTEGRATION_EQUIVALENTS: EquivalentMutant[] = [
   { file: OVERLOAD, original: 'app.draining', replacement: 'true', line: 94, reason: 'Killed since: test/ops/overload.test.ts "should leave other keep-alive connections open after an answer while serving" (the mutant closed every idle connection after each answer).' },
   { file: OVERLOAD, original: "{ name: 'overload', fastify: '5.x' }", replacement: '{}', reason: NAMED_PLUGIN },
   { file: OVERLOAD, original: "'overload'", replacement: '""', line: 99, reason: NAMED_PLUGIN },
-  { file: OVERLOAD, original: "'5.x'", replacement: '""', reason: ANY_FASTIFY }
+  { file: OVERLOAD, original: "'5.x'", replacement: '""', reason: ANY_FASTIFY },
+  { file: POSTGRES_STORE, original: 'last === undefined || through === undefined || oldest.seq === null', replacement: '(last === undefined || through === undefined) && oldest.seq === null', reason: EMPTY_TABLE },
+  { file: POSTGRES_STORE, original: 'last === undefined || through === undefined', replacement: 'false', reason: EMPTY_TABLE },
+  { file: POSTGRES_STORE, original: 'last === undefined || through === undefined', replacement: 'last === undefined && through === undefined', reason: EMPTY_TABLE },
+  { file: POSTGRES_STORE, original: 'last === undefined', replacement: 'false', line: 113, reason: EMPTY_TABLE },
+  { file: POSTGRES_STORE, original: 'through === undefined', replacement: 'false', line: 113, reason: EMPTY_TABLE },
+  { file: POSTGRES_STORE, original: 'oldest.seq === null', replacement: 'false', line: 113, reason: EMPTY_TABLE },
+  { file: SQLITE_AUDIT_STORE, original: 'last === undefined || through === undefined || oldest.seq === null', replacement: '(last === undefined || through === undefined) && oldest.seq === null', reason: EMPTY_TABLE },
+  { file: SQLITE_AUDIT_STORE, original: 'last === undefined || through === undefined', replacement: 'false', reason: EMPTY_TABLE },
+  { file: SQLITE_AUDIT_STORE, original: 'last === undefined || through === undefined', replacement: 'last === undefined && through === undefined', reason: EMPTY_TABLE },
+  { file: SQLITE_AUDIT_STORE, original: 'last === undefined', replacement: 'false', line: 70, reason: EMPTY_TABLE },
+  { file: SQLITE_AUDIT_STORE, original: 'through === undefined', replacement: 'false', line: 70, reason: EMPTY_TABLE },
+  { file: SQLITE_AUDIT_STORE, original: 'oldest.seq === null', replacement: 'false', line: 70, reason: EMPTY_TABLE },
+  { file: POSTGRES_STORE, original: "'authlete-bff-audit'", replacement: '""', line: 48, reason: CLOSED_ONCE },
+  { file: POSTGRES_STORE, original: '{\n      if (!pool.ended && !pool.ending) await pool.end()\n    }', replacement: '{}', reason: CLOSED_ONCE },
+  { file: POSTGRES_STORE, original: '!pool.ended && !pool.ending', replacement: 'false', reason: CLOSED_ONCE },
+  { file: POSTGRES_STORE, original: '!pool.ended', replacement: 'pool.ended', reason: CLOSED_ONCE },
+  { file: POSTGRES_STORE, original: '!pool.ending', replacement: 'pool.ending', reason: CLOSED_ONCE },
+  { file: POSTGRES_STORE, original: '!pool.ended && !pool.ending', replacement: '!pool.ended || !pool.ending', reason: 'Equivalent unless a close comes while a connection is still checked out: pg-pool\'s end() marks the pool ended at once when every connection is idle, so a second close finds it ended (the new close test sends two at once); the app closes its stores once, after its requests.' },
+  { file: POSTGRES_STORE, original: 'true', replacement: 'false', line: 170, reason: 'Unreachable: everything thrown in a transaction is an Error (pg\'s errors, CommitOutcomeUnknown, the work\'s own), so the connection is always released with it and destroyed.' },
+  { file: POSTGRES_STORE, original: "'ROLLBACK'", replacement: '""', reason: 'Equivalent: the connection is destroyed right after (released with the error), and PostgreSQL rolls back the transaction of a connection that closes; the ROLLBACK only makes it sooner.' },
+  { file: 'src/audit/stores/sql.ts', original: "', '", replacement: '""', line: 116, reason: 'Killed since: test/audit/sql.test.ts "recordQuery ...should give a caller of several teams one placeholder per team when it masks records outside them".' },
+  { file: 'src/audit/stores/sql.ts', original: "typeof record.team === 'string'", replacement: 'true', reason: 'Equivalent: the teams of a caller are strings, so includes() of a missing team is false, as the guard answers.' },
+  { file: 'src/audit/stores/sql.ts', original: 'row.outcome_data === null', replacement: 'false', reason: 'Equivalent: JSON.parse(null) is null, and the outcome is only read through ?. (null and undefined alike).' },
+  { file: POSTGRES_STORE, original: 'true', replacement: 'false', line: 43, reason: 'Not observable in a test run: TCP keepalive finds a link that died silently after the kernel\'s keepalive time (two hours by default); the store\'s own timeouts (query, statement, connection) bound every call meanwhile.' }
 ]

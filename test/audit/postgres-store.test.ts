@@ -79,6 +79,20 @@ t.test('AuditStore(postgres) verify ...should detect an index column that no lon
   t.same((await store.query({ limit: 50, actor: 'alice' })).records.map(record => record.requestId), ['r3'], 'the tampered column is what queries see')
 })
 
+t.test('AuditStore(postgres) close ...should end its connections, named for the operator, once however often asked', async t => {
+  const url = await freshDatabase()
+  const store = await openPostgresAuditStore(url)
+  await store.append(intent('r1', '2026-01-01T10:00:00.000Z'))
+  const connections = async () => (await sql<{ n: string }>(url, 'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1', ['authlete-bff-audit']))[0]!.n
+  t.not(await connections(), '0', 'named authlete-bff-audit in pg_stat_activity')
+  await Promise.all([store.close(), store.close()])
+  await store.close()
+  // A backend leaves pg_stat_activity a moment after its client has gone.
+  const deadline = Date.now() + 10_000
+  while (await connections() !== '0' && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20))
+  t.equal(await connections(), '0', 'none left once closed')
+})
+
 t.test('AuditStore(postgres) migrate ...should migrate once when several replicas open one database together', async t => {
   const together = await freshDatabase()
   const stores = await Promise.all(Array.from({ length: 4 }, () => openPostgresAuditStore(together)))

@@ -25,6 +25,14 @@ t.test('recordQuery ...should ask for one record more than the limit, after ever
   t.same(params, ['alice', 'local', '1', 'a', 'client.lock', 'red', 's', 'u', 9, 'success', 3])
 })
 
+t.test('recordQuery ...should give a caller of several teams one placeholder per team when it masks records outside them', async t => {
+  for (const outcome of ['denied', 'failure'] as const) {
+    const { sql, params } = recordQuery({ limit: 5, outcome, visibleTo: { teams: ['acme', 'globex'] } }, 'sqlite')
+    t.match(sql, /i\.team NOT IN \(\?, \?\)/, outcome)
+    t.equal(sql.split('?').length - 1, params.length, `${outcome}: as many placeholders as values`)
+  }
+})
+
 t.test('toPage ...should answer at most limit records and a cursor only when a further row was read', async t => {
   const row = (seq: number): RecordRow => ({ seq: String(seq), request_id: `r${seq}`, time: 't', data: '{"actor":"a","clientId":null}', outcome_time: null, outcome_data: null })
   t.same(toPage([row(5), row(4), row(3)], { limit: 2 }).records.map(record => record.id), [5, 4])
