@@ -93,6 +93,18 @@ t.test('AuditStore(postgres) close ...should end its connections, named for the 
   t.equal(await connections(), '0', 'none left once closed')
 })
 
+t.test('AuditStore(postgres) append ...should leave no listener behind on a pooled connection, however many transactions it carries', async t => {
+  const store = await openStore(t, await freshDatabase())
+  const warnings: string[] = []
+  const onWarning = (warning: Error): void => { warnings.push(warning.name) }
+  process.on('warning', onWarning)
+  t.teardown(() => { process.off('warning', onWarning) })
+  // One at a time: the pool hands the same connection to each (Node warns past 10 listeners of one event).
+  for (let i = 0; i < 15; i++) await store.append(intent(`r${i}`, '2026-01-01T10:00:00.000Z'))
+  await new Promise(resolve => setImmediate(resolve))
+  t.same(warnings, [])
+})
+
 t.test('AuditStore(postgres) migrate ...should migrate once when several replicas open one database together', async t => {
   const together = await freshDatabase()
   const stores = await Promise.all(Array.from({ length: 4 }, () => openPostgresAuditStore(together)))
