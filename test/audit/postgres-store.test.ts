@@ -11,6 +11,8 @@ import { all, auditStoreContract, intent, outcome, type FreshStore } from './sto
 // The contract every store keeps runs first (sqlite-audit-store.test.ts runs it on SQLite); then what
 // only PostgreSQL has: replicas sharing the database, concurrent migrations, a server that goes away.
 const server = await startPostgres(t)
+// The chain's advisory lock key (src/audit/stores/postgres-audit-store.ts).
+const CHAIN_LOCK = '7236011541877001'
 let databases = 0
 
 async function sql<T extends pg.QueryResultRow = pg.QueryResultRow> (url: string, text: string, params: unknown[] = []): Promise<T[]> {
@@ -103,6 +105,25 @@ t.test('AuditStore(postgres) append ...should leave no listener behind on a pool
   for (let i = 0; i < 15; i++) await store.append(intent(`r${i}`, '2026-01-01T10:00:00.000Z'))
   await new Promise(resolve => setImmediate(resolve))
   t.same(warnings, [])
+})
+
+t.test('AuditStore(postgres) prune ...should wait for the chain\'s lock while another replica holds it, within the write timeout', async t => {
+  const url = await freshDatabase()
+  const store = await openPostgresAuditStore(url, 30_000)
+  t.teardown(() => store.close())
+  await store.append(intent('r1', '2026-01-01T10:00:00.000Z'))
+  const holder = new pg.Client({ connectionString: url })
+  await holder.connect()
+  t.teardown(() => holder.end())
+  await holder.query('BEGIN')
+  await holder.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK])
+  const settled = { count: 0 }
+  const prunes = [store.prune('2026-06-01T00:00:00.000Z'), store.history.prune('2026-06-01T00:00:00.000Z')].map(async prune => await prune.finally(() => { settled.count++ }))
+  // Released once both wait on it (or, wrongly, one has given up already).
+  const waiting = async () => Number((await sql<{ n: string }>(url, 'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND wait_event_type = $2', ['authlete-bff-audit', 'Lock']))[0]!.n)
+  while (await waiting() < 2 && settled.count === 0) await new Promise(resolve => setTimeout(resolve, 10))
+  await holder.query('COMMIT')
+  t.same(await Promise.all(prunes), [1, 0], 'both ran once the lock was free')
 })
 
 t.test('AuditStore(postgres) migrate ...should migrate once when several replicas open one database together', async t => {
