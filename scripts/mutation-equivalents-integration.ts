@@ -54,6 +54,8 @@ const CLOSED_ONCE = 'Killed since: test/audit/postgres-store.test.ts "close ...s
 
 const LOCK_MARGIN = 'Not killed, and no deterministic test can: the lock wait ends a margin before the caller\'s deadline only to make a late commit rare; the caller is refused at its deadline whatever the wait (group commit), the wait is bounded by statement_timeout anyway, and an intent committed after its caller was refused is recorded abandoned and never forwarded (test/audit/postgres-deadline.test.ts). A longer wait changes only how often that path is taken, which a test could show only with timing margins.'
 
+const POLICY_FINDINGS = 'Killed since: test/http/problem.test.ts "toProblem ...should carry a policy refusal\'s violations and warnings" (in the problem group; the findings were checked only by the policy tests, in no group of this module).'
+
 export const INTEGRATION_EQUIVALENTS: EquivalentMutant[] = [
   { file: MEMBERSHIP, original: "typeof team === 'string'", replacement: 'true', reason: 'Equivalent: team is a string, null or undefined, and teams holds only strings, so includes() of null or undefined is false, as the guard answers.' },
   { file: MEMBERSHIP, original: 'TEAM_NAME.source.slice(1, -1)', replacement: 'TEAM_NAME.source', reason: 'Equivalent: the slice drops TEAM_NAME\'s own ^ and $; kept inside the alternative, they match at the same two places as the outer anchors, so the pattern accepts the same strings.' },
@@ -203,5 +205,8 @@ export const INTEGRATION_EQUIVALENTS: EquivalentMutant[] = [
   { file: POSTGRES_STORE, original: 'performance.now() + writeTimeoutMs', replacement: 'performance.now() - writeTimeoutMs', reason: 'Killed since: test/audit/postgres-store.test.ts "prune ...should wait for the chain\'s lock while another replica holds it" (the mutant gave both prunes a lock timeout of 1 ms).' },
   { file: POSTGRES_STORE, original: 'writeTimeoutMs * (1 - LOCK_MARGIN_SHARE)', replacement: 'writeTimeoutMs / (1 - LOCK_MARGIN_SHARE)', reason: LOCK_MARGIN },
   { file: POSTGRES_STORE, original: '1 - LOCK_MARGIN_SHARE', replacement: '1 + LOCK_MARGIN_SHARE', reason: LOCK_MARGIN },
-  { file: POSTGRES_STORE, original: 'lockDeadline - performance.now()', replacement: 'lockDeadline + performance.now()', reason: LOCK_MARGIN }
+  { file: POSTGRES_STORE, original: 'lockDeadline - performance.now()', replacement: 'lockDeadline + performance.now()', reason: LOCK_MARGIN },
+  { file: 'src/http/problem.ts', original: 'error.policyFindings !== undefined', replacement: 'true', reason: 'Equivalent: Object.assign(problem, undefined) adds nothing.' },
+  { file: 'src/http/problem.ts', original: 'error.policyFindings !== undefined', replacement: 'false', reason: POLICY_FINDINGS },
+  { file: 'src/http/problem.ts', original: 'error.policyFindings !== undefined', replacement: 'error.policyFindings === undefined', reason: POLICY_FINDINGS }
 ]

@@ -17,6 +17,10 @@ function faultyRoutes (app: FastifyInstance): void {
   app.get<{ Params: { code: string, status: string } }>('/faulty/code/:code/:status', async request => {
     throw Object.assign(new Error(`${INTERNAL} (${request.params.code})`), { code: request.params.code, statusCode: Number(request.params.status) })
   })
+  // The policy step's refusal carries its findings (src/policy/policy-plugin.ts).
+  app.get('/faulty/policy', async () => {
+    throw Object.assign(new Error('redirect-uri-https'), { code: 'BFF_POLICY_VIOLATION', statusCode: 422, policyFindings: { violations: [{ id: 'redirect-uri-https' }], warnings: [] } })
+  })
   // A validator of its own (as a plugin could run in a hook): issues in Ajv's shape, no context.
   app.get<{ Querystring: { issues: string } }>('/faulty/validation', async request => {
     const issues = Array.from({ length: Number(request.query.issues) }, (_, index) => ({ keyword: 'type', instancePath: `/field${index}`, params: { type: 'string' }, message: 'must be string' }))
@@ -69,6 +73,12 @@ t.test('toProblem ...should name the code of the proxy\'s and Fastify\'s errors 
   t.same(ours.json(), { type: 'urn:authlete-bff:problem:some-thing', title: 'Bad Gateway', status: 502, detail: `${INTERNAL} (BFF_SOME_THING)`, requestId: ours.json().requestId, code: 'BFF_SOME_THING' })
   const fastify = await app.inject({ url: '/faulty/code/FST_ERR_SOME_THING/400' })
   t.match(fastify.json(), { type: 'urn:authlete-bff:problem:some-thing', code: 'FST_ERR_SOME_THING' })
+})
+
+t.test('toProblem ...should carry a policy refusal\'s violations and warnings', async t => {
+  const app = await setup(t)
+  const refused = await app.inject({ url: '/faulty/policy' })
+  t.match(refused.json(), { status: 422, code: 'BFF_POLICY_VIOLATION', violations: [{ id: 'redirect-uri-https' }], warnings: [] })
 })
 
 t.test('toProblem ...should list the issues of a validation error without a context as body problems, the first one in the detail', async t => {
