@@ -324,6 +324,24 @@ export function auditStoreContract (t: Test, name: string, fresh: FreshStore, wr
     t.same((await all(store.history.all())).map(v => [v.clientId, v.version]), [['A', 1], ['A', 2]])
   })
 
+  t.test(`AuditStore(${name}) append with a version older than the latest ...should keep the newer state, so history never shows a later write undone`, async t => {
+    const { store } = await open(t)
+    // Two replicas wrote one client at once: Authlete made the lock (modifiedAt 100) before the rename
+    // (200), and the rename's version was recorded first.
+    await store.append(outcome('r1', '2026-01-01T10:00:00.000Z', {}, version('A', { clientName: 'renamed', locked: true }, 'client.update', { modifiedAt: 200 })))
+    const late = await store.append(outcome('r2', '2026-01-01T10:00:00.001Z', {}, version('A', { clientName: 'before', locked: true }, 'client.lock', { modifiedAt: 100, alsoChanged: ['clientSecret'] })))
+    const latest = (await store.history.latest('A'))!
+    t.match(latest, { version: 2, action: 'client.lock', auditId: 'r2', actor: 'alice', modifiedAt: 200, client: { clientName: 'renamed', locked: true } })
+    t.same(latest.changed, ['clientSecret'], 'nothing but what the write names itself changed since the newer state')
+    t.match(late.data, { version: 2, versionHash: latest.hash })
+    const external = await store.append(outcome('r3', '2026-01-01T10:00:01.000Z', {}, version('A', { clientName: 'renamed' }, 'client.external-change', { modifiedAt: 200, onlyIfNewer: true })))
+    t.notOk('version' in external.data, 'a read finding the newest state finds no external change')
+    const unknown = await store.append(outcome('r4', '2026-01-01T10:00:02.000Z', {}, version('A', { clientName: 'unknown time' })))
+    t.match(unknown.data, { version: 3 })
+    t.match((await store.history.latest('A'))!, { modifiedAt: null, client: { clientName: 'unknown time' } }, 'a state of no known modifiedAt is kept as given')
+    t.same(await verifyChain(store.entries()), { ok: true, checked: 4 })
+  })
+
   t.test(`AuditStore(${name}) history prune ...should remove old versions but a live client's latest, and record what it removed in the chain`, async t => {
     const { store } = await open(t)
     t.equal(await store.history.prune('2027-01-01T00:00:00.000Z'), 0, 'no version: nothing removed')

@@ -74,7 +74,13 @@ export function versionHash (version: ClientVersion): string {
  */
 export function makeVersion (wanted: NewVersion, previous: StoredVersion | undefined, at: string, auditId: string): StoredVersion | undefined {
   if (wanted.onlyIfNewer === true && previous !== undefined && !isNewer(wanted.modifiedAt, previous.modifiedAt)) return undefined
-  const changed = [...new Set([...changedProperties(previous?.client ?? null, wanted.state), ...wanted.alsoChanged ?? []])].sort()
+  // Two replicas writing one client at once may record their versions in the other order than Authlete
+  // made the writes. A state older than the latest version's is never stored after it: history would
+  // show the later write undone, and the next read would take the newer state for an external change.
+  // The version keeps the newer state, which Authlete made after this write, so it holds its change too.
+  const behind = previous !== undefined && wanted.modifiedAt !== null && isNewer(previous.modifiedAt, wanted.modifiedAt)
+  const { state, modifiedAt } = behind ? { state: previous.client, modifiedAt: previous.modifiedAt } : wanted
+  const changed = [...new Set([...changedProperties(previous?.client ?? null, state), ...wanted.alsoChanged ?? []])].sort()
   const version: ClientVersion = {
     clientId: wanted.clientId,
     version: (previous?.version ?? 0) + 1,
@@ -88,8 +94,8 @@ export function makeVersion (wanted: NewVersion, previous: StoredVersion | undef
     external: wanted.external,
     restoredFrom: wanted.restoredFrom,
     ...(wanted.restoredFromClientId === undefined ? {} : { restoredFromClientId: wanted.restoredFromClientId }),
-    modifiedAt: wanted.modifiedAt,
-    client: wanted.state
+    modifiedAt,
+    client: state
   }
   return { ...version, hash: versionHash(version) }
 }
