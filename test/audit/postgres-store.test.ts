@@ -1,7 +1,8 @@
+import net from 'node:net'
 import pg from 'pg'
 import t, { type Test } from 'tap'
 import { verifyChain } from '../../src/audit/chain.ts'
-import type { AuditStore } from '../../src/audit/stores/audit-store.ts'
+import { AuditWriteRefused, CommitOutcomeUnknown, type AuditStore } from '../../src/audit/stores/audit-store.ts'
 import { openPostgresAuditStore } from '../../src/audit/stores/postgres-audit-store.ts'
 import { startPostgres } from '../helpers/postgres.ts'
 import { MIGRATIONS } from '../../src/audit/stores/sql.ts'
@@ -124,6 +125,71 @@ t.test('AuditStore(postgres) prune ...should wait for the chain\'s lock while an
   while (await waiting() < 2 && settled.count === 0) await new Promise(resolve => setTimeout(resolve, 10))
   await holder.query('COMMIT')
   t.same(await Promise.all(prunes), [1, 0], 'both ran once the lock was free')
+})
+
+t.test('AuditStore(postgres) append ...should refuse, not crash, when its connection is killed while it waits for the chain\'s lock, and append on a new one next', async t => {
+  const url = await freshDatabase()
+  const store = await openPostgresAuditStore(url, 30_000)
+  t.teardown(() => store.close())
+  await store.append(intent('r1', '2026-01-01T10:00:00.000Z'))
+  const holder = new pg.Client({ connectionString: url })
+  await holder.connect()
+  t.teardown(() => holder.end())
+  await holder.query('BEGIN')
+  await holder.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK])
+  const refused = store.append(intent('r2', '2026-01-01T10:00:01.000Z')).then(() => undefined, (error: unknown) => error)
+  // The store's backend waiting for the lock is ended by the server, as a failover or an operator would.
+  const waiter = async () => (await sql<{ pid: number }>(url, 'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND wait_event_type = $2', ['authlete-bff-audit', 'Lock']))[0]?.pid
+  let pid = await waiter()
+  while (pid === undefined) pid = await new Promise(resolve => setTimeout(resolve, 10)).then(waiter)
+  await sql(url, 'SELECT pg_terminate_backend($1)', [pid])
+  t.match(await refused, { code: '57P01' }, 'the append fails with the server\'s reason')
+  await holder.query('COMMIT')
+  // Let the dead connection's last events arrive: an error event nobody hears would end the process.
+  await new Promise(resolve => setTimeout(resolve, 100))
+  t.equal((await store.append(intent('r3', '2026-01-01T10:00:02.000Z'))).seq, 2, 'the next append works, on another connection')
+  t.same(await verifyChain(store.entries()), { ok: true, checked: 2 })
+})
+
+t.test('AuditStore(postgres) append ...should refuse a write whose COMMIT answer is lost as one that may be committed, and it is', async t => {
+  const url = await freshDatabase()
+  // A TCP hop to the server that can drop the link right after a COMMIT has gone through it.
+  const target = new URL(url)
+  const postgres = { host: target.hostname, port: Number(target.port) }
+  let cutAfterCommit = false
+  const hop = net.createServer(inbound => {
+    const outbound = net.connect(postgres.port, postgres.host)
+    outbound.pipe(inbound)
+    inbound.on('error', () => outbound.destroy())
+    outbound.on('error', () => inbound.destroy())
+    inbound.on('data', (chunk: Buffer) => {
+      const commit = chunk.indexOf('COMMIT\0')
+      if (!cutAfterCommit || commit < 5 || chunk[commit - 5] !== 0x51) {
+        outbound.write(chunk)
+        return
+      }
+      cutAfterCommit = false
+      outbound.end(chunk)
+      inbound.destroy()
+    })
+    inbound.on('close', () => outbound.end())
+  })
+  await new Promise<void>(resolve => hop.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise(resolve => hop.close(resolve)))
+  target.port = String((hop.address() as net.AddressInfo).port)
+  const store = await openStore(t, target.toString())
+  await store.append(intent('r1', '2026-01-01T10:00:00.000Z'))
+  cutAfterCommit = true
+  const refused = await store.append(intent('r2', '2026-01-01T10:00:01.000Z')).then(() => undefined, (error: unknown) => error)
+  t.type(refused, AuditWriteRefused)
+  t.type((refused as AuditWriteRefused).cause, CommitOutcomeUnknown)
+  t.equal(await (refused as AuditWriteRefused).mayBeCommitted, true, 'the caller is told it may be committed')
+  const committed = async () => (await sql<{ request_id: string }>(url, 'SELECT request_id FROM audit_entries ORDER BY seq')).map(row => row.request_id)
+  let ids = await committed()
+  for (let tries = 0; ids.length < 2 && tries < 500; tries++) ids = await new Promise(resolve => setTimeout(resolve, 10)).then(committed)
+  t.same(ids, ['r1', 'r2'], 'the server did commit it')
+  t.equal((await store.append(intent('r3', '2026-01-01T10:00:02.000Z'))).seq, 3, 'the next append sees it, on another connection')
+  t.same(await verifyChain(store.entries()), { ok: true, checked: 3 })
 })
 
 t.test('AuditStore(postgres) migrate ...should migrate once when several replicas open one database together', async t => {
