@@ -83,6 +83,7 @@ export function tokenStoreContract (t: Test, open: (t: Test) => Promise<TokenSto
     await store.create(short, 2)
     await store.create(long, 2)
     await elapse(400)
+    t.equal(await store.get(short.id), undefined, 'gone before any creation prunes it')
     t.same(await store.listByUser(ALICE), [long])
     const next = tokenRecord()
     t.equal(await store.create(next, 2), true, 'an expired token takes no place')

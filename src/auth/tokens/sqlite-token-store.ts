@@ -56,7 +56,7 @@ export function openSqliteTokenStore (path: string, writeTimeoutMs = 2000): Toke
 
   const insert = db.prepare(`INSERT INTO api_tokens (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const prune = db.prepare('DELETE FROM api_tokens WHERE expires_at <= ?')
-  const byId = db.prepare(`SELECT ${COLUMNS} FROM api_tokens WHERE id = ?`)
+  const byId = db.prepare(`SELECT ${COLUMNS} FROM api_tokens WHERE id = ? AND expires_at > ?`)
   const byUser = db.prepare(`SELECT ${COLUMNS} FROM api_tokens WHERE source = ? AND username = ? AND expires_at > ? ORDER BY created_at`)
   const held = db.prepare('SELECT count(*) AS n FROM api_tokens WHERE source = ? AND username = ? AND expires_at > ?')
   const remove = db.prepare('DELETE FROM api_tokens WHERE id = ?')
@@ -76,7 +76,7 @@ export function openSqliteTokenStore (path: string, writeTimeoutMs = 2000): Toke
       return true
     }),
     get: id => guard(async () => {
-      const row = byId.get(id) as Row | undefined
+      const row = byId.get(id, Date.now()) as Row | undefined
       return row === undefined ? undefined : toRecord(row)
     }),
     listByUser: owner => guard(async () => (byUser.all(owner.source, owner.username, Date.now()) as unknown as Row[]).map(toRecord)),
