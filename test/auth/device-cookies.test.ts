@@ -69,7 +69,7 @@ t.test('read ...should answer undefined without a cookie, or with one that is no
   const { name, value, nonce } = issued('alice')
   const mac = value.split('.')[1]!
   t.equal(devices.read(request(), 'alice'), undefined, 'no cookie')
-  for (const bad of ['', nonce, `${nonce}.`, `.${mac}`, `${nonce}.${mac.slice(1)}`, `${nonce}.${mac}A`, `${nonce}.${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`]) {
+  for (const bad of ['', nonce, `${nonce}.`, `.${mac}`, `${nonce}.${mac.slice(1)}`, `${nonce}.${mac}A`, `${nonce}.${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`, `${value}.`, `${value}.extra`]) {
     t.equal(devices.read(request({ [name]: bad }), 'alice'), undefined, JSON.stringify(bad))
   }
 })

@@ -30,8 +30,9 @@ export function createDeviceCookies (secret: string): DeviceCookies {
 
   return {
     read (request, username) {
-      const [nonce, given] = (request.cookies[name(request, username)] ?? '').split('.')
-      if (nonce === undefined || given === undefined || !NONCE.test(nonce)) return undefined
+      // Exactly what issue sets: an id and its MAC, nothing after them.
+      const [nonce, given, ...more] = (request.cookies[name(request, username)] ?? '').split('.')
+      if (nonce === undefined || given === undefined || more.length > 0 || !NONCE.test(nonce)) return undefined
       const expected = Buffer.from(mac(username, nonce))
       const presented = Buffer.from(given)
       return presented.length === expected.length && timingSafeEqual(presented, expected) ? nonce : undefined
