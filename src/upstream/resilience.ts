@@ -28,12 +28,18 @@ export function retryDelay (policy: RetryPolicy, attempt: number, retryAfterMs?:
   return retryAfterMs > policy.maxDelayMs ? undefined : Math.max(backoff, retryAfterMs)
 }
 
+// RFC 9110's HTTP-date in its three forms (IMF-fixdate, and the obsolete RFC 850 and asctime ones, the
+// last without its zone), all GMT and all opening with the day's name: Date.parse reads much else (1.5,
+// 2026-12-05), which is neither delay-seconds nor a date Retry-After may carry.
+const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /
+
 export function retryAfterMs (header: string | string[] | undefined, now = Date.now()): number | undefined {
   const value = Array.isArray(header) ? header[0] : header
   // An empty or blank value is neither digits nor a date: undefined below.
   if (value === undefined) return undefined
   if (/^\d+$/.test(value.trim())) return Number(value) * 1000
-  const date = Date.parse(value)
+  if (!HTTP_DATE.test(value.trim())) return undefined
+  const date = Date.parse(/GMT$/.test(value.trim()) ? value : `${value} GMT`)
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
 

@@ -45,12 +45,15 @@ t.test('retryAfterMs ...should read delay-seconds and HTTP dates, the first of s
   t.equal(retryAfterMs(['3', '9'], now), 3000, 'the first header')
   t.equal(retryAfterMs(new Date(now + 7000).toUTCString(), now), 7000, 'an HTTP date 7 s ahead')
   t.equal(retryAfterMs(new Date(now - 7000).toUTCString(), now), 0, 'a date passed: no wait')
+  t.equal(retryAfterMs('Saturday, 05-Dec-26 12:00:09 GMT', now), 9000, 'the obsolete RFC 850 form')
+  t.equal(retryAfterMs('Sat Dec  5 12:00:04 2026', now), 4000, 'the obsolete asctime form (GMT)')
   const ahead = retryAfterMs(new Date(Date.now() + 60_000).toUTCString())!
   t.ok(ahead > 50_000 && ahead <= 60_000, `now defaults to the clock: ${ahead}`)
 })
 
-t.test('retryAfterMs ...should give nothing for an absent, empty or unreadable header', async t => {
-  for (const header of [undefined, [], '', '   ', 'soon', '5a', 'a5', '5 s']) {
+t.test('retryAfterMs ...should give nothing for an absent, empty or unreadable header, or one that is neither delay-seconds nor an HTTP-date', async t => {
+  // Numbers that are not delay-seconds, and dates that are not HTTP-dates, though Date.parse reads them.
+  for (const header of [undefined, [], '', '   ', 'soon', '5a', 'a5', '5 s', '1.5', '-3', '2026-12-05', '12/05/2026']) {
     t.equal(retryAfterMs(header as string | string[] | undefined), undefined, JSON.stringify(header) ?? 'undefined')
   }
 })
