@@ -45,6 +45,7 @@ const LIMITS = 'src/ops/rate-limits.ts'
 const API_ROUTES_DECLARE_ACCESS = 'Equivalent: isApiPath is asked only of routes without an access, and every /api route declares one; a route is never /api and unsafe without it.'
 const SIGNED_IN = 'Equivalent: the read, write and secret budgets are spent on /api routes only, after the access check (onRequest) has set request.identity or answered 401, so it is never null there.'
 const ONE_METHOD = 'Equivalent: every route is registered with one method (Fastify adds HEAD as a route of its own), so some and every agree.'
+const DECLARED_CONFIG = 'Equivalent in this app: the mutant reads config where it may be undefined (Fastify hands onRoute the options as given), and only routes that declare a config get there: every unsafe route and every /api route declares one (its access). A route without one would make the app fail at start-up, and every test builds the app.'
 const AUDITED = 'Equivalent: only a mutating /api route gets here, and each names an audit action in its config (test/audit/audit-log.test.ts fails on one without), so neither config nor audit is undefined.'
 const PLUGIN_META = 'Harmless: fastify-plugin\'s name, Fastify version range and dependency list only guard the registration, which buildApp does in order; no plugin depends on this one by name.'
 
@@ -55,6 +56,8 @@ const POLICY_FILE = 'src/policy/policy-file.ts'
 const EVALUATE = 'src/policy/evaluate.ts'
 const RULE = 'src/policy/rule.ts'
 const killedBy = (file: string, test: string): string => `Killed since by ${file} "${test}" (the mutant applied by hand fails it).`
+const AUTH_WRITES = killedBy('test/ops/auth-write-budget.test.ts', 'POST /auth/tokens ...should spend the per-user write budget with revocations, session ends and /api writes, and audit nothing past it') + ' The file is now in the limits group.'
+const READ_ONLY_POST = killedBy('test/policy/asking.test.ts', 'POST /api/policy/check ...should spend the read budget, not the write budget a save needs') + ' The file is now in the limits group.'
 const FILE_READ = killedBy('test/policy/policy-file.test.ts', 'parsePolicy ...should read YAML (.yaml, .yml) and JSON (.json) into the same policy')
 const FILE_REFUSED = killedBy('test/policy/policy-file.test.ts', 'parsePolicy ...should refuse a file with the JSON pointer of its first error and what is accepted there')
 const FILE_WEAKER = killedBy('test/policy/policy-file.test.ts', 'parsePolicy ...should refuse a team setting weaker than the global one, naming it')
@@ -122,6 +125,14 @@ export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   { file: LIMITS, original: "'OPTIONS'", replacement: '""', reason: 'Equivalent today: the only OPTIONS route (@fastify/cors\'s, with CORS_ORIGINS) is registered before the rate limits listen for routes, so no OPTIONS route is given a budget; test/ops/rate-limits.test.ts "OPTIONS /api/clients ...should not spend the anonymous budget" fails if that changes.' },
   { file: LIMITS, original: 'route.config?.audit?.startsWith', replacement: 'route.config?.audit.startsWith', reason: AUDITED },
   { file: LIMITS, original: 'route.config?.audit', replacement: 'route.config.audit', reason: AUDITED },
+  { file: LIMITS, original: 'route.config?.access', replacement: 'route.config.access', reason: DECLARED_CONFIG },
+  { file: LIMITS, original: 'route.config?.readOnly', replacement: 'route.config.readOnly', reason: DECLARED_CONFIG },
+  { file: LIMITS, original: 'route.config?.access !== undefined && route.config.audit !== undefined', replacement: 'false', reason: AUTH_WRITES },
+  { file: LIMITS, original: 'route.config.audit !== undefined', replacement: 'true', reason: AUTH_WRITES },
+  { file: LIMITS, original: 'route.config.audit !== undefined', replacement: 'route.config.audit === undefined', reason: AUTH_WRITES },
+  { file: LIMITS, original: "['write']", replacement: '[]', line: 48, reason: AUTH_WRITES },
+  { file: LIMITS, original: 'route.config?.readOnly === true', replacement: 'false', reason: READ_ONLY_POST },
+  { file: LIMITS, original: 'true', replacement: 'false', line: 50, reason: READ_ONLY_POST },
   { file: LIMITS, original: 'result.isAllowed', replacement: 'false', reason: 'Equivalent: isAllowed is true only for keys of an allowList, and the proxy gives none.' },
   { file: LIMITS, original: "{ name: 'rate-limits', fastify: '5.x', dependencies: ['sessions', 'access', 'audit-log'] }", replacement: '{}', reason: PLUGIN_META },
   { file: LIMITS, original: "'rate-limits'", replacement: '""', reason: PLUGIN_META },

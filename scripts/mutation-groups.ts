@@ -25,7 +25,7 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   limits: {
     mutate: ['src/ops/rate-limits.ts'],
-    tests: ['test/ops/rate-limits.test.ts']
+    tests: ['test/ops/rate-limits.test.ts', 'test/ops/auth-write-budget.test.ts', 'test/policy/asking.test.ts']
   },
   scan: {
     mutate: ['src/upstream/operations.ts', 'src/upstream/json-scan.ts', 'src/upstream/json.ts'],
