@@ -56,6 +56,8 @@ const POLICY_FILE = 'src/policy/policy-file.ts'
 const EVALUATE = 'src/policy/evaluate.ts'
 const RULE = 'src/policy/rule.ts'
 const killedBy = (file: string, test: string): string => `Killed since by ${file} "${test}" (the mutant applied by hand fails it).`
+const CLIPPING = killedBy('test/security/upstream-messages.test.ts', 'PATCH /api/clients/:clientId ...should clip Authlete\'s resultMessage to 1 KB and include it once, for every role') + ' It now also sends a message of exactly 1 KB, one with a two-byte character cut at the boundary and one with a U+FFFD of its own; the file is now in the client group.'
+const NULL_ANSWER = 'Equivalent in effect: null is the only answer these mutants treat otherwise (a string, number or boolean has no resultMessage either way; JSON has no undefined). On null the mutant throws a TypeError while the answer is read, and the proxy answers that as it answers a null lock answer anyway: 502 BFF_UPSTREAM_UNREADABLE, with no internal text (test/upstream/malformed-answers.test.ts "PUT /api/clients/:clientIdentifier/lock ...should answer 502 BFF_UPSTREAM_UNREADABLE ... to an upstream 200 that is not an object" now checks null, a string, a number and a boolean, with the mutant applied as well).'
 const AUTH_WRITES = killedBy('test/ops/auth-write-budget.test.ts', 'POST /auth/tokens ...should spend the per-user write budget with revocations, session ends and /api writes, and audit nothing past it') + ' The file is now in the limits group.'
 const READ_ONLY_POST = killedBy('test/policy/asking.test.ts', 'POST /api/policy/check ...should spend the read budget, not the write budget a save needs') + ' The file is now in the limits group.'
 const FILE_READ = killedBy('test/policy/policy-file.test.ts', 'parsePolicy ...should read YAML (.yaml, .yml) and JSON (.json) into the same policy')
@@ -157,6 +159,24 @@ export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   { file: CLIENT, original: 'performance.now() + delay >= deadline', replacement: 'performance.now() + delay > deadline', reason: 'Equivalent in practice: only a pause ending at the deadline to the fraction of a millisecond tells them apart, and either way the call ends at its deadline.' },
   { file: CLIENT, original: 'channels.upstreamCall.hasSubscribers', replacement: 'true', reason: 'Equivalent: publishing on a channel nobody listens to does nothing (the test only saves building the event).' },
   { file: CLIENT, original: '{ upstreamFault: true }', replacement: '{}', reason: 'Equivalent: the breaker counts as healthy only an explicit upstreamFault: false; without the trait an unreadable answer is still a fault.' },
+  { file: UPSTREAM_ERRORS, original: 'MAX_RESULT_MESSAGE_BYTES - CLIPPED.length', replacement: 'MAX_RESULT_MESSAGE_BYTES + CLIPPED.length', reason: CLIPPING },
+  { file: UPSTREAM_ERRORS, original: "'utf8'", replacement: '""', line: 98, reason: CLIPPING },
+  // eslint-disable-next-line no-template-curly-in-string -- a template literal of the sources, as text
+  { file: UPSTREAM_ERRORS, original: "`${kept.replace(/\\uFFFD$/, '')}${CLIPPED}`", replacement: '``', reason: CLIPPING },
+  { file: UPSTREAM_ERRORS, original: '/\\uFFFD$/', replacement: '/\\uFFFD/', reason: CLIPPING },
+  { file: UPSTREAM_ERRORS, original: "''", replacement: '"Stryker was here!"', line: 99, reason: CLIPPING },
+  { file: UPSTREAM_ERRORS, original: "'...'", replacement: '""', line: 86, reason: CLIPPING },
+  { file: UPSTREAM_ERRORS, original: 'Buffer.byteLength(message) <= MAX_RESULT_MESSAGE_BYTES', replacement: 'true', reason: CLIPPING },
+  { file: UPSTREAM_ERRORS, original: 'Buffer.byteLength(message) <= MAX_RESULT_MESSAGE_BYTES', replacement: 'Buffer.byteLength(message) < MAX_RESULT_MESSAGE_BYTES', reason: CLIPPING },
+  { file: UPSTREAM_ERRORS, original: "typeof result === 'object' && result !== null && typeof result.resultMessage === 'string'", replacement: 'false', reason: CLIPPING },
+  { file: UPSTREAM_ERRORS, original: "typeof result === 'object' && result !== null", replacement: 'true', reason: NULL_ANSWER },
+  { file: UPSTREAM_ERRORS, original: "typeof result === 'object' && result !== null", replacement: "typeof result === 'object' || result !== null", reason: NULL_ANSWER },
+  { file: UPSTREAM_ERRORS, original: "typeof result === 'object'", replacement: 'true', reason: NULL_ANSWER },
+  { file: UPSTREAM_ERRORS, original: "typeof result === 'object'", replacement: "typeof result !== 'object'", reason: CLIPPING },
+  { file: UPSTREAM_ERRORS, original: "'object'", replacement: '""', line: 91, reason: CLIPPING },
+  { file: UPSTREAM_ERRORS, original: 'result !== null', replacement: 'true', line: 91, reason: NULL_ANSWER },
+  { file: UPSTREAM_ERRORS, original: 'result !== null', replacement: 'result === null', line: 91, reason: CLIPPING },
+  { file: UPSTREAM_ERRORS, original: "'string'", replacement: '""', line: 91, reason: CLIPPING },
   { file: UPSTREAM_ERRORS, original: '[]', replacement: '["Stryker was here"]', reason: 'Equivalent: a code that is no connection failure added to the list changes no answer.' },
   { file: UPSTREAM_ERRORS, original: "typeof code === 'string'", replacement: 'true', reason: 'Equivalent: a code that is not a string is never one of the connection failures.' },
   { file: UPSTREAM_ERRORS, original: "typeof key === 'string'", replacement: 'true', reason: 'Equivalent: Object.hasOwn turns a key that is not a string into its text, which is none of the table\'s names.' },

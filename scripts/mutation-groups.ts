@@ -33,7 +33,7 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   client: {
     mutate: ['src/upstream/upstream-errors.ts', 'src/upstream/authlete-client.ts'],
-    tests: ['test/upstream/upstream-errors.test.ts', 'test/upstream/authlete-client.test.ts', 'test/upstream/errors-status.test.ts', 'test/upstream/errors-transport.test.ts', 'test/upstream/resilience.test.ts', 'test/upstream/malformed-answers.test.ts', 'test/upstream/int64.test.ts']
+    tests: ['test/upstream/upstream-errors.test.ts', 'test/upstream/authlete-client.test.ts', 'test/upstream/errors-status.test.ts', 'test/upstream/errors-transport.test.ts', 'test/upstream/resilience.test.ts', 'test/upstream/malformed-answers.test.ts', 'test/upstream/int64.test.ts', 'test/security/upstream-messages.test.ts']
   },
   history: {
     mutate: ['src/history/stored-state.ts', 'src/history/diff.ts'],

@@ -42,7 +42,10 @@ t.test('PATCH /api/clients/:clientId ...should clip Authlete\'s resultMessage to
   const fault = await startFaultUpstream(t)
   const live = await liveApp(t, { AUTHLETE_BASE_URL: fault.url, AUTHLETE_SERVICE_ID: '123', AUTHLETE_SERVICE_ACCESS_TOKEN: TOKEN, ...NO_RESILIENCE })
   const huge = `[A001201] ${'<script>'.repeat(25_000)}`
-  for (const [role, message, kept] of [['viewer', huge, `${huge.slice(0, 1021)}...`], ['admin', `[A1] ${'\u00e9'.repeat(600)}`, `[A1] ${'\u00e9'.repeat(508)}...`], ['editor', '[A1] short', '[A1] short']] as const) {
+  for (const [role, message, kept] of [['viewer', huge, `${huge.slice(0, 1021)}...`], ['admin', `[A1] ${'\u00e9'.repeat(600)}`, `[A1] ${'\u00e9'.repeat(508)}...`], ['editor', '[A1] short', '[A1] short'],
+    // Exactly 1 KB is kept whole; a two-byte character cut at the boundary goes, one Authlete sent itself stays.
+    ['viewer', `[A1] ${'y'.repeat(1019)}`, `[A1] ${'y'.repeat(1019)}`], ['admin', `[A1]${'\u00e9'.repeat(600)}`, `[A1]${'\u00e9'.repeat(508)}...`],
+    ['editor', `[A1] \ufffd ${'z'.repeat(2000)}`, `[A1] \ufffd ${'z'.repeat(1012)}...`]] as const) {
     fault.answer((_request, response) => json(response, 400, { resultCode: 'A001201', resultMessage: message }))
     const response = await live.send(role, 'GET', '/api/clients/1234')
     const text = await response.text()

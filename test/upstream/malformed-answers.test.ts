@@ -80,3 +80,14 @@ t.test('an unexpected internal error ...should be answered 500 with a generic de
   const logged = logs.map(line => JSON.parse(line) as { msg: string, reqId?: string, err?: { message: string } }).find(line => line.msg === 'request failed')
   t.match(logged, { reqId: body.requestId, err: { message: /is not a function at secret-host/ } }, 'the log keeps what the answer hides')
 })
+
+t.test('PUT /api/clients/:clientIdentifier/lock ...should answer 502 BFF_UPSTREAM_UNREADABLE, with no internal text, to an upstream 200 that is not an object', async t => {
+  const { app, fault, admin } = await setup(t)
+  for (const body of [null, 'locked', 5, true]) {
+    fault.answer((_request, response) => json(response, 200, body))
+    const response = await app.inject({ method: 'PUT', url: '/api/clients/1234/lock', payload: { locked: true }, headers: admin.headers })
+    t.equal(response.statusCode, 502, JSON.stringify(body))
+    t.match(response.json(), { code: 'BFF_UPSTREAM_UNREADABLE' }, JSON.stringify(body))
+    t.notMatch(response.body, INTERNAL_TEXT, `${JSON.stringify(body)}: no internal text`)
+  }
+})
