@@ -498,7 +498,8 @@ export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
     { original: 'false', replacement: 'true', line: 22 },
     { original: "'must be a mapping with role and/or team'", replacement: '""' },
     { original: "{ maxItems: APPROVAL_ACTIONS.length, description: 'must be a list of approval rules, one per action' }", replacement: '{}' },
-    { original: "'must be a list of approval rules, one per action'", replacement: '""' }
+    { original: "'must be a list of approval rules, one per action'", replacement: '""' },
+    { original: "'must be a mapping with action, and optionally properties, quorum and approvers'", replacement: '""' }
   ].map(mutant => ({ file: APPROVAL_RULES, ...mutant, reason: APPROVALS_IN_POLICY_FILE })),
   { file: APPROVAL_RULES, original: '{ global: [], teams: {} }', replacement: '{}', line: 44, reason: UNUSED_NO_APPROVALS },
   { file: APPROVAL_RULES, original: '[]', replacement: '["Stryker was here"]', line: 44, reason: UNUSED_NO_APPROVALS },

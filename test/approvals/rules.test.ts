@@ -187,6 +187,7 @@ t.test('parsePolicy approvals ...should take approval rules globally and per tea
   t.match(refused([{ action: 'client.delete', approvers: { who: 'x' } }]), { path: '/approvals/0/approvers/who', detail: 'unknown key \'who\': accepted here: role, team' })
   t.match(refused([{ action: 'client.delete', approvers: 'admin' }]), { path: '/approvals/0/approvers', detail: 'must be a mapping with role and/or team' })
   t.match(refused([{ action: 'client.delete', who: 'x' }]), { path: '/approvals/0/who', detail: /unknown key 'who'/ })
+  t.match(refused(['client.delete']), { path: '/approvals/0', detail: 'must be a mapping with action, and optionally properties, quorum and approvers' }, 'a rule that is only its action\'s name')
   const listRule = 'must be a list of approval rules, one per action'
   t.match(refused('client.delete'), { path: '/approvals', detail: listRule })
   t.match(refused(Array.from({ length: 8 }, () => ({ action: 'client.delete' }))), { path: '/approvals', detail: listRule })
