@@ -34,12 +34,12 @@ export function retryDelay (policy: RetryPolicy, attempt: number, retryAfterMs?:
 const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /
 
 export function retryAfterMs (header: string | string[] | undefined, now = Date.now()): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header
+  const value = (Array.isArray(header) ? header[0] : header)?.trim()
   // An empty or blank value is neither digits nor a date: undefined below.
   if (value === undefined) return undefined
-  if (/^\d+$/.test(value.trim())) return Number(value) * 1000
-  if (!HTTP_DATE.test(value.trim())) return undefined
-  const date = Date.parse(/GMT$/.test(value.trim()) ? value : `${value} GMT`)
+  if (/^\d+$/.test(value)) return Number(value) * 1000
+  if (!HTTP_DATE.test(value)) return undefined
+  const date = Date.parse(value.endsWith('GMT') ? value : `${value} GMT`)
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
 
