@@ -60,6 +60,15 @@ const CLIPPING = killedBy('test/security/upstream-messages.test.ts', 'PATCH /api
 const NULL_ANSWER = 'Equivalent in effect: null is the only answer these mutants treat otherwise (a string, number or boolean has no resultMessage either way; JSON has no undefined). On null the mutant throws a TypeError while the answer is read, and the proxy answers that as it answers a null lock answer anyway: 502 BFF_UPSTREAM_UNREADABLE, with no internal text (test/upstream/malformed-answers.test.ts "PUT /api/clients/:clientIdentifier/lock ...should answer 502 BFF_UPSTREAM_UNREADABLE ... to an upstream 200 that is not an object" now checks null, a string, a number and a boolean, with the mutant applied as well).'
 const AUTH_WRITES = killedBy('test/ops/auth-write-budget.test.ts', 'POST /auth/tokens ...should spend the per-user write budget with revocations, session ends and /api writes, and audit nothing past it') + ' The file is now in the limits group.'
 const READ_ONLY_POST = killedBy('test/policy/asking.test.ts', 'POST /api/policy/check ...should spend the read budget, not the write budget a save needs') + ' The file is now in the limits group.'
+const SIGN_IN_BOUNDS = killedBy('test/audit/audit-actions.test.ts', 'POST /auth/login ...should keep a username of exactly 64 characters whole, record failures with no roles, and record nothing for a body it refuses') + ' With the mutant a refused body (400) has no attempt, the outcome hook throws on it, and the caller gets {} instead of its problem.'
+const SIGN_IN_UNRECORDED = killedBy('test/audit/audit-actions.test.ts', 'POST /auth/login ...should sign in, count bff_audit_write_failures_total{kind="sign-in"} and log an error when the sign-in cannot be recorded')
+const OUTCOME_TRIES = killedBy('test/audit/outcome.test.ts', 'PUT /api/clients/:clientIdentifier/lock ...should try an outcome the store refused at its deadline once, and an outcome that failed otherwise twice')
+const ALIAS_RECORD = killedBy('test/teams/audit-scope.test.ts', 'PUT /api/clients/:clientIdentifier/lock ...should record a call by alias under the numeric client ID, with the alias') + ' The file is now in the trail group.'
+const APPLY_NOT_BREAK_GLASS = killedBy('test/approvals/lifecycle.test.ts', 'POST /api/change-requests/:id/approve ...should apply whatever is left of the requester\'s write budget: the approval is the write that counts, paid by the approver') + ' It checks that the apply\'s record is not flagged breakGlass; the file is now in the trail group.'
+const UNDEFINED_LEFT_OUT = 'Equivalent: the property is then present with the value undefined, which canonicalJson and JSON both leave out, so the record and its hash are the same.'
+const SIGN_IN_SUCCESS = 'Equivalent: a sign-in\'s roles are set only once its session is started, after which the route answers 200 (local) or 302 (OIDC); every refusal throws, answering 4xx or 5xx with no roles. So a status below 400 and set roles always go together, and either alone decides.'
+const REFUSALS_AHEAD = 'Equivalent: auditRefusals wraps only steps ahead of the intent (the write pipeline\'s prepare, policy and approval stages, and the restore route\'s prepare step), so auditedIntent is always false there, and only on routes with an audit action.'
+const LATE_INTENT_LOG = 'Harmless: the fields and text of a warning log line; what it announces, the abandoned outcome of an intent committed late, is checked by test/audit/postgres-deadline.test.ts, now in the trail group.'
 const FILE_READ = killedBy('test/policy/policy-file.test.ts', 'parsePolicy ...should read YAML (.yaml, .yml) and JSON (.json) into the same policy')
 const FILE_REFUSED = killedBy('test/policy/policy-file.test.ts', 'parsePolicy ...should refuse a file with the JSON pointer of its first error and what is accepted there')
 const FILE_WEAKER = killedBy('test/policy/policy-file.test.ts', 'parsePolicy ...should refuse a team setting weaker than the global one, naming it')
@@ -186,12 +195,43 @@ export const EQUIVALENT_MUTANTS: EquivalentMutant[] = [
   { file: TRAIL, original: "'createdClientId'", replacement: '""', reason: UNDECORATED },
   { file: TRAIL, original: "'auditTeam'", replacement: '""', reason: UNDECORATED },
   { file: TRAIL, original: "'auditDenied'", replacement: '""', reason: UNDECORATED },
-  { file: TRAIL, original: 'false', replacement: 'true', line: 66, reason: 'Equivalent: the flag is read again only if onSend runs twice for one request, which Fastify does only when a later onSend hook fails, and none of the app\'s onSend hooks can (they set headers).' },
-  { file: TRAIL, original: "''", replacement: '"Stryker was here!"', reason: 'Unreachable: only the not-found handler has no route URL, and it has no audit action; every audited route has one.' },
+  { file: TRAIL, original: "'auditClientAlias'", replacement: '""', reason: UNDECORATED },
+  { file: TRAIL, original: "'auditPolicy'", replacement: '""', reason: UNDECORATED },
+  { file: TRAIL, original: "'auditVersion'", replacement: '""', reason: UNDECORATED + ' An outcome with version undefined is written without one, as the stores test version === undefined.' },
+  { file: TRAIL, original: "data.outcome === 'success'", replacement: 'true', reason: 'Equivalent: a version is set (src/history captureVersion) only for an answer below 300 after the intent, and such an outcome is a success (a call denied for its team is refused with a 4xx before anything is forwarded); the abandoned outcomes are written for calls never forwarded, which set none.' },
+  { file: TRAIL, original: 'route.config?.audit !== undefined', replacement: 'true', reason: 'Equivalent: the outcome hook of a route without an audit action returns at once, as auditedIntent is set only by recordIntent, which runs only on routes with one (the intent stage, auditRefusals and the team check each test config.audit first).' },
+  { file: TRAIL, original: 'false', replacement: 'true', line: 113, reason: 'Equivalent: the flag is read again only if onSend runs twice for one request, which Fastify does only when a later onSend hook fails, and none of the app\'s onSend hooks can (they set headers).' },
+  { file: TRAIL, original: "''", replacement: '"Stryker was here!"', line: 245, reason: 'Unreachable: only the not-found handler has no route URL, and it has no audit action; every audited route has one.' },
   { file: TRAIL, original: 'metadata !== null', replacement: 'true', reason: 'Equivalent: the one route with a metadata property (PUT /api/clients/:clientId/registration) requires it to be an object, so it is never null here.' },
   { file: TRAIL, original: 'request.upstreamCalls?.at', replacement: 'request.upstreamCalls.at', reason: 'Equivalent: an onRequest hook sets upstreamCalls to [] on every request (src/upstream/authlete-plugin.ts), so it is never null when an outcome is written.' },
   { file: TRAIL, original: "'5.x'", replacement: '""', reason: PLUGIN_META },
-  { file: TRAIL, original: "['authlete', 'sessions']", replacement: '[]', reason: PLUGIN_META },
+  { file: TRAIL, original: 'true', replacement: 'false', line: 78, reason: 'Equivalent: app.ts always passes signIns (AUDIT_SIGN_INS, which the config schema defaults to true), so the default is never used.' },
+  { file: TRAIL, original: 'route.config?.signIn !== undefined', replacement: 'true', reason: 'Equivalent: the sign-in hook on any other route returns at once, as only the sign-in routes\' handlers set signInAttempt.' },
+  { file: TRAIL, original: "'signInAttempt'", replacement: '""', reason: SIGN_IN_BOUNDS },
+  { file: TRAIL, original: 'attempt === null', replacement: 'false', reason: SIGN_IN_BOUNDS },
+  { file: TRAIL, original: 'characters.length > MAX_GIVEN_USERNAME', replacement: 'characters.length >= MAX_GIVEN_USERNAME', reason: SIGN_IN_BOUNDS },
+  { file: TRAIL, original: '[]', replacement: '["Stryker was here"]', line: 157, reason: SIGN_IN_BOUNDS },
+  { file: TRAIL, original: "{\n      channels.auditFailure.publish({ kind: 'sign-in' })\n      request.log.error({ err: cause }, 'audit trail: sign-in not recorded')\n    }", replacement: '{}', reason: SIGN_IN_UNRECORDED },
+  { file: TRAIL, original: "{ kind: 'sign-in' }", replacement: '{}', reason: SIGN_IN_UNRECORDED },
+  { file: TRAIL, original: "'sign-in'", replacement: '""', reason: SIGN_IN_UNRECORDED },
+  { file: TRAIL, original: '{ err: cause }', replacement: '{}', line: 168, reason: SIGN_IN_UNRECORDED },
+  { file: TRAIL, original: "'audit trail: sign-in not recorded'", replacement: '""', reason: SIGN_IN_UNRECORDED },
+  { file: TRAIL, original: 'error instanceof AuditWriteRefused', replacement: 'false', reason: OUTCOME_TRIES },
+  { file: TRAIL, original: '{ clientIdAlias: request.auditClientAlias }', replacement: '{}', reason: ALIAS_RECORD },
+  { file: TRAIL, original: 'request.auditClientAlias === null', replacement: 'true', reason: ALIAS_RECORD },
+  { file: TRAIL, original: 'link.breakGlass === undefined', replacement: 'false', reason: APPLY_NOT_BREAK_GLASS },
+  { file: TRAIL, original: 'link.reason === undefined', replacement: 'false', reason: UNDEFINED_LEFT_OUT },
+  { file: TRAIL, original: 'gone === undefined', replacement: 'false', reason: UNDEFINED_LEFT_OUT },
+  { file: TRAIL, original: 'reply.statusCode < 400 && attempt.roles !== undefined', replacement: 'reply.statusCode < 400 || attempt.roles !== undefined', reason: SIGN_IN_SUCCESS },
+  { file: TRAIL, original: 'reply.statusCode < 400', replacement: 'true', line: 152, reason: SIGN_IN_SUCCESS },
+  { file: TRAIL, original: 'reply.statusCode < 400', replacement: 'reply.statusCode <= 400', line: 152, reason: SIGN_IN_SUCCESS },
+  { file: TRAIL, original: 'attempt.roles !== undefined', replacement: 'true', reason: SIGN_IN_SUCCESS },
+  { file: TRAIL, original: '!request.auditedIntent && request.routeOptions.config.audit !== undefined', replacement: 'true', reason: REFUSALS_AHEAD },
+  { file: TRAIL, original: '!request.auditedIntent && request.routeOptions.config.audit !== undefined', replacement: '!request.auditedIntent || request.routeOptions.config.audit !== undefined', reason: REFUSALS_AHEAD },
+  { file: TRAIL, original: 'request.routeOptions.config.audit !== undefined', replacement: 'true', reason: REFUSALS_AHEAD },
+  { file: TRAIL, original: '{ auditKey: request.auditKey }', replacement: '{}', reason: LATE_INTENT_LOG },
+  { file: TRAIL, original: "'audit trail: a refused intent may have been committed late; its outcome says abandoned'", replacement: '""', reason: LATE_INTENT_LOG },
+  { file: TRAIL, original: "['authlete', 'sessions', 'write-pipeline']", replacement: '[]', reason: PLUGIN_META },
   { file: MESSAGES, original: "'is invalid'", replacement: '""', reason: AJV_MESSAGE },
   { file: MESSAGES, original: "issues.filter(issue => issue.keyword === 'anyOf')", replacement: 'issues', reason: ONLY_UNIONS_HAVE_BRANCHES },
   { file: MESSAGES, original: "issue.keyword === 'anyOf'", replacement: 'true', reason: ONLY_UNIONS_HAVE_BRANCHES },

@@ -9,7 +9,7 @@ export const MUTATION_GROUPS: Record<string, { mutate: string[], tests: string[]
   },
   trail: {
     mutate: ['src/audit/audit-trail.ts'],
-    tests: ['test/audit/records.test.ts', 'test/audit/audit-trail.test.ts', 'test/audit/outcome.test.ts', 'test/audit/retention-verify.test.ts', 'test/audit/audit-log.test.ts', 'test/teams/audit.test.ts', 'test/security/request-targets.test.ts', 'test/teams/single-client.test.ts']
+    tests: ['test/audit/records.test.ts', 'test/audit/audit-trail.test.ts', 'test/audit/outcome.test.ts', 'test/audit/retention-verify.test.ts', 'test/audit/audit-log.test.ts', 'test/teams/audit.test.ts', 'test/security/request-targets.test.ts', 'test/teams/single-client.test.ts', 'test/audit/audit-actions.test.ts', 'test/audit/caller-gone.test.ts', 'test/audit/audit-query.test.ts', 'test/policy/create.test.ts', 'test/approvals/teams.test.ts', 'test/audit/postgres-deadline.test.ts', 'test/teams/audit-scope.test.ts', 'test/approvals/lifecycle.test.ts']
   },
   access: {
     mutate: ['src/auth/access.ts'],

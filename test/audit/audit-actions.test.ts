@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { readdir, readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import t from 'tap'
@@ -78,6 +79,33 @@ t.test('POST /auth/login ...should record auth.login and auth.login.failure with
   for (const password of [wrong, 'Another-Secret-r8Yw', PASSWORDS.editor, PASSWORDS.admin]) {
     t.notOk(trail.includes(password), `no password in the store (${password.slice(0, 5)}...)`)
   }
+})
+
+t.test('POST /auth/login ...should keep a username of exactly 64 characters whole, record failures with no roles, and record nothing for a body it refuses', async t => {
+  const { app, logs } = await buildTestApp(t, SIGN_IN_RECORDS)
+  const http = await listen(app)
+  const exact = 'u'.repeat(64)
+  t.equal((await signIn(http, exact, 'Wrong-Password-p3Vn')).status, 401)
+  const refused = await http.request('/auth/login', { json: { username: 'editor' } })
+  t.equal(refused.status, 400, 'no password: refused before the handler knows who signs in')
+  t.match(refused.json(), { status: 400, detail: /password/ }, 'with its problem intact')
+  const admin = await adminHeaders(http)
+  const signIns = (await records(http, admin, 'limit=10')).filter(record => record.action.startsWith('auth.login'))
+  t.same(signIns.map(record => [record.action, record.actor, record.roles, record.status]), [['auth.login', 'admin', ['admin'], 200], ['auth.login.failure', exact, [], 401]],
+    'the 64 characters as given, no roles for the failure, and no record of the refused body')
+  t.same(logs.map(line => JSON.parse(line)).filter(line => line.level >= 50), [], 'and no error on the way')
+})
+
+t.test('POST /auth/login ...should sign in, count bff_audit_write_failures_total{kind="sign-in"} and log an error when the sign-in cannot be recorded', async t => {
+  const { app, config, logs } = await buildTestApp(t, SIGN_IN_RECORDS)
+  const files = [config.AUDIT_STORE.slice('sqlite:'.length), `${config.AUDIT_STORE.slice('sqlite:'.length)}-wal`]
+  t.teardown(() => execFileSync('chattr', ['-i', ...files]))
+  execFileSync('chattr', ['+i', ...files])
+  const answer = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'editor', password: PASSWORDS.editor } })
+  execFileSync('chattr', ['-i', ...files])
+  t.equal(answer.statusCode, 200, 'a sign-in is not refused for its record')
+  t.match((await app.inject({ url: '/metrics' })).body, /^bff_audit_write_failures_total\{kind="sign-in"\} 1$/m)
+  t.match(logs.map(line => JSON.parse(line)).filter(line => line.level === 50), [{ msg: 'audit trail: sign-in not recorded', err: { message: String } }])
 })
 
 t.test('GET /auth/callback ...should record an OIDC sign-in, one refused for want of a role, and one with a foreign state, as auth.login(.failure) with source oidc', async t => {

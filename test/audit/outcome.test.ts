@@ -3,6 +3,7 @@ import t, { type Test } from 'tap'
 import { buildTestApp, login } from '../helpers/app.ts'
 import { startFaultUpstream } from '../helpers/fault-upstream.ts'
 import { freePort } from '../helpers/server-process.ts'
+import { AuditWriteRefused } from '../../src/audit/stores/audit-store.ts'
 
 // A mutation the upstream received but whose answer never came whole may have been made: its record
 // says `unknown`, not `failure`, and can be found with ?outcome=unknown.
@@ -76,4 +77,36 @@ t.test('PUT /api/clients/:clientIdentifier/lock ...should answer the upstream\'s
   t.match(logs.map(line => JSON.parse(line)).filter(line => line.level === 50), [{ msg: /outcome not recorded/, upstreamStatus: 200, err: { message: 'disk I/O error' } }], 'an error is logged, with the answer the caller got and the store\'s reason')
   const records = (await app.inject({ url: '/api/audit?outcome=pending', headers: admin.headers })).json().records as Array<{ action: string }>
   t.same(records.map(record => record.action), ['client.lock'], 'the record stays pending: its outcome is unknown')
+})
+
+// A refusal at the store's deadline may be committed yet: a second try could write the outcome twice.
+// The store's own errors cannot be timed against one outcome, so the fault is made in the store's place.
+t.test('PUT /api/clients/:clientIdentifier/lock ...should try an outcome the store refused at its deadline once, and an outcome that failed otherwise twice', async t => {
+  const { app } = await buildTestApp(t)
+  const admin = await login(app, 'admin')
+  const store = app.auditTrail
+  const append = store.append.bind(store)
+  const tries: string[] = []
+  let fault: Error | undefined
+  store.append = async entry => {
+    if (entry.kind !== 'outcome') return await append(entry)
+    const failure = fault
+    fault = undefined
+    tries.push(failure?.name ?? 'written')
+    if (failure !== undefined) throw failure
+    return await append(entry)
+  }
+  const lock = async (locked: boolean) => await app.inject({ method: 'PUT', url: '/api/clients/portal/lock', payload: { locked }, headers: admin.headers })
+  const outcomes = async () => ((await app.inject({ url: '/api/audit?clientId=portal', headers: admin.headers })).json().records as Array<{ outcome: string }>).map(record => record.outcome)
+
+  fault = new AuditWriteRefused('refused at the deadline', Promise.resolve(true))
+  t.equal((await lock(true)).statusCode, 200, 'the change was made: the caller is told')
+  t.same(tries, ['AuditWriteRefused'], 'tried once')
+  t.same(await outcomes(), ['pending'], 'the record stays pending')
+
+  tries.length = 0
+  fault = new Error('disk I/O error')
+  t.equal((await lock(false)).statusCode, 200)
+  t.same(tries, ['Error', 'written'], 'tried twice')
+  t.same(await outcomes(), ['success', 'pending'], 'the second try wrote it')
 })
